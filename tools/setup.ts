@@ -1,0 +1,82 @@
+/**
+ * Installs what the tests and notebooks need beyond npm packages, once, idempotently:
+ * Debian packages (Jupyter pieces, scikit-image as the LBP reference, fonts) and the Deno Jupyter
+ * kernel. Run by `deno task test` and `.ci/run`; safe to run again (it only installs what is missing).
+ *
+ * @example
+ * ```sh
+ * deno run -A tools/setup.ts            # tests' needs
+ * deno run -A tools/setup.ts --bench    # also PyTorch for the speed reference
+ * ```
+ * @module
+ */
+
+/** Debian packages the test suite needs. */
+export const TEST_PACKAGES = [
+  "python3-skimage",
+  "jupyter-core",
+  "jupyter-client",
+  "jupyter-nbconvert",
+  "python3-nbclient",
+  "python3-ipykernel",
+  "jupyter-notebook",
+  "fonts-dejavu-core",
+  "build-essential",
+  "libopenblas-dev",
+  "libdnnl-dev",
+];
+
+/** Extra packages for `deno task bench` (the PyTorch speed reference). */
+export const BENCH_PACKAGES = ["python3-torch"];
+
+async function sh(
+  cmd: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; out: string; stdout: string }> {
+  const p = new Deno.Command(cmd[0], { args: cmd.slice(1), env, stdout: "piped", stderr: "piped" });
+  const r = await p.output();
+  const dec = new TextDecoder();
+  const stdout = dec.decode(r.stdout);
+  return { code: r.code, out: stdout + dec.decode(r.stderr), stdout };
+}
+
+/** Which of the given Debian packages are not installed. */
+export async function missingPackages(pkgs: string[]): Promise<string[]> {
+  const r = await sh(["dpkg-query", "-W", "-f=${Package} ${db:Status-Status}\\n", ...pkgs]);
+  const ok = new Set(r.out.split("\n").filter((l) => l.endsWith(" installed")).map((l) => l.split(" ")[0]));
+  return pkgs.filter((p) => !ok.has(p));
+}
+
+async function ensurePackages(pkgs: string[]): Promise<void> {
+  const missing = await missingPackages(pkgs);
+  if (missing.length === 0) return;
+  if (Deno.uid() !== 0) {
+    throw new Error(
+      `missing Debian packages: ${missing.join(" ")}. Install them: sudo apt-get install ${missing.join(" ")}`,
+    );
+  }
+  console.error(`setup: installing ${missing.join(" ")} …`);
+  const env = { DEBIAN_FRONTEND: "noninteractive" };
+  let r = await sh(["apt-get", "install", "-y", "-qq", "--no-install-recommends", ...missing], env);
+  if (r.code !== 0) {
+    await sh(["apt-get", "update", "-qq"], env);
+    r = await sh(["apt-get", "install", "-y", "-qq", "--no-install-recommends", ...missing], env);
+  }
+  if (r.code !== 0) throw new Error(`apt-get install failed:\n${r.out.slice(-2000)}`);
+}
+
+async function ensureKernel(): Promise<void> {
+  const r = await sh(["jupyter", "kernelspec", "list", "--json"]);
+  const specs = r.code === 0 ? JSON.parse(r.stdout).kernelspecs ?? {} : {};
+  const argv0: string | undefined = specs.deno?.spec?.argv?.[0];
+  if (argv0 === Deno.execPath()) return;
+  const k = await sh([Deno.execPath(), "jupyter", "--install", "--force"]);
+  if (k.code !== 0) throw new Error(`deno jupyter --install failed:\n${k.out}`);
+  console.error(`setup: registered the Deno Jupyter kernel (${Deno.execPath()})`);
+}
+
+if (import.meta.main) {
+  const bench = Deno.args.includes("--bench");
+  await ensurePackages(bench ? [...TEST_PACKAGES, ...BENCH_PACKAGES] : TEST_PACKAGES);
+  await ensureKernel();
+}
