@@ -30,6 +30,26 @@ const SYMBOLS = {
   fer_unary: { parameters: ["i32", "buffer", "buffer", "i64", "f32"], result: "i32" },
   fer_reduce: { parameters: ["i32", "buffer", "buffer", "i64", "i64", "i64"], result: "i32" },
   fer_tile: { parameters: ["buffer", "buffer", "i32", "buffer", "buffer"], result: "i32" },
+  fer_adam: {
+    parameters: [
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "i64",
+      "f32",
+      "f32",
+      "f32",
+      "f32",
+      "f32",
+      "f32",
+    ],
+    result: "i32",
+  },
+  fer_bn_sums: { parameters: ["buffer", "buffer", "buffer", "buffer", "buffer", "i64", "i64"], result: "i32" },
   fer_batchnorm: { parameters: ["buffer", "buffer", "buffer", "buffer", "buffer", "i64", "i64"], result: "i32" },
 } as const;
 

@@ -28,12 +28,15 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
+import { installNativeAdam } from "./adam.ts";
 import { buildNative } from "./build.ts";
 import { type NativeLib, openNative } from "./ffi.ts";
 import { convKernels } from "./kernels/conv.ts";
 import { poolKernels } from "./kernels/pool.ts";
 import { matmulKernels } from "./kernels/matmul.ts";
 import { elementwiseKernels } from "./kernels/elementwise.ts";
+import { gradKernels } from "./kernels/grads.ts";
+import { installNativeGradients } from "./gradients.ts";
 import type { KernelContext } from "./kernels/util.ts";
 
 /** Name of the backend registered by {@link registerNativeBackend}. */
@@ -66,7 +69,13 @@ export function nativeKernelNames(): string[] {
 }
 
 function kernelConfigs(ctx: KernelContext): Omit<tf.KernelConfig, "backendName">[] {
-  return [...convKernels(ctx), ...poolKernels(ctx), ...matmulKernels(ctx), ...elementwiseKernels(ctx)];
+  return [
+    ...convKernels(ctx),
+    ...poolKernels(ctx),
+    ...matmulKernels(ctx),
+    ...elementwiseKernels(ctx),
+    ...gradKernels(ctx),
+  ];
 }
 
 async function register(opts: NativeBackendOptions): Promise<NativeBackendResult> {
@@ -102,6 +111,8 @@ async function register(opts: NativeBackendOptions): Promise<NativeBackendResult
   for (const [name, k] of overrides) {
     if (!tf.getKernel(name, NATIVE_BACKEND)) tf.registerKernel({ ...k, backendName: NATIVE_BACKEND });
   }
+  installNativeAdam(lib, NATIVE_BACKEND);
+  installNativeGradients(NATIVE_BACKEND);
   return { ok: true, backend: NATIVE_BACKEND, reason: `native kernels loaded from ${path} (${threads} threads)` };
 }
 

@@ -14,7 +14,7 @@
 import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo, util } from "@tensorflow/tfjs-core";
 import { cpuKernel, f32, isF32, type KernelArgs, type KernelContext, output } from "./util.ts";
 
-const BINARY: Record<string, number> = {
+const BINARY = {
   Add: 0,
   Sub: 1,
   Multiply: 2,
@@ -22,8 +22,8 @@ const BINARY: Record<string, number> = {
   SquaredDifference: 4,
   Maximum: 5,
   Minimum: 6,
-};
-const UNARY: Record<string, number> = {
+} as const;
+const UNARY = {
   Relu: 0,
   Step: 1,
   Square: 2,
@@ -43,9 +43,12 @@ export interface BroadcastPlan {
   sb: BigInt64Array;
 }
 
-/** Computes the loop nest for `a OP b`, merging adjacent dims that both inputs walk alike. */
-export function broadcastPlan(aShape: number[], bShape: number[]): BroadcastPlan {
-  const outShape = backend_util.assertAndGetBroadcastShape(aShape, bShape);
+/**
+ * Computes the loop nest for `a OP b`, merging adjacent dims that both inputs walk alike.
+ * `outShape` (default: the broadcast of both) may be larger, to broadcast both inputs up to it.
+ */
+export function broadcastPlan(aShape: number[], bShape: number[], outShape?: number[]): BroadcastPlan {
+  outShape ??= backend_util.assertAndGetBroadcastShape(aShape, bShape);
   const r = outShape.length;
   const pad = (s: number[]) => [...new Array(r - s.length).fill(1), ...s];
   const strides = (s: number[]) => {
@@ -77,6 +80,22 @@ export function broadcastPlan(aShape: number[], bShape: number[]): BroadcastPlan
   return { outShape, dims: big(dims), sa: big(sa), sb: big(sb) };
 }
 
+/** Native binary op codes of fer_binary (see native/fer_kernels.cc). */
+export const BINARY_OPS = { ...BINARY, ReluGrad: 7, SquareGrad: 8 } as const;
+
+/** Runs fer_binary on two float32 arrays; returns the result values (shape: plan.outShape). */
+export function runBinary(
+  lib: KernelContext["lib"],
+  op: number,
+  a: Float32Array,
+  b: Float32Array,
+  plan: BroadcastPlan,
+): Float32Array {
+  const y = new Float32Array(util.sizeFromShape(plan.outShape));
+  lib.check(lib.symbols.fer_binary(op, a, b, y, plan.dims.length, plan.dims, plan.sa, plan.sb), `binary op ${op}`);
+  return y;
+}
+
 /** [outer, reduced, inner] sizes when `axes` are one contiguous run (ignoring size-1 dims), else undefined. */
 export function reductionSplit(shape: number[], axes: number[]): [number, number, number] | undefined {
   const real = axes.filter((a) => shape[a] !== 1).sort((p, q) => p - q);
@@ -100,21 +119,11 @@ export function elementwiseKernels(ctx: KernelContext): Omit<KernelConfig, "back
       return fallback(name, args);
     }
     const plan = broadcastPlan(a.shape, b.shape);
-    const y = new Float32Array(util.sizeFromShape(plan.outShape));
-    lib.check(
-      s.fer_binary(
-        BINARY[name],
-        f32(args.backend, a),
-        f32(args.backend, b),
-        y,
-        plan.dims.length,
-        plan.dims,
-        plan.sa,
-        plan.sb,
-      ),
-      name,
+    return output(
+      args.backend,
+      plan.outShape,
+      runBinary(lib, BINARY[name as keyof typeof BINARY], f32(args.backend, a), f32(args.backend, b), plan),
     );
-    return output(args.backend, plan.outShape, y);
   };
 
   const unary = (name: string) => (args: KernelArgs): TensorInfo => {
@@ -123,7 +132,7 @@ export function elementwiseKernels(ctx: KernelContext): Omit<KernelConfig, "back
     const xv = f32(args.backend, x);
     const y = new Float32Array(xv.length);
     const alpha = name === "Step" ? (args.attrs?.alpha as number | undefined) ?? 0 : 0;
-    lib.check(s.fer_unary(UNARY[name], xv, y, BigInt(xv.length), alpha), name);
+    lib.check(s.fer_unary(UNARY[name as keyof typeof UNARY], xv, y, BigInt(xv.length), alpha), name);
     return output(args.backend, [...x.shape], y);
   };
 
