@@ -98,6 +98,7 @@ async function register(opts: NativeBackendOptions): Promise<NativeBackendResult
     return fail(`cannot load ${path}: ${(e as Error).message}`);
   }
   await import("@tensorflow/tfjs-backend-cpu"); // registers "cpu" and its kernels
+  await import("@tensorflow/tfjs-layers"); // registers tfjs's gradients (tfjs-core alone does not)
   if (!tf.findBackendFactory(NATIVE_BACKEND)) {
     tf.registerBackend(NATIVE_BACKEND, () => new MathBackendCPU(), opts.priority ?? 0);
   }
