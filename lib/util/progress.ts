@@ -96,7 +96,8 @@ export function formatLine(st: ProgressState, barWidth = 24): string {
   if (st.total !== undefined && st.total > 0) {
     const frac = Math.min(1, st.done / st.total);
     const fill = Math.round(frac * barWidth);
-    parts.push(`${st.done}/${st.total}`, `[${"=".repeat(fill)}${" ".repeat(barWidth - fill)}]`);
+    parts.push(`${st.done}/${st.total}`);
+    if (barWidth > 0) parts.push(`[${"=".repeat(fill)}${" ".repeat(barWidth - fill)}]`);
   } else {
     parts.push(`${st.done}`);
   }
