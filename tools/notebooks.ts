@@ -32,6 +32,8 @@ export interface RunNotebookOptions {
   graceS?: number;
   /** Kernel name (default "deno"). */
   kernel?: string;
+  /** Extra environment for the kernel (e.g. FER_OUTPUTS pointing at a temp folder). */
+  env?: Record<string, string>;
 }
 
 /** Outcome of one notebook execution. */
@@ -73,7 +75,9 @@ export async function runNotebook(opts: RunNotebookOptions): Promise<NotebookRun
   await Deno.stat(opts.path).catch(() => {
     throw new Error(`notebook not found: ${opts.path}`);
   });
-  const env: Record<string, string> = { PYDEVD_DISABLE_FILE_VALIDATION: "1" };
+  // The kernel is a notebook: progress draws as an updating display even when the caller's FER_PROGRESS
+  // (e.g. `lines` in CI) says otherwise; opts.env can still override.
+  const env: Record<string, string> = { PYDEVD_DISABLE_FILE_VALIDATION: "1", FER_PROGRESS: "notebook", ...opts.env };
   if (opts.fast) env.FER_FAST = "1";
   const args = [
     "-Xfrozen_modules=off",

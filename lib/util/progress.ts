@@ -72,7 +72,6 @@ export function detectMode(): ProgressMode {
  * `Deno.jupyter` outside `deno jupyter` throws, so the main module decides.
  */
 export function inJupyter(): boolean {
-  if (Deno.env.get("FER_PROGRESS") === "lines") return false;
   try {
     if (!/\$deno\$(jupyter_)?repl/.test(Deno.mainModule)) return false;
     // deno-lint-ignore no-explicit-any

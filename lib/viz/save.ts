@@ -1,5 +1,5 @@
 /**
- * Writing figures to disk as PNG + SVG, under `outputs/` unless a path with a folder is given.
+ * Writing figures to disk as PNG + SVG, under the project's `outputs/` unless a path with a folder is given.
  *
  * @example
  * ```ts
@@ -10,9 +10,17 @@
  */
 import type { Figure } from "./figure.ts";
 
-/** Folder that bare figure names are written to (env `FER_OUTPUTS` overrides; default `outputs`). */
+/**
+ * Folder that bare figure names are written to: the project's `outputs/` whatever the working directory
+ * (notebooks run in `notebooks/`); env `FER_OUTPUTS` overrides.
+ *
+ * @example
+ * ```ts
+ * outputsDir(); // "/home/me/fer/outputs"
+ * ```
+ */
 export function outputsDir(): string {
-  return Deno.env.get("FER_OUTPUTS") ?? "outputs";
+  return Deno.env.get("FER_OUTPUTS") ?? new URL("../../outputs", import.meta.url).pathname.replace(/\/$/, "");
 }
 
 /**

@@ -29,8 +29,16 @@ Deno.test("tables: records and DataFrame-like sources become markdown and HTML",
   assert.ok(tableHtml(t).includes("<td>&lt;x&gt;</td>"));
   const df = { toRecords: () => [{ n: 1 }, { n: 2 }, { n: 3 }] };
   assert.deepEqual(tableText(df, { maxRows: 2 }), { columns: ["n"], rows: [["1"], ["2"]], omitted: 1 });
-  const md = showTable(df);
-  assert.ok(md.includes("| 3 |"));
+  const printed: string[] = [];
+  const log = console.log;
+  console.log = (x: string) => printed.push(x);
+  try {
+    showTable(df, { title: "outside a notebook" });
+  } finally {
+    console.log = log;
+  }
+  assert.equal(printed.length, 1);
+  assert.ok(printed[0].startsWith("**outside a notebook**") && printed[0].includes("| 3 |"));
 });
 
 Deno.test("fastMode reads FER_FAST and rejects typos", () => {

@@ -138,20 +138,19 @@ export function tableHtml(t: TableText, title?: string): string {
 
 /**
  * Shows records (or a polars DataFrame) as a table in the notebook cell (HTML + markdown + text); outside a
- * notebook prints the markdown to stdout. Returns the markdown.
+ * notebook prints the markdown to stdout. Returns nothing, so the cell shows the table only once.
  *
  * @example
  * ```ts
  * showTable(df, { title: "per-class accuracy", digits: 3 });
  * ```
  */
-export function showTable(data: Record<string, unknown>[] | RecordsSource, opts: TableOptions = {}): string {
+export function showTable(data: Record<string, unknown>[] | RecordsSource, opts: TableOptions = {}): void {
   const t = tableText(data, opts);
   const md = tableMarkdown(t, opts.title);
   if (!inJupyter()) {
     console.log(md);
-    return md;
+    return;
   }
   display({ "text/html": tableHtml(t, opts.title), "text/markdown": md, "text/plain": md });
-  return md;
 }
