@@ -37,8 +37,9 @@ Deno.test("checkNotebooks passes good code and reports a type error with noteboo
       console.error = err;
     }
     assert.equal(failed, 1);
-    const report = errors.find((e) => e.includes("type check failed")) ?? "";
-    assert.match(report, /bad\.ipynb/);
+    const report = errors.join("\n");
+    assert.match(report, /type check failed: .*bad\.ipynb/);
+    assert.doesNotMatch(report, /failed: .*good\.ipynb/);
     assert.match(report, /TS2322/);
     assert.match(report, /bad\.ipynb cell 2 line 2:7/);
     const left = [...Deno.readDirSync(dir)].map((e) => e.name).sort();

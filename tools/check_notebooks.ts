@@ -93,36 +93,43 @@ export function mapLocations(
  */
 export async function checkNotebooks(paths: string[]): Promise<number> {
   let failed = 0;
+  const flats: { path: string; tmp: string; flat: FlatNotebook }[] = [];
   for (const path of paths) {
     const dir = path.slice(0, path.lastIndexOf("/"));
     const name = path.slice(path.lastIndexOf("/") + 1).replace(/\.ipynb$/, "");
-    const tmp = `${await Deno.realPath(dir)}/.${name}.check.ts`;
-    let flat: FlatNotebook;
     try {
-      flat = flattenNotebook(JSON.parse(await Deno.readTextFile(path)), path);
+      const flat = flattenNotebook(JSON.parse(await Deno.readTextFile(path)), path);
+      flats.push({ path, tmp: `${await Deno.realPath(dir)}/.${name}.check.ts`, flat });
     } catch (e) {
       console.error(`${path}: ${(e as Error).message}`);
       failed++;
-      continue;
     }
-    await Deno.writeTextFile(tmp, flat.code);
-    try {
-      const out = await new Deno.Command(Deno.execPath(), {
-        args: ["check", "-q", tmp],
-        env: { NO_COLOR: "1" },
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      if (out.code !== 0) {
-        failed++;
-        const text = new TextDecoder().decode(out.stderr) + new TextDecoder().decode(out.stdout);
-        console.error(`notebook type check failed: ${path}\n${mapLocations(text, tmp, path, flat.origins)}`);
-      } else {
-        console.error(`Check ${path}`);
-      }
-    } finally {
-      await Deno.remove(tmp).catch(() => {});
+  }
+  if (flats.length === 0) return failed;
+  try {
+    for (const f of flats) await Deno.writeTextFile(f.tmp, f.flat.code);
+    // One `deno check` for all notebooks: the shared lib/ graph is type-checked once.
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["check", "-q", ...flats.map((f) => f.tmp)],
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    let text = new TextDecoder().decode(out.stderr) + new TextDecoder().decode(out.stdout);
+    let named = 0;
+    for (const f of flats) {
+      if (text.includes(f.tmp)) {
+        named++;
+        console.error(`notebook type check failed: ${f.path}`);
+      } else if (out.code === 0) console.error(`Check ${f.path}`);
+      text = mapLocations(text, f.tmp, f.path, f.flat.origins);
     }
+    if (out.code !== 0) {
+      console.error(text);
+      failed += Math.max(1, named);
+    }
+  } finally {
+    for (const f of flats) await Deno.remove(f.tmp).catch(() => {});
   }
   return failed;
 }
