@@ -125,6 +125,25 @@ class Runner:
             self.pump(0.02)
 
 
+def start_kernel(name, cwd, attempts=3):
+    """Starts a kernel and waits until it answers; retries when it dies during start-up."""
+    for attempt in range(1, attempts + 1):
+        km = jupyter_client.KernelManager(kernel_name=name)
+        km.start_kernel(cwd=cwd, env=dict(os.environ))
+        kc = km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=120)
+            return km, kc
+        except RuntimeError as e:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+            if attempt == attempts:
+                raise RuntimeError(f"kernel {name!r} did not start after {attempts} attempts: {e}") from e
+            print(f"nb_exec: kernel start failed ({e}); retrying", file=sys.stderr)
+            time.sleep(1.0)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("input")
@@ -143,13 +162,9 @@ def main():
         c["outputs"] = []
         c["execution_count"] = None
 
-    km = jupyter_client.KernelManager(kernel_name=args.kernel)
-    km.start_kernel(cwd=args.cwd, env=dict(os.environ))
-    kc = km.client()
-    kc.start_channels()
+    km, kc = start_kernel(args.kernel, args.cwd)
     result = {"ok": True, "cells": len(cells), "executed": 0, "error": None}
     try:
-        kc.wait_for_ready(timeout=120)
         runner = Runner(kc, args.grace)
         for k, (i, cell) in enumerate(code_cells):
             try:
@@ -177,4 +192,10 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except Exception as e:  # noqa: BLE001 - reported to the Deno side as a runner failure (exit 2)
+        import traceback
+        traceback.print_exc()
+        print(json.dumps({"fatal": f"{type(e).__name__}: {e}"}))
+        sys.exit(2)
