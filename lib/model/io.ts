@@ -40,8 +40,8 @@ export function fileHandler(dir: string): tf.io.IOHandler {
   const weightsPath = join(dir, MODEL_FILES.weights);
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
-      if (artifacts.modelTopology instanceof ArrayBuffer) {
-        throw new Error("fileHandler: binary model topologies are not supported");
+      if (!artifacts.modelTopology || artifacts.modelTopology instanceof ArrayBuffer) {
+        throw new Error(`fileHandler(${dir}): expected a JSON model topology`);
       }
       await Deno.mkdir(dir, { recursive: true });
       const weights = artifacts.weightData === undefined
