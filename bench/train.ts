@@ -56,7 +56,7 @@ async function tfjsSpeed(
   await tf.setBackend(backend);
   const model = referenceNet({ size, channels: 1, classes: 7 });
   const x = tf.randomNormal([batch, size, size, 1]);
-  const y = tf.tidy(() => tf.oneHot(tf.randomUniform([batch], 0, 7, "int32"), 7).cast("float32"));
+  const y = tf.tidy(() => tf.cast(tf.oneHot(tf.randomUniform([batch], 0, 7, "int32"), 7), "float32"));
   await model.trainOnBatch(x, y); // warm-up: primitive creation, first allocations
   const before = tf.memory().numTensors;
   const prog = new Progress({ label: `${backend} ${size}x${size} train`, total: steps, unit: "step" });
