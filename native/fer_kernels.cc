@@ -511,3 +511,51 @@ int fer_bn_sums(const float *x, const float *dy, const float *mean, double *s1, 
   return 0;
 }
 }
+
+extern "C" {
+// SpaceToBatchND for NHWC: y[(i*bw + j)*n + b, oh', ow', :] = x_padded[b, oh'*bh + i, ow'*bw + j, :].
+int fer_space_to_batch(const float *x, float *y, const int32_t *p) {
+  const int64_t n = p[0], h = p[1], w = p[2], c = p[3], bh = p[4], bw = p[5], pt = p[6], pl = p[7], oh = p[8],
+                ow = p[9];
+  huge_pages(y, bh * bw * n * oh * ow * c * 4);
+#pragma omp parallel for collapse(2) schedule(static) if (bh * bw * n * oh * ow * c >= PAR_MIN)
+  for (int64_t ob = 0; ob < bh * bw * n; ob++)
+    for (int64_t r = 0; r < oh; r++) {
+      const int64_t blk = ob / n, b = ob % n, i = blk / bw, j = blk % bw, xr = r * bh + i - pt;
+      float *dst = y + (ob * oh + r) * ow * c;
+      for (int64_t q = 0; q < ow; q++) {
+        const int64_t xc = q * bw + j - pl;
+        if (xr < 0 || xr >= h || xc < 0 || xc >= w) std::memset(dst + q * c, 0, sizeof(float) * c);
+        else std::memcpy(dst + q * c, x + ((b * h + xr) * w + xc) * c, sizeof(float) * c);
+      }
+    }
+  return 0;
+}
+
+// BatchToSpaceND for NHWC (inverse, with crops): x is [bh*bw*n, ih, iw, c], y is [n, oh, ow, c].
+int fer_batch_to_space(const float *x, float *y, const int32_t *p) {
+  const int64_t n = p[0], ih = p[1], iw = p[2], c = p[3], bh = p[4], bw = p[5], ct = p[6], cl = p[7], oh = p[8],
+                ow = p[9];
+  huge_pages(y, n * oh * ow * c * 4);
+#pragma omp parallel for collapse(2) schedule(static) if (n * oh * ow * c >= PAR_MIN)
+  for (int64_t b = 0; b < n; b++)
+    for (int64_t r = 0; r < oh; r++) {
+      const int64_t hr = r + ct, i = hr % bh, xr = hr / bh;
+      float *dst = y + (b * oh + r) * ow * c;
+      for (int64_t q = 0; q < ow; q++) {
+        const int64_t wc = q + cl, j = wc % bw, xc = wc / bw;
+        const int64_t xb = (i * bw + j) * n + b;
+        std::memcpy(dst + q * c, x + ((xb * ih + xr) * iw + xc) * c, sizeof(float) * c);
+      }
+    }
+  (void)ih;
+  return 0;
+}
+
+// Copies `rows` rows of `len` floats: dst[r*dstStride + k] = src[r*srcStride + k] (split / concat along an axis).
+int fer_copy_rows(const float *src, float *dst, int64_t rows, int64_t len, int64_t srcStride, int64_t dstStride) {
+#pragma omp parallel for schedule(static) if (rows * len >= PAR_MIN)
+  for (int64_t r = 0; r < rows; r++) std::memcpy(dst + r * dstStride, src + r * srcStride, sizeof(float) * len);
+  return 0;
+}
+}

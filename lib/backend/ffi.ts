@@ -50,6 +50,9 @@ const SYMBOLS = {
     result: "i32",
   },
   fer_bn_sums: { parameters: ["buffer", "buffer", "buffer", "buffer", "buffer", "i64", "i64"], result: "i32" },
+  fer_space_to_batch: { parameters: ["buffer", "buffer", "buffer"], result: "i32" },
+  fer_batch_to_space: { parameters: ["buffer", "buffer", "buffer"], result: "i32" },
+  fer_copy_rows: { parameters: ["buffer", "buffer", "i64", "i64", "i64", "i64"], result: "i32" },
   fer_batchnorm: { parameters: ["buffer", "buffer", "buffer", "buffer", "buffer", "i64", "i64"], result: "i32" },
 } as const;
 

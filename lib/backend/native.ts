@@ -36,6 +36,7 @@ import { poolKernels } from "./kernels/pool.ts";
 import { matmulKernels } from "./kernels/matmul.ts";
 import { elementwiseKernels } from "./kernels/elementwise.ts";
 import { gradKernels } from "./kernels/grads.ts";
+import { layoutKernels } from "./kernels/layout.ts";
 import { installNativeGradients } from "./gradients.ts";
 import type { KernelContext } from "./kernels/util.ts";
 

@@ -40,3 +40,37 @@ Deno.test("matMul (transposes, batches, broadcast batch) and fused dense match t
   }, rng);
   assert.ok(f.maxRel <= TOL, f.where);
 });
+
+Deno.test("spaceToBatchND / batchToSpaceND (paddings, crops), splitV and concat match the cpu backend", async () => {
+  const rng = new Rng("layout");
+  for (
+    const [b, pads] of [[2, [[0, 1], [2, 1]]], [3, [[1, 2], [0, 0]]], [5, [[2, 3], [4, 0]]]] as [number, number[][]][]
+  ) {
+    const h = 2 * b - pads[0][0] - pads[0][1] + b * rng.int(2), w = 3 * b - pads[1][0] - pads[1][1];
+    const shape = [2, h + (b - ((h + pads[0][0] + pads[0][1]) % b)) % b, w, 3];
+    const d = await compareBackends([shape], ([x]) => {
+      const s = tf.spaceToBatchND(x, [b, b], pads);
+      return [
+        s,
+        tf.batchToSpaceND(s, [b, b], pads),
+        tf.grad((x: tf.Tensor) => tf.sum(tf.square(tf.spaceToBatchND(x, [b, b], pads))))(x),
+      ];
+    }, rng);
+    assert.ok(d.maxRel <= TOL, `block ${b} ${JSON.stringify(pads)} ${shape}: ${d.where}`);
+  }
+  const c = await compareBackends([[2, 3, 4, 5], [2, 3, 4, 2], [2, 3, 4, 1]], ([a, b, e]) => {
+    const cat = tf.concat([a, b, e], 3);
+    const [p, q, r] = tf.split(cat, [4, 3, 1], 3);
+    const cat1 = tf.concat([a, a], 1);
+    return [
+      cat,
+      p,
+      q,
+      r,
+      cat1,
+      ...tf.split(cat1, 2, 1),
+      tf.grad((a: tf.Tensor) => tf.sum(tf.square(tf.concat([a, b], 3))))(a),
+    ];
+  }, rng);
+  assert.ok(c.maxRel <= TOL, c.where);
+});
