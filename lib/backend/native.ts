@@ -76,6 +76,7 @@ function kernelConfigs(ctx: KernelContext): Omit<tf.KernelConfig, "backendName">
     ...matmulKernels(ctx),
     ...elementwiseKernels(ctx),
     ...gradKernels(ctx),
+    ...layoutKernels(ctx),
   ];
 }
 

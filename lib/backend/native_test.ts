@@ -22,7 +22,13 @@ Deno.test("registerNativeBackend registers fer-native with the native kernels, a
   assert.equal(r.ok, true, r.reason);
   assert.equal(r.backend, NATIVE_BACKEND);
   assert.deepEqual(await registerNativeBackend(), r);
-  for (const k of ["Conv2D", "FusedConv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter", "MaxPoolGrad", "Sum"]) {
+  const expected = [
+    ...["Conv2D", "FusedConv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter", "MaxPool", "MaxPoolGrad"],
+    ...["BatchMatMul", "_FusedMatMul", "Add", "Sub", "Multiply", "RealDiv", "Relu", "Step", "Sum", "Mean"],
+    ...["Tile", "FusedBatchNorm", "FerReluGrad", "FerSquareGrad", "FerBroadcastMul", "FerBatchNormGrad"],
+    ...["SpaceToBatchND", "BatchToSpaceND", "SplitV", "Concat"],
+  ];
+  for (const k of expected) {
     assert.ok(nativeKernelNames().includes(k), k);
   }
   // Every cpu kernel is available on fer-native too.
