@@ -7,6 +7,7 @@
  * Options: --sizes 48,96  --batch 32  --steps 3  --threads 2  --rounds 2
  *          --cpu (also time the pure-JS cpu backend: 1 step at batch 1, extrapolated, slow)
  *          --profile (per-kernel milliseconds per step on fer-native)
+ *          --paper cpu-small (also time the paper model, lib/model preset, on fer-native; no PyTorch mirror)
  *
  * @example
  * ```sh
@@ -20,6 +21,9 @@ import { parseArgs } from "node:util";
 import { registerNativeBackend } from "../lib/backend/native.ts";
 import { type KernelTime, profileKernels } from "../lib/backend/profile.ts";
 import { Progress } from "../lib/util/progress.ts";
+import type * as tfl from "@tensorflow/tfjs-layers";
+import { buildModel } from "../lib/model/build.ts";
+import { preset } from "../lib/model/presets.ts";
 import { referenceNet } from "./ref_net.ts";
 
 /** Speed of one engine at one input size. */
@@ -52,10 +56,19 @@ async function tfjsSpeed(
   batch: number,
   steps: number,
   profile: boolean,
+  paperPreset?: string,
 ): Promise<Speed & { profile?: KernelTime[] }> {
   await tf.setBackend(backend);
-  const model = referenceNet({ size, channels: 1, classes: 7 });
-  const x = tf.randomNormal([batch, size, size, 1]);
+  let model: tfl.LayersModel, x: tf.Tensor | tf.Tensor[];
+  if (paperPreset) {
+    const fm = buildModel(preset(paperPreset, { inputSize: size }));
+    model = fm.model;
+    model.compile({ optimizer: "adam", loss: "categoricalCrossentropy" });
+    x = model.inputs.map(() => tf.randomUniform([batch, size, size, 1]));
+  } else {
+    model = referenceNet({ size, channels: 1, classes: 7 });
+    x = tf.randomNormal([batch, size, size, 1]);
+  }
   const y = tf.tidy(() => tf.cast(tf.oneHot(tf.randomUniform([batch], 0, 7, "int32"), 7), "float32"));
   await model.trainOnBatch(x, y); // warm-up: primitive creation, first allocations
   const before = tf.memory().numTensors;
@@ -75,7 +88,7 @@ async function tfjsSpeed(
   const t1 = performance.now();
   for (let i = 0; i < steps; i++) tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync());
   const inferMs = (performance.now() - t1) / steps;
-  tf.dispose([x, y]);
+  tf.dispose([x, y].flat());
   model.dispose();
   return {
     train_img_s: batch * 1000 / trainMs,
@@ -100,6 +113,7 @@ export async function benchTrain(args: string[]): Promise<Record<string, unknown
       rounds: { type: "string", default: "2" },
       cpu: { type: "boolean", default: false },
       profile: { type: "boolean", default: false },
+      paper: { type: "string" },
     },
   });
   const batch = Number(values.batch), steps = Number(values.steps), threads = Number(values.threads);
@@ -133,6 +147,10 @@ export async function benchTrain(args: string[]): Promise<Record<string, unknown
     if (values.cpu) {
       const c = await tfjsSpeed("cpu", size, 1, 1, false);
       row.cpu = { ...c, note: "pure-JS cpu backend: 1 step at batch 1 (a batch-32 step takes tens of minutes)" };
+    }
+    if (values.paper && native.ok) {
+      const p = await tfjsSpeed("fer-native", size, batch, steps, values.profile, values.paper);
+      row.paper_model = { preset: values.paper, ...p };
     }
     results.push(row);
   }
