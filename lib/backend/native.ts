@@ -15,8 +15,16 @@
  * The backend is tfjs-backend-cpu's MathBackendCPU (data stays in JS TypedArrays, handed to C by
  * pointer); every "cpu" kernel is registered for "fer-native" too, and the hot ones are replaced.
  * Each native kernel falls back to the reference cpu kernel for cases it does not cover (NCHW,
- * int dtypes, exotic broadcasting). If the library cannot be built or loaded (no compiler, no
- * oneDNN) {@link registerNativeBackend} returns ok=false with the reason and nothing is registered.
+ * int dtypes, exotic broadcasting). Once convolutions were native, the rest of a step was
+ * dominated by (a) page faults on fresh 20 MB outputs (fixed with transparent huge pages),
+ * (b) tfjs's composite gradients of BatchNorm/Mean/Square/ReLU (~20 full-size passes per BN layer;
+ * gradients.ts swaps in one-pass kernels while fer-native is active) and (c) Adam's ~12 ops per
+ * variable (adam.ts: one native pass, same formula). Both patches leave other backends untouched.
+ * Measured (bench/train.ts, 2 shared cores, interleaved with PyTorch): ~1× PyTorch's training
+ * img/s at 48×48 where the pure-JS backend was ~0.0002×.
+ *
+ * If the library cannot be built or loaded (no compiler, no oneDNN) {@link registerNativeBackend}
+ * returns ok=false with the reason and nothing is registered; `FER_THREADS` sets the thread count.
  *
  * @example
  * ```ts
