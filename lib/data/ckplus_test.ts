@@ -32,7 +32,9 @@ Deno.test("CK+48 layout: class folders, subject and sequence from S###_NNN_ name
 Deno.test("original CK+: last k frames of each labelled sequence, unlabelled sequences skipped", async () => {
   const files: Record<string, ReturnType<typeof patternImage> | string> = {};
   for (let f = 1; f <= 5; f++) files[`cohn-kanade-images/S005/001/S005_001_0000000${f}.png`] = patternImage(f);
-  for (let f = 1; f <= 12; f++) files[`cohn-kanade-images/S010/002/S010_002_${String(f).padStart(8, "0")}.png`] = patternImage(f);
+  for (let f = 1; f <= 12; f++) {
+    files[`cohn-kanade-images/S010/002/S010_002_${String(f).padStart(8, "0")}.png`] = patternImage(f);
+  }
   for (let f = 1; f <= 4; f++) files[`cohn-kanade-images/S010/003/S010_003_0000000${f}.png`] = patternImage(f);
   files["Emotion/S005/001/S005_001_00000005_emotion.txt"] = "   3.0000000e+00\n";
   files["Emotion/S010/002/S010_002_00000012_emotion.txt"] = "   2.0000000e+00\n";
@@ -51,7 +53,14 @@ Deno.test("original CK+: last k frames of each labelled sequence, unlabelled seq
       "cohn-kanade-images/S010/002/S010_002_00000012.png",
     ],
   );
-  assert.deepEqual(ds.samples.map((s) => s.sequence), ["S005_001", "S005_001", "S005_001", "S010_002", "S010_002", "S010_002"]);
+  assert.deepEqual(ds.samples.map((s) => s.sequence), [
+    "S005_001",
+    "S005_001",
+    "S005_001",
+    "S010_002",
+    "S010_002",
+    "S010_002",
+  ]);
   assert.equal(loadCkPlus({ root, lastK: 1 }).samples.length, 2);
   const six = loadCkPlus({ root, dropContempt: true });
   assert.deepEqual([six.classes, six.samples.length], [["disgust"], 3]);
@@ -61,15 +70,22 @@ Deno.test("original CK+: last k frames of each labelled sequence, unlabelled seq
 });
 
 Deno.test({
-  name: REAL === null ? "real CK+48: no ../shared/datasets (set FER_DATA); skipped" :
-    "real CK+48: 981 images, 118 subjects, 7 classes; subject 5-fold has no overlap and every class per fold",
+  name: REAL === null
+    ? "real CK+48: no ../shared/datasets (set FER_DATA); skipped"
+    : "real CK+48: 981 images, 118 subjects, 7 classes; subject 5-fold has no overlap and every class per fold",
   ignore: REAL === null,
   fn() {
     const ds = loadCkPlus({ root: join(REAL!, "ckplus48") });
     const s = summarize(ds);
     assert.deepEqual([s.total, s.subjects, s.classes.length], [981, 118, 7]);
     assert.deepEqual(s.splits[0].counts, {
-      angry: 135, disgust: 177, fear: 75, happy: 207, sad: 84, surprise: 249, contempt: 54,
+      angry: 135,
+      disgust: 177,
+      fear: 75,
+      happy: 207,
+      sad: 84,
+      surprise: 249,
+      contempt: 54,
     });
     const folds = kFold(ds.samples, { k: 5, seed: 0, by: "subject" });
     assert.deepEqual(subjectOverlap(ds.samples, folds), []);

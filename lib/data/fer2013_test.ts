@@ -39,14 +39,21 @@ Deno.test("FER2013 folders: official split names and the train/test variant", as
   assert.throws(() => loadFer2013Folders({ root: kaggle }), /img_1\.jpg: files in a FER2013 test folder must be named/);
   await Deno.remove(join(kaggle, "test/surprise/img_1.jpg"));
   await Deno.mkdir(join(kaggle, "validation"));
-  assert.throws(() => loadFer2013Folders({ root: kaggle }), /validation: unknown FER2013 split folder; expected Training/);
+  assert.throws(
+    () => loadFer2013Folders({ root: kaggle }),
+    /validation: unknown FER2013 split folder; expected Training/,
+  );
   await Deno.remove(kaggle, { recursive: true });
 });
 
 Deno.test("FER2013 csv: rows load as 48x48 pixels with emotion code as label", async () => {
   const dir = await Deno.makeTempDir();
   const path = join(dir, "fer2013.csv");
-  const rows = [0, 3, 6].map((e, i) => ({ emotion: e, pixels: patternImage(i, 48).data, usage: ["Training", "PublicTest", "PrivateTest"][i] }));
+  const rows = [0, 3, 6].map((e, i) => ({
+    emotion: e,
+    pixels: patternImage(i, 48).data,
+    usage: ["Training", "PublicTest", "PrivateTest"][i],
+  }));
   writeFer2013Csv(path, rows);
   const ds = loadFer2013Csv({ path });
   assert.deepEqual(ds.samples.map((s) => [s.path, s.label, s.split]), [
@@ -65,7 +72,10 @@ Deno.test("FER2013 csv errors name the file, row and what was expected", async (
   const p = join(dir, "bad.csv");
   const px = Array(2304).fill(7).join(" ");
   await Deno.writeTextFile(p, `label,pixels,Usage\n0,${px},Training\n`);
-  assert.throws(() => loadFer2013Csv({ path: p }), /bad\.csv: wrong FER2013 csv header "label,pixels,Usage"; expected "emotion,pixels,Usage"/);
+  assert.throws(
+    () => loadFer2013Csv({ path: p }),
+    /bad\.csv: wrong FER2013 csv header "label,pixels,Usage"; expected "emotion,pixels,Usage"/,
+  );
   await Deno.writeTextFile(p, `emotion,pixels,Usage\n0,${px},Training\n1,${px} 8,Training\n`);
   assert.throws(() => loadFer2013Csv({ path: p }), /bad\.csv row 1 \(line 3\): pixels has 2305 values; expected 2304/);
   await Deno.writeTextFile(p, `emotion,pixels,Usage\n9,${px},Training\n`);
@@ -86,9 +96,23 @@ Deno.test({
     const [train, pub] = s.splits;
     assert.deepEqual([train.split, train.total, pub.split, pub.total], ["Training", 28709, "PublicTest", 3589]);
     assert.deepEqual(train.counts, {
-      angry: 3995, disgust: 436, fear: 4097, happy: 7215, sad: 4830, surprise: 3171, neutral: 4965,
+      angry: 3995,
+      disgust: 436,
+      fear: 4097,
+      happy: 7215,
+      sad: 4830,
+      surprise: 3171,
+      neutral: 4965,
     });
-    assert.deepEqual(pub.counts, { angry: 467, disgust: 56, fear: 496, happy: 895, sad: 653, surprise: 415, neutral: 607 });
+    assert.deepEqual(pub.counts, {
+      angry: 467,
+      disgust: 56,
+      fear: 496,
+      happy: 895,
+      sad: 653,
+      surprise: 415,
+      neutral: 607,
+    });
   },
 });
 
@@ -99,7 +123,9 @@ Deno.test({
     const ds = loadFer2013Folders({ root: join(REAL!, "fer2013"), splits: ["PublicTest"] });
     const picks = splitIndices(ds.samples, "PublicTest").filter((_, i) => i % 500 === 0);
     const rows = [];
-    for (const i of picks) rows.push({ emotion: ds.samples[i].label, pixels: (await ds.load(ds.samples[i])).data, usage: "PublicTest" });
+    for (const i of picks) {
+      rows.push({ emotion: ds.samples[i].label, pixels: (await ds.load(ds.samples[i])).data, usage: "PublicTest" });
+    }
     const dir = await Deno.makeTempDir();
     const path = join(dir, "fer2013.csv");
     writeFer2013Csv(path, rows);

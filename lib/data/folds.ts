@@ -60,10 +60,10 @@ function bySubject(samples: Sample[], k: number, rng: Rng): number[][] {
     for (const i of idx) c[samples[i].label]++;
     return c;
   };
-  // Like scikit-learn's StratifiedGroupKFold: place the most class-skewed subjects first, each into the
-  // fold that keeps per-class fold proportions most even; ties go to the smaller fold.
-  const order = rng.shuffle([...groups.keys()]).map((g) => ({ g, c: counts(groups.get(g)!) }))
-    .sort((a, b) => std(b.c.map((v, j) => v / classTotals[j] || 0)) - std(a.c.map((v, j) => v / classTotals[j] || 0)));
+  // Greedy stratified group assignment (as scikit-learn's StratifiedGroupKFold, but in seeded random
+  // order so the seed matters): each subject joins the fold that keeps per-class fold proportions most
+  // even; ties go to the smaller fold.
+  const order = rng.shuffle([...groups.keys()]).map((g) => ({ g, c: counts(groups.get(g)!) }));
   const foldCounts: number[][] = Array.from({ length: k }, () => new Array(nClass).fill(0));
   const folds: number[][] = Array.from({ length: k }, () => []);
   for (const { g, c } of order) {

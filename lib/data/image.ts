@@ -80,11 +80,17 @@ async function decodeChannels(path: string, channels: 1 | 3): Promise<GrayImage>
     const { data, info } = await pipe.removeAlpha().raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true });
     const px = info.width * info.height;
     if (info.channels === channels) {
-      return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, px * channels) };
+      return {
+        width: info.width,
+        height: info.height,
+        data: new Uint8Array(data.buffer, data.byteOffset, px * channels),
+      };
     }
     const out = new Uint8Array(px * channels);
     for (let i = 0; i < px; i++) {
-      for (let c = 0; c < channels; c++) out[i * channels + c] = data[i * info.channels + Math.min(c, info.channels - 1)];
+      for (let c = 0; c < channels; c++) {
+        out[i * channels + c] = data[i * info.channels + Math.min(c, info.channels - 1)];
+      }
     }
     return { width: info.width, height: info.height, data: out };
   } catch (err) {

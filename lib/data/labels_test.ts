@@ -1,11 +1,30 @@
 import assert from "node:assert/strict";
-import { canonicalLabel, CKPLUS_EMOTIONS, EXPRESSIONS, FER2013_EMOTIONS, orderedClasses, requireLabel } from "./labels.ts";
+import {
+  canonicalLabel,
+  CKPLUS_EMOTIONS,
+  EXPRESSIONS,
+  FER2013_EMOTIONS,
+  orderedClasses,
+  requireLabel,
+} from "./labels.ts";
 
 Deno.test("aliases of every dataset map to the one vocabulary", () => {
   const cases: [string, string][] = [
-    ["anger", "angry"], ["Sadness", "sad"], ["happiness", "happy"], ["fearful", "fear"], ["disgusted", "disgust"],
-    ["surprised", "surprise"], ["AN", "angry"], ["DI", "disgust"], ["FE", "fear"], ["HA", "happy"], ["SA", "sad"],
-    ["SU", "surprise"], ["NE", "neutral"], ["contempt", "contempt"], ["Happiness", "happy"],
+    ["anger", "angry"],
+    ["Sadness", "sad"],
+    ["happiness", "happy"],
+    ["fearful", "fear"],
+    ["disgusted", "disgust"],
+    ["surprised", "surprise"],
+    ["AN", "angry"],
+    ["DI", "disgust"],
+    ["FE", "fear"],
+    ["HA", "happy"],
+    ["SA", "sad"],
+    ["SU", "surprise"],
+    ["NE", "neutral"],
+    ["contempt", "contempt"],
+    ["Happiness", "happy"],
   ];
   for (const [alias, want] of cases) assert.equal(canonicalLabel(alias), want, alias);
   assert.equal(canonicalLabel("bored"), null);

@@ -46,7 +46,16 @@ interface Expr {
 const NEUTRAL: Expr = { curve: 0, open: 0, width: 1, browTilt: 0, browRaise: 0, eyeOpen: 1, wrinkle: 0, asym: 0 };
 const EXPR: Record<string, Expr> = {
   angry: { curve: -0.25, open: 0, width: 0.8, browTilt: -1, browRaise: -0.6, eyeOpen: 0.65, wrinkle: 0, asym: 0 },
-  disgust: { curve: -0.45, open: 0.15, width: 0.9, browTilt: -0.3, browRaise: -0.3, eyeOpen: 0.55, wrinkle: 1, asym: 1 },
+  disgust: {
+    curve: -0.45,
+    open: 0.15,
+    width: 0.9,
+    browTilt: -0.3,
+    browRaise: -0.3,
+    eyeOpen: 0.55,
+    wrinkle: 1,
+    asym: 1,
+  },
   fear: { curve: -0.15, open: 0.55, width: 1.2, browTilt: 0.8, browRaise: 0.6, eyeOpen: 1.45, wrinkle: 0, asym: 0 },
   happy: { curve: 1, open: 0.3, width: 1.2, browTilt: 0, browRaise: 0.05, eyeOpen: 0.75, wrinkle: 0, asym: 0 },
   sad: { curve: -0.9, open: 0, width: 0.95, browTilt: 1, browRaise: 0.1, eyeOpen: 0.7, wrinkle: 0, asym: 0 },
@@ -106,8 +115,8 @@ export function syntheticDataset(opts: SyntheticOptions = {}): Dataset {
     root: `synthetic:${seed}`,
     classes,
     samples,
-    load: (sample: Sample, o: LoadOptions = {}) => Promise.resolve(renderFace(faceOf(sample), o.size ?? size)),
-    loadMask: (sample: Sample, o: LoadOptions = {}) => Promise.resolve(renderMask(faceOf(sample), o.size ?? size)),
+    load: async (sample: Sample, o: LoadOptions = {}) => await renderFace(faceOf(sample), o.size ?? size),
+    loadMask: async (sample: Sample, o: LoadOptions = {}) => await renderMask(faceOf(sample), o.size ?? size),
   };
 }
 
