@@ -1,5 +1,5 @@
 /**
- * Image decoding (PNG, JPEG, TIFF through sharp; BMP through {@link decodeBmp}) to 8-bit grayscale or
+ * Image decoding (PNG, JPEG, TIFF through sharp; grayscale JPEG through UTIF's JS decoder; BMP through {@link decodeBmp}) to 8-bit grayscale or
  * RGB, and separable area/bilinear resizing in plain TypeScript (the same result whatever the source).
  *
  * @example
@@ -74,6 +74,10 @@ async function decodeChannels(path: string, channels: 1 | 3): Promise<GrayImage>
     const g = decodeBmp(bytes, path);
     return channels === 1 ? g : grayToRgb(g);
   }
+  if (channels === 1 && bytes[0] === 0xff && bytes[1] === 0xd8) {
+    const fast = decodeGrayJpeg(bytes);
+    if (fast) return fast;
+  }
   try {
     let pipe = sharp(bytes, { failOn: "error" });
     pipe = channels === 1 ? pipe.grayscale() : pipe.toColourspace("srgb");
@@ -99,6 +103,23 @@ async function decodeChannels(path: string, channels: 1 | 3): Promise<GrayImage>
         err instanceof Error ? err.message : err
       })`,
     );
+  }
+}
+
+/**
+ * Pure-JS path for single-channel JPEGs (all of FER2013): UTIF's pdf.js-derived decoder is ~4x faster
+ * than a sharp call for 48x48 images and matches libjpeg within one grey level. Returns null (so sharp
+ * decodes, and reports errors) for colour or unparsable files.
+ */
+function decodeGrayJpeg(bytes: Uint8Array): GrayImage | null {
+  try {
+    const dec = new UTIF.JpegDecoder();
+    dec.parse(bytes);
+    const data = dec.getData(dec.width, dec.height);
+    if (data.length !== dec.width * dec.height) return null;
+    return { width: dec.width, height: dec.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+  } catch {
+    return null;
   }
 }
 
@@ -132,14 +153,15 @@ export function resizeChannels(
   if (img.width === width && img.height === height) return img;
   const wx = axisWeights(img.width, width, method);
   const wy = axisWeights(img.height, height, method);
+  const src = img.data;
   const tmp = new Float32Array(width * img.height * channels);
   for (let y = 0; y < img.height; y++) {
     const srow = y * img.width * channels, drow = y * width * channels;
     for (let x = 0; x < width; x++) {
-      const { idx, w } = wx[x];
+      const t0 = wx.start[x], t1 = wx.start[x + 1];
       for (let c = 0; c < channels; c++) {
         let s = 0;
-        for (let k = 0; k < idx.length; k++) s += w[k] * img.data[srow + idx[k] * channels + c];
+        for (let t = t0; t < t1; t++) s += wx.w[t] * src[srow + wx.idx[t] * channels + c];
         tmp[drow + x * channels + c] = s;
       }
     }
@@ -147,32 +169,39 @@ export function resizeChannels(
   const out = new Uint8Array(width * height * channels);
   const rowLen = width * channels;
   for (let y = 0; y < height; y++) {
-    const { idx, w } = wy[y];
+    const t0 = wy.start[y], t1 = wy.start[y + 1], orow = y * rowLen;
     for (let i = 0; i < rowLen; i++) {
       let s = 0;
-      for (let k = 0; k < idx.length; k++) s += w[k] * tmp[idx[k] * rowLen + i];
-      out[y * rowLen + i] = Math.min(255, Math.max(0, Math.round(s)));
+      for (let t = t0; t < t1; t++) s += wy.w[t] * tmp[wy.idx[t] * rowLen + i];
+      out[orow + i] = s <= 0 ? 0 : s >= 255 ? 255 : Math.round(s);
     }
   }
   return { width, height, data: out };
 }
 
+/** Source taps of each output pixel along one axis: taps start[o]..start[o+1] of idx/w. */
 interface Taps {
+  start: Int32Array;
   idx: Int32Array;
   w: Float32Array;
 }
 
-function axisWeights(src: number, dst: number, method: ResizeMethod): Taps[] {
+const tapCache = new Map<string, Taps>();
+
+function axisWeights(src: number, dst: number, method: ResizeMethod): Taps {
+  const key = `${src}:${dst}:${method}`;
+  const hit = tapCache.get(key);
+  if (hit) return hit;
   const scale = src / dst;
-  const taps: Taps[] = [];
+  const start = [0], idx: number[] = [], w: number[] = [];
   for (let o = 0; o < dst; o++) {
     if (method === "bilinear") {
       const c = Math.min(src - 1, Math.max(0, (o + 0.5) * scale - 0.5));
-      const i0 = Math.floor(c), i1 = Math.min(src - 1, i0 + 1), f = c - i0;
-      taps.push({ idx: Int32Array.of(i0, i1), w: Float32Array.of(1 - f, f) });
+      const i0 = Math.floor(c), f = c - i0;
+      idx.push(i0, Math.min(src - 1, i0 + 1));
+      w.push(1 - f, f);
     } else {
       const a = o * scale, b = (o + 1) * scale;
-      const idx: number[] = [], w: number[] = [];
       for (let i = Math.floor(a); i < Math.min(src, Math.ceil(b)); i++) {
         const overlap = Math.min(b, i + 1) - Math.max(a, i);
         if (overlap > 1e-9) {
@@ -180,9 +209,12 @@ function axisWeights(src: number, dst: number, method: ResizeMethod): Taps[] {
           w.push(overlap / scale);
         }
       }
-      taps.push({ idx: Int32Array.from(idx), w: Float32Array.from(w) });
     }
+    start.push(idx.length);
   }
+  const taps = { start: Int32Array.from(start), idx: Int32Array.from(idx), w: Float32Array.from(w) };
+  if (tapCache.size > 256) tapCache.clear();
+  tapCache.set(key, taps);
   return taps;
 }
 

@@ -42,6 +42,12 @@ Deno.test("grayscale JPEG decodes to one channel; RGB is kept when asked and con
   const gj = await decodeImage(join(dir, "gray.jpg"));
   assert.equal(gj.data.length, 48 * 48);
   assert.ok(Math.abs(gj.data[100] - 128) <= 2);
+  // The pure-JS grayscale JPEG path agrees with libjpeg (through sharp) within one grey level.
+  const noisy = new Uint8Array(48 * 48).map((_, i) => (i * 7919) % 251);
+  await sharp(noisy, { raw: { width: 48, height: 48, channels: 1 } }).jpeg({ quality: 80 }).toFile(join(dir, "n.jpg"));
+  const ours = await decodeImage(join(dir, "n.jpg"));
+  const ref = await sharp(join(dir, "n.jpg")).grayscale().raw().toBuffer();
+  assert.ok(ours.data.every((v, i) => Math.abs(v - ref[i]) <= 1));
   const gjRgb = await decodeRgb(join(dir, "gray.jpg"));
   assert.equal(gjRgb.data.length, 48 * 48 * 3);
   await Deno.remove(dir, { recursive: true });
