@@ -72,7 +72,6 @@ export function detectMode(): ProgressMode {
  * `Deno.jupyter` outside `deno jupyter` throws, so the main module decides.
  */
 export function inJupyter(): boolean {
-  if (Deno.env.get("FER_PROGRESS") === "lines") return false;
   try {
     if (!/\$deno\$(jupyter_)?repl/.test(Deno.mainModule)) return false;
     // deno-lint-ignore no-explicit-any
@@ -96,7 +95,8 @@ export function formatLine(st: ProgressState, barWidth = 24): string {
   if (st.total !== undefined && st.total > 0) {
     const frac = Math.min(1, st.done / st.total);
     const fill = Math.round(frac * barWidth);
-    parts.push(`${st.done}/${st.total}`, `[${"=".repeat(fill)}${" ".repeat(barWidth - fill)}]`);
+    parts.push(`${st.done}/${st.total}`);
+    if (barWidth > 0) parts.push(`[${"=".repeat(fill)}${" ".repeat(barWidth - fill)}]`);
   } else {
     parts.push(`${st.done}`);
   }
