@@ -76,12 +76,12 @@ function rank(order: string[], s: string): number {
   return i < 0 ? order.length : i;
 }
 
-/** The summary as a DataFrame: one row per split; columns split, one per class, total, subjects. */
+/** The summary as a DataFrame: one row per split; columns split, one per class, total, subjects (when known). */
 export function summaryFrame(ds: Dataset | DatasetSummary): pl.DataFrame {
   const s = "samples" in ds ? summarize(ds) : ds;
   const cols: Record<string, (string | number)[]> = { split: s.splits.map((r) => r.split) };
   for (const c of s.classes) cols[c] = s.splits.map((r) => r.counts[c]);
   cols.total = s.splits.map((r) => r.total);
-  cols.subjects = s.splits.map((r) => r.subjects);
+  if (s.subjects !== null) cols.subjects = s.splits.map((r) => r.subjects);
   return pl.DataFrame(cols);
 }

@@ -23,4 +23,6 @@ Deno.test("summary counts split × class and subjects, as JSON and as a DataFram
   assert.deepEqual(df.columns, ["split", "angry", "happy", "total", "subjects"]);
   assert.deepEqual(df.getColumn("happy").toArray(), [2, 0]);
   assert.deepEqual(df.getColumn("split").toArray(), ["Training", "PublicTest"]);
+  const anonymous = { ...ds, samples: ds.samples.map(({ subject: _, ...rest }) => rest) };
+  assert.deepEqual(summaryFrame(anonymous).columns, ["split", "angry", "happy", "total"]);
 });
