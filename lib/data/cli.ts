@@ -6,16 +6,20 @@
  * deno task fer data summary --dataset fer2013 --root ../shared/datasets/fer2013 --json
  * deno task fer data summary --dataset ckplus --root ../shared/datasets/ckplus48 --folds 5 --by subject
  * deno task fer data summary --dataset synthetic --n 700 --seed 1
+ * deno task fer data export --dataset synthetic --n 700 --seed 1 --out outputs/synthetic
  * ```
  * @module
  */
 import { type Command, parse, required } from "../cli/command.ts";
 import { DATASET_KINDS, type DatasetKind, loadDataset } from "./load.ts";
-import { summarize, summaryFrame } from "./summary.ts";
+import { summarize, summaryText } from "./summary.ts";
 import { kFold, subjectOverlap } from "./folds.ts";
 import type { Dataset } from "./dataset.ts";
+import { exportDataset } from "./export.ts";
 
 const HELP = `usage: deno task fer data summary --dataset <${DATASET_KINDS.join("|")}> [--root PATH] [options]
+       deno task fer data export --dataset <…> [--root PATH] --out DIR [--size S]
+                         write images/<class>/*.png (+ masks/ for synthetic) and samples.json
 
   --json                 print the summary as JSON
   --folds K --by random|subject [--seed N]
@@ -63,7 +67,9 @@ export const command: Command = {
       console.log(HELP);
       return sub === undefined ? 2 : 0;
     }
-    if (sub !== "summary") throw new Error(`unknown subcommand "${sub}"; expected summary\n\n${HELP}`);
+    if (sub !== "summary" && sub !== "export") {
+      throw new Error(`unknown subcommand "${sub}"; expected summary or export\n\n${HELP}`);
+    }
     const { values: v } = parse(rest, {
       dataset: { type: "string" },
       root: { type: "string" },
@@ -78,6 +84,7 @@ export const command: Command = {
       illumination: { type: "string" },
       n: { type: "string" },
       size: { type: "string" },
+      out: { type: "string" },
       help: { type: "boolean" },
     });
     if (v.help) {
@@ -86,6 +93,7 @@ export const command: Command = {
     }
     const kind = required(v, "dataset") as DatasetKind;
     const seed = int(v.seed, "seed") ?? 0;
+    const size = int(v.size, "size");
     const ds = await loadDataset({
       dataset: kind,
       root: v.root,
@@ -95,9 +103,15 @@ export const command: Command = {
       modality: oneOf(v.modality, "modality", ["VIS", "NI"] as const),
       illumination: oneOf(v.illumination, "illumination", ["Strong", "Weak", "Dark"] as const),
       n: int(v.n, "n"),
-      size: int(v.size, "size"),
+      size,
       seed,
     });
+    if (sub === "export") {
+      const out = required(v, "out");
+      const rows = await exportDataset(ds, { out, size });
+      console.log(`wrote ${rows.length} images${ds.loadMask ? " and masks" : ""} of ${ds.name} to ${out}`);
+      return 0;
+    }
     const summary = summarize(ds);
     const k = int(v.folds, "folds");
     const by = oneOf(v.by, "by", ["random", "subject"] as const) ?? "random";
@@ -111,7 +125,7 @@ export const command: Command = {
           (summary.subjects !== null ? `, ${summary.subjects} subjects` : "") +
           (summary.sequences !== null ? `, ${summary.sequences} sequences` : ""),
       );
-      console.log(summaryFrame(summary).toString());
+      console.log(summaryText(summary));
       if (folds) {
         console.log(`\n${folds.k}-fold (${folds.by}, seed ${folds.seed}):`);
         folds.sizes.forEach((s, i) => {

@@ -58,6 +58,19 @@ Deno.test("text output prints the table and the overlap verdict; bad flags are n
   assert.ok(random.overlap.length > 0, "random folds mix subjects, and the report says so");
 });
 
+Deno.test("data export writes the synthetic set with masks", async () => {
+  const out = await Deno.makeTempDir();
+  const { code, out: text } = await capture(() =>
+    command.run(["export", "--dataset", "synthetic", "--n", "7", "--size", "32", "--out", out])
+  );
+  assert.equal(code, 0);
+  assert.match(text, /wrote 7 images and masks of synthetic/);
+  assert.equal(JSON.parse(await Deno.readTextFile(join(out, "samples.json"))).length, 7);
+  assert.ok((await Deno.stat(join(out, "masks", "happy", "3.png"))).isFile);
+  await assert.rejects(command.run(["export", "--dataset", "synthetic", "--n", "7"]), /missing required option --out/);
+  await Deno.remove(out, { recursive: true });
+});
+
 const REAL = datasetsRoot();
 Deno.test({
   name: REAL === null

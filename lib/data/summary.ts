@@ -83,5 +83,21 @@ export function summaryFrame(ds: Dataset | DatasetSummary): pl.DataFrame {
   for (const c of s.classes) cols[c] = s.splits.map((r) => r.counts[c]);
   cols.total = s.splits.map((r) => r.total);
   if (s.subjects !== null) cols.subjects = s.splits.map((r) => r.subjects);
-  return pl.DataFrame(cols);
+  const counts = Object.keys(cols).filter((c) => c !== "split");
+  return pl.DataFrame(cols).withColumns(...counts.map((c) => pl.col(c).cast(pl.Int64)));
+}
+
+/** The summary as an aligned plain-text table (one row per split), for terminals and logs. */
+export function summaryText(s: DatasetSummary): string {
+  const header = ["split", ...s.classes, "total", ...(s.subjects !== null ? ["subjects"] : [])];
+  const rows = s.splits.map((r) => [
+    r.split,
+    ...s.classes.map((c) => String(r.counts[c])),
+    String(r.total),
+    ...(s.subjects !== null ? [String(r.subjects)] : []),
+  ]);
+  const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
+  const line = (cells: string[]) =>
+    cells.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join("  ");
+  return [line(header), ...rows.map(line)].join("\n");
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fileDataset } from "./dataset.ts";
-import { summarize, summaryFrame } from "./summary.ts";
+import { summarize, summaryFrame, summaryText } from "./summary.ts";
 
 Deno.test("summary counts split × class and subjects, as JSON and as a DataFrame", () => {
   const ds = fileDataset({
@@ -22,6 +22,16 @@ Deno.test("summary counts split × class and subjects, as JSON and as a DataFram
   const df = summaryFrame(ds);
   assert.deepEqual(df.columns, ["split", "angry", "happy", "total", "subjects"]);
   assert.deepEqual(df.getColumn("happy").toArray(), [2, 0]);
+  assert.equal(String(df.getColumn("total").dtype), "DataType(Int64)");
+  assert.equal(
+    summaryText(s),
+    [
+      "split       angry  happy  total  subjects",
+      "Training        0      2      2         2",
+      "PublicTest      1      0      1         1",
+    ]
+      .join("\n"),
+  );
   assert.deepEqual(df.getColumn("split").toArray(), ["Training", "PublicTest"]);
   const anonymous = { ...ds, samples: ds.samples.map(({ subject: _, ...rest }) => rest) };
   assert.deepEqual(summaryFrame(anonymous).columns, ["split", "angry", "happy", "total"]);
