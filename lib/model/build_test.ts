@@ -126,7 +126,10 @@ for (const name of Object.keys(PRESETS)) {
     const batch = randomBatch(fm.config, 4, 2);
     const { losses, firstGrads } = adamSteps(fm, batch, { steps: 3, learningRate: 0.02 });
     assert.ok(losses.every(Number.isFinite), `${name}: losses ${losses}`);
-    assert.ok(losses[losses.length - 1] < 0.9 * losses[0], `${name}: loss did not fall: ${losses.map((l) => l.toFixed(3))}`);
+    assert.ok(
+      losses[losses.length - 1] < 0.9 * losses[0],
+      `${name}: loss did not fall: ${losses.map((l) => l.toFixed(3))}`,
+    );
     const first = fm.config.featureExtraction ? "conv1_1" : "reduce1";
     const streams = fm.config.lbp === "none" ? ["raw"] : ["raw", "lbp"];
     for (const s of streams) {
