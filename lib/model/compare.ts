@@ -6,7 +6,7 @@
  * @example
  * ```ts
  * const rows = presetCosts({ presets: ["paper", "table2-no-attention"], inputSizes: [48, 256] });
- * console.log(costsMarkdown(rows));
+ * console.table(costsTable(rows));
  * ```
  * @module
  */
@@ -80,52 +80,53 @@ export function presetCosts(opts: { presets: string[]; inputSizes: number[] }): 
 }
 
 /**
- * A markdown table with one row per preset and params/MACs columns per input size.
+ * One row per preset with formatted params/MACs columns per input size, ready for `showTable`.
  *
  * @example
  * ```ts
- * Deno.jupyter.md`${costsMarkdown(rows)}`;
+ * showTable(costsTable(rows), { title: "size of every preset" });
  * ```
  */
-export function costsMarkdown(rows: PresetCost[]): string {
+export function costsTable(rows: PresetCost[]): Record<string, string>[] {
   const sizes = [...new Set(rows.map((r) => r.inputSize))];
   const names = [...new Set(rows.map((r) => r.preset))];
-  const head = ["preset", ...sizes.flatMap((s) => [`params @${s}`, `MACs @${s}`])];
-  const lines = [`| ${head.join(" | ")} |`, `|---|${sizes.map(() => "---:|---:|").join("")}`];
-  for (const n of names) {
-    const cells = sizes.flatMap((s) => {
-      const r = rows.find((x) => x.preset === n && x.inputSize === s);
-      return r ? [formatCount(r.params), formatCount(r.macs)] : ["", ""];
-    });
-    lines.push(`| ${n} | ${cells.join(" | ")} |`);
-  }
-  return lines.join("\n");
+  return names.map((preset) => {
+    const row: Record<string, string> = { preset };
+    for (const s of sizes) {
+      const r = rows.find((x) => x.preset === preset && x.inputSize === s);
+      row[`params @${s}`] = r ? formatCount(r.params) : "";
+      row[`MACs @${s}`] = r ? formatCount(r.macs) : "";
+    }
+    return row;
+  });
 }
 
 /**
- * Per-module parameters and MACs of several summaries side by side ("—" where a module is absent).
+ * Per-module parameters and MACs of several summaries side by side, one row per module plus a
+ * total row ("—" where a module is absent), ready for `showTable`.
  *
  * @example
  * ```ts
- * moduleComparisonMarkdown({ complete: s1, "no attention": s2 });
+ * showTable(moduleComparison({ complete: s1, "no attention": s2 }));
  * ```
  */
-export function moduleComparisonMarkdown(summaries: Record<string, ModelSummary>): string {
+export function moduleComparison(summaries: Record<string, ModelSummary>): Record<string, string>[] {
   const names = Object.keys(summaries);
   const perName = names.map((n) => summarizeModules(summaries[n]));
   const modules = [...new Set(perName.flatMap((ms) => ms.map((m) => m.module)))];
-  const lines = [
-    `| module | ${names.map((n) => `${n} params | ${n} MACs`).join(" | ")} |`,
-    `|---|${names.map(() => "---:|---:|").join("")}`,
-  ];
-  for (const mod of modules) {
-    const cells = perName.flatMap((ms) => {
-      const m = ms.find((x) => x.module === mod);
-      return m ? [formatCount(m.params), formatCount(m.macs)] : ["—", "—"];
+  const rows = modules.map((module) => {
+    const row: Record<string, string> = { module };
+    names.forEach((n, i) => {
+      const m = perName[i].find((x) => x.module === module);
+      row[`${n} params`] = m ? formatCount(m.params) : "—";
+      row[`${n} MACs`] = m ? formatCount(m.macs) : "—";
     });
-    lines.push(`| ${mod} | ${cells.join(" | ")} |`);
+    return row;
+  });
+  const total: Record<string, string> = { module: "total" };
+  for (const n of names) {
+    total[`${n} params`] = formatCount(summaries[n].params);
+    total[`${n} MACs`] = formatCount(summaries[n].macs);
   }
-  const totals = names.flatMap((n) => [formatCount(summaries[n].params), formatCount(summaries[n].macs)]);
-  lines.push(`| **total** | ${totals.join(" | ")} |`);
-  return lines.join("\n");
+  return [...rows, total];
 }
