@@ -14,6 +14,7 @@ import type { Command } from "./command.ts";
 /** Registered commands, loaded lazily so `fer --help` stays fast. */
 const commands: Record<string, () => Promise<Command>> = {
   data: () => import("../data/cli.ts").then((m) => m.command),
+  model: () => import("../model/cli.ts").then((m) => m.command),
 };
 
 function usage(): string {
