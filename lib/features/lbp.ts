@@ -22,8 +22,9 @@
  * when the centre is 0). It equals `circle` with P=8, R=1 except that the diagonal samples are the
  * corner pixels instead of interpolated points at distance 1.
  *
- * Codes are a `Uint16Array` (P ≤ 16). Precomputed per-shape plans (sample offsets, interpolation
- * weights) and per-method lookup tables are cached, so the per-pixel loop allocates nothing.
+ * Codes are a `Uint16Array` (P ≤ 16). Per-shape plans (sample rows/columns, fractions, scratch
+ * buffers) and per-method lookup tables (raw pattern → code) are cached, so the pixel loops
+ * allocate nothing; they run sample by sample over whole rows, branch-free.
  *
  * @example
  * ```ts
@@ -39,7 +40,7 @@ export type LbpMethod = "original" | "circle" | "uniform" | "riu2" | "ror";
 /** All methods, in the order used by CLI help and notebooks. */
 export const LBP_METHODS: readonly LbpMethod[] = ["original", "circle", "uniform", "riu2", "ror"];
 
-/** Options of {@link lbp}. `points` (P, default 8, 1…16) and `radius` (R, default 1) are ignored by nothing: `original` requires 8 and 1. */
+/** Options of {@link lbp}: `points` P (default 8, 1…16) and `radius` R (default 1); `original` accepts only 8 and 1. */
 export interface LbpOptions {
   method: LbpMethod;
   points?: number;
@@ -109,30 +110,36 @@ function resolve(opts: LbpOptions): { method: LbpMethod; points: number; radius:
 }
 
 /**
- * Sampling geometry for one (P, R, width, height): for every row (column) and sample, the floor
- * and ceil pixel row (column) of the sample and its fractional part, computed exactly as
- * scikit-image does (`r + rp[i]`, `floor`, `ceil`, `r - floor(r)`), so interpolation is bit-equal.
+ * Sampling geometry for one (P, R, width, height), computed exactly as scikit-image does
+ * (`k + offset`, `floor`, `ceil`, `x - floor(x)`), so interpolation is bit-equal.
+ *
+ * The image is copied into a zero-padded buffer (padding = outside pixels are 0, scikit-image's
+ * `cval`), so no pixel needs bounds checks. Bilinear interpolation is split: scikit-image's
+ * `top = (1-dc)·tl + dc·tr` depends only on the column offset, so it is computed once per distinct
+ * column offset as a horizontally interpolated image `h` shared by all samples with that offset;
+ * each sample then costs `(1-dr)·top + dr·bottom`. With dc = 0 (or dr = 0) the skipped expression
+ * equals its input exactly, so the result is the same double scikit-image computes.
  */
 interface Plan {
   P: number;
   width: number;
   height: number;
+  pad: number;
+  /** Padded width (width + 2·pad); padded height is height + 2·pad. */
+  pw: number;
+  /** Per sample: floor/ceil of the sample row for output row r (padded coordinates) at `r * P + i`, and fraction. */
   rowLo: Int32Array;
   rowHi: Int32Array;
   rowFrac: Float64Array;
-  colLo: Int32Array;
-  colHi: Int32Array;
-  colFrac: Float64Array;
-  /** 1 for rows (columns) whose samples all fall inside the image at the constant offsets. */
-  rowInside: Uint8Array;
-  colInside: Uint8Array;
-  /** Index offsets of the four corners of sample i, valid for interior pixels. */
-  offTL: Int32Array;
-  offTR: Int32Array;
-  offBL: Int32Array;
-  offBR: Int32Array;
-  /** 1 when sample i lies exactly on a pixel (no interpolation needed). */
-  onGrid: Uint8Array;
+  /** Per sample: index into `hcols` of its column offset, or -1 when that offset is an integer. */
+  hIndex: Int8Array;
+  /** Per sample with an integer column offset: that offset. */
+  colInt: Int32Array;
+  /** Distinct non-integer column offsets: per output column floor/ceil (padded) and fraction. */
+  hcols: { lo: Int32Array; hi: Int32Array; frac: Float64Array }[];
+  /** Scratch: the padded image and one horizontally interpolated image (padded rows × width) per distinct column offset. */
+  padded: Uint8Array;
+  h: Float64Array[];
 }
 
 const planCache = new Map<string, Plan>();
@@ -186,114 +193,144 @@ function originalPlan(width: number, height: number): Plan {
   return plan;
 }
 
-function axis(n: number, P: number, offsets: Float64Array) {
-  const lo = new Int32Array(n * P);
-  const hi = new Int32Array(n * P);
-  const frac = new Float64Array(n * P);
-  const inside = new Uint8Array(n);
-  for (let k = 0; k < n; k++) {
-    let ok = 1;
-    for (let i = 0; i < P; i++) {
-      const x = k + offsets[i];
-      const f = Math.floor(x);
-      const c = Math.ceil(x);
-      lo[k * P + i] = f;
-      hi[k * P + i] = c;
-      frac[k * P + i] = x - f;
-      // The fast path uses constant offsets: valid only where floor/ceil shift with k.
-      if (f < 0 || c >= n || f !== k + Math.floor(offsets[i]) || c !== k + Math.ceil(offsets[i])) ok = 0;
-    }
-    inside[k] = ok;
-  }
-  return { lo, hi, frac, inside };
-}
-
 function buildPlan(P: number, width: number, height: number, rows: Float64Array, cols: Float64Array): Plan {
-  const ra = axis(height, P, rows);
-  const ca = axis(width, P, cols);
-  const offTL = new Int32Array(P);
-  const offTR = new Int32Array(P);
-  const offBL = new Int32Array(P);
-  const offBR = new Int32Array(P);
-  const onGrid = new Uint8Array(P);
+  let reach = 0;
+  for (let i = 0; i < P; i++) reach = Math.max(reach, Math.abs(rows[i]), Math.abs(cols[i]));
+  const pad = Math.ceil(reach) + 1;
+  const pw = width + 2 * pad;
+  const ph = height + 2 * pad;
+  const rowLo = new Int32Array(height * P);
+  const rowHi = new Int32Array(height * P);
+  const rowFrac = new Float64Array(height * P);
+  for (let r = 0; r < height; r++) {
+    for (let i = 0; i < P; i++) {
+      const x = r + rows[i];
+      const f = Math.floor(x);
+      rowLo[r * P + i] = f + pad;
+      rowHi[r * P + i] = Math.ceil(x) + pad;
+      rowFrac[r * P + i] = x - f;
+    }
+  }
+  const hIndex = new Int8Array(P).fill(-1);
+  const colInt = new Int32Array(P);
+  const distinct: number[] = [];
+  const hcols: Plan["hcols"] = [];
   for (let i = 0; i < P; i++) {
-    const rl = Math.floor(rows[i]);
-    const rh = Math.ceil(rows[i]);
-    const cl = Math.floor(cols[i]);
-    const ch = Math.ceil(cols[i]);
-    offTL[i] = rl * width + cl;
-    offTR[i] = rl * width + ch;
-    offBL[i] = rh * width + cl;
-    offBR[i] = rh * width + ch;
-    onGrid[i] = rl === rh && cl === ch ? 1 : 0;
+    if (Number.isInteger(cols[i])) {
+      colInt[i] = cols[i];
+      continue;
+    }
+    let k = distinct.indexOf(cols[i]);
+    if (k < 0) {
+      k = distinct.push(cols[i]) - 1;
+      const lo = new Int32Array(width), hi = new Int32Array(width), frac = new Float64Array(width);
+      for (let c = 0; c < width; c++) {
+        const x = c + cols[i];
+        const f = Math.floor(x);
+        lo[c] = f + pad;
+        hi[c] = Math.ceil(x) + pad;
+        frac[c] = x - f;
+      }
+      hcols.push({ lo, hi, frac });
+    }
+    hIndex[i] = k;
   }
   return {
     P,
     width,
     height,
-    rowLo: ra.lo,
-    rowHi: ra.hi,
-    rowFrac: ra.frac,
-    colLo: ca.lo,
-    colHi: ca.hi,
-    colFrac: ca.frac,
-    rowInside: ra.inside,
-    colInside: ca.inside,
-    offTL,
-    offTR,
-    offBL,
-    offBR,
-    onGrid,
+    pad,
+    pw,
+    rowLo,
+    rowHi,
+    rowFrac,
+    hIndex,
+    colInt,
+    hcols,
+    padded: new Uint8Array(pw * ph),
+    h: hcols.map(() => new Float64Array(ph * width)),
   };
 }
 
-/** The pattern loop: fast path for interior pixels, bounds-checked path for the border. */
+/** Fills `out` with raw P-bit patterns, then maps them through `lut` when given. */
 function run(src: Uint8Array, p: Plan, lut: Uint16Array | null, out: Uint16Array): void {
-  const { P, width: W, height: H, rowLo, rowHi, rowFrac, colLo, colHi, colFrac, rowInside, colInside } = p;
-  const { offTL, offTR, offBL, offBR, onGrid } = p;
-  for (let r = 0; r < H; r++) {
-    const rowIn = rowInside[r] === 1;
-    const rp = r * P;
+  const { P, width: W, height: H, pad, pw, padded } = p;
+  for (let r = 0; r < H; r++) padded.set(src.subarray(r * W, r * W + W), (r + pad) * pw + pad);
+  const ph = H + 2 * pad;
+  for (let k = 0; k < p.hcols.length; k++) horizontal(padded, pw, ph, W, p.hcols[k], p.h[k]);
+  for (let i = 0; i < P; i++) {
+    const k = p.hIndex[i];
+    if (k < 0) sampleOnColumn(src, p, i, out);
+    else sampleFromH(src, p, i, p.h[k], out);
+  }
+  if (lut !== null) { for (let j = 0; j < out.length; j++) out[j] = lut[out[j]]; }
+}
+
+/** `h[y][c] = (1-dc)·img[y][lo] + dc·img[y][hi]` for every padded row y and output column c. */
+function horizontal(
+  img: Uint8Array,
+  pw: number,
+  ph: number,
+  W: number,
+  cols: { lo: Int32Array; hi: Int32Array; frac: Float64Array },
+  h: Float64Array,
+): void {
+  const { lo, hi, frac } = cols;
+  for (let y = 0; y < ph; y++) {
+    const base = y * pw;
+    const hb = y * W;
     for (let c = 0; c < W; c++) {
-      const idx = r * W + c;
-      const center = src[idx];
-      const cp = c * P;
-      let code = 0;
-      if (rowIn && colInside[c] === 1) {
-        for (let i = 0; i < P; i++) {
-          let v: number;
-          if (onGrid[i] === 1) {
-            v = src[idx + offTL[i]];
-          } else {
-            const dr = rowFrac[rp + i];
-            const dc = colFrac[cp + i];
-            const top = (1 - dc) * src[idx + offTL[i]] + dc * src[idx + offTR[i]];
-            const bottom = (1 - dc) * src[idx + offBL[i]] + dc * src[idx + offBR[i]];
-            v = (1 - dr) * top + dr * bottom;
-          }
-          if (v >= center) code |= 1 << i;
-        }
-      } else {
-        for (let i = 0; i < P; i++) {
-          const rl = rowLo[rp + i], rh = rowHi[rp + i], cl = colLo[cp + i], ch = colHi[cp + i];
-          const dr = rowFrac[rp + i];
-          const dc = colFrac[cp + i];
-          const tl = pixel(src, W, H, rl, cl);
-          const tr = pixel(src, W, H, rl, ch);
-          const bl = pixel(src, W, H, rh, cl);
-          const br = pixel(src, W, H, rh, ch);
-          const top = (1 - dc) * tl + dc * tr;
-          const bottom = (1 - dc) * bl + dc * br;
-          if ((1 - dr) * top + dr * bottom >= center) code |= 1 << i;
-        }
-      }
-      out[idx] = lut === null ? code : lut[code];
+      const dc = frac[c];
+      h[hb + c] = (1 - dc) * img[base + lo[c]] + dc * img[base + hi[c]];
     }
   }
 }
 
-function pixel(src: Uint8Array, W: number, H: number, r: number, c: number): number {
-  return r < 0 || r >= H || c < 0 || c >= W ? 0 : src[r * W + c];
+/**
+ * 1 when `v >= centre`, without a branch: v is a convex combination of pixels, so v >= 0 and
+ * truncation is floor, and for an integer centre floor(v) >= centre exactly when v >= centre.
+ */
+function ge(v: number, centre: number): number {
+  return (((v | 0) - centre) >>> 31) ^ 1;
+}
+
+/** Sample i whose column offset is an integer: interpolate (if needed) along the column only. */
+function sampleOnColumn(src: Uint8Array, p: Plan, i: number, out: Uint16Array): void {
+  const { P, width: W, height: H, pad, pw, padded, rowLo, rowHi, rowFrac } = p;
+  const colOff = p.colInt[i] + pad;
+  for (let r = 0; r < H; r++) {
+    const dr = rowFrac[r * P + i];
+    const top = rowLo[r * P + i] * pw + colOff;
+    const o = r * W;
+    if (dr === 0) {
+      for (let c = 0; c < W; c++) out[o + c] |= (((padded[top + c] - src[o + c]) >>> 31) ^ 1) << i;
+    } else {
+      const bottom = rowHi[r * P + i] * pw + colOff;
+      const odr = 1 - dr;
+      for (let c = 0; c < W; c++) {
+        out[o + c] |= ge(odr * padded[top + c] + dr * padded[bottom + c], src[o + c]) << i;
+      }
+    }
+  }
+}
+
+/** Sample i with a fractional column offset: combine two rows of its horizontally interpolated image. */
+function sampleFromH(src: Uint8Array, p: Plan, i: number, h: Float64Array, out: Uint16Array): void {
+  const { P, width: W, height: H, rowLo, rowHi, rowFrac } = p;
+  for (let r = 0; r < H; r++) {
+    const dr = rowFrac[r * P + i];
+    const top = rowLo[r * P + i] * W;
+    const o = r * W;
+    if (dr === 0) {
+      for (let c = 0; c < W; c++) out[o + c] |= ge(h[top + c], src[o + c]) << i;
+    } else {
+      const bottom = rowHi[r * P + i] * W;
+      const odr = 1 - dr;
+      for (let c = 0; c < W; c++) {
+        out[o + c] |= ge(odr * h[top + c] + dr * h[bottom + c], src[o + c]) << i;
+      }
+    }
+  }
 }
 
 const lutCache = new Map<string, Uint16Array>();
