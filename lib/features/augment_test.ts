@@ -61,15 +61,16 @@ Deno.test("horizontal flip mirrors columns exactly", () => {
 
 Deno.test("a known point moves where the matrix says: 90 degree rotation and a shift", () => {
   const size = { width: 9, height: 9 };
-  // Keras rotates about (h/2 + 0.5, w/2 + 0.5) = (5, 5) in (row, col) for a 9x9 image.
+  // Keras rotates about (h/2 + 0.5, w/2 + 0.5) = (5, 5) in (row, col) for a 9x9 image, reading
+  // input (row, col) = C + R(θ)·(output − C); at 90°, output (row 5, col 7) reads input (row 3, col 5).
   const rot = affineFromParams({ ...NONE, theta: 90 }, size);
   const p = sourcePoint(rot, { x: 7, y: 5 });
-  assert.ok(Math.abs(p.x - 5) < 1e-12 && Math.abs(p.y - 7) < 1e-12, JSON.stringify(p));
-  // A single bright pixel at input (x=5, y=7) must appear at the output pixel that reads it.
-  const dot = image(9, 9, (r, c) => (r === 7 && c === 5 ? 200 : 0));
+  assert.ok(Math.abs(p.x - 5) < 1e-12 && Math.abs(p.y - 3) < 1e-12, JSON.stringify(p));
+  // A single bright pixel at input (x=5, y=3) must appear at output (x=7, y=5) and nowhere else.
+  const dot = image(9, 9, (r, c) => (r === 3 && c === 5 ? 200 : 0));
   const out = applyAffine(dot, rot, { fill: "constant" });
-  const q = targetPoint(rot, { x: 5, y: 7 });
-  assert.deepEqual([Math.round(q.x), Math.round(q.y)], [7, 5]);
+  const q = targetPoint(rot, { x: 5, y: 3 });
+  assert.ok(Math.abs(q.x - 7) < 1e-12 && Math.abs(q.y - 5) < 1e-12, JSON.stringify(q));
   assert.equal(out.data[5 * 9 + 7], 200);
   assert.equal(out.data.reduce((s, v) => s + v, 0), 200, "the dot lands on exactly one pixel");
   // A shift of tx=+2 rows, ty=-3 columns: output (x, y) reads input (x - 3, y + 2).
