@@ -12,7 +12,10 @@
 import type { Command } from "./command.ts";
 
 /** Registered commands, loaded lazily so `fer --help` stays fast. */
-const commands: Record<string, () => Promise<Command>> = {};
+const commands: Record<string, () => Promise<Command>> = {
+  lbp: () => import("../features/cli_lbp.ts").then((m) => m.command),
+  augment: () => import("../features/cli_augment.ts").then((m) => m.command),
+};
 
 function usage(): string {
   const lines = ["usage: deno task fer <command> [options]", "", "commands:"];

@@ -50,3 +50,20 @@ export async function readGray(path: string): Promise<GrayImage> {
     throw new Error(`cannot decode image ${path}: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
+
+/**
+ * Writes a {@link GrayImage} as an 8-bit grayscale PNG (sharp), creating no folders.
+ *
+ * @example
+ * ```ts
+ * await writeGrayPng("out/face.png", img);
+ * ```
+ */
+export async function writeGrayPng(path: string, img: GrayImage): Promise<void> {
+  checkGray(img, path);
+  try {
+    await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 1 } }).png().toFile(path);
+  } catch (err) {
+    throw new Error(`cannot write PNG ${path}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
