@@ -15,7 +15,8 @@ import { join, resolve } from "node:path";
 
 const PROJECT_ROOT = new URL("../../", import.meta.url).pathname;
 
-function isDir(path: string): boolean {
+/** True when `path` is an existing folder. */
+export function isDir(path: string): boolean {
   try {
     return Deno.statSync(path).isDirectory;
   } catch {
