@@ -59,25 +59,38 @@ function timeOurs(opts: LbpOptions): number {
   return images.length / best;
 }
 
-const ours = ops.map((op) => timeOurs(op.opts));
-const twins = [...new Map(ops.map((op) => [JSON.stringify(op.twin), op.twin])).values()];
-const sk = await skimageBench(images, twins, reps);
-const skRate = (c: SkimageConfig) =>
-  sk.timings.find((t) => t.method === c.method && t.points === c.points && t.radius === c.radius)!.imagesPerS;
+// Interleaved per operator (ours, then scikit-image) so that load drift on a shared machine hits both alike.
+const ours: number[] = [];
+const theirs: number[] = [];
+let skimageVersion = "";
+const timing = new Progress({ label: "bench lbp", total: ops.length, unit: "op" });
+for (const op of ops) {
+  ours.push(timeOurs(op.opts));
+  const sk = await skimageBench(images, [op.twin], reps);
+  skimageVersion = sk.version;
+  theirs.push(sk.timings[0].imagesPerS);
+  timing.tick(1, { op: op.name });
+}
+timing.done();
 
-const results = ops.map((op, k) => {
-  const theirs = skRate(op.twin);
-  return {
-    operator: op.name,
-    images_per_s: Math.round(ours[k]),
-    skimage_images_per_s: Math.round(theirs),
-    skimage_method: `${SKIMAGE_METHOD[op.twin.method]} P=${op.twin.points} R=${op.twin.radius}`,
-    ratio: Number((ours[k] / theirs).toFixed(2)),
-  };
-});
+const results = ops.map((op, k) => ({
+  operator: op.name,
+  images_per_s: Math.round(ours[k]),
+  skimage_images_per_s: Math.round(theirs[k]),
+  skimage_method: `${SKIMAGE_METHOD[op.twin.method]} P=${op.twin.points} R=${op.twin.radius}`,
+  ratio: Number((ours[k] / theirs[k]).toFixed(2)),
+}));
 console.log(
   JSON.stringify(
-    { bench: "lbp", images: images.length, reps, skimage: sk.version, deno: Deno.version.deno, results },
+    {
+      bench: "lbp",
+      images: images.length,
+      rate: "images per CPU-second, best of reps",
+      reps,
+      skimage: skimageVersion,
+      deno: Deno.version.deno,
+      results,
+    },
     null,
     2,
   ),
