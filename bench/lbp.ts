@@ -9,9 +9,10 @@
  */
 import { cpuUsage } from "node:process";
 import { parseArgs } from "node:util";
-import { type GrayImage, readGray } from "../lib/features/gray.ts";
+import { decodeImage, type GrayImage } from "../lib/data/image.ts";
 import { lbp, type LbpOptions } from "../lib/features/lbp.ts";
-import { datasetsRoot, listImages } from "../lib/features/realdata.ts";
+import { datasetsRoot } from "../lib/data/paths.ts";
+import { listImages } from "../lib/features/realdata.ts";
 import { SKIMAGE_METHOD, skimageBench, type SkimageConfig } from "../lib/features/skimage.ts";
 import { Progress } from "../lib/util/progress.ts";
 
@@ -29,7 +30,7 @@ if (values.limit) files = files.slice(0, Number(values.limit));
 const progress = new Progress({ label: "decode PublicTest", total: files.length, unit: "img" });
 const images: GrayImage[] = [];
 for (const f of files) {
-  images.push(await readGray(f));
+  images.push(await decodeImage(f));
   progress.tick(1);
 }
 progress.done();

@@ -13,8 +13,9 @@ import {
   type TransformParams,
 } from "./augment.ts";
 import { augmentBatch, enlarge } from "./augment_batch.ts";
-import { type GrayImage, readGray } from "./gray.ts";
-import { datasetsRoot, samplePerClass } from "./realdata.ts";
+import { decodeImage, type GrayImage } from "../data/image.ts";
+import { datasetsRoot } from "../data/paths.ts";
+import { samplePerClass } from "./realdata.ts";
 import { hasSkimage, packImages, SYSTEM_PYTHON } from "./skimage.ts";
 
 function image(width: number, height: number, f: (r: number, c: number) => number): GrayImage {
@@ -131,7 +132,7 @@ Deno.test({
     const root = datasetsRoot();
     let images: GrayImage[];
     if (root) {
-      images = await Promise.all(samplePerClass(`${root}/fer2013/PublicTest`, 1).map(readGray));
+      images = await Promise.all(samplePerClass(`${root}/fer2013/PublicTest`, 1).map((f) => decodeImage(f)));
     } else {
       console.warn("real FER2013 faces SKIPPED (no datasets root); using a synthetic image");
       images = [noise];

@@ -12,7 +12,8 @@ import { basename, extname, join } from "node:path";
 import { type Command, parse, required } from "../cli/command.ts";
 import { Rng } from "../util/rng.ts";
 import { affineFromParams, applyAffine, PAPER_AUGMENT, randomTransformParams } from "./augment.ts";
-import { readGray, writeGrayPng } from "./gray.ts";
+import { decodeImage } from "../data/image.ts";
+import { writeGrayPng } from "./gray.ts";
 
 const HELP = `usage: deno task fer augment --input IMG --n N --seed S --output DIR
 
@@ -42,7 +43,7 @@ export const command: Command = {
     if (!Number.isInteger(n) || n < 1) throw new Error(`--n must be a positive integer, got "${values.n}"`);
     const seed = Number(values.seed);
     if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got "${values.seed}"`);
-    const img = await readGray(input);
+    const img = await decodeImage(input);
     await Deno.mkdir(dir, { recursive: true });
     const rng = new Rng(seed);
     const stem = basename(input, extname(input));

@@ -9,7 +9,8 @@
  * @module
  */
 import { type Command, parse, required } from "../cli/command.ts";
-import { readGray, writeGrayPng } from "./gray.ts";
+import { decodeImage } from "../data/image.ts";
+import { writeGrayPng } from "./gray.ts";
 import { lbp, LBP_METHODS, lbpMaxCode, type LbpMethod } from "./lbp.ts";
 
 const HELP = `usage: deno task fer lbp --method <${LBP_METHODS.join("|")}> [--points P] [--radius R]
@@ -49,7 +50,7 @@ export const command: Command = {
     const method = required(values, "method") as LbpMethod;
     const opts = { method, points: number(values, "points", 8), radius: number(values, "radius", 1) };
     if (Boolean(values.output) === Boolean(values.json)) throw new Error("give exactly one of --output PNG and --json");
-    const img = await readGray(required(values, "input"));
+    const img = await decodeImage(required(values, "input"));
     const out = lbp(img, opts);
     if (values.json) {
       console.log(JSON.stringify({ height: out.height, width: out.width, codes: Array.from(out.codes) }));

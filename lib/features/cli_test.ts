@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { main } from "../cli/main.ts";
-import { readGray, writeGrayPng } from "./gray.ts";
+import { decodeImage } from "../data/image.ts";
+import { writeGrayPng } from "./gray.ts";
 
 async function capture(args: string[]): Promise<{ code: number; out: string[] }> {
   const out: string[] = [];
@@ -27,7 +28,7 @@ Deno.test("fer lbp --json prints row-major codes of the decoded picture (hand-wo
     assert.deepEqual(parsed.codes.slice(0, 5), [193, 225, 96, 193, 225]);
     const { code: pngCode } = await capture(["lbp", "--method", "riu2", "--input", png, "--output", `${dir}/l.png`]);
     assert.equal(pngCode, 0);
-    const lbpPng = await readGray(`${dir}/l.png`);
+    const lbpPng = await decodeImage(`${dir}/l.png`);
     assert.equal(lbpPng.data.length, 9);
     assert.equal(
       await capture(["lbp", "--method", "circle", "--input", `${dir}/missing.png`, "--json"]).then((r) => r.code),
@@ -50,11 +51,11 @@ Deno.test("fer augment writes n seeded pictures of the input size", async () => 
     assert.equal((await run(`${dir}/b`, "5")).code, 0);
     assert.equal((await run(`${dir}/c`, "6")).code, 0);
     for (let k = 0; k < 3; k++) {
-      const a = await readGray(`${dir}/a/face_aug${k}.png`);
+      const a = await decodeImage(`${dir}/a/face_aug${k}.png`);
       assert.deepEqual([a.width, a.height], [32, 24]);
-      assert.deepEqual(a, await readGray(`${dir}/b/face_aug${k}.png`));
+      assert.deepEqual(a, await decodeImage(`${dir}/b/face_aug${k}.png`));
       assert.notDeepEqual(a.data, data);
-      assert.notDeepEqual(a, await readGray(`${dir}/c/face_aug${k}.png`));
+      assert.notDeepEqual(a, await decodeImage(`${dir}/c/face_aug${k}.png`));
     }
   } finally {
     await Deno.remove(dir, { recursive: true });

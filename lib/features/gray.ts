@@ -1,25 +1,18 @@
 /**
- * The grayscale image shape shared by the feature code, plus a minimal reader.
- *
- * `GrayImage` is structurally identical to the one of `lib/data/image.ts` (row-major bytes), so
- * images from the data loaders pass straight in. `readGray` decodes one file with sharp; the data
- * loaders offer the full version (resizing, CSV pixels, error reports per dataset).
+ * Helpers around the shared grayscale image type ({@link GrayImage} of `lib/data/image.ts`): a shape
+ * check with a clear message and a PNG writer. Decode with `decodeImage` from `lib/data/image.ts`.
  *
  * @example
  * ```ts
- * const img = await readGray("../shared/datasets/fer2013/PublicTest/happy/PublicTest_10130075.jpg");
- * console.log(img.width, img.height, img.data[0]);
+ * checkGray(img, "face.png");
+ * await writeGrayPng("out/face.png", img);
  * ```
  * @module
  */
 import sharp from "sharp";
+import type { GrayImage } from "../data/image.ts";
 
-/** A single-channel 8-bit image, row-major: pixel (row r, column c) is `data[r * width + c]`. */
-export interface GrayImage {
-  width: number;
-  height: number;
-  data: Uint8Array;
-}
+export type { GrayImage };
 
 /** Throws a clear error unless `img` is a well-formed {@link GrayImage}; `what` names it in the message. */
 export function checkGray(img: GrayImage, what = "image"): void {
@@ -30,24 +23,6 @@ export function checkGray(img: GrayImage, what = "image"): void {
   if (!(data instanceof Uint8Array)) throw new Error(`${what}: data must be a Uint8Array`);
   if (data.length !== width * height) {
     throw new Error(`${what}: expected ${width}x${height}=${width * height} bytes, got ${data.length}`);
-  }
-}
-
-/**
- * Decodes an image file (JPEG, PNG, …) to 8-bit grayscale with sharp.
- *
- * @example
- * ```ts
- * const img = await readGray("face.png");
- * ```
- */
-export async function readGray(path: string): Promise<GrayImage> {
-  try {
-    const { data, info } = await sharp(path).grayscale().raw().toBuffer({ resolveWithObject: true });
-    if (info.channels !== 1) throw new Error(`expected 1 channel after grayscale, got ${info.channels}`);
-    return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
-  } catch (err) {
-    throw new Error(`cannot decode image ${path}: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 

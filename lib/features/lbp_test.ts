@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { type GrayImage, readGray } from "./gray.ts";
+import { decodeImage, type GrayImage } from "../data/image.ts";
 import { lbp, LBP_METHODS, lbpMaxCode, type LbpMethod, sampleOffsets } from "./lbp.ts";
-import { datasetsRoot, samplePerClass } from "./realdata.ts";
+import { datasetsRoot } from "../data/paths.ts";
+import { samplePerClass } from "./realdata.ts";
 import { hasSkimage, type SkimageConfig, skimageLbp } from "./skimage.ts";
 
 function image(width: number, height: number, f: (r: number, c: number) => number): GrayImage {
@@ -128,7 +129,7 @@ Deno.test({
     }
     const files = samplePerClass(`${root}/fer2013/PublicTest`, 3);
     assert.ok(files.length >= 7, `expected FER2013 PublicTest class folders under ${root}`);
-    const cases = await Promise.all(files.map(async (f) => ({ name: f, img: await readGray(f) })));
+    const cases = await Promise.all(files.map(async (f) => ({ name: f, img: await decodeImage(f) })));
     await t.step(`${cases.length} images`, () => compareWithSkimage(cases));
   },
 });

@@ -1,8 +1,6 @@
 /**
- * Where the real datasets live, for tests, benchmarks and notebooks of the feature code.
- *
- * The root is `$FER_DATA` if set, else the first of `../shared/datasets` and `../../shared/datasets`
- * (relative to the project root) that exists. Callers that need data and find none must say so.
+ * Picking real images for tests, benchmarks and notebooks of the feature code (the datasets root
+ * itself comes from `datasetsRoot()` of `lib/data/paths.ts`).
  *
  * @example
  * ```ts
@@ -11,32 +9,8 @@
  * ```
  * @module
  */
-import { join, resolve } from "node:path";
-
-const PROJECT_ROOT = new URL("../../", import.meta.url).pathname;
-
-/** True when `path` is an existing folder. */
-export function isDir(path: string): boolean {
-  try {
-    return Deno.statSync(path).isDirectory;
-  } catch {
-    return false;
-  }
-}
-
-/** The datasets root, or null when none exists. A set `FER_DATA` that is not a folder is an error. */
-export function datasetsRoot(): string | null {
-  const env = Deno.env.get("FER_DATA");
-  if (env) {
-    if (!isDir(env)) throw new Error(`FER_DATA=${env} is not a folder`);
-    return resolve(env);
-  }
-  for (const rel of ["../shared/datasets", "../../shared/datasets"]) {
-    const p = resolve(PROJECT_ROOT, rel);
-    if (isDir(p)) return p;
-  }
-  return null;
-}
+import { join } from "node:path";
+import { isDir } from "../data/paths.ts";
 
 /** Image files (jpg, jpeg, png) under `dir`, recursively, sorted by path. Throws if `dir` is missing. */
 export function listImages(dir: string): string[] {
