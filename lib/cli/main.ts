@@ -15,6 +15,8 @@ import type { Command } from "./command.ts";
 const commands: Record<string, () => Promise<Command>> = {
   data: () => import("../data/cli.ts").then((m) => m.command),
   model: () => import("../model/cli.ts").then((m) => m.command),
+  lbp: () => import("../features/cli_lbp.ts").then((m) => m.command),
+  augment: () => import("../features/cli_augment.ts").then((m) => m.command),
 };
 
 function usage(): string {
