@@ -65,11 +65,20 @@ memory::desc dst_md(const Geo &g) { return memory::desc({g.n, g.oc, g.oh, g.ow},
 memory::desc wei_md(const Geo &g) { return memory::desc({g.oc, g.c, g.kh, g.kw}, dt::f32, tag::hwio); }
 memory::desc wei_any(const Geo &g) { return memory::desc({g.oc, g.c, g.kh, g.kw}, dt::f32, tag::any); }
 
+// Runs the enclosing scope's oneDNN calls on one thread. Weight reorders are tiny, and waking the
+// OpenMP team costs a scheduler time slice on a loaded machine (measured: 10-25 ms per reorder).
+struct OneThread {
+  int saved = omp_get_max_threads();
+  OneThread() { omp_set_num_threads(1); }
+  ~OneThread() { omp_set_num_threads(saved); }
+};
+
 // The user's HWIO weights as `want`: the user buffer itself when layouts agree, else a reorder into `cache`.
 memory weights_as(const memory::desc &want, memory &cache, const Geo &g, const float *w) {
   memory user(wei_md(g), *g_eng, (void *)w);
   if (want == user.get_desc()) return user;
   if (!cache) cache = memory(want, *g_eng);
+  OneThread one;
   reorder(user, cache).execute(*g_stream, user, cache);
   return cache;
 }
@@ -197,8 +206,12 @@ int fer_conv_bwd_weights(const int32_t *geo, const float *x, const float *dy, fl
     p.bwd_weights.execute(*g_stream, {{DNNL_ARG_SRC, memory(src_md(g), *g_eng, (void *)x)},
                                       {DNNL_ARG_DIFF_DST, memory(dst_md(g), *g_eng, (void *)dy)},
                                       {DNNL_ARG_DIFF_WEIGHTS, direct ? user : p.bwd_w}});
-    if (!direct) reorder(p.bwd_w, user).execute(*g_stream, p.bwd_w, user);
     g_stream->wait();
+    if (!direct) {
+      OneThread one;
+      reorder(p.bwd_w, user).execute(*g_stream, p.bwd_w, user);
+      g_stream->wait();
+    }
   });
 }
 
