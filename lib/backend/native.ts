@@ -20,8 +20,9 @@
  * (b) tfjs's composite gradients of BatchNorm/Mean/Square/ReLU (~20 full-size passes per BN layer;
  * gradients.ts swaps in one-pass kernels while fer-native is active) and (c) Adam's ~12 ops per
  * variable (adam.ts: one native pass, same formula). Both patches leave other backends untouched.
- * Measured (bench/train.ts, 2 shared cores, interleaved with PyTorch): ~1× PyTorch's training
- * img/s at 48×48 where the pure-JS backend was ~0.0002×.
+ * Measured (bench/train.ts, 2 shared cores, interleaved with PyTorch 1.13, 2 threads, batch 32):
+ * training img/s 1.17× PyTorch's at 48×48 and 0.88× at 96×96 (0.7–0.95× with the machine at load
+ * 6–9); inference 1.5–1.8×. The pure-JS cpu backend trains at ~0.006 img/s (≈0.0002×).
  *
  * If the library cannot be built or loaded (no compiler, no oneDNN) {@link registerNativeBackend}
  * returns ok=false with the reason and nothing is registered; `FER_THREADS` sets the thread count.
