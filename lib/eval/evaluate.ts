@@ -54,13 +54,22 @@ export function predictImages(
 ): Float32Array {
   const s = fm.config.inputSize, k = fm.config.numClasses;
   const needLbp = fm.config.lbp !== "none";
-  if (needLbp && !opts.lbp) throw new Error(`the model takes an LBP input (${fm.config.lbp}) but no LBP function was given`);
+  if (needLbp && !opts.lbp) {
+    throw new Error(`the model takes an LBP input (${fm.config.lbp}) but no LBP function was given`);
+  }
+  if (fm.model.inputs.length !== (needLbp ? 2 : 1)) {
+    throw new Error(
+      `config says lbp "${fm.config.lbp}" (${needLbp ? 2 : 1} inputs) but the model has ${fm.model.inputs.length}`,
+    );
+  }
   const out = new Float32Array(imgs.length * k);
   if (imgs.length === 0) return out;
   const views = ttaViews(opts.tta ?? "none");
   for (const view of views) {
     const vimgs = imgs.map((im) => {
-      if (im.width !== s || im.height !== s) throw new Error(`picture is ${im.width}x${im.height}, the model takes ${s}x${s}`);
+      if (im.width !== s || im.height !== s) {
+        throw new Error(`picture is ${im.width}x${im.height}, the model takes ${s}x${s}`);
+      }
       return view(im);
     });
     const raw = new Float32Array(imgs.length * s * s), lbp = needLbp ? new Float32Array(imgs.length * s * s) : null;
@@ -103,7 +112,12 @@ export function crossEntropy(probs: Float32Array, labels: Int32Array, k: number)
 export async function evaluate(opts: PredictOptions & { split: string }): Promise<EvalReport> {
   const { probs, labels } = await predictSamples(opts);
   const k = opts.model.config.numClasses;
-  return evalReport({ yTrue: labels, yPred: argmaxRows(probs, k), labels: opts.cache.dataset.classes, split: opts.split });
+  return evalReport({
+    yTrue: labels,
+    yPred: argmaxRows(probs, k),
+    labels: opts.cache.dataset.classes,
+    split: opts.split,
+  });
 }
 
 type View = (im: GrayImage) => GrayImage;
@@ -139,9 +153,13 @@ function crop(im: GrayImage, x0: number, y0: number, c: number): GrayImage {
 export function resizeBilinear(im: GrayImage, size: number): GrayImage {
   const data = new Uint8Array(size * size), sx = im.width / size, sy = im.height / size;
   for (let y = 0; y < size; y++) {
-    const fy = Math.min(im.height - 1, Math.max(0, (y + 0.5) * sy - 0.5)), y0 = Math.floor(fy), y1 = Math.min(im.height - 1, y0 + 1);
+    const fy = Math.min(im.height - 1, Math.max(0, (y + 0.5) * sy - 0.5)),
+      y0 = Math.floor(fy),
+      y1 = Math.min(im.height - 1, y0 + 1);
     for (let x = 0; x < size; x++) {
-      const fx = Math.min(im.width - 1, Math.max(0, (x + 0.5) * sx - 0.5)), x0 = Math.floor(fx), x1 = Math.min(im.width - 1, x0 + 1);
+      const fx = Math.min(im.width - 1, Math.max(0, (x + 0.5) * sx - 0.5)),
+        x0 = Math.floor(fx),
+        x1 = Math.min(im.width - 1, x0 + 1);
       const a = im.data[y0 * im.width + x0], b = im.data[y0 * im.width + x1];
       const c = im.data[y1 * im.width + x0], d = im.data[y1 * im.width + x1];
       const top = a + (b - a) * (fx - x0), bot = c + (d - c) * (fx - x0);

@@ -92,7 +92,9 @@ async function useWebgpu(allowFallback: boolean): Promise<BackendChoice> {
     // deno-lint-ignore no-explicit-any
     return new WebGPUBackend(device, adapter.info as any);
   }, 3);
-  if (!(await tf.setBackend("webgpu"))) throw new Error(`WebGPU backend failed to initialise on ${describeAdapter(adapter)}`);
+  if (!(await tf.setBackend("webgpu"))) {
+    throw new Error(`WebGPU backend failed to initialise on ${describeAdapter(adapter)}`);
+  }
   return { backend: "webgpu", reason: `WebGPU adapter ${describeAdapter(adapter)}` };
 }
 
@@ -134,7 +136,13 @@ export async function selectBackend(name: BackendName, opts: { quiet?: boolean }
     ], skipped) ?? await useCpu();
     choice = { backend: choice.backend, reason: `auto: ${[...skipped, choice.reason].join("; ")}` };
   } else {
-    const run = { tensorflow: useTensorflow, webgpu: () => useWebgpu(true), wasm: useWasm, cpu: useCpu, "fer-native": useNative }[name];
+    const run = {
+      tensorflow: useTensorflow,
+      webgpu: () => useWebgpu(true),
+      wasm: useWasm,
+      cpu: useCpu,
+      "fer-native": useNative,
+    }[name];
     choice = await run();
   }
   await tf.ready();

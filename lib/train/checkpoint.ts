@@ -83,7 +83,9 @@ export async function readCheckpoint<S = unknown>(path: string): Promise<Checkpo
   for (const [g, metas] of Object.entries(header.groups as Record<string, Meta[]>)) {
     groups[g] = metas.map((m) => {
       const bytes = m.length * 4;
-      if (off + bytes > buf.length) throw new Error(`${path}: truncated checkpoint (array ${g}/${m.name} runs past the end)`);
+      if (off + bytes > buf.length) {
+        throw new Error(`${path}: truncated checkpoint (array ${g}/${m.name} runs past the end)`);
+      }
       const copy = buf.slice(off, off + bytes).buffer;
       off += bytes;
       const data = m.dtype === "int32" ? new Int32Array(copy) : new Float32Array(copy);
@@ -112,11 +114,15 @@ export function snapshotModel(model: tfl.LayersModel): StoredArray[] {
 export function restoreModel(model: tfl.LayersModel, arrays: StoredArray[]): void {
   const ws = model.weights;
   if (ws.length !== arrays.length) {
-    throw new Error(`checkpoint has ${arrays.length} weight arrays, the model has ${ws.length}: different architecture`);
+    throw new Error(
+      `checkpoint has ${arrays.length} weight arrays, the model has ${ws.length}: different architecture`,
+    );
   }
   const tensors = arrays.map((a, i) => {
     if (a.shape.join("x") !== ws[i].shape.join("x")) {
-      throw new Error(`checkpoint weight ${a.name} is ${a.shape.join("x")}, model's ${ws[i].name} is ${ws[i].shape.join("x")}`);
+      throw new Error(
+        `checkpoint weight ${a.name} is ${a.shape.join("x")}, model's ${ws[i].name} is ${ws[i].shape.join("x")}`,
+      );
     }
     return tf.tensor(a.data, a.shape, a.dtype);
   });

@@ -103,7 +103,9 @@ export function validateTrainConfig(c: TrainConfig): TrainConfig {
   };
   if (c.optimizer !== "adam" && c.optimizer !== "sgd") bad(`optimizer must be adam or sgd, got ${c.optimizer}`);
   if (!(c.lr > 0)) bad(`lr must be > 0, got ${c.lr}`);
-  if (!(Number.isInteger(c.batchSize) && c.batchSize >= 1)) bad(`batchSize must be a positive integer, got ${c.batchSize}`);
+  if (!(Number.isInteger(c.batchSize) && c.batchSize >= 1)) {
+    bad(`batchSize must be a positive integer, got ${c.batchSize}`);
+  }
   if (!(Number.isInteger(c.epochs) && c.epochs >= 1)) bad(`epochs must be a positive integer, got ${c.epochs}`);
   if (!["none", "plateau", "cosine"].includes(c.schedule?.kind)) bad(`schedule.kind must be none|plateau|cosine`);
   if (!(c.momentum >= 0 && c.momentum < 1)) bad(`momentum must be in [0,1), got ${c.momentum}`);

@@ -104,7 +104,9 @@ export function checkpointPath(runDir: string): string {
 export async function train(opts: TrainOptions): Promise<RunResult> {
   const cfg = validateTrainConfig(opts.config);
   const fm = opts.model, k = fm.config.numClasses, size = fm.config.inputSize;
-  if (fm.config.lbp !== "none" && !opts.lbp) throw new Error(`model uses LBP "${fm.config.lbp}" but no lbp function given`);
+  if (fm.config.lbp !== "none" && !opts.lbp) {
+    throw new Error(`model uses LBP "${fm.config.lbp}" but no lbp function given`);
+  }
   if (opts.dataset.classes.length !== k) {
     throw new Error(`${opts.dataset.name} has ${opts.dataset.classes.length} classes, the model outputs ${k}`);
   }
@@ -134,7 +136,9 @@ export async function train(opts: TrainOptions): Promise<RunResult> {
     const ck = await readCheckpoint<LoopState>(ckPath);
     const { epochs: _a, ...was } = ck.state.config, { epochs: _b, ...now } = cfg;
     if (JSON.stringify(was) !== JSON.stringify(now)) {
-      throw new Error(`${ckPath}: saved with a different train config (${JSON.stringify(was)}); resume with the same one`);
+      throw new Error(
+        `${ckPath}: saved with a different train config (${JSON.stringify(was)}); resume with the same one`,
+      );
     }
     restoreModel(fm.model, ck.groups.model);
     if (ck.groups.optimizer.length) await restoreOptimizer(optimizer, ck.groups.optimizer);
@@ -172,13 +176,17 @@ export async function train(opts: TrainOptions): Promise<RunResult> {
       ) {
         const { inputs, labels } = toTensors(hb, { size, numClasses: k });
         let nCorrect: tf.Scalar | null = null;
-        const cost = optimizer.minimize(() => {
-          const pred = fm.model.apply(inputs, { training: true }) as tf.Tensor2D;
-          nCorrect = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(pred, 1), tf.argMax(labels, 1)), "float32")));
-          const ce = tf.neg(tf.sum(tf.mul(labels, tf.log(tf.clipByValue(pred, 1e-7, 1 - 1e-7))), 1));
-          const w = tf.sum(tf.mul(labels, cw), 1);
-          return tf.div(tf.sum(tf.mul(ce, w)), hb.n) as tf.Scalar;
-        }, true, vars)!;
+        const cost = optimizer.minimize(
+          () => {
+            const pred = fm.model.apply(inputs, { training: true }) as tf.Tensor2D;
+            nCorrect = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(pred, 1), tf.argMax(labels, 1)), "float32")));
+            const ce = tf.neg(tf.sum(tf.mul(labels, tf.log(tf.clipByValue(pred, 1e-7, 1 - 1e-7))), 1));
+            const w = tf.sum(tf.mul(labels, cw), 1);
+            return tf.div(tf.sum(tf.mul(ce, w)), hb.n) as tf.Scalar;
+          },
+          true,
+          vars,
+        )!;
         const loss = cost.dataSync()[0];
         correct += (nCorrect as tf.Scalar | null)!.dataSync()[0];
         tf.dispose([cost, nCorrect!, ...inputs, labels]);

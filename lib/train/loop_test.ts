@@ -4,7 +4,7 @@ import "@tensorflow/tfjs-backend-cpu";
 import { trainPreset } from "./config.ts";
 import { checkpointPath, type EpochMetrics, train } from "./loop.ts";
 import { readCheckpoint } from "./checkpoint.ts";
-import { flipAugment, lbp3x3, patternDataset, tinyModel } from "./testdata/fixtures.ts";
+import { lbp3x3, patternDataset, tinyModel } from "./testdata/fixtures.ts";
 
 Deno.env.set("FER_PROGRESS", "silent");
 await tf.setBackend("cpu");

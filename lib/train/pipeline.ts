@@ -136,6 +136,8 @@ export function toTensors(b: HostBatch, opts: { size: number; numClasses: number
   const shape: [number, number, number, number] = [b.n, opts.size, opts.size, 1];
   const inputs = [tf.tensor4d(b.raw, shape)];
   if (b.lbp) inputs.push(tf.tensor4d(b.lbp, shape));
-  const labels = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(b.labels, "int32"), opts.numClasses), "float32") as tf.Tensor2D);
+  const labels = tf.tidy(() =>
+    tf.cast(tf.oneHot(tf.tensor1d(b.labels, "int32"), opts.numClasses), "float32") as tf.Tensor2D
+  );
   return { inputs, labels };
 }

@@ -12,7 +12,9 @@ async function collect(seed: number) {
   const out = [];
   const cache = new ImageCache(ds, 12);
   const rng = new Rng(seed);
-  for await (const b of hostBatches({ cache, indices, batchSize: 8, rng, shuffle: true, augment: flipAugment, lbp: lbp3x3 })) {
+  for await (
+    const b of hostBatches({ cache, indices, batchSize: 8, rng, shuffle: true, augment: flipAugment, lbp: lbp3x3 })
+  ) {
     out.push(b);
   }
   return out;

@@ -129,7 +129,9 @@ export async function writeMetrics(dir: string, history: EpochMetrics[]): Promis
 /** Reads `metrics.csv` back into epoch rows. */
 export async function readMetricsCsv(path: string): Promise<EpochMetrics[]> {
   const [head, ...lines] = (await Deno.readTextFile(path)).trim().split("\n");
-  if (head !== METRIC_COLUMNS.join(",")) throw new Error(`${path}: expected header "${METRIC_COLUMNS.join(",")}", got "${head}"`);
+  if (head !== METRIC_COLUMNS.join(",")) {
+    throw new Error(`${path}: expected header "${METRIC_COLUMNS.join(",")}", got "${head}"`);
+  }
   return lines.map((l) => {
     const v = l.split(",").map(Number);
     return Object.fromEntries(METRIC_COLUMNS.map((c, i) => [c, v[i]])) as unknown as EpochMetrics;

@@ -29,7 +29,11 @@ Deno.test("run.json, metrics.csv and metrics.parquet round-trip", async () => {
   const done = await updateRun(dir, { status: "done", epochs: 2, mean: { accuracy: 0.9, macroF1: 0.8 } });
   assert.equal((await readRun(dir)).status, "done");
   assert.equal(done.protocol.kind, "kfold");
-  assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), ["metrics.csv", "metrics.parquet", "run.json"]);
+  assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), [
+    "metrics.csv",
+    "metrics.parquet",
+    "run.json",
+  ]);
   await Deno.remove(runsDir, { recursive: true });
 });
 

@@ -58,6 +58,8 @@ export function labelIndex(ds: Pick<DatasetLike, "classes" | "name">, s: SampleL
     return s.label;
   }
   const i = ds.classes.indexOf(s.label);
-  if (i < 0) throw new Error(`${s.path}: label "${s.label}" is not one of ${ds.name}'s classes ${ds.classes.join(",")}`);
+  if (i < 0) {
+    throw new Error(`${s.path}: label "${s.label}" is not one of ${ds.name}'s classes ${ds.classes.join(",")}`);
+  }
   return i;
 }

@@ -30,7 +30,7 @@ export function patternDataset(opts: { n: number; size: number; seed: number }):
       }
     }
     images.push({ width: s, height: s, data });
-    samples.push({ path: `mem://${i}.png`, label, subject: `S${i % 6}` });
+    samples.push({ path: `mem://${i}.png`, label, subject: `S${Math.floor((i * 6) / opts.n)}` });
   }
   return {
     name: "patterns",
@@ -74,16 +74,22 @@ export function tinyModel(opts: { size: number; numClasses: number; lbp: boolean
   const init = (k: number) => tfl.initializers.glorotUniform({ seed: opts.seed + k });
   const raw = tfl.input({ shape: [opts.size, opts.size, 1], name: "raw" });
   const inputs = [raw];
-  let x = tfl.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, activation: "relu", kernelInitializer: init(1) })
+  let x = tfl.layers.conv2d({ filters: 8, kernelSize: 5, strides: 2, activation: "relu", kernelInitializer: init(1) })
     .apply(raw) as tfl.SymbolicTensor;
   if (opts.lbp) {
     const l = tfl.input({ shape: [opts.size, opts.size, 1], name: "lbp" });
     inputs.push(l);
-    const y = tfl.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, activation: "relu", kernelInitializer: init(2) })
+    const y = tfl.layers.conv2d({
+      filters: 8,
+      kernelSize: 5,
+      strides: 2,
+      activation: "relu",
+      kernelInitializer: init(2),
+    })
       .apply(l) as tfl.SymbolicTensor;
     x = tfl.layers.add().apply([x, y]) as tfl.SymbolicTensor;
   }
-  x = tfl.layers.batchNormalization().apply(x) as tfl.SymbolicTensor;
+  x = tfl.layers.batchNormalization({ momentum: 0.8 }).apply(x) as tfl.SymbolicTensor;
   x = tfl.layers.globalAveragePooling2d({}).apply(x) as tfl.SymbolicTensor;
   x = tfl.layers.dropout({ rate: 0.2 }).apply(x) as tfl.SymbolicTensor;
   const out = tfl.layers.dense({ units: opts.numClasses, activation: "softmax", kernelInitializer: init(3) })
