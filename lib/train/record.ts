@@ -45,7 +45,7 @@ export interface RunRecord {
 
 /** Options of {@link startRun}. */
 export type StartRunOptions = Omit<RunRecord, "id" | "createdAt" | "gitCommit" | "status" | "epochs"> & {
-  /** Parent of the run folders (default `outputs/runs`). */
+  /** Parent of the run folders (default {@link defaultRunsDir}). */
   runsDir?: string;
   id?: string;
 };
@@ -68,9 +68,15 @@ export async function gitCommit(): Promise<string | null> {
   }
 }
 
+/** Default parent of run folders: the project's `outputs/runs` whatever the working directory (env FER_OUTPUTS overrides `outputs`). */
+export function defaultRunsDir(): string {
+  const outputs = Deno.env.get("FER_OUTPUTS") ?? new URL("../../outputs", import.meta.url).pathname.replace(/\/$/, "");
+  return `${outputs}/runs`;
+}
+
 /** Creates the run folder and writes `run.json` with status "running". */
 export async function startRun(opts: StartRunOptions): Promise<{ dir: string; record: RunRecord }> {
-  const { runsDir = "outputs/runs", id, ...rest } = opts;
+  const { runsDir = defaultRunsDir(), id, ...rest } = opts;
   const record: RunRecord = {
     id: id ?? newRunId(`${rest.dataset.name}-${rest.experiment?.row ?? "run"}`),
     createdAt: new Date().toISOString(),

@@ -1,0 +1,80 @@
+/**
+ * The one place where the engine meets the data, feature and model areas: dataset loading, the
+ * LBP and augmentation functions for a model config, model building and model files.
+ *
+ * @example
+ * ```ts
+ * const ds = await openDataset({ dataset: "ckplus", root: "../shared/datasets/ckplus48" });
+ * const fm = buildFer(modelPreset("cpu-small", { numClasses: ds.classes.length }));
+ * ```
+ * @module
+ */
+import { loadDataset, type LoadDatasetOptions } from "../data/load.ts";
+import { kFold } from "../data/folds.ts";
+import { summarize } from "../data/summary.ts";
+import { decodeImage } from "../data/image.ts";
+import { lbpInput } from "../features/lbp.ts";
+import { applyAffine, randomTransform } from "../features/augment.ts";
+import type { ModelConfig } from "../model/config.ts";
+import { preset } from "../model/presets.ts";
+import { buildModel, type FerModel } from "../model/build.ts";
+import { loadModel, saveModel } from "../model/io.ts";
+import type { AugmentFn, LbpFn } from "./pipeline.ts";
+import type { DatasetLike, GrayImage } from "./types.ts";
+
+export type { FerModel, ModelConfig };
+
+/** Loads a dataset through lib/data. */
+export function openDataset(opts: LoadDatasetOptions): Promise<DatasetLike> {
+  return loadDataset(opts);
+}
+
+/** lib/data's dataset summary (counts per split and class, subjects). */
+export function datasetSummary(ds: DatasetLike): unknown {
+  return summarize(ds as Parameters<typeof summarize>[0]);
+}
+
+/** Test-fold indices from lib/data's fold builder. */
+export function foldIndices(ds: DatasetLike, opts: { k: number; seed: number; by: "random" | "subject" }): number[][] {
+  return kFold(ds.samples as Parameters<typeof kFold>[0], opts);
+}
+
+/** A model preset with overrides. */
+export function modelPreset(name: string, overrides: Partial<ModelConfig> = {}): ModelConfig {
+  return preset(name, overrides);
+}
+
+/** Builds the network of a config. */
+export function buildFer(cfg: ModelConfig): FerModel {
+  return buildModel(cfg);
+}
+
+/** Saves a model with its class names (tfjs format + fer-config.json). */
+export function saveFer(fm: FerModel, dir: string, labels: string[]): Promise<void> {
+  return saveModel({ ...fm, labels }, dir);
+}
+
+/** Loads a model saved by {@link saveFer}. */
+export function loadFer(dir: string): Promise<FerModel> {
+  return loadModel(dir);
+}
+
+/** The LBP input function of a model config (null when the model has no LBP stream). */
+export function lbpFor(cfg: { lbp: string }): LbpFn | null {
+  if (cfg.lbp === "none") return null;
+  const method = cfg.lbp as Parameters<typeof lbpInput>[1]["method"];
+  return (img: GrayImage) => lbpInput(img, { method });
+}
+
+/** The paper's augmentation (§3.4: rotation ≤20°, shifts ≤15 %, shear and zoom ≤0.15, flips). */
+export function paperAugment(): AugmentFn {
+  return (img, rng) => {
+    const m = randomTransform(rng, {}, { width: img.width, height: img.height });
+    return applyAffine(img, m, {});
+  };
+}
+
+/** Decodes an image file to a `size`×`size` grey picture. */
+export function readPicture(path: string, size: number): Promise<GrayImage> {
+  return decodeImage(path, { size });
+}
