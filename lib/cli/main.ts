@@ -12,7 +12,12 @@
 import type { Command } from "./command.ts";
 
 /** Registered commands, loaded lazily so `fer --help` stays fast. */
-const commands: Record<string, () => Promise<Command>> = {};
+const commands: Record<string, () => Promise<Command>> = {
+  train: () => import("../train/cli.ts").then((m) => m.trainCommand),
+  evaluate: () => import("../train/cli.ts").then((m) => m.evaluateCommand),
+  predict: () => import("../train/cli.ts").then((m) => m.predictCommand),
+  demo: () => import("../train/demo.ts").then((m) => m.demoCommand),
+};
 
 function usage(): string {
   const lines = ["usage: deno task fer <command> [options]", "", "commands:"];

@@ -15,7 +15,7 @@ import type { Tta } from "../eval/evaluate.ts";
 import { evaluate } from "../eval/evaluate.ts";
 import { runKfold, splitValidation } from "../eval/kfold.ts";
 import type { TrainConfig } from "./config.ts";
-import { train } from "./loop.ts";
+import { type EpochMetrics, train } from "./loop.ts";
 import { ImageCache } from "./pipeline.ts";
 import { type Protocol, readRun, type RunRecord, startRun, updateRun, writeMetrics } from "./record.ts";
 import type { DatasetLike } from "./types.ts";
@@ -48,6 +48,8 @@ export interface ExperimentOptions {
   resumeDir?: string;
   tta?: Tta;
   signal?: AbortSignal;
+  /** Called after every epoch (split protocol) with the history so far: live curves. */
+  onEpoch?: (history: EpochMetrics[]) => void | Promise<void>;
 }
 
 /** The finished run. */
@@ -129,6 +131,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
         onEpoch: async (_m, { history }) => {
           await writeMetrics(dir, history);
           await updateRun(dir, { epochs: history.length });
+          await opts.onEpoch?.(history);
         },
       });
       if (r.stopReason === "aborted") {
