@@ -26,13 +26,13 @@ import { writeJsonAtomic, writeMetrics } from "../train/record.ts";
 import type { DatasetLike, FerModelLike } from "../train/types.ts";
 
 /** Options of {@link runKfold}. */
-export interface KfoldOptions {
+export interface KfoldOptions<M extends FerModelLike = FerModelLike> {
   dataset: DatasetLike;
   /** Test-fold sample indices, one array per fold. */
   folds: number[][];
   by: "random" | "subject";
   /** Builds a fresh model for a fold (same seed for every fold is fine). */
-  build: (fold: number) => FerModelLike;
+  build: (fold: number) => M;
   config: TrainConfig;
   lbp?: LbpFn | null;
   augment?: AugmentFn | null;
@@ -42,7 +42,7 @@ export interface KfoldOptions {
   /** Fold folders `fold-<i>/` and `folds.csv` go here; nothing is written without it. */
   runDir?: string;
   /** Called after each fold with its model (save it, plot it) before the model is disposed. */
-  onFold?: (fold: number, report: EvalReport, model: FerModelLike, history: EpochMetrics[]) => void | Promise<void>;
+  onFold?: (fold: number, report: EvalReport, model: M, history: EpochMetrics[]) => void | Promise<void>;
 }
 
 /** One row of the fold table. */
@@ -90,7 +90,7 @@ export function splitValidation(
 }
 
 /** Runs k-fold cross-validation; see the module doc. */
-export async function runKfold(opts: KfoldOptions): Promise<KfoldResult> {
+export async function runKfold<M extends FerModelLike>(opts: KfoldOptions<M>): Promise<KfoldResult> {
   const k = opts.folds.length;
   if (k < 2) throw new Error(`k-fold needs at least 2 folds, got ${k}`);
   const seen = new Set<number>();

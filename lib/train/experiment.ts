@@ -93,7 +93,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
     throw new Error(`model has ${opts.model.numClasses} classes, ${ds.name} has ${ds.classes.length}`);
   }
   const { dir } = opts.resumeDir
-    ? { dir: opts.resumeDir, record: await updateRun(opts.resumeDir, { status: "running" }) }
+    ? { dir: opts.resumeDir, ...await updateRun(opts.resumeDir, { status: "running" }) }
     : await startRun({
       runsDir: opts.runsDir,
       experiment: opts.experiment,
@@ -109,7 +109,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
     }
   }
   const lbp = lbpFor(opts.model);
-  const augment = opts.train.augment ? paperAugment() : null;
+  const augment = opts.train.augment ? await paperAugment() : null;
   const t0 = performance.now();
   try {
     if (opts.protocol.kind === "split") {
@@ -162,7 +162,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       runDir: dir,
       onFold: async (f, _rep, fm, history) => {
         epochs += history.length;
-        await saveFer(fm as FerModel, `${dir}/fold-${f + 1}/model`, ds.classes);
+        await saveFer(fm, `${dir}/fold-${f + 1}/model`, ds.classes);
       },
     });
     const record = await updateRun(dir, {

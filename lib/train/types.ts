@@ -40,7 +40,6 @@ export interface ModelConfigLike {
   inputSize: number;
   lbp: string;
   numClasses: number;
-  [key: string]: unknown;
 }
 
 /** A built model: inputs `[raw]` (lbp "none") or `[raw, lbp]`, each `[N,S,S,1]` in [0,1]; softmax output. */

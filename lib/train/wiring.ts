@@ -13,8 +13,7 @@ import { loadDataset, type LoadDatasetOptions } from "../data/load.ts";
 import { kFold } from "../data/folds.ts";
 import { summarize } from "../data/summary.ts";
 import { decodeImage } from "../data/image.ts";
-import { lbpInput } from "../features/lbp.ts";
-import { applyAffine, randomTransform } from "../features/augment.ts";
+import { lbp, lbpMaxCode, type LbpMethod } from "../features/lbp.ts";
 import type { ModelConfig } from "../model/config.ts";
 import { preset } from "../model/presets.ts";
 import { buildModel, type FerModel } from "../model/build.ts";
@@ -59,19 +58,25 @@ export function loadFer(dir: string): Promise<FerModel> {
   return loadModel(dir);
 }
 
-/** The LBP input function of a model config (null when the model has no LBP stream). */
+/** The LBP input function of a model config: codes scaled to [0,1] by the method's largest code; null without LBP. */
 export function lbpFor(cfg: { lbp: string }): LbpFn | null {
   if (cfg.lbp === "none") return null;
-  const method = cfg.lbp as Parameters<typeof lbpInput>[1]["method"];
-  return (img: GrayImage) => lbpInput(img, { method });
+  const method = cfg.lbp as LbpMethod;
+  const max = lbpMaxCode({ method });
+  return (img: GrayImage) => Float32Array.from(lbp(img, { method }).codes, (c) => c / max);
 }
 
-/** The paper's augmentation (§3.4: rotation ≤20°, shifts ≤15 %, shear and zoom ≤0.15, flips). */
-export function paperAugment(): AugmentFn {
-  return (img, rng) => {
-    const m = randomTransform(rng, {}, { width: img.width, height: img.height });
-    return applyAffine(img, m, {});
-  };
+/**
+ * The paper's augmentation (§3.4: rotation ≤20°, shifts ≤15 %, shear and zoom ≤0.15, flips) from
+ * lib/features/augment.ts (`randomTransform`, `applyAffine`, Keras ImageDataGenerator defaults).
+ */
+export async function paperAugment(): Promise<AugmentFn> {
+  const path = "../features/augment.ts"; // resolved at run time: the feature area provides it
+  // deno-lint-ignore no-explicit-any
+  const mod: any = await import(path).catch((e) => {
+    throw new Error(`augmentation needs ${path} (randomTransform, applyAffine): ${e instanceof Error ? e.message : e}`);
+  });
+  return (img, rng) => mod.applyAffine(img, mod.randomTransform(rng, {}, { width: img.width, height: img.height }), {});
 }
 
 /** Decodes an image file to a `size`×`size` grey picture. */
