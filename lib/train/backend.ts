@@ -17,6 +17,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
+import { patchCpuKernels } from "./cpu_kernels.ts";
 
 /** Names accepted by `--backend`. */
 export const BACKEND_NAMES = ["auto", "tensorflow", "webgpu", "wasm", "cpu", "fer-native"] as const;
@@ -118,7 +119,8 @@ async function useNative(): Promise<BackendChoice> {
 
 async function useCpu(): Promise<BackendChoice> {
   await tf.setBackend("cpu");
-  return { backend: "cpu", reason: "tfjs plain JavaScript CPU kernels" };
+  patchCpuKernels();
+  return { backend: "cpu", reason: "tfjs plain JavaScript CPU kernels (faster conv filter gradient)" };
 }
 
 /** Selects and initialises a backend; prints `backend: <name> (<reason>)` to stderr unless quiet. */

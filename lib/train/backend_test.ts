@@ -5,7 +5,7 @@ import { selectBackend } from "./backend.ts";
 
 Deno.test("cpu is selected on request and layers models run on it (one tfjs-core instance)", async () => {
   const r = await selectBackend("cpu", { quiet: true });
-  assert.deepEqual(r, { backend: "cpu", reason: "tfjs plain JavaScript CPU kernels" });
+  assert.deepEqual(r, { backend: "cpu", reason: "tfjs plain JavaScript CPU kernels (faster conv filter gradient)" });
   assert.equal(tf.getBackend(), "cpu");
   const m = tfl.sequential({ layers: [tfl.layers.dense({ units: 2, inputShape: [3], kernelInitializer: "ones" })] });
   const y = m.predict(tf.ones([1, 3])) as tf.Tensor;
