@@ -42,10 +42,14 @@ export function timeTraining(opts: { size: number; batch: number; steps: number;
   if (cfg.lbp !== "none") inputs.push(tf.randomUniform(shape, 0, 1, "float32", 2));
   const labels = tf.oneHot(tf.tensor1d(Array.from({ length: opts.batch }, (_, i) => i % 7), "int32"), 7);
   const step = () => {
-    const cost = opt.minimize(() => {
-      const p = fm.model.apply(inputs, { training: true }) as tf.Tensor;
-      return tf.losses.softmaxCrossEntropy(labels, tf.log(tf.clipByValue(p, 1e-7, 1))) as tf.Scalar;
-    }, true, vars)!;
+    const cost = opt.minimize(
+      () => {
+        const p = fm.model.apply(inputs, { training: true }) as tf.Tensor;
+        return tf.losses.softmaxCrossEntropy(labels, tf.log(tf.clipByValue(p, 1e-7, 1))) as tf.Scalar;
+      },
+      true,
+      vars,
+    )!;
     const v = cost.dataSync()[0]; // forces the GPU queue to finish
     cost.dispose();
     return v;
@@ -60,7 +64,14 @@ export function timeTraining(opts: { size: number; batch: number; steps: number;
   tf.dispose([...inputs, labels]);
   opt.dispose();
   fm.model.dispose();
-  return { size: opts.size, batch: opts.batch, steps: opts.steps, warmup_s: warm, img_per_s: (opts.steps * opts.batch) / sec, final_loss: loss };
+  return {
+    size: opts.size,
+    batch: opts.batch,
+    steps: opts.steps,
+    warmup_s: warm,
+    img_per_s: (opts.steps * opts.batch) / sec,
+    final_loss: loss,
+  };
 }
 
 if (import.meta.main) {
@@ -77,11 +88,15 @@ if (import.meta.main) {
   });
   const adapter = await gpuAdapter();
   if (!adapter) {
-    console.error("gpu-check: no WebGPU adapter (navigator.gpu gave none). Needs a GPU with a Vulkan driver; nothing was run.");
+    console.error(
+      "gpu-check: no WebGPU adapter (navigator.gpu gave none). Needs a GPU with a Vulkan driver; nothing was run.",
+    );
     Deno.exit(3);
   }
   if (adapter.info.isFallbackAdapter && !v["allow-software"]) {
-    console.error(`gpu-check: only a software adapter (${describeAdapter(adapter)}); pass --allow-software to time it anyway.`);
+    console.error(
+      `gpu-check: only a software adapter (${describeAdapter(adapter)}); pass --allow-software to time it anyway.`,
+    );
     Deno.exit(3);
   }
   const choice = await selectBackend("webgpu");
@@ -93,5 +108,7 @@ if (import.meta.main) {
       width: Number(v.width),
     })
   );
-  console.log(JSON.stringify({ backend: choice.backend, adapter: describeAdapter(adapter), width: Number(v.width), results }));
+  console.log(
+    JSON.stringify({ backend: choice.backend, adapter: describeAdapter(adapter), width: Number(v.width), results }),
+  );
 }

@@ -19,7 +19,7 @@ import { runExperiment } from "./experiment.ts";
 import { ImageCache } from "./pipeline.ts";
 import { type Protocol, readRun } from "./record.ts";
 import type { DatasetLike } from "./types.ts";
-import { loadFer, lbpFor, type ModelConfig, modelPreset, openDataset, readPicture } from "./wiring.ts";
+import { lbpFor, loadFer, type ModelConfig, modelPreset, openDataset, readPicture } from "./wiring.ts";
 import type { LoadDatasetOptions } from "../data/load.ts";
 
 const datasetFlags = {
@@ -52,7 +52,9 @@ async function readConfigFile(path: string): Promise<ConfigFile> {
   try {
     return JSON.parse(await Deno.readTextFile(path));
   } catch (e) {
-    throw new Error(`${path}: cannot read the config (${e instanceof Error ? e.message : e}); expected JSON {model, train}`);
+    throw new Error(
+      `${path}: cannot read the config (${e instanceof Error ? e.message : e}); expected JSON {model, train}`,
+    );
   }
 }
 
@@ -96,7 +98,10 @@ export const trainCommand: Command = {
     let model: ModelConfig, trainCfg: TrainConfig, protocol: Protocol;
     const resumed = v.resume ? await readRun(v.resume) : null;
     const ds: DatasetLike = resumed && !v.dataset
-      ? await openDataset({ dataset: resumed.dataset.name as LoadDatasetOptions["dataset"], root: resumed.dataset.root })
+      ? await openDataset({
+        dataset: resumed.dataset.name as LoadDatasetOptions["dataset"],
+        root: resumed.dataset.root,
+      })
       : await openDataset(datasetOptions(v));
     if (resumed) {
       model = resumed.config.model as ModelConfig;
@@ -122,13 +127,11 @@ export const trainCommand: Command = {
       });
       if (v.by !== "subject" && v.by !== "random") throw new Error(`--by must be subject or random, got "${v.by}"`);
       const hasSplits = ds.samples.some((s) => s.split);
-      protocol = v.folds
-        ? { kind: "kfold", k: Number(v.folds), by: v.by, seed: trainCfg.seed }
-        : {
-          kind: "split",
-          train: v["train-split"] ?? (ds.name === "fer2013" ? "Training" : hasSplits ? "train" : "all"),
-          val: v["val-split"] ?? (ds.name === "fer2013" ? "PublicTest" : "holdout:0.2"),
-        };
+      protocol = v.folds ? { kind: "kfold", k: Number(v.folds), by: v.by, seed: trainCfg.seed } : {
+        kind: "split",
+        train: v["train-split"] ?? (ds.name === "fer2013" ? "Training" : hasSplits ? "train" : "all"),
+        val: v["val-split"] ?? (ds.name === "fer2013" ? "PublicTest" : "holdout:0.2"),
+      };
     }
     const { backend } = await selectBackend(v.backend as BackendName);
     const [table, row] = (v.experiment ?? "").split(":");
@@ -153,7 +156,11 @@ export const trainCommand: Command = {
       ...(rec.std ? { std: rec.std } : {}),
       seconds: rec.seconds,
     };
-    console.log(v.json ? JSON.stringify(summary) : Object.entries(summary).map(([k, x]) => `${k}: ${JSON.stringify(x)}`).join("\n"));
+    console.log(
+      v.json
+        ? JSON.stringify(summary)
+        : Object.entries(summary).map(([k, x]) => `${k}: ${JSON.stringify(x)}`).join("\n"),
+    );
     return rec.status === "done" ? 0 : 1;
   },
 };
@@ -171,10 +178,14 @@ export const evaluateCommand: Command = {
       json: { type: "boolean" },
     });
     if (v.help) {
-      console.log("usage: deno task fer evaluate --model DIR --dataset KIND --root DIR --split NAME [--tta flip] [--json]");
+      console.log(
+        "usage: deno task fer evaluate --model DIR --dataset KIND --root DIR --split NAME [--tta flip] [--json]",
+      );
       return 0;
     }
-    if (/privatetest/i.test(v.split!)) console.error("note: PrivateTest is the final test split; report it, never select on it");
+    if (/privatetest/i.test(v.split!)) {
+      console.error("note: PrivateTest is the final test split; report it, never select on it");
+    }
     await selectBackend(v.backend as BackendName, { quiet: v.json });
     const fm = await loadFer(required(v, "model"));
     const ds = await openDataset(datasetOptions(v));
@@ -203,9 +214,15 @@ export const evaluateCommand: Command = {
     };
     if (v.json) console.log(JSON.stringify(out));
     else {
-      console.log(`${ds.name} ${v.split}: accuracy ${(rep.accuracy * 100).toFixed(2)}%, macro-F1 ${rep.macroF1.toFixed(4)} (n=${idx.length})`);
+      console.log(
+        `${ds.name} ${v.split}: accuracy ${(rep.accuracy * 100).toFixed(2)}%, macro-F1 ${
+          rep.macroF1.toFixed(4)
+        } (n=${idx.length})`,
+      );
       for (const [l, m] of Object.entries(rep.perClass)) {
-        console.log(`  ${l.padEnd(10)} P ${m.precision.toFixed(3)} R ${m.recall.toFixed(3)} F1 ${m.f1.toFixed(3)} n ${m.support}`);
+        console.log(
+          `  ${l.padEnd(10)} P ${m.precision.toFixed(3)} R ${m.recall.toFixed(3)} F1 ${m.f1.toFixed(3)} n ${m.support}`,
+        );
       }
     }
     return 0;

@@ -8,7 +8,12 @@ await tf.setBackend("cpu");
 
 function filterGrads(): Float32Array[] {
   const out: Float32Array[] = [];
-  const cases: { x: [number, number, number, number]; f: [number, number, number, number]; s: number; pad: "same" | "valid" }[] = [
+  const cases: {
+    x: [number, number, number, number];
+    f: [number, number, number, number];
+    s: number;
+    pad: "same" | "valid";
+  }[] = [
     { x: [2, 9, 7, 3], f: [3, 3, 3, 5], s: 1, pad: "same" },
     { x: [1, 10, 10, 2], f: [3, 3, 2, 4], s: 2, pad: "same" },
     { x: [3, 8, 8, 4], f: [1, 1, 4, 2], s: 1, pad: "valid" },
@@ -16,7 +21,9 @@ function filterGrads(): Float32Array[] {
   ];
   for (const c of cases) {
     const x = tf.randomNormal(c.x, 0, 1, "float32", 1), w = tf.randomNormal(c.f, 0, 1, "float32", 2);
-    const g = tf.grad((f: tf.Tensor) => tf.sum(tf.square(tf.relu(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.s, c.pad)))))(w);
+    const g = tf.grad((f: tf.Tensor) =>
+      tf.sum(tf.square(tf.relu(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.s, c.pad))))
+    )(w);
     out.push(g.dataSync() as Float32Array);
     tf.dispose([x, w, g]);
   }

@@ -54,7 +54,11 @@ export async function runDemo(opts: { fast?: boolean; backend?: BackendName; out
   const files = [`${out}/metrics.csv`];
   files.push(
     ...await saveFigure(
-      confusionMatrixFigure({ matrix: rep.confusion, labels: rep.labels, title: `synthetic hold-out, acc ${(rep.accuracy * 100).toFixed(1)}%` }),
+      confusionMatrixFigure({
+        matrix: rep.confusion,
+        labels: rep.labels,
+        title: `synthetic hold-out, acc ${(rep.accuracy * 100).toFixed(1)}%`,
+      }),
       `${out}/confusion.png`,
     ),
   );
@@ -73,7 +77,13 @@ export async function runDemo(opts: { fast?: boolean; backend?: BackendName; out
       `${out}/curves.png`,
     ),
   );
-  return { runDir: r.dir, accuracy: rep.accuracy, macroF1: rep.macroF1, files, seconds: (performance.now() - t0) / 1000 };
+  return {
+    runDir: r.dir,
+    accuracy: rep.accuracy,
+    macroF1: rep.macroF1,
+    files,
+    seconds: (performance.now() - t0) / 1000,
+  };
 }
 
 /** `fer demo`. */
@@ -91,7 +101,11 @@ export const demoCommand: Command = {
     const r = await runDemo({ fast: v.fast || undefined, backend: v.backend as BackendName });
     if (v.json) console.log(JSON.stringify(r));
     else {
-      console.log(`demo: accuracy ${(r.accuracy * 100).toFixed(1)}%, macro-F1 ${r.macroF1.toFixed(3)} in ${r.seconds.toFixed(0)} s`);
+      console.log(
+        `demo: accuracy ${(r.accuracy * 100).toFixed(1)}%, macro-F1 ${r.macroF1.toFixed(3)} in ${
+          r.seconds.toFixed(0)
+        } s`,
+      );
       console.log(`run: ${r.runDir}`);
       for (const f of r.files) console.log(`wrote ${f}`);
     }

@@ -29,9 +29,18 @@ export function liveCurves(): LiveCurves {
       if (!inJupyter() || history.length === 0) return;
       const x = history.map((h) => h.epoch);
       const fig = (name: string, series: [string, number[]][]) =>
-        lineChart({ series: series.map(([n, y]) => ({ name: n, x, y })), xLabel: "epoch", yLabel: name, width: 420, height: 260 });
+        lineChart({
+          series: series.map(([n, y]) => ({ name: n, x, y })),
+          xLabel: "epoch",
+          yLabel: name,
+          width: 420,
+          height: 260,
+        });
       const loss = fig("loss", [["train", history.map((h) => h.loss)], ["val", history.map((h) => h.val_loss)]]);
-      const acc = fig("accuracy", [["train", history.map((h) => h.accuracy)], ["val", history.map((h) => h.val_accuracy)]]);
+      const acc = fig("accuracy", [["train", history.map((h) => h.accuracy)], [
+        "val",
+        history.map((h) => h.val_accuracy),
+      ]]);
       const img = (f: typeof loss) => `<img width="${f.width}" src="data:image/png;base64,${toBase64(f.png)}"/>`;
       const last = history.at(-1)!;
       const content = {
