@@ -109,7 +109,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
     }
   }
   const lbp = lbpFor(opts.model);
-  const augment = opts.train.augment ? await paperAugment() : null;
+  const augment = opts.train.augment ? paperAugment() : null;
   const t0 = performance.now();
   try {
     if (opts.protocol.kind === "split") {

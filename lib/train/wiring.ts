@@ -14,6 +14,7 @@ import { kFold } from "../data/folds.ts";
 import { summarize } from "../data/summary.ts";
 import { decodeImage } from "../data/image.ts";
 import { lbp, lbpMaxCode, type LbpMethod } from "../features/lbp.ts";
+import { applyAffine, PAPER_AUGMENT, randomTransform } from "../features/augment.ts";
 import type { ModelConfig } from "../model/config.ts";
 import { preset } from "../model/presets.ts";
 import { buildModel, type FerModel } from "../model/build.ts";
@@ -66,17 +67,10 @@ export function lbpFor(cfg: { lbp: string }): LbpFn | null {
   return (img: GrayImage) => Float32Array.from(lbp(img, { method }).codes, (c) => c / max);
 }
 
-/**
- * The paper's augmentation (§3.4: rotation ≤20°, shifts ≤15 %, shear and zoom ≤0.15, flips) from
- * lib/features/augment.ts (`randomTransform`, `applyAffine`, Keras ImageDataGenerator defaults).
- */
-export async function paperAugment(): Promise<AugmentFn> {
-  const path = "../features/augment.ts"; // resolved at run time: the feature area provides it
-  // deno-lint-ignore no-explicit-any
-  const mod: any = await import(path).catch((e) => {
-    throw new Error(`augmentation needs ${path} (randomTransform, applyAffine): ${e instanceof Error ? e.message : e}`);
-  });
-  return (img, rng) => mod.applyAffine(img, mod.randomTransform(rng, {}, { width: img.width, height: img.height }), {});
+/** The paper's augmentation (§3.4, Keras ImageDataGenerator: rotation 20°, shifts 0.15, shear 0.15, zoom 0.15, flips). */
+export function paperAugment(): AugmentFn {
+  return (img, rng) =>
+    applyAffine(img, randomTransform(rng, PAPER_AUGMENT, { width: img.width, height: img.height }), { fill: "nearest" });
 }
 
 /** Decodes an image file to a `size`×`size` grey picture. */
