@@ -93,7 +93,10 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
     throw new Error(`model has ${opts.model.numClasses} classes, ${ds.name} has ${ds.classes.length}`);
   }
   const { dir } = opts.resumeDir
-    ? { dir: opts.resumeDir, ...await updateRun(opts.resumeDir, { status: "running" }) }
+    ? {
+      dir: opts.resumeDir,
+      ...await updateRun(opts.resumeDir, { status: "running", config: { model: opts.model, train: opts.train } }),
+    }
     : await startRun({
       runsDir: opts.runsDir,
       experiment: opts.experiment,
