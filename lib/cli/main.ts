@@ -17,6 +17,10 @@ const commands: Record<string, () => Promise<Command>> = {
   evaluate: () => import("../train/cli.ts").then((m) => m.evaluateCommand),
   predict: () => import("../train/cli.ts").then((m) => m.predictCommand),
   demo: () => import("../train/demo.ts").then((m) => m.demoCommand),
+  data: () => import("../data/cli.ts").then((m) => m.command),
+  model: () => import("../model/cli.ts").then((m) => m.command),
+  lbp: () => import("../features/cli_lbp.ts").then((m) => m.command),
+  augment: () => import("../features/cli_augment.ts").then((m) => m.command),
 };
 
 function usage(): string {
