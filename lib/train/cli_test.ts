@@ -18,7 +18,21 @@ async function fer(...args: string[]): Promise<{ code: number; out: string; err:
 Deno.test("train → evaluate --json → predict --json on the saved model, with a complete run record", async () => {
   const runs = await Deno.makeTempDir();
   const common = ["--dataset", "synthetic", "--n", "70", "--backend", "cpu"];
-  const t = await fer("train", "--preset", "cpu-tiny", "--size", "16", "--epochs", "2", "--batch", "16", ...common, "--runs", runs, "--json");
+  const t = await fer(
+    "train",
+    "--preset",
+    "cpu-tiny",
+    "--size",
+    "16",
+    "--epochs",
+    "2",
+    "--batch",
+    "16",
+    ...common,
+    "--runs",
+    runs,
+    "--json",
+  );
   assert.equal(t.code, 0, t.err);
   const summary = JSON.parse(t.out.trim().split("\n").at(-1)!);
   assert.equal(summary.status, "done");
@@ -62,7 +76,19 @@ Deno.test("train → evaluate --json → predict --json on the saved model, with
 });
 
 Deno.test("selecting a model on PrivateTest is refused", async () => {
-  const r = await fer("train", "--dataset", "synthetic", "--n", "20", "--val-split", "PrivateTest", "--backend", "cpu", "--runs", await Deno.makeTempDir());
+  const r = await fer(
+    "train",
+    "--dataset",
+    "synthetic",
+    "--n",
+    "20",
+    "--val-split",
+    "PrivateTest",
+    "--backend",
+    "cpu",
+    "--runs",
+    await Deno.makeTempDir(),
+  );
   assert.equal(r.code, 1);
   assert.match(r.err, /PrivateTest is FER2013's final test split/);
 });

@@ -70,7 +70,9 @@ export function lbpFor(cfg: { lbp: string }): LbpFn | null {
 /** The paper's augmentation (§3.4, Keras ImageDataGenerator: rotation 20°, shifts 0.15, shear 0.15, zoom 0.15, flips). */
 export function paperAugment(): AugmentFn {
   return (img, rng) =>
-    applyAffine(img, randomTransform(rng, PAPER_AUGMENT, { width: img.width, height: img.height }), { fill: "nearest" });
+    applyAffine(img, randomTransform(rng, PAPER_AUGMENT, { width: img.width, height: img.height }), {
+      fill: "nearest",
+    });
 }
 
 /** Decodes an image file to a `size`×`size` grey picture. */
