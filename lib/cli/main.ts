@@ -13,6 +13,10 @@ import type { Command } from "./command.ts";
 
 /** Registered commands, loaded lazily so `fer --help` stays fast. */
 const commands: Record<string, () => Promise<Command>> = {
+  train: () => import("../train/cli.ts").then((m) => m.trainCommand),
+  evaluate: () => import("../train/cli.ts").then((m) => m.evaluateCommand),
+  predict: () => import("../train/cli.ts").then((m) => m.predictCommand),
+  demo: () => import("../train/demo.ts").then((m) => m.demoCommand),
   data: () => import("../data/cli.ts").then((m) => m.command),
   model: () => import("../model/cli.ts").then((m) => m.command),
   lbp: () => import("../features/cli_lbp.ts").then((m) => m.command),

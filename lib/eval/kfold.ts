@@ -1,0 +1,193 @@
+/**
+ * The k-fold runner: trains one fresh model per fold, evaluates it on the held-out fold and reports
+ * mean ± sample std of accuracy and macro-F1, writing a fold table (`folds.csv`) to the run folder.
+ *
+ * Fold assignment comes from the caller (lib/data's `kFold`, random or subject-independent). Model
+ * selection never looks at the test fold: a validation part is split off the training folds
+ * (`valFraction`, grouped by subject when the folds are subject-independent). A fold whose
+ * `report.json` exists is skipped, and an unfinished fold resumes from its checkpoint, so a killed
+ * k-fold run continues where it stopped.
+ *
+ * @example
+ * ```ts
+ * const folds = kFold(ds.samples, { k: 5, seed: 1, by: "subject" });
+ * const r = await runKfold({ dataset: ds, folds, by: "subject", build: () => buildModel(cfg), config, lbp, runDir });
+ * console.log(r.mean.accuracy, r.std.accuracy);
+ * ```
+ * @module
+ */
+import { Rng } from "../util/rng.ts";
+import { type EvalReport, meanStd } from "./metrics.ts";
+import { evaluate, type Tta } from "./evaluate.ts";
+import type { TrainConfig } from "../train/config.ts";
+import { type EpochMetrics, train } from "../train/loop.ts";
+import { type AugmentFn, ImageCache, type LbpFn } from "../train/pipeline.ts";
+import { writeJsonAtomic, writeMetrics } from "../train/record.ts";
+import type { DatasetLike, FerModelLike } from "../train/types.ts";
+
+/** Options of {@link runKfold}. */
+export interface KfoldOptions<M extends FerModelLike = FerModelLike> {
+  dataset: DatasetLike;
+  /** Test-fold sample indices, one array per fold. */
+  folds: number[][];
+  by: "random" | "subject";
+  /** Builds a fresh model for a fold (same seed for every fold is fine). */
+  build: (fold: number) => M;
+  config: TrainConfig;
+  lbp?: LbpFn | null;
+  augment?: AugmentFn | null;
+  /** Share of the training folds held out for model selection (default 0.1; 0 = last epoch). */
+  valFraction?: number;
+  tta?: Tta;
+  /** Fold folders `fold-<i>/` and `folds.csv` go here; nothing is written without it. */
+  runDir?: string;
+  /** Called after each fold with its model (save it, plot it) before the model is disposed. */
+  onFold?: (fold: number, report: EvalReport, model: M, history: EpochMetrics[]) => void | Promise<void>;
+}
+
+/** One row of the fold table. */
+export interface FoldRow {
+  fold: number;
+  n_train: number;
+  n_val: number;
+  n_test: number;
+  best_epoch: number;
+  accuracy: number;
+  macro_f1: number;
+  seconds: number;
+}
+
+/** What {@link runKfold} returns. */
+export interface KfoldResult {
+  folds: EvalReport[];
+  rows: FoldRow[];
+  mean: { accuracy: number; macroF1: number };
+  std: { accuracy: number; macroF1: number };
+}
+
+/** Splits training indices into train/val, keeping a subject's samples together when `by` is "subject". */
+export function splitValidation(
+  ds: DatasetLike,
+  indices: number[],
+  opts: { fraction: number; by: "random" | "subject"; seed: number },
+): { train: number[]; val: number[] } {
+  if (opts.fraction <= 0) return { train: [...indices], val: [] };
+  const rng = new Rng(`${opts.seed}:val`);
+  const key = (i: number) => (opts.by === "subject" ? ds.samples[i].subject ?? `#${i}` : `#${i}`);
+  const groups = [...new Set(indices.map(key))].sort();
+  rng.shuffle(groups);
+  const want = Math.max(1, Math.round(indices.length * opts.fraction));
+  const valKeys = new Set<string>();
+  let n = 0;
+  const count = new Map<string, number>();
+  for (const i of indices) count.set(key(i), (count.get(key(i)) ?? 0) + 1);
+  for (const g of groups) {
+    if (n >= want) break;
+    valKeys.add(g);
+    n += count.get(g)!;
+  }
+  return { train: indices.filter((i) => !valKeys.has(key(i))), val: indices.filter((i) => valKeys.has(key(i))) };
+}
+
+/** Runs k-fold cross-validation; see the module doc. */
+export async function runKfold<M extends FerModelLike>(opts: KfoldOptions<M>): Promise<KfoldResult> {
+  const k = opts.folds.length;
+  if (k < 2) throw new Error(`k-fold needs at least 2 folds, got ${k}`);
+  const seen = new Set<number>();
+  for (const f of opts.folds) {
+    for (const i of f) {
+      if (seen.has(i)) throw new Error(`sample ${i} (${opts.dataset.samples[i]?.path}) is in two test folds`);
+      seen.add(i);
+    }
+  }
+  let cache: ImageCache | null = null;
+  const reports: EvalReport[] = [], rows: FoldRow[] = [];
+  for (let f = 0; f < k; f++) {
+    const dir = opts.runDir ? `${opts.runDir}/fold-${f + 1}` : undefined;
+    const done = dir ? await readJson<{ report: EvalReport; row: FoldRow }>(`${dir}/report.json`) : null;
+    if (done) {
+      reports.push(done.report);
+      rows.push(done.row);
+      continue;
+    }
+    const rest = opts.folds.flatMap((fold, j) => (j === f ? [] : fold));
+    const { train: tr, val } = splitValidation(opts.dataset, rest, {
+      fraction: opts.valFraction ?? 0.1,
+      by: opts.by,
+      seed: opts.config.seed + f,
+    });
+    const fm = opts.build(f);
+    cache ??= new ImageCache(opts.dataset, fm.config.inputSize);
+    try {
+      const r = await train({
+        model: fm,
+        dataset: opts.dataset,
+        trainIndices: tr,
+        valIndices: val,
+        config: opts.config,
+        lbp: opts.lbp,
+        augment: opts.augment,
+        runDir: dir,
+        resume: true,
+        cache,
+        label: `fold ${f + 1}/${k}`,
+        onEpoch: dir ? (_m, { history }) => writeMetrics(dir, history) : undefined,
+      });
+      const report = await evaluate({
+        model: fm,
+        cache,
+        indices: opts.folds[f],
+        lbp: fm.config.lbp !== "none" ? opts.lbp : null,
+        tta: opts.tta,
+        split: `fold ${f + 1}/${k}`,
+      });
+      const row: FoldRow = {
+        fold: f + 1,
+        n_train: tr.length,
+        n_val: val.length,
+        n_test: opts.folds[f].length,
+        best_epoch: r.bestEpoch,
+        accuracy: report.accuracy,
+        macro_f1: report.macroF1,
+        seconds: r.seconds,
+      };
+      console.error(
+        `fold ${f + 1}/${k}: accuracy ${(report.accuracy * 100).toFixed(2)}%, macro-F1 ${report.macroF1.toFixed(3)}`,
+      );
+      await opts.onFold?.(f, report, fm, r.history);
+      if (dir) await writeJsonAtomic(`${dir}/report.json`, { report, row });
+      reports.push(report);
+      rows.push(row);
+    } finally {
+      fm.model.dispose();
+    }
+  }
+  const acc = meanStd(reports.map((r) => r.accuracy)), f1 = meanStd(reports.map((r) => r.macroF1));
+  const result: KfoldResult = {
+    folds: reports,
+    rows,
+    mean: { accuracy: acc.mean, macroF1: f1.mean },
+    std: { accuracy: acc.std, macroF1: f1.std },
+  };
+  if (opts.runDir) await Deno.writeTextFile(`${opts.runDir}/folds.csv`, foldTableCsv(result));
+  return result;
+}
+
+/** The fold table as CSV, with `mean` and `std` rows. */
+export function foldTableCsv(r: KfoldResult): string {
+  const cols = ["fold", "n_train", "n_val", "n_test", "best_epoch", "accuracy", "macro_f1", "seconds"] as const;
+  const lines = [cols.join(",")];
+  for (const row of r.rows) lines.push(cols.map((c) => String(row[c])).join(","));
+  lines.push(`mean,,,,,${r.mean.accuracy},${r.mean.macroF1},`);
+  lines.push(`std,,,,,${r.std.accuracy},${r.std.macroF1},`);
+  return lines.join("\n") + "\n";
+}
+
+async function readJson<T>(path: string): Promise<T | null> {
+  try {
+    return JSON.parse(await Deno.readTextFile(path));
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw new Error(`${path}: ${e instanceof Error ? e.message : e}`);
+  }
+}

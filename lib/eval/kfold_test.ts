@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-backend-cpu";
+import { trainPreset } from "../train/config.ts";
+import { lbp3x3, patternDataset, tinyModel } from "../train/testdata/fixtures.ts";
+import { runKfold, splitValidation } from "./kfold.ts";
+
+Deno.env.set("FER_PROGRESS", "silent");
+await tf.setBackend("cpu");
+
+const ds = patternDataset({ n: 90, size: 16, seed: 2 });
+// Subject-independent folds: subjects S0..S5 → 3 folds of 2 subjects each.
+const folds = [0, 1, 2].map((f) =>
+  ds.samples.flatMap((s, i) => (["S" + 2 * f, "S" + (2 * f + 1)].includes(s.subject!) ? [i] : []))
+);
+
+Deno.test("validation split keeps subjects whole and disjoint from training", () => {
+  const idx = ds.samples.map((_, i) => i);
+  const { train, val } = splitValidation(ds, idx, { fraction: 0.2, by: "subject", seed: 1 });
+  assert.equal(train.length + val.length, idx.length);
+  const subj = (xs: number[]) => new Set(xs.map((i) => ds.samples[i].subject));
+  for (const s of subj(val)) assert.ok(!subj(train).has(s), `subject ${s} on both sides`);
+  assert.ok(val.length >= 10);
+});
+
+Deno.test("subject-independent k-fold beats the majority class and writes the fold table", async () => {
+  const runDir = await Deno.makeTempDir();
+  const r = await runKfold({
+    dataset: ds,
+    folds,
+    by: "subject",
+    build: () => tinyModel({ size: 16, numClasses: 3, lbp: true, seed: 5 }),
+    config: trainPreset("default", { epochs: 8, batchSize: 8, lr: 0.02, augment: false }),
+    lbp: lbp3x3,
+    valFraction: 0.2,
+    runDir,
+  });
+  assert.equal(r.folds.length, 3);
+  const majority = Math.max(...[0, 1, 2].map((c) => ds.samples.filter((s) => s.label === c).length)) /
+    ds.samples.length;
+  assert.ok(r.mean.accuracy > majority + 0.2, `mean accuracy ${r.mean.accuracy} vs majority ${majority}`);
+  const csv = (await Deno.readTextFile(`${runDir}/folds.csv`)).trim().split("\n");
+  assert.equal(csv[0], "fold,n_train,n_val,n_test,best_epoch,accuracy,macro_f1,seconds");
+  assert.equal(csv.length, 1 + 3 + 2);
+  assert.ok(csv[4].startsWith(`mean,,,,,${r.mean.accuracy}`));
+  // A second call finds every fold's report and trains nothing.
+  const t0 = performance.now();
+  const again = await runKfold({
+    dataset: ds,
+    folds,
+    by: "subject",
+    build: () => tinyModel({ size: 16, numClasses: 3, lbp: true, seed: 5 }),
+    config: trainPreset("default", { epochs: 8, batchSize: 8, lr: 0.02, augment: false }),
+    lbp: lbp3x3,
+    runDir,
+  });
+  assert.deepEqual(again.mean, r.mean);
+  assert.ok(performance.now() - t0 < 2000);
+  await Deno.remove(runDir, { recursive: true });
+});
+
+Deno.test("overlapping folds are rejected", async () => {
+  await assert.rejects(
+    () =>
+      runKfold({
+        dataset: ds,
+        folds: [[0, 1], [1, 2]],
+        by: "random",
+        build: () => tinyModel({ size: 16, numClasses: 3, lbp: false, seed: 5 }),
+        config: trainPreset("default", { epochs: 1 }),
+      }),
+    /sample 1 \(mem:\/\/1\.png\) is in two test folds/,
+  );
+});

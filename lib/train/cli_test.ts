@@ -1,0 +1,94 @@
+import assert from "node:assert/strict";
+import { syntheticDataset } from "../data/synthetic.ts";
+import { writeImage } from "../data/image.ts";
+
+const main = new URL("../cli/main.ts", import.meta.url).pathname;
+
+async function fer(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const r = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", main, ...args],
+    stdout: "piped",
+    stderr: "piped",
+    env: { FER_PROGRESS: "silent" },
+  }).output();
+  const dec = new TextDecoder();
+  return { code: r.code, out: dec.decode(r.stdout), err: dec.decode(r.stderr) };
+}
+
+Deno.test("train → evaluate --json → predict --json on the saved model, with a complete run record", async () => {
+  const runs = await Deno.makeTempDir();
+  const common = ["--dataset", "synthetic", "--n", "70", "--backend", "cpu"];
+  const t = await fer(
+    "train",
+    "--preset",
+    "cpu-tiny",
+    "--size",
+    "16",
+    "--epochs",
+    "2",
+    "--batch",
+    "16",
+    ...common,
+    "--runs",
+    runs,
+    "--json",
+  );
+  assert.equal(t.code, 0, t.err);
+  const summary = JSON.parse(t.out.trim().split("\n").at(-1)!);
+  assert.equal(summary.status, "done");
+  assert.equal(summary.epochs, 2);
+  const run = JSON.parse(await Deno.readTextFile(`${summary.run}/run.json`));
+  assert.deepEqual(run.protocol, { kind: "split", train: "all", val: "holdout:0.2" });
+  assert.equal(run.config.model.inputSize, 16);
+  assert.equal(run.backend, "cpu");
+  assert.equal(run.result.labels.length, 7);
+  const csv = (await Deno.readTextFile(`${summary.run}/metrics.csv`)).trim().split("\n");
+  assert.equal(csv.length, 3);
+  await Deno.stat(`${summary.run}/metrics.parquet`);
+  await Deno.stat(`${summary.run}/checkpoint/ckpt.bin`);
+
+  const e = await fer("evaluate", "--model", `${summary.run}/model`, ...common, "--split", "all", "--json");
+  assert.equal(e.code, 0, e.err);
+  const rep = JSON.parse(e.out.trim().split("\n").at(-1)!);
+  assert.equal(rep.confusion.length, 7);
+  assert.equal(rep.confusion.flat().reduce((a: number, b: number) => a + b, 0), 70);
+  assert.ok(rep.accuracy >= 0 && rep.accuracy <= 1);
+  assert.deepEqual(Object.keys(rep.per_class), run.result.labels);
+
+  const ds = syntheticDataset({ n: 70 });
+  const files = [];
+  for (const i of [0, 1]) {
+    const f = `${runs}/face${i}.png`;
+    await writeImage(f, await ds.load(ds.samples[i], { size: 48 }));
+    files.push(f);
+  }
+  const p = await fer("predict", "--model", `${summary.run}/model`, "--backend", "cpu", ...files, "--json");
+  assert.equal(p.code, 0, p.err);
+  const preds = JSON.parse(p.out.trim().split("\n").at(-1)!);
+  assert.equal(preds.length, 2);
+  for (const pr of preds) {
+    assert.ok(run.result.labels.includes(pr.label));
+    const probs = Object.values(pr.probabilities) as number[];
+    assert.ok(Math.abs(probs.reduce((a, b) => a + b, 0) - 1) < 1e-4);
+    assert.equal(pr.probabilities[pr.label], Math.max(...probs));
+  }
+  await Deno.remove(runs, { recursive: true });
+});
+
+Deno.test("selecting a model on PrivateTest is refused", async () => {
+  const r = await fer(
+    "train",
+    "--dataset",
+    "synthetic",
+    "--n",
+    "20",
+    "--val-split",
+    "PrivateTest",
+    "--backend",
+    "cpu",
+    "--runs",
+    await Deno.makeTempDir(),
+  );
+  assert.equal(r.code, 1);
+  assert.match(r.err, /PrivateTest is FER2013's final test split/);
+});

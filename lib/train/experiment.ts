@@ -1,0 +1,184 @@
+/**
+ * One complete, recorded experiment: run folder + run.json → training (one split, or k-fold) with
+ * per-epoch checkpoints and metrics → best model saved → evaluation → run.json finished. The CLI,
+ * the demo, the notebooks and the reproduction tools all go through here.
+ *
+ * @example
+ * ```ts
+ * const r = await runExperiment({ dataset: ds, model: modelPreset("cpu-small", { numClasses: 7 }),
+ *   train: trainPreset("default"), protocol: { kind: "split", train: "Training", val: "PublicTest" }, backend: "cpu" });
+ * console.log(r.dir, r.record.result?.accuracy);
+ * ```
+ * @module
+ */
+import type { Tta } from "../eval/evaluate.ts";
+import { evaluate } from "../eval/evaluate.ts";
+import { runKfold, splitValidation } from "../eval/kfold.ts";
+import type { TrainConfig } from "./config.ts";
+import { type EpochMetrics, train } from "./loop.ts";
+import { ImageCache } from "./pipeline.ts";
+import { type Protocol, readRun, type RunRecord, startRun, updateRun, writeMetrics } from "./record.ts";
+import type { DatasetLike } from "./types.ts";
+import {
+  buildFer,
+  datasetSummary,
+  type FerModel,
+  foldIndices,
+  lbpFor,
+  type ModelConfig,
+  paperAugment,
+  saveFer,
+} from "./wiring.ts";
+
+/** Options of {@link runExperiment}. */
+export interface ExperimentOptions {
+  dataset: DatasetLike;
+  model: ModelConfig;
+  train: TrainConfig;
+  /**
+   * `split`: `train`/`val` are sample split names (FER2013: Training / PublicTest), or
+   * `val: "holdout:0.2"` to hold out 20 % (by subject where samples have one) of `train` ("all" = every sample).
+   */
+  protocol: Protocol;
+  backend: string;
+  experiment?: { table: string; row: string };
+  /** Parent of run folders (default outputs/runs). */
+  runsDir?: string;
+  /** Continue the run in this folder (its run.json and checkpoints). */
+  resumeDir?: string;
+  tta?: Tta;
+  signal?: AbortSignal;
+  /** Called after every epoch (split protocol) with the history so far: live curves. */
+  onEpoch?: (history: EpochMetrics[]) => void | Promise<void>;
+}
+
+/** The finished run. */
+export interface ExperimentResult {
+  dir: string;
+  record: RunRecord;
+  /** The trained model (split protocol; the last fold's for k-fold is not kept). */
+  model: FerModel | null;
+}
+
+/** Picks train and validation indices for a split protocol; refuses to select on PrivateTest. */
+export function splitProtocolIndices(
+  ds: DatasetLike,
+  p: { train: string; val: string },
+  seed: number,
+): { train: number[]; val: number[] } {
+  if (/privatetest/i.test(p.val)) {
+    throw new Error("PrivateTest is FER2013's final test split: select models on PublicTest, never on PrivateTest");
+  }
+  const pick = (name: string) => {
+    const idx = ds.samples.flatMap((s, i) => (name === "all" || s.split === name ? [i] : []));
+    if (idx.length === 0) {
+      const have = [...new Set(ds.samples.map((s) => s.split ?? "(none)"))].join(", ");
+      throw new Error(`${ds.name}: no samples in split "${name}" (splits: ${have}; use "all" for every sample)`);
+    }
+    return idx;
+  };
+  const train = pick(p.train);
+  const hold = /^holdout:([0-9.]+)$/.exec(p.val);
+  if (hold) {
+    const by = ds.samples.some((s) => s.subject) ? "subject" : "random";
+    return splitValidation(ds, train, { fraction: Number(hold[1]), by, seed });
+  }
+  return { train, val: pick(p.val) };
+}
+
+/** Runs and records one experiment; see the module doc. */
+export async function runExperiment(opts: ExperimentOptions): Promise<ExperimentResult> {
+  const ds = opts.dataset;
+  if (opts.model.numClasses !== ds.classes.length) {
+    throw new Error(`model has ${opts.model.numClasses} classes, ${ds.name} has ${ds.classes.length}`);
+  }
+  const { dir } = opts.resumeDir
+    ? {
+      dir: opts.resumeDir,
+      ...await updateRun(opts.resumeDir, { status: "running", config: { model: opts.model, train: opts.train } }),
+    }
+    : await startRun({
+      runsDir: opts.runsDir,
+      experiment: opts.experiment,
+      config: { model: opts.model, train: opts.train },
+      dataset: { name: ds.name, root: ds.root, summary: datasetSummary(ds) },
+      protocol: opts.protocol,
+      backend: opts.backend,
+    });
+  if (opts.resumeDir) {
+    const was = await readRun(dir);
+    if (JSON.stringify(was.config.model) !== JSON.stringify(opts.model)) {
+      throw new Error(`${dir}/run.json: saved with another model config; resume with the same one`);
+    }
+  }
+  const lbp = lbpFor(opts.model);
+  const augment = opts.train.augment ? paperAugment() : null;
+  const t0 = performance.now();
+  try {
+    if (opts.protocol.kind === "split") {
+      const { train: tr, val } = splitProtocolIndices(ds, opts.protocol, opts.train.seed);
+      const fm = buildFer(opts.model);
+      const cache = new ImageCache(ds, opts.model.inputSize);
+      const r = await train({
+        model: fm,
+        dataset: ds,
+        trainIndices: tr,
+        valIndices: val,
+        config: opts.train,
+        lbp,
+        augment,
+        runDir: dir,
+        resume: true,
+        cache,
+        signal: opts.signal,
+        onEpoch: async (_m, { history }) => {
+          await writeMetrics(dir, history);
+          await updateRun(dir, { epochs: history.length });
+          await opts.onEpoch?.(history);
+        },
+      });
+      if (r.stopReason === "aborted") {
+        return { dir, record: await updateRun(dir, { status: "stopped", error: "aborted" }), model: fm };
+      }
+      await saveFer(fm, `${dir}/model`, ds.classes);
+      const result = await evaluate({ model: fm, cache, indices: val, lbp, tta: opts.tta, split: opts.protocol.val });
+      const record = await updateRun(dir, {
+        status: "done",
+        epochs: r.history.length,
+        result,
+        seconds: (performance.now() - t0) / 1000,
+      });
+      return { dir, record, model: fm };
+    }
+    const p = opts.protocol;
+    const folds = foldIndices(ds, { k: p.k, seed: p.seed, by: p.by });
+    let epochs = 0;
+    const r = await runKfold({
+      dataset: ds,
+      folds,
+      by: p.by,
+      build: () => buildFer(opts.model),
+      config: opts.train,
+      lbp,
+      augment,
+      tta: opts.tta,
+      runDir: dir,
+      onFold: async (f, _rep, fm, history) => {
+        epochs += history.length;
+        await saveFer(fm, `${dir}/fold-${f + 1}/model`, ds.classes);
+      },
+    });
+    const record = await updateRun(dir, {
+      status: "done",
+      epochs,
+      folds: r.folds,
+      mean: r.mean,
+      std: r.std,
+      seconds: (performance.now() - t0) / 1000,
+    });
+    return { dir, record, model: null };
+  } catch (e) {
+    await updateRun(dir, { status: "failed", error: e instanceof Error ? e.message : String(e) });
+    throw e;
+  }
+}
