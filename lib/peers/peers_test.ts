@@ -1,0 +1,71 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { evaluatePeer, evenSubset, peerPredict, scorePredictions } from "./peers.ts";
+import { datasetsRoot, decodeGray, listFerSplit } from "./fer_images.ts";
+import { CANONICAL_LABELS } from "./labels.ts";
+
+function ferRoot(): string | null {
+  try {
+    const r = join(datasetsRoot(), "fer2013");
+    return Deno.statSync(join(r, "PublicTest")).isDirectory ? r : null;
+  } catch {
+    return null;
+  }
+}
+const root = ferRoot();
+
+Deno.test("scorePredictions counts a hand-made confusion", () => {
+  const s = scorePredictions(["happy", "happy", "sad", "angry"], ["happy", "sad", "sad", "happy"]);
+  assert.equal(s.accuracy, 0.5);
+  const h = CANONICAL_LABELS.indexOf("happy"), sd = CANONICAL_LABELS.indexOf("sad");
+  assert.equal(s.confusion[h][h], 1);
+  assert.equal(s.confusion[h][sd], 1);
+  assert.equal(s.perClass.sad.precision, 0.5);
+  assert.equal(s.perClass.sad.recall, 1);
+  assert.equal(s.perClass.angry.recall, 0);
+  assert.deepEqual(evenSubset([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 5), [0, 2, 4, 6, 8]);
+});
+
+Deno.test({
+  name: "peers give probability vectors on real FER2013 PublicTest crops",
+  ignore: root === null,
+  fn: async () => {
+    const files = evenSubset(await listFerSplit(root!, "PublicTest"), 7);
+    const imgs = await Promise.all(files.map((f) => decodeGray(f.path)));
+    for (const peer of ["human", "face-api"] as const) {
+      const preds = await peerPredict(peer, imgs);
+      assert.equal(preds.length, imgs.length);
+      for (const p of preds) {
+        assert.equal(p.probs.length, 7);
+        const sum = p.probs.reduce((a, b) => a + b, 0);
+        assert.ok(Math.abs(sum - 1) < 1e-3, `${peer}: probabilities sum to ${sum}`);
+        assert.ok(p.probs.every((v) => v >= 0 && v <= 1));
+        assert.equal(p.label, CANONICAL_LABELS[p.probs.indexOf(Math.max(...p.probs))]);
+      }
+    }
+  },
+});
+
+Deno.test({
+  name: "peers beat chance clearly on 280 FER2013 PublicTest images",
+  ignore: root === null,
+  fn: async () => {
+    for (const peer of ["human", "face-api"] as const) {
+      const r = await evaluatePeer(peer, { root: root!, split: "PublicTest", limit: 280 });
+      assert.equal(r.n, 280);
+      assert.equal(r.confusion.flat().reduce((a, b) => a + b, 0), 280);
+      // chance is 1/7 ≈ 0.143; the majority class (happy) is 25% of PublicTest
+      assert.ok(r.accuracy > 1 / 7 + 0.25, `${peer}: accuracy ${r.accuracy} is not well above chance`);
+    }
+  },
+});
+
+Deno.test("a missing split folder is a clear error naming it", async () => {
+  const dir = await Deno.makeTempDir();
+  await assert.rejects(() => listFerSplit(dir, "PublicTest"), /split folder not found: .*PublicTest/);
+  await Deno.mkdir(join(dir, "PublicTest", "contempt"), { recursive: true });
+  await assert.rejects(() => listFerSplit(dir, "PublicTest"), /contempt: unknown class folder/);
+  await Deno.writeTextFile(join(dir, "bad.jpg"), "not a jpeg");
+  await assert.rejects(() => decodeGray(join(dir, "bad.jpg")), /cannot decode image .*bad\.jpg/);
+  await Deno.remove(dir, { recursive: true });
+});
