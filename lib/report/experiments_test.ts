@@ -15,7 +15,12 @@ Deno.test("every table has one config per own paper row (tables 5-8: subject and
         assert.deepEqual(rows.map((e) => e.protocol.kind === "kfold" && e.protocol.by).sort(), ["random", "subject"]);
       } else {
         assert.equal(rows.length, 1, `${t}/${key}`);
-        assert.deepEqual(rows[0].protocol, { kind: "split", train: "Training", val: "PublicTest", report: "PublicTest" });
+        assert.deepEqual(rows[0].protocol, {
+          kind: "split",
+          train: "Training",
+          val: "PublicTest",
+          report: "PublicTest",
+        });
       }
     }
     for (const e of exps) assert.ok(own.includes(e.paperRow), `${t}/${e.row} measures unknown paper row ${e.paperRow}`);
@@ -44,7 +49,10 @@ Deno.test("fast mode overrides width, input size, epochs and sample limits", asy
 Deno.test("bad configs are rejected with the file and field named", async () => {
   assert.throws(() => validateExperiment({ table: "table9" }, "x.json"), /x\.json: table must be one of/);
   const [good] = await loadExperiments("table3");
-  assert.throws(() => validateExperiment({ ...good, modelPreset: "huge" }, "y.json"), /y\.json: unknown modelPreset "huge"/);
+  assert.throws(
+    () => validateExperiment({ ...good, modelPreset: "huge" }, "y.json"),
+    /y\.json: unknown modelPreset "huge"/,
+  );
   assert.throws(
     () => validateExperiment({ ...good, protocol: { kind: "kfold", k: 5, by: "people", seed: 1 } }, "z.json"),
     /z\.json: k-fold protocol needs/,
