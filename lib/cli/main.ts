@@ -12,7 +12,9 @@
 import type { Command } from "./command.ts";
 
 /** Registered commands, loaded lazily so `fer --help` stays fast. */
-const commands: Record<string, () => Promise<Command>> = {};
+const commands: Record<string, () => Promise<Command>> = {
+  reproduce: () => import("../report/cli.ts").then((m) => m.command),
+};
 
 function usage(): string {
   const lines = ["usage: deno task fer <command> [options]", "", "commands:"];

@@ -45,6 +45,8 @@ export interface TableResult {
   id: TableId;
   title: string;
   dataset: string;
+  /** The paper's own description of its protocol. */
+  paperProtocol: string;
   note?: string;
   rows: TableRow[];
 }
@@ -76,7 +78,7 @@ export async function buildTable(id: TableId, opts: TableOptions = {}): Promise<
       source: "other-method",
       key: r.key,
       label: r.label,
-      protocol: paper.protocol,
+      protocol: "as reported",
       paper: r.accuracy,
       measured: null,
       status: "reported only",
@@ -120,7 +122,7 @@ export async function buildTable(id: TableId, opts: TableOptions = {}): Promise<
       backend: p.backend,
     });
   }
-  return { id, title: paper.title, dataset: paper.dataset, note: paper.note, rows };
+  return { id, title: paper.title, dataset: paper.dataset, paperProtocol: paper.protocol, note: paper.note, rows };
 }
 
 /** Table 1: LBP kinds on FER2013. */
@@ -188,6 +190,7 @@ export function tableMarkdown(t: TableResult, linkBase = "outputs/tables"): stri
       } | ${run} | ${r.epochs ?? ""} | ${r.backend ?? ""} | ${r.fast === undefined ? "" : r.fast ? "yes" : "no"} |`,
     );
   }
+  lines.push("", `Paper's protocol: ${t.paperProtocol}.`);
   if (t.note) lines.push("", `Note: ${t.note}`);
   lines.push(
     "",
