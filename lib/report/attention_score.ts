@@ -116,3 +116,23 @@ export function summarizeScores(scores: AttentionScore[]): AttentionSummary {
     shareAboveUniform: scores.filter((s) => s.ratio > 1).length / scores.length,
   };
 }
+
+/**
+ * A centred Gaussian map (a "looks at the middle of the face" baseline to compare F_m against).
+ *
+ * @example
+ * ```ts
+ * attentionScore(gaussianMap(48, 48, 0.25), mask);
+ * ```
+ */
+export function gaussianMap(width: number, height: number, sigmaFraction: number): AttentionMap {
+  if (!(sigmaFraction > 0)) throw new Error(`sigmaFraction must be > 0, got ${sigmaFraction}`);
+  const map = new Float32Array(width * height);
+  const cx = (width - 1) / 2, cy = (height - 1) / 2, sx = sigmaFraction * width, sy = sigmaFraction * height;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      map[y * width + x] = Math.exp(-0.5 * (((x - cx) / sx) ** 2 + ((y - cy) / sy) ** 2));
+    }
+  }
+  return { map, width, height };
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { attentionScore, meanOverChannels, summarizeScores, upsampleBilinear } from "./attention_score.ts";
+import { attentionScore, gaussianMap, meanOverChannels, summarizeScores, upsampleBilinear } from "./attention_score.ts";
 
 /** 8×8 mask with the bottom-left 4×4 quadrant inside (a "mouth" region). */
 function quadrantMask() {
@@ -63,4 +63,20 @@ Deno.test("summaries and bad input", () => {
     /negative/,
   );
   assert.throws(() => summarizeScores([]), /no attention scores/);
+});
+
+Deno.test("a centred Gaussian favours a centred mask over a corner mask", () => {
+  const g = gaussianMap(8, 8, 0.2);
+  assert.ok(Math.abs(g.map[3 * 8 + 3] - g.map[4 * 8 + 4]) < 1e-6); // symmetric about the centre
+  const centre = new Uint8Array(64);
+  for (let y = 2; y < 6; y++) for (let x = 2; x < 6; x++) centre[y * 8 + x] = 1;
+  assert.ok(attentionScore(g, { width: 8, height: 8, data: centre }).ratio > 2);
+  const corner = new Uint8Array(64);
+  corner[0] =
+    corner[1] =
+    corner[8] =
+    corner[9] =
+      1;
+  assert.ok(attentionScore(g, { width: 8, height: 8, data: corner }).ratio < 0.2);
+  assert.throws(() => gaussianMap(4, 4, 0), /sigmaFraction/);
 });

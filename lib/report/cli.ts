@@ -10,7 +10,7 @@
  * @module
  */
 import { type Command, parse } from "../cli/command.ts";
-import { describeExperiment, loadExperiments, resolveExperiment } from "./experiments.ts";
+import { describeExperiment, planTable } from "./experiments.ts";
 import { TABLE_IDS, type TableId } from "./paper_numbers.ts";
 import { buildTable, tableMarkdown, writeTable } from "./tables.ts";
 import { missingEngineModules } from "./engine.ts";
@@ -58,12 +58,7 @@ export const command: Command = {
       return 2;
     }
     const fast = values.fast === true;
-    let exps = await loadExperiments(table as TableId);
-    if (values.row) {
-      exps = exps.filter((e) => e.row === values.row);
-      if (exps.length === 0) throw new Error(`${table} has no row "${values.row}"`);
-    }
-    const plan = exps.map((e) => resolveExperiment(e, { fast }));
+    const plan = await planTable(table as TableId, { fast, row: values.row });
     if (values["dry-run"]) {
       console.log(`plan for ${table}${fast ? " (fast mode)" : ""}: ${plan.length} configuration(s)`);
       for (const r of plan) console.log(`  ${describeExperiment(r)}`);

@@ -183,3 +183,23 @@ export function describeExperiment(r: ResolvedExperiment): string {
     `${r.model.width ? ` width=${r.model.width}` : ""}, train=${r.trainPreset} epochs=${r.train.epochs}, ` +
     `backend=${r.backend}${lim}${r.fast ? " [fast]" : ""}`;
 }
+
+/**
+ * The resolved configurations of one table (optionally one row), in file order.
+ *
+ * @example
+ * ```ts
+ * (await planTable("table5", { fast: true })).map(describeExperiment);
+ * ```
+ */
+export async function planTable(
+  table: TableId,
+  opts: { fast: boolean; row?: string; dir?: string },
+): Promise<ResolvedExperiment[]> {
+  let exps = await loadExperiments(table, opts.dir);
+  if (opts.row !== undefined) {
+    exps = exps.filter((e) => e.row === opts.row);
+    if (exps.length === 0) throw new Error(`${table} has no row "${opts.row}"`);
+  }
+  return exps.map((e) => resolveExperiment(e, { fast: opts.fast }));
+}

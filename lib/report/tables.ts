@@ -169,6 +169,21 @@ export function foldComparison(t: TableResult): FoldComparison[] {
   });
 }
 
+/** The random-vs-subject comparison as Markdown ("not run" where a side is missing). */
+export function foldComparisonMarkdown(rows: FoldComparison[]): string {
+  const f = (v: number | null) => v === null ? "not run" : v.toFixed(2);
+  const lines = [
+    "| Variant | Subject-independent 5-fold (%) | Random 5-fold (%) | Inflation (random − subject, points) | Paper (%) |",
+    "|---|---|---|---|---|",
+    ...rows.map((r) =>
+      `| ${r.variant} | ${f(r.subject)} | ${f(r.random)} | ${r.inflation === null ? "—" : r.inflation.toFixed(2)} | ${
+        r.paper === null ? "—" : r.paper.toFixed(2)
+      } |`
+    ),
+  ];
+  return lines.join("\n") + "\n";
+}
+
 function cell(r: TableRow): string {
   if (r.measured === null) return r.status;
   return r.std !== undefined ? `${r.measured.toFixed(2)} ± ${r.std.toFixed(2)}` : r.measured.toFixed(2);

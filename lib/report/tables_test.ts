@@ -1,6 +1,16 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { foldComparison, table1, table4, table5, table7, tableCsv, tableMarkdown, writeTable } from "./tables.ts";
+import {
+  foldComparison,
+  foldComparisonMarkdown,
+  table1,
+  table4,
+  table5,
+  table7,
+  tableCsv,
+  tableMarkdown,
+  writeTable,
+} from "./tables.ts";
 import { readRuns } from "./runs.ts";
 
 const report = (split: string, accuracy: number) => ({
@@ -129,6 +139,9 @@ Deno.test("table5 reports subject vs random folds with std and the inflation; ot
     paper: 98.68,
   });
   assert.equal(cmp.find((c) => c.variant === "no-lbp")!.inflation, null);
+  const md = foldComparisonMarkdown(cmp);
+  assert.match(md, /\| full \| 80\.00 \| 95\.50 \| 15\.50 \| 98\.68 \|/);
+  assert.match(md, /\| no-lbp \| not run \| not run \| — \| 97\.53 \|/);
   const j = await table7({ runsDir });
   assert.ok(j.rows.filter((r) => r.source === "ours").every((r) => r.status === "needs user data"));
   await Deno.remove(runsDir, { recursive: true });
