@@ -136,3 +136,41 @@ export function gaussianMap(width: number, height: number, sigmaFraction: number
   }
   return { map, width, height };
 }
+
+/**
+ * Scores a batch of F_m maps (channels-last `[n, h, w, c]`, as the model's attention output) against
+ * one mask per image: channels are averaged, each map upsampled to its mask.
+ *
+ * @example
+ * ```ts
+ * const fm = attentionModel.predict(inputs) as tf.Tensor4D;
+ * scoreFmBatch({ data: fm.dataSync() as Float32Array, shape: fm.shape }, masks);
+ * ```
+ */
+export function scoreFmBatch(
+  fm: { data: Float32Array; shape: readonly number[] },
+  masks: MaskImage[],
+): AttentionScore[] {
+  const [n, h, w, c] = fm.shape;
+  if (fm.shape.length !== 4) throw new Error(`F_m must be [n, h, w, c], got shape [${fm.shape}]`);
+  if (n !== masks.length) throw new Error(`F_m holds ${n} maps but ${masks.length} masks were given`);
+  const per = h * w * c;
+  return masks.map((mask, i) =>
+    attentionScore(meanOverChannels(fm.data.subarray(i * per, (i + 1) * per), w, h, c), mask)
+  );
+}
+
+/** Scores of the two reference maps (uniform, centred Gaussian) over a set of masks. */
+export function baselineScores(
+  masks: MaskImage[],
+  sigmaFraction = 0.25,
+): Record<"uniform" | "centre", AttentionSummary> {
+  return {
+    uniform: summarizeScores(
+      masks.map((m) =>
+        attentionScore({ map: new Float32Array(m.width * m.height).fill(1), width: m.width, height: m.height }, m)
+      ),
+    ),
+    centre: summarizeScores(masks.map((m) => attentionScore(gaussianMap(m.width, m.height, sigmaFraction), m))),
+  };
+}

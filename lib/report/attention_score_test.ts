@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { attentionScore, gaussianMap, meanOverChannels, summarizeScores, upsampleBilinear } from "./attention_score.ts";
+import {
+  attentionScore,
+  baselineScores,
+  gaussianMap,
+  meanOverChannels,
+  scoreFmBatch,
+  summarizeScores,
+  upsampleBilinear,
+} from "./attention_score.ts";
 
 /** 8×8 mask with the bottom-left 4×4 quadrant inside (a "mouth" region). */
 function quadrantMask() {
@@ -79,4 +87,17 @@ Deno.test("a centred Gaussian favours a centred mask over a corner mask", () => 
       1;
   assert.ok(attentionScore(g, { width: 8, height: 8, data: corner }).ratio < 0.2);
   assert.throws(() => gaussianMap(4, 4, 0), /sigmaFraction/);
+});
+
+Deno.test("scoreFmBatch averages channels per image and pairs each map with its mask", () => {
+  // two 2×2×2 maps: image 0 puts all mass bottom-left (both channels), image 1 is uniform
+  const data = new Float32Array([0, 0, 0, 0, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1]);
+  const s = scoreFmBatch({ data, shape: [2, 2, 2, 2] }, [quadrantMask(), quadrantMask()]);
+  assert.ok(Math.abs(s[0].ratio - 3.0625) < 1e-5);
+  assert.ok(Math.abs(s[1].ratio - 1) < 1e-5);
+  assert.throws(() => scoreFmBatch({ data, shape: [2, 2, 2, 2] }, [quadrantMask()]), /2 maps but 1 masks/);
+  const b = baselineScores([quadrantMask()]);
+  assert.ok(Math.abs(b.uniform.meanRatio - 1) < 1e-9);
+  // the Gaussian is symmetric about the centre, so each quadrant holds exactly a quarter of its mass
+  assert.ok(Math.abs(b.centre.meanRatio - 1) < 1e-5);
 });

@@ -71,7 +71,10 @@ function protocolText(p: { kind: "split"; report: string; train: string } | { ki
 export async function buildTable(id: TableId, opts: TableOptions = {}): Promise<TableResult> {
   const paper = PAPER_TABLES[id];
   const runs = await readRuns(opts.runsDir ?? "outputs/runs");
-  const exps = await loadExperiments(id, opts.experimentsDir ?? EXPERIMENTS_DIR);
+  const order = (e: { paperRow: string; protocol: { kind: string; by?: string } }) =>
+    paper.rows.findIndex((r) => r.key === e.paperRow) * 2 + (e.protocol.by === "random" ? 1 : 0);
+  // the paper's row order; subject-independent before random
+  const exps = (await loadExperiments(id, opts.experimentsDir ?? EXPERIMENTS_DIR)).sort((a, b) => order(a) - order(b));
   const rows: TableRow[] = [];
   for (const r of paper.rows.filter((r) => !r.ours)) {
     rows.push({

@@ -107,7 +107,7 @@ Deno.test("table1 picks the newest finished full run, flags fast runs, never inv
   assert.equal(row("original-lbp").measured, null);
   assert.equal(row("original-lbp").status, "not run");
   assert.equal(row("uniform-lbp").status, "not run");
-  assert.equal(t.rows.length, 4);
+  assert.deepEqual(t.rows.map((r) => r.key), ["original-lbp", "uniform-lbp", "circle-lbp", "no-lbp"]);
   const md = tableMarkdown(t, join(runsDir, "..", "tables"));
   assert.match(
     md,
@@ -127,6 +127,14 @@ Deno.test("table5 reports subject vs random folds with std and the inflation; ot
   assert.equal(full.measured, 80);
   assert.equal(full.std, 3.12);
   assert.equal(full.paper, 98.68);
+  assert.deepEqual(t.rows.filter((r) => r.source === "ours").map((r) => r.key), [
+    "full-subject",
+    "full-random",
+    "no-lbp-subject",
+    "no-lbp-random",
+    "no-attention-subject",
+    "no-attention-random",
+  ]);
   const zhang = t.rows.find((r) => r.key === "zhang")!;
   assert.equal(zhang.status, "reported only");
   assert.equal(zhang.measured, null);
