@@ -174,3 +174,34 @@ export function baselineScores(
     centre: summarizeScores(masks.map((m) => attentionScore(gaussianMap(m.width, m.height, sigmaFraction), m))),
   };
 }
+
+/**
+ * Summaries per class (e.g. the expression of each synthetic face), in first-seen class order.
+ *
+ * @example
+ * ```ts
+ * summarizeByClass(scores, samples.map((s) => classes[s.label]));
+ * ```
+ */
+export function summarizeByClass(scores: AttentionScore[], labels: string[]): Record<string, AttentionSummary> {
+  if (scores.length !== labels.length) throw new Error(`${scores.length} scores but ${labels.length} labels`);
+  const groups = new Map<string, AttentionScore[]>();
+  scores.forEach((s, i) => groups.set(labels[i], [...(groups.get(labels[i]) ?? []), s]));
+  return Object.fromEntries([...groups].map(([k, v]) => [k, summarizeScores(v)]));
+}
+
+/** A Markdown table of named summaries (rows) — ratio 1.00 is what a uniform map gets. */
+export function summariesMarkdown(rows: Record<string, AttentionSummary>, title = "map"): string {
+  const lines = [
+    `| ${title} | n | mass inside mask | mask area | ratio (mass / area) | share above uniform |`,
+    "|---|---|---|---|---|---|",
+  ];
+  for (const [k, s] of Object.entries(rows)) {
+    lines.push(
+      `| ${k} | ${s.n} | ${(100 * s.meanMassInside).toFixed(1)}% | ${(100 * s.meanAreaFraction).toFixed(1)}% | ${
+        s.meanRatio.toFixed(2)
+      } | ${(100 * s.shareAboveUniform).toFixed(0)}% |`,
+    );
+  }
+  return lines.join("\n") + "\n";
+}

@@ -5,6 +5,8 @@ import {
   gaussianMap,
   meanOverChannels,
   scoreFmBatch,
+  summariesMarkdown,
+  summarizeByClass,
   summarizeScores,
   upsampleBilinear,
 } from "./attention_score.ts";
@@ -100,4 +102,15 @@ Deno.test("scoreFmBatch averages channels per image and pairs each map with its 
   assert.ok(Math.abs(b.uniform.meanRatio - 1) < 1e-9);
   // the Gaussian is symmetric about the centre, so each quadrant holds exactly a quarter of its mass
   assert.ok(Math.abs(b.centre.meanRatio - 1) < 1e-5);
+});
+
+Deno.test("per-class summaries and their Markdown", () => {
+  const a = { massInside: 0.5, areaFraction: 0.25, ratio: 2 }, b = { massInside: 0.25, areaFraction: 0.25, ratio: 1 };
+  const by = summarizeByClass([a, b, a], ["happy", "sad", "happy"]);
+  assert.deepEqual(Object.keys(by), ["happy", "sad"]);
+  assert.equal(by.happy.n, 2);
+  assert.equal(by.sad.meanRatio, 1);
+  assert.equal(by.sad.shareAboveUniform, 0);
+  assert.match(summariesMarkdown(by, "class"), /\| happy \| 2 \| 50\.0% \| 25\.0% \| 2\.00 \| 100% \|/);
+  assert.throws(() => summarizeByClass([a], []), /1 scores but 0 labels/);
 });
