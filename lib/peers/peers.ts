@@ -17,6 +17,7 @@ import { loadHumanEmotion, type PeerModel } from "./human_emotion.ts";
 import { loadFaceApiExpression } from "./face_api_expression.ts";
 import { CANONICAL_LABELS, type CanonicalLabel, type PeerName, reorderToCanonical } from "./labels.ts";
 import { ensurePeerBackend } from "./backend.ts";
+import { evenSubset } from "../report/subset.ts";
 import { datasetsRoot, decodeGray, type GrayImage, type LabelledFile, listFerSplit } from "./fer_images.ts";
 
 export type { PeerName } from "./labels.ts";
@@ -112,12 +113,6 @@ export function scorePredictions(truth: CanonicalLabel[], pred: CanonicalLabel[]
     confusion,
     labels,
   };
-}
-
-/** Evenly spaced subset (deterministic, covers every class folder of a sorted list). */
-export function evenSubset<T>(items: T[], n: number): T[] {
-  if (n >= items.length) return items;
-  return Array.from({ length: n }, (_, i) => items[Math.floor((i * items.length) / n)]);
 }
 
 /** Evaluates a peer on a FER2013 split, decoding and predicting in batches with progress. */
