@@ -66,18 +66,16 @@ export function detectMode(): ProgressMode {
   return Deno.stderr.isTerminal() ? "tty" : "lines";
 }
 
-/** True inside the Deno Jupyter kernel. */
+/**
+ * True inside the Deno Jupyter kernel. The kernel's main module is `$deno$jupyter_repl.mts`; a child
+ * process started from a notebook inherits the kernel's environment but is not a kernel, and touching
+ * `Deno.jupyter` outside `deno jupyter` throws, so the main module decides.
+ */
 export function inJupyter(): boolean {
-  // deno-lint-ignore no-explicit-any
-  const jup = (Deno as any).jupyter;
-  return jup !== undefined && typeof jup.broadcast === "function" && Deno.env.get("FER_PROGRESS") !== "lines" &&
-    isKernel();
-}
-
-function isKernel(): boolean {
   try {
-    return Deno.args.some((a) => a.includes("--conn")) || Deno.env.has("JPY_PARENT_PID") ||
-      Deno.mainModule.includes("$deno$repl");
+    if (!/\$deno\$(jupyter_)?repl/.test(Deno.mainModule)) return false;
+    // deno-lint-ignore no-explicit-any
+    return typeof (Deno as any).jupyter?.broadcast === "function";
   } catch {
     return false;
   }
@@ -97,7 +95,8 @@ export function formatLine(st: ProgressState, barWidth = 24): string {
   if (st.total !== undefined && st.total > 0) {
     const frac = Math.min(1, st.done / st.total);
     const fill = Math.round(frac * barWidth);
-    parts.push(`${st.done}/${st.total}`, `[${"=".repeat(fill)}${" ".repeat(barWidth - fill)}]`);
+    parts.push(`${st.done}/${st.total}`);
+    if (barWidth > 0) parts.push(`[${"=".repeat(fill)}${" ".repeat(barWidth - fill)}]`);
   } else {
     parts.push(`${st.done}`);
   }

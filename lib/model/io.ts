@@ -1,0 +1,175 @@
+/**
+ * Saving and loading a {@link FerModel} with Deno file APIs (no tfjs-node): a directory holding
+ * the standard TensorFlow.js layers format (`model.json` + `weights.bin`) plus `fer-config.json`
+ * (`{ config, labels? }`), so a model can be rebuilt, inspected or served by any tfjs loader.
+ *
+ * @example
+ * ```ts
+ * await saveModel({ ...fm, labels: ["angry", "disgust", …] }, "outputs/models/run1");
+ * const again = await loadModel("outputs/models/run1");
+ * ```
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { loadLayersModel } from "@tensorflow/tfjs-layers";
+import { join } from "node:path";
+import "./atrous.ts"; // registers AtrousConv2D for deserialisation
+import { attentionModelOf, type FerModel } from "./build.ts";
+import { type ModelConfig, validateConfig } from "./config.ts";
+
+/** File names inside a saved model directory. */
+export const MODEL_FILES = { topology: "model.json", weights: "weights.bin", config: "fer-config.json" } as const;
+
+/** Contents of fer-config.json. */
+export interface FerConfigFile {
+  config: ModelConfig;
+  labels?: string[];
+}
+
+/**
+ * A tfjs IOHandler reading/writing `model.json` + `weights.bin` in `dir` with Deno file APIs.
+ *
+ * @example
+ * ```ts
+ * await model.save(fileHandler("outputs/m"));
+ * const m = await tf.loadLayersModel(fileHandler("outputs/m"));
+ * ```
+ */
+export function fileHandler(dir: string): tf.io.IOHandler {
+  const topologyPath = join(dir, MODEL_FILES.topology);
+  const weightsPath = join(dir, MODEL_FILES.weights);
+  return {
+    async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
+      if (!artifacts.modelTopology || artifacts.modelTopology instanceof ArrayBuffer) {
+        throw new Error(`fileHandler(${dir}): expected a JSON model topology`);
+      }
+      await Deno.mkdir(dir, { recursive: true });
+      const weights = artifacts.weightData === undefined
+        ? new ArrayBuffer(0)
+        : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
+      const json: tf.io.ModelJSON = {
+        modelTopology: artifacts.modelTopology,
+        weightsManifest: [{ paths: [MODEL_FILES.weights], weights: artifacts.weightSpecs ?? [] }],
+        format: artifacts.format,
+        generatedBy: artifacts.generatedBy,
+        convertedBy: artifacts.convertedBy,
+      };
+      if (artifacts.trainingConfig) json.trainingConfig = artifacts.trainingConfig;
+      if (artifacts.userDefinedMetadata) json.userDefinedMetadata = artifacts.userDefinedMetadata;
+      await Deno.writeTextFile(topologyPath, JSON.stringify(json));
+      await Deno.writeFile(weightsPath, new Uint8Array(weights));
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+    },
+    async load(): Promise<tf.io.ModelArtifacts> {
+      const json = JSON.parse(await readText(topologyPath, "a tfjs model.json")) as tf.io.ModelJSON;
+      if (!json.modelTopology || !Array.isArray(json.weightsManifest)) {
+        throw new Error(`${topologyPath}: expected a tfjs model.json with modelTopology and weightsManifest`);
+      }
+      const specs: tf.io.WeightsManifestEntry[] = [];
+      const buffers: ArrayBuffer[] = [];
+      for (const group of json.weightsManifest) {
+        specs.push(...group.weights);
+        for (const p of group.paths) {
+          const bytes = await readBytes(join(dir, p), "a weights file listed in model.json");
+          buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+        }
+      }
+      const weightData = tf.io.concatenateArrayBuffers(buffers);
+      const expected = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * bytesPer(s.dtype), 0);
+      if (weightData.byteLength !== expected) {
+        throw new Error(`${weightsPath}: expected ${expected} bytes of weights for model.json, found ${weightData.byteLength}`);
+      }
+      return {
+        modelTopology: json.modelTopology,
+        weightSpecs: specs,
+        weightData,
+        format: json.format,
+        generatedBy: json.generatedBy,
+        convertedBy: json.convertedBy,
+        trainingConfig: json.trainingConfig,
+        userDefinedMetadata: json.userDefinedMetadata,
+      };
+    },
+  };
+}
+
+/**
+ * Writes `fm` to `dir` (created if missing): model.json, weights.bin, fer-config.json.
+ *
+ * @example
+ * ```ts
+ * await saveModel(fm, "outputs/models/cpu-small");
+ * ```
+ */
+export async function saveModel(fm: FerModel, dir: string): Promise<void> {
+  await fm.model.save(fileHandler(dir));
+  const file: FerConfigFile = { config: fm.config };
+  if (fm.labels) file.labels = [...fm.labels];
+  await Deno.writeTextFile(join(dir, MODEL_FILES.config), JSON.stringify(file, null, 2) + "\n");
+}
+
+/**
+ * Reads a directory written by {@link saveModel}; checks that the network matches fer-config.json.
+ *
+ * @example
+ * ```ts
+ * const fm = await loadModel("outputs/models/cpu-small");
+ * const probs = fm.model.predict(inputs);
+ * ```
+ */
+export async function loadModel(dir: string): Promise<FerModel> {
+  const configPath = join(dir, MODEL_FILES.config);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readText(configPath, "fer-config.json with { config, labels? }"));
+  } catch (err) {
+    if (err instanceof SyntaxError) throw new Error(`${configPath}: not valid JSON (${err.message})`);
+    throw err;
+  }
+  const file = parsed as Partial<FerConfigFile>;
+  let config: ModelConfig;
+  try {
+    config = validateConfig(file.config);
+  } catch (err) {
+    throw new Error(`${configPath}: ${(err as Error).message}`);
+  }
+  const labels = file.labels;
+  if (labels !== undefined && (!Array.isArray(labels) || labels.some((l) => typeof l !== "string"))) {
+    throw new Error(`${configPath}: labels must be a list of strings`);
+  }
+  if (labels && labels.length !== config.numClasses) {
+    throw new Error(`${configPath}: ${labels.length} labels for numClasses ${config.numClasses}`);
+  }
+  const model = await loadLayersModel(fileHandler(dir));
+  const wantInputs = config.lbp === "none" ? 1 : 2;
+  const outUnits = model.outputs[0].shape[model.outputs[0].shape.length - 1];
+  const inSize = model.inputs[0].shape[1];
+  if (model.inputs.length !== wantInputs || outUnits !== config.numClasses || inSize !== config.inputSize) {
+    throw new Error(
+      `${dir}: model.json (${model.inputs.length} inputs of size ${inSize}, ${outUnits} classes) does not match ` +
+        `fer-config.json (${wantInputs} inputs of size ${config.inputSize}, ${config.numClasses} classes)`,
+    );
+  }
+  const fm: FerModel = { config, model, attention: attentionModelOf(model) };
+  if (labels) fm.labels = labels;
+  return fm;
+}
+
+function bytesPer(dtype: string): number {
+  if (dtype === "float32" || dtype === "int32") return 4;
+  if (dtype === "bool") return 1;
+  throw new Error(`unsupported weight dtype ${dtype}`);
+}
+
+async function readText(path: string, what: string): Promise<string> {
+  return new TextDecoder().decode(await readBytes(path, what));
+}
+
+async function readBytes(path: string, what: string): Promise<Uint8Array> {
+  try {
+    return await Deno.readFile(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) throw new Error(`${path}: not found (expected ${what})`);
+    throw err;
+  }
+}

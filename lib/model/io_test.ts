@@ -1,0 +1,76 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-backend-cpu";
+import { join } from "node:path";
+import { buildModel } from "./build.ts";
+import { loadModel, MODEL_FILES, saveModel } from "./io.ts";
+import { preset, PRESETS } from "./presets.ts";
+import { adamSteps, randomBatch, TINY } from "./testing.ts";
+
+await tf.setBackend("cpu");
+
+const LABELS = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"];
+
+for (const name of Object.keys(PRESETS)) {
+  Deno.test(`${name}: trained step → save → load gives identical predictions and attention maps`, async () => {
+    const dir = await Deno.makeTempDir({ prefix: "fer-model-" });
+    try {
+      const fm = buildModel(preset(name, TINY));
+      const batch = randomBatch(fm.config, 4, 9);
+      adamSteps(fm, batch, { steps: 1 }); // moves weights and BatchNorm statistics off their initial values
+      await saveModel({ ...fm, labels: LABELS }, dir);
+      const loaded = await loadModel(dir);
+      assert.deepEqual(loaded.config, fm.config);
+      assert.deepEqual(loaded.labels, LABELS);
+      assert.deepEqual(loaded.model.layers.map((l) => l.name), fm.model.layers.map((l) => l.name));
+      const a = (fm.model.predict(batch.xs) as tf.Tensor).dataSync();
+      const b = (loaded.model.predict(batch.xs) as tf.Tensor).dataSync();
+      assert.deepEqual(Array.from(b), Array.from(a));
+      assert.equal(loaded.attention === null, fm.attention === null);
+      if (fm.attention) {
+        const ma = (fm.attention.predict(batch.xs) as tf.Tensor).dataSync();
+        const mb = (loaded.attention!.predict(batch.xs) as tf.Tensor).dataSync();
+        assert.deepEqual(Array.from(mb), Array.from(ma));
+      }
+      fm.model.dispose();
+      loaded.model.dispose();
+      tf.dispose([...batch.xs, batch.ys]);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}
+
+Deno.test("loadModel names the file and the problem for missing, corrupt or mismatched saves", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "fer-model-" });
+  try {
+    await assert.rejects(loadModel(join(dir, "nope")), /nope\/fer-config\.json: not found/);
+    const fm = buildModel(preset("table1-no-lbp", TINY));
+    await saveModel(fm, dir);
+    const cfgPath = join(dir, MODEL_FILES.config);
+    const good = await Deno.readTextFile(cfgPath);
+
+    await Deno.writeTextFile(cfgPath, "{not json");
+    await assert.rejects(loadModel(dir), /fer-config\.json: not valid JSON/);
+
+    const wrong = JSON.parse(good);
+    wrong.config.lbp = "circle";
+    await Deno.writeTextFile(cfgPath, JSON.stringify(wrong));
+    await assert.rejects(loadModel(dir), /does not match fer-config\.json \(2 inputs/);
+
+    wrong.config.lbp = "sobel";
+    await Deno.writeTextFile(cfgPath, JSON.stringify(wrong));
+    await assert.rejects(loadModel(dir), /fer-config\.json: model config: lbp must be one of/);
+
+    await Deno.writeTextFile(cfgPath, JSON.stringify({ ...JSON.parse(good), labels: ["a", "b"] }));
+    await assert.rejects(loadModel(dir), /2 labels for numClasses 7/);
+
+    await Deno.writeTextFile(cfgPath, good);
+    const weights = await Deno.readFile(join(dir, MODEL_FILES.weights));
+    await Deno.writeFile(join(dir, MODEL_FILES.weights), weights.slice(0, 100));
+    await assert.rejects(loadModel(dir), /weights\.bin: expected \d+ bytes of weights for model\.json, found 100/);
+    fm.model.dispose();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

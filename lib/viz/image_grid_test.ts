@@ -1,0 +1,54 @@
+import assert from "node:assert/strict";
+import { imageGrid } from "./image_grid.ts";
+import { colormap } from "./colormap.ts";
+import { pngStats } from "./test_helpers.ts";
+import { createCanvas, loadImage } from "@napi-rs/canvas";
+
+function ramp(w: number, h: number): Uint8Array {
+  return Uint8Array.from({ length: w * h }, (_, i) => Math.round(((i % w) / (w - 1)) * 255));
+}
+
+Deno.test("imageGrid: layout size, tile pixels placed and scaled exactly, labels drawn", async () => {
+  const a = { width: 8, height: 6, data: ramp(8, 6) };
+  const b = { width: 8, height: 6, data: new Float32Array(48).fill(0) };
+  const fig = imageGrid({ images: [a, b, a], labels: ["x", "y", "z"], columns: 2, scale: 3 });
+  // PAD 6, tile 24x18, label 16: width 6 + 2*(24+6) = 66, height 6 + 2*(18+16+6) = 86
+  assert.equal(fig.width, 66);
+  assert.equal(fig.height, 86);
+  const s = await pngStats(fig.png);
+  assert.equal(s.width, 66);
+  assert.equal(s.height, 86);
+  assert.ok(s.variance > 0 && s.nonBackground > 0.1);
+  const img = await loadImage(fig.png);
+  const ctx = createCanvas(img.width, img.height).getContext("2d");
+  ctx.drawImage(img, 0, 0);
+  const px = (x: number, y: number) => Array.from(ctx.getImageData(x, y, 1, 1).data.slice(0, 3));
+  assert.deepEqual(px(6, 6), [0, 0, 0]); // first tile, left column of the ramp
+  assert.deepEqual(px(6 + 23, 6 + 17), [255, 255, 255]); // its right column (scaled by 3)
+  assert.deepEqual(px(36 + 10, 10), [0, 0, 0]); // second tile is all zeros (Float32 0)
+  // a label glyph: some dark pixel in the label strip under the first tile
+  const strip = ctx.getImageData(6, 6 + 18, 24, 16).data;
+  let dark = 0;
+  for (let i = 0; i < strip.length; i += 4) if (strip[i] < 128) dark++;
+  assert.ok(dark > 3, `label pixels ${dark}`);
+  assert.ok(fig.svg.includes("data:image/png;base64,"));
+});
+
+Deno.test("imageGrid: jet overlay colours the tiles; bad sizes are clear errors", async () => {
+  const face = { width: 10, height: 10, data: new Uint8Array(100).fill(128) };
+  const map = { width: 5, height: 5, data: Float32Array.from({ length: 25 }, (_, i) => i / 24) };
+  const fig = imageGrid({ images: [face], overlay: { maps: [map], alpha: 0.5 } });
+  assert.ok((await pngStats(fig.png)).coloured > 50);
+  assert.throws(() => imageGrid({ images: [{ width: 4, height: 4, data: new Uint8Array(15) }] }), /image 0.*16/);
+  assert.throws(() => imageGrid({ images: [face], labels: ["a", "b"] }), /1 images but 2 labels/);
+  assert.throws(() => imageGrid({ images: [] }), /no images/);
+});
+
+Deno.test("colormap: endpoints of gray, jet and viridis", () => {
+  assert.deepEqual(colormap("gray", 0), [0, 0, 0]);
+  assert.deepEqual(colormap("gray", 2), [255, 255, 255]);
+  assert.deepEqual(colormap("jet", 0), [0, 0, 128]);
+  assert.deepEqual(colormap("jet", 1), [128, 0, 0]);
+  assert.deepEqual(colormap("viridis", 0), [68, 1, 84]);
+  assert.deepEqual(colormap("viridis", 1), [253, 231, 37]);
+});

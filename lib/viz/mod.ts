@@ -1,0 +1,21 @@
+/**
+ * Figures and notebook display: Observable Plot charts rendered to SVG + PNG, image grids, tables.
+ *
+ * @example
+ * ```ts
+ * import { barChart, saveFigure, show } from "../lib/viz/mod.ts";
+ * const fig = barChart({ labels: ["angry", "happy"], values: [40, 90], title: "class counts" });
+ * show(fig);
+ * await saveFigure(fig, "class_counts");
+ * ```
+ * @module
+ */
+export { type Figure, renderPlot, svgToPng, toBase64 } from "./figure.ts";
+export { confusionMatrixFigure, type ConfusionMatrixOptions } from "./confusion_matrix.ts";
+export { lineChart, type LineChartOptions, type Series } from "./line_chart.ts";
+export { barChart, type BarChartOptions } from "./bar_chart.ts";
+export { type GrayImage, type HeatmapOverlay, imageGrid, type ImageGridOptions } from "./image_grid.ts";
+export { colormap, type ColormapName } from "./colormap.ts";
+export { type RecordsSource, show, showTable, type TableOptions } from "./show.ts";
+export { outputsDir, saveFigure } from "./save.ts";
+export { fastMode } from "../util/mode.ts";

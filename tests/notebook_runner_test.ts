@@ -1,0 +1,99 @@
+import assert from "node:assert/strict";
+import { describeFailure, runNotebook } from "../tools/notebooks.ts";
+
+const PROGRESS = new URL("../lib/util/progress.ts", import.meta.url).href;
+
+function codeCell(source: string) {
+  return { cell_type: "code", metadata: {}, execution_count: null, outputs: [], source: [source] };
+}
+
+async function writeNotebook(dir: string, sources: string[]): Promise<string> {
+  const nb = {
+    cells: [{ cell_type: "markdown", metadata: {}, source: ["# generated"] }, ...sources.map(codeCell)],
+    metadata: { kernelspec: { name: "deno", display_name: "Deno", language: "typescript" } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+  const path = `${dir}/gen.ipynb`;
+  await Deno.writeTextFile(path, JSON.stringify(nb, null, 1));
+  return path;
+}
+
+interface Output {
+  output_type: string;
+  data?: Record<string, string>;
+  text?: string;
+  execution_count?: number;
+}
+interface Cell {
+  cell_type: string;
+  execution_count: number | null;
+  outputs: Output[];
+}
+
+// deno-lint-ignore no-control-regex
+const plain = (o: Output) => (o.data?.["text/plain"] ?? "").replace(/\x1b\[[0-9;]*m/g, "");
+
+Deno.test("runner: 12 result cells, progress display and FER_FAST survive 3 executions with no lost output", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const sources = Array.from({ length: 12 }, (_, i) => `${i} * 7 + 1`);
+    sources.push(
+      `import { Progress } from "${PROGRESS}";\n` +
+        `const p = new Progress({ label: "loop", total: 20, intervalMs: 0 });\n` +
+        `for (let i = 0; i < 20; i++) { await new Promise((r) => setTimeout(r, 5)); p.tick(1); }\np.done();`,
+      `console.log("to stdout"); Deno.env.get("FER_FAST")`,
+    );
+    const path = await writeNotebook(dir, sources);
+    for (let run = 0; run < 3; run++) {
+      const out = `${dir}/out-${run}.ipynb`;
+      const r = await runNotebook({ path, outPath: out, fast: true });
+      assert.ok(r.ok, describeFailure(r));
+      assert.equal(r.executed, 14);
+      const cells: Cell[] = JSON.parse(await Deno.readTextFile(out)).cells.filter((c: Cell) => c.cell_type === "code");
+      for (let i = 0; i < 12; i++) {
+        const res = cells[i].outputs.filter((o) => o.output_type === "execute_result");
+        assert.equal(res.length, 1, `run ${run} cell ${i}: ${JSON.stringify(cells[i].outputs)}`);
+        assert.equal(plain(res[0]), String(i * 7 + 1));
+        assert.equal(cells[i].execution_count, i + 1);
+      }
+      // The progress bar is one display, updated in place to its final state.
+      const shown = cells[12].outputs.filter((o) => o.output_type === "display_data");
+      assert.equal(shown.length, 1, JSON.stringify(cells[12].outputs));
+      assert.match(shown[0].data!["text/plain"], /^loop 20\/20 .* in \d+s/);
+      assert.ok(shown[0].data!["text/html"].includes(`<progress value="1"`));
+      const last = cells[13].outputs;
+      assert.deepEqual(last.filter((o) => o.output_type === "stream").map((o) => o.text), ["to stdout\n"]);
+      assert.equal(plain(last.find((o) => o.output_type === "execute_result")!), `"1"`);
+    }
+    const original = JSON.parse(await Deno.readTextFile(path));
+    assert.equal(original.cells[1].outputs.length, 0, "input notebook untouched when outPath is given");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("runner: a failing cell fails the run, names notebook and cell, and stops execution", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = await writeNotebook(dir, ["1 + 1", "const x: number = 3;\nthrow new Error(`boom ${x}`);", "42"]);
+    const out = `${dir}/out.ipynb`;
+    const r = await runNotebook({ path, outPath: out });
+    assert.equal(r.ok, false);
+    assert.equal(r.executed, 2);
+    assert.deepEqual(
+      { cell: r.error?.cell, codeCell: r.error?.codeCell, evalue: r.error?.evalue },
+      { cell: 2, codeCell: 1, evalue: "boom 3" },
+    );
+    assert.equal(
+      describeFailure(r),
+      `${path}: cell 2 (code cell 1) failed: Error: boom 3 [first line: const x: number = 3;]`,
+    );
+    const cells: Cell[] = JSON.parse(await Deno.readTextFile(out)).cells;
+    assert.equal(cells[2].outputs[0].output_type, "error");
+    assert.equal(cells[3].execution_count, null, "cells after the failure do not run");
+    await assert.rejects(runNotebook({ path: `${dir}/missing.ipynb` }), /notebook not found: .*missing\.ipynb/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
