@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { checkNotebooks, flattenNotebook, mapLocations } from "../tools/check_notebooks.ts";
 
+const KERNEL = { name: "deno", display_name: "Deno", language: "typescript" };
 const nb = (sources: string[]) => ({
   cells: [{ cell_type: "markdown", source: "# t" }, ...sources.map((s) => ({ cell_type: "code", source: s }))],
+  metadata: { kernelspec: KERNEL },
 });
 
 Deno.test("flattenNotebook concatenates code cells with a line map; magics are rejected", () => {
@@ -13,6 +15,8 @@ Deno.test("flattenNotebook concatenates code cells with a line map; magics are r
   assert.equal(lines[5], "a * 2");
   assert.deepEqual(flat.origins[5], { cell: 2, line: 1 });
   assert.throws(() => flattenNotebook(nb(["%time 1"]), "m.ipynb"), /m\.ipynb: cell 1 line 1 is a magic/);
+  const python = { ...nb(["1"]), metadata: { kernelspec: { ...KERNEL, name: "python3" } } };
+  assert.throws(() => flattenNotebook(python, "p.ipynb"), /p\.ipynb: metadata\.kernelspec must be .*"python3"/);
   assert.equal(
     mapLocations("at file:///d/.x.check.ts:6:3", "/d/.x.check.ts", "nb/x.ipynb", flat.origins),
     "at nb/x.ipynb cell 2 line 1:3",

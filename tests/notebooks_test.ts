@@ -54,6 +54,8 @@ for (const path of await listNotebooks(NOTEBOOKS)) {
       const committed: Cell[] = JSON.parse(await Deno.readTextFile(path)).cells;
       const executed: Cell[] = JSON.parse(await Deno.readTextFile(out)).cells;
       assert.equal(executed.length, committed.length);
+      const produced = executed.filter((c) => (c.outputs ?? []).length > 0).length;
+      assert.ok(produced > 0, `${name}: no code cell produced any output`);
       executed.forEach((cell, i) => {
         if (cell.cell_type !== "code") return;
         assert.notEqual(cell.execution_count, null, `${name} cell ${i} did not run`);

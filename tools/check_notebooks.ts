@@ -20,6 +20,12 @@ export interface LineOrigin {
   line: number;
 }
 
+/** The parts of an .ipynb read here. */
+export interface NotebookJson {
+  cells?: { cell_type: string; source: string | string[] }[];
+  metadata?: { kernelspec?: { name?: string; display_name?: string; language?: string } };
+}
+
 /** A notebook's code flattened into one TypeScript module. */
 export interface FlatNotebook {
   code: string;
@@ -29,18 +35,23 @@ export interface FlatNotebook {
 
 /**
  * Concatenates the code cells of a notebook (parsed JSON) into one module with a line map. Jupyter magics or
- * shell lines (`%`, `!`) are not TypeScript and are rejected with the cell index.
+ * shell lines (`%`, `!`) are not TypeScript and are rejected with the cell index; so is a kernelspec other than
+ * the project's Deno kernel.
  *
  * @example
  * ```ts
  * const flat = flattenNotebook(JSON.parse(await Deno.readTextFile("notebooks/00_quickstart.ipynb")), "00");
  * ```
  */
-export function flattenNotebook(
-  nb: { cells?: { cell_type: string; source: string | string[] }[] },
-  name: string,
-): FlatNotebook {
+export function flattenNotebook(nb: NotebookJson, name: string): FlatNotebook {
   if (!Array.isArray(nb.cells)) throw new Error(`${name}: not a notebook (no "cells" array)`);
+  const ks = nb.metadata?.kernelspec;
+  if (ks?.name !== "deno" || ks?.display_name !== "Deno" || ks?.language !== "typescript") {
+    throw new Error(
+      `${name}: metadata.kernelspec must be {"name": "deno", "display_name": "Deno", "language": "typescript"}, ` +
+        `got ${JSON.stringify(ks ?? null)}`,
+    );
+  }
   const lines: string[] = [];
   const origins: (LineOrigin | undefined)[] = [];
   nb.cells.forEach((cell, i) => {

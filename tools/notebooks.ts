@@ -77,7 +77,12 @@ export async function runNotebook(opts: RunNotebookOptions): Promise<NotebookRun
   });
   // The kernel is a notebook: progress draws as an updating display even when the caller's FER_PROGRESS
   // (e.g. `lines` in CI) says otherwise; opts.env can still override.
-  const env: Record<string, string> = { PYDEVD_DISABLE_FILE_VALIDATION: "1", FER_PROGRESS: "notebook", ...opts.env };
+  const env: Record<string, string> = {
+    PYDEVD_DISABLE_FILE_VALIDATION: "1",
+    FER_PROGRESS: "notebook",
+    NO_COLOR: "1", // plain text results in the saved .ipynb (clean diffs, readable on any viewer)
+    ...opts.env,
+  };
   if (opts.fast) env.FER_FAST = "1";
   const args = [
     "-Xfrozen_modules=off",

@@ -40,6 +40,14 @@ Deno.test("lineChart: two series with legend, decoded PNG has the size and colou
   assert.equal(s.height, 250 + 20);
   assert.ok(s.variance > 0 && s.coloured > 200, `coloured px ${s.coloured}`);
   assert.throws(() => lineChart({ series: [{ name: "bad", x: [1, 2], y: [1] }] }), /"bad" has 2 x values but 1/);
+  // A legend wider than the plot wraps onto more rows, each 20 px.
+  const many = lineChart({
+    series: Array.from({ length: 8 }, (_, k) => ({ name: `series number ${k}`, x: [0, 1], y: [k, k + 1] })),
+    width: 300,
+    height: 200,
+  });
+  assert.ok(many.height > 200 + 20 * 2, `legend rows wrap (height ${many.height})`);
+  assert.ok(many.svg.includes(">series number 7</text>"));
 });
 
 Deno.test("barChart: plain and grouped bars decode with the expected size and drawn bars", async () => {

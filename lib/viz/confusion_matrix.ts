@@ -62,7 +62,8 @@ export function confusionMatrixFigure(opts: ConfusionMatrixOptions): Figure {
   const cell = 48;
   const longest = Math.max(...labels.map((l) => l.length));
   const marginLeft = Math.max(60, longest * 7 + 24);
-  const marginBottom = Math.max(50, longest * 6 + 30);
+  const rotate = longest > 5;
+  const marginBottom = rotate ? longest * 5 + 32 : 44;
   const dark = (d: { value: number }) => max > 0 && d.value / max > 0.55;
   return renderPlot({
     title: opts.title,
@@ -72,7 +73,7 @@ export function confusionMatrixFigure(opts: ConfusionMatrixOptions): Figure {
     marginTop: 30,
     marginBottom,
     padding: 0,
-    x: { domain: labels, label: "predicted", tickRotate: longest > 5 ? -35 : 0 },
+    x: { domain: labels, label: "predicted", tickRotate: rotate ? -35 : 0 },
     y: { domain: labels, label: "true" },
     color: { type: "linear", scheme: "blues", domain: [0, max > 0 ? max : 1] },
     marks: [

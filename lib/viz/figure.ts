@@ -128,13 +128,15 @@ function composeSvg(
 ): { svg: string; width: number; height: number } {
   const parts = el.tagName.toLowerCase() === "svg" ? [el] : Array.from(el.children);
   const plots: Block[] = [];
-  let width = 0;
+  let width = 200;
+  for (const part of parts) {
+    if (part.tagName.toLowerCase() === "svg") width = Math.max(width, Number(part.getAttribute("width") ?? 640));
+  }
   for (const part of parts) {
     const tag = part.tagName.toLowerCase();
     if (tag === "svg") {
       const w = Number(part.getAttribute("width") ?? 640);
       const h = Number(part.getAttribute("height") ?? 400);
-      width = Math.max(width, w);
       plots.push({
         width: w,
         height: h,
@@ -145,11 +147,10 @@ function composeSvg(
         },
       });
     } else if (tag === "div" && (part.getAttribute("class") ?? "").includes("swatches")) {
-      plots.push(swatchBlock(part));
+      plots.push(swatchBlock(part, width));
     }
     // <h2>/<h3>/<figcaption> come from title/subtitle/caption, which were removed before plotting.
   }
-  width = Math.max(width, 200);
   const blocks: Block[] = [];
   if (text.title) blocks.push(textBlock(text.title, TITLE_H, 16, "bold"));
   if (text.subtitle) blocks.push(textBlock(text.subtitle, SUBTITLE_H, 12, "normal"));
@@ -179,24 +180,29 @@ function textBlock(s: string, height: number, size: number, weight: string): Blo
   };
 }
 
-/** Plot's categorical legend is HTML: <span><svg fill=COLOR>…</svg>LABEL</span>…; redraw it as SVG. */
-function swatchBlock(div: DomNode): Block {
+/** Plot's categorical legend is HTML: <span><svg fill=COLOR>…</svg>LABEL</span>…; redraw it as SVG rows. */
+function swatchBlock(div: DomNode, width: number): Block {
   const items = Array.from(div.querySelectorAll("span")).map((span) => ({
     color: span.querySelector("svg")?.getAttribute("fill") ?? "black",
     label: (span.textContent ?? "").trim(),
   }));
+  // Lay out left to right, wrapping before an item that would cross the right edge.
+  const placed: { x: number; row: number; color: string; label: string }[] = [];
+  let x = 8, row = 0;
+  for (const it of items) {
+    const w = 16 + Math.ceil(it.label.length * 6.5) + 14;
+    if (x > 8 && x + w > width) [x, row] = [8, row + 1];
+    placed.push({ x, row, ...it });
+    x += w;
+  }
   return {
     width: 0,
-    height: SWATCH_ROW_H,
-    draw: (y) => {
-      let x = 8;
-      const out: string[] = [];
-      for (const it of items) {
-        out.push(`<rect x="${x}" y="${y + 3}" width="12" height="12" fill="${escapeXml(it.color)}"/>`);
-        out.push(`<text x="${x + 16}" y="${y + 13}" font-size="11" fill="black">${escapeXml(it.label)}</text>`);
-        x += 16 + Math.ceil(it.label.length * 6.5) + 14;
-      }
-      return out.join("");
-    },
+    height: SWATCH_ROW_H * (row + 1),
+    draw: (y) =>
+      placed.map((p) => {
+        const top = y + p.row * SWATCH_ROW_H;
+        return `<rect x="${p.x}" y="${top + 3}" width="12" height="12" fill="${escapeXml(p.color)}"/>` +
+          `<text x="${p.x + 16}" y="${top + 13}" font-size="11" fill="black">${escapeXml(p.label)}</text>`;
+      }).join(""),
   };
 }
