@@ -13,6 +13,7 @@ import type { Command } from "./command.ts";
 
 /** Registered commands, loaded lazily so `fer --help` stays fast. */
 const commands: Record<string, () => Promise<Command>> = {
+  data: () => import("../data/cli.ts").then((m) => m.command),
   reproduce: () => import("../report/cli.ts").then((m) => m.command),
 };
 

@@ -1,0 +1,159 @@
+/**
+ * `deno task fer data …`: dataset summaries and fold checks from the shell.
+ *
+ * @example
+ * ```sh
+ * deno task fer data summary --dataset fer2013 --root ../shared/datasets/fer2013 --json
+ * deno task fer data summary --dataset ckplus --root ../shared/datasets/ckplus48 --folds 5 --by subject
+ * deno task fer data summary --dataset synthetic --n 700 --seed 1
+ * deno task fer data export --dataset synthetic --n 700 --seed 1 --out outputs/synthetic
+ * ```
+ * @module
+ */
+import { type Command, parse, required } from "../cli/command.ts";
+import { DATASET_KINDS, type DatasetKind, loadDataset } from "./load.ts";
+import { summarize, summaryText } from "./summary.ts";
+import { kFold, subjectOverlap } from "./folds.ts";
+import type { Dataset } from "./dataset.ts";
+import { exportDataset } from "./export.ts";
+
+const HELP = `usage: deno task fer data summary --dataset <${DATASET_KINDS.join("|")}> [--root PATH] [options]
+       deno task fer data export --dataset <…> [--root PATH] --out DIR [--size S]
+                         write images/<class>/*.png (+ masks/ for synthetic) and samples.json
+
+  --json                 print the summary as JSON
+  --folds K --by random|subject [--seed N]
+                         also build K stratified folds; prints fold sizes and per-class counts,
+                         and (by subject) checks that no subject is in two folds (exit 1 if one is)
+  --split NAME           fer2013: keep only this split (repeatable)
+  --last-k K             ckplus (original), oulu, sequences: frames per sequence (default 3)
+  --drop-contempt        ckplus: 6-class protocol
+  --modality VIS|NI --illumination Strong|Weak|Dark   oulu
+  --n N --size S --seed N                             synthetic (default 1000 faces, 48 px, seed 0)`;
+
+/** Fold sizes and per-class counts of a k-fold split, plus the subjects found in two folds. */
+export interface FoldReport {
+  k: number;
+  by: "random" | "subject";
+  seed: number;
+  sizes: number[];
+  /** perClass[fold][class name] */
+  perClass: Record<string, number>[];
+  overlap: string[];
+}
+
+/** Builds the fold report printed by `data summary --folds`. */
+export function foldReport(ds: Dataset, opts: { k: number; by: "random" | "subject"; seed: number }): FoldReport {
+  const folds = kFold(ds.samples, opts);
+  return {
+    ...opts,
+    sizes: folds.map((f) => f.length),
+    perClass: folds.map((f) => {
+      const c = Object.fromEntries(ds.classes.map((n) => [n, 0]));
+      for (const i of f) c[ds.classes[ds.samples[i].label]]++;
+      return c;
+    }),
+    overlap: subjectOverlap(ds.samples, folds),
+  };
+}
+
+/** The `data` command. */
+export const command: Command = {
+  name: "data",
+  summary: "dataset summaries and fold checks",
+  async run(args: string[]): Promise<number> {
+    const [sub, ...rest] = args;
+    if (sub === "--help" || sub === "-h" || sub === undefined) {
+      console.log(HELP);
+      return sub === undefined ? 2 : 0;
+    }
+    if (sub !== "summary" && sub !== "export") {
+      throw new Error(`unknown subcommand "${sub}"; expected summary or export\n\n${HELP}`);
+    }
+    const { values: v } = parse(rest, {
+      dataset: { type: "string" },
+      root: { type: "string" },
+      json: { type: "boolean" },
+      folds: { type: "string" },
+      by: { type: "string" },
+      seed: { type: "string" },
+      split: { type: "string", multiple: true },
+      "last-k": { type: "string" },
+      "drop-contempt": { type: "boolean" },
+      modality: { type: "string" },
+      illumination: { type: "string" },
+      n: { type: "string" },
+      size: { type: "string" },
+      out: { type: "string" },
+      help: { type: "boolean" },
+    });
+    if (v.help) {
+      console.log(HELP);
+      return 0;
+    }
+    const kind = required(v, "dataset") as DatasetKind;
+    const seed = int(v.seed, "seed") ?? 0;
+    const size = int(v.size, "size");
+    const ds = await loadDataset({
+      dataset: kind,
+      root: v.root,
+      splits: v.split,
+      lastK: int(v["last-k"], "last-k"),
+      dropContempt: v["drop-contempt"],
+      modality: oneOf(v.modality, "modality", ["VIS", "NI"] as const),
+      illumination: oneOf(v.illumination, "illumination", ["Strong", "Weak", "Dark"] as const),
+      n: int(v.n, "n"),
+      size,
+      seed,
+    });
+    if (sub === "export") {
+      const out = required(v, "out");
+      const rows = await exportDataset(ds, { out, size });
+      console.log(`wrote ${rows.length} images${ds.loadMask ? " and masks" : ""} of ${ds.name} to ${out}`);
+      return 0;
+    }
+    const summary = summarize(ds);
+    const k = int(v.folds, "folds");
+    const by = oneOf(v.by, "by", ["random", "subject"] as const) ?? "random";
+    if (v.by && k === undefined) throw new Error("--by needs --folds K");
+    const folds = k === undefined ? undefined : foldReport(ds, { k, by, seed });
+    if (v.json) {
+      console.log(JSON.stringify(folds ? { ...summary, folds } : summary, null, 2));
+    } else {
+      console.log(
+        `${summary.name} at ${summary.root}: ${summary.total} images, ${summary.classes.length} classes` +
+          (summary.subjects !== null ? `, ${summary.subjects} subjects` : "") +
+          (summary.sequences !== null ? `, ${summary.sequences} sequences` : ""),
+      );
+      console.log(summaryText(summary));
+      if (folds) {
+        console.log(`\n${folds.k}-fold (${folds.by}, seed ${folds.seed}):`);
+        folds.sizes.forEach((s, i) => {
+          const per = Object.entries(folds.perClass[i]).map(([c, n]) => `${c}=${n}`).join(" ");
+          console.log(`  fold ${i}: ${s} images  ${per}`);
+        });
+        if (by === "subject" || folds.overlap.length) {
+          console.log(
+            folds.overlap.length ? `subjects in two folds: ${folds.overlap.join(", ")}` : "subject overlap: none",
+          );
+        }
+      }
+    }
+    return folds && by === "subject" && folds.overlap.length > 0 ? 1 : 0;
+  },
+};
+
+function int(s: string | undefined, flag: string): number | undefined {
+  if (s === undefined) return undefined;
+  const n = Number(s);
+  if (!Number.isInteger(n)) throw new Error(`--${flag} must be an integer, got "${s}"`);
+  return n;
+}
+
+function oneOf<T extends string>(s: string | undefined, flag: string, allowed: readonly T[]): T | undefined {
+  if (s === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(s)) {
+    throw new Error(`--${flag} must be one of ${allowed.join(", ")}, got "${s}"`);
+  }
+  return s as T;
+}

@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { command, foldReport } from "./cli.ts";
+import { main } from "../cli/main.ts";
+import { datasetsRoot } from "./paths.ts";
+import { syntheticDataset } from "./synthetic.ts";
+
+async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string }> {
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (...a: unknown[]) => lines.push(a.join(" "));
+  try {
+    return { code: await fn(), out: lines.join("\n") };
+  } finally {
+    console.log = log;
+  }
+}
+
+Deno.test("data summary --json on synthetic data reports counts and subject folds", async () => {
+  const { code, out } = await capture(() =>
+    main([
+      "data",
+      "summary",
+      "--dataset",
+      "synthetic",
+      "--n",
+      "140",
+      "--seed",
+      "2",
+      "--json",
+      "--folds",
+      "5",
+      "--by",
+      "subject",
+    ])
+  );
+  assert.equal(code, 0);
+  const j = JSON.parse(out);
+  assert.equal(j.total, 140);
+  assert.equal(j.subjects, 7);
+  assert.deepEqual(j.splits[0].counts.happy, 20);
+  assert.equal(j.folds.sizes.reduce((a: number, b: number) => a + b, 0), 140);
+  assert.deepEqual(j.folds.overlap, []);
+});
+
+Deno.test("text output prints the table and the overlap verdict; bad flags are named", async () => {
+  const { code, out } = await capture(() =>
+    command.run(["summary", "--dataset", "synthetic", "--n", "70", "--folds", "5", "--by", "subject"])
+  );
+  assert.equal(code, 0);
+  assert.match(out, /synthetic at synthetic:0: 70 images, 7 classes, 5 subjects/);
+  assert.match(out, /fold 4: 14 images/);
+  assert.match(out, /subject overlap: none/);
+  await assert.rejects(command.run(["summary", "--dataset", "synthetic", "--by", "subject"]), /--by needs --folds/);
+  await assert.rejects(command.run(["summary", "--dataset", "synthetic", "--n", "x"]), /--n must be an integer/);
+  await assert.rejects(command.run(["frobnicate"]), /unknown subcommand "frobnicate"/);
+  const random = foldReport(syntheticDataset({ n: 140 }), { k: 5, by: "random", seed: 0 });
+  assert.ok(random.overlap.length > 0, "random folds mix subjects, and the report says so");
+});
+
+Deno.test("data export writes the synthetic set with masks", async () => {
+  const out = await Deno.makeTempDir();
+  const { code, out: text } = await capture(() =>
+    command.run(["export", "--dataset", "synthetic", "--n", "7", "--size", "32", "--out", out])
+  );
+  assert.equal(code, 0);
+  assert.match(text, /wrote 7 images and masks of synthetic/);
+  assert.equal(JSON.parse(await Deno.readTextFile(join(out, "samples.json"))).length, 7);
+  assert.ok((await Deno.stat(join(out, "masks", "happy", "3.png"))).isFile);
+  await assert.rejects(command.run(["export", "--dataset", "synthetic", "--n", "7"]), /missing required option --out/);
+  await Deno.remove(out, { recursive: true });
+});
+
+const REAL = datasetsRoot();
+Deno.test({
+  name: REAL === null
+    ? "CLI on real FER2013: no ../shared/datasets (set FER_DATA); skipped"
+    : "CLI on real FER2013 --json reports the README's split totals",
+  ignore: REAL === null,
+  async fn() {
+    const { code, out } = await capture(() =>
+      main(["data", "summary", "--dataset", "fer2013", "--root", join(REAL!, "fer2013"), "--json"])
+    );
+    assert.equal(code, 0);
+    const j = JSON.parse(out);
+    assert.deepEqual(j.splits.map((s: { split: string; total: number }) => [s.split, s.total]), [["Training", 28709], [
+      "PublicTest",
+      3589,
+    ]]);
+    assert.equal(j.splits[1].counts.disgust, 56);
+  },
+});

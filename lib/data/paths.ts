@@ -1,0 +1,38 @@
+/**
+ * Where the real datasets live: `FER_DATA` if set, else `../shared/datasets` (or `../../shared/datasets`,
+ * for a git worktree one level deeper) relative to the project root.
+ *
+ * @example
+ * ```ts
+ * const root = datasetsRoot();
+ * if (root) console.log(`${root}/fer2013`);
+ * ```
+ * @module
+ */
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** Absolute path of the project root (the folder holding deno.json). */
+export function projectRoot(): string {
+  return resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+}
+
+/** The real-data folder, or null when none is present (tests then skip real-data checks). */
+export function datasetsRoot(): string | null {
+  const env = Deno.env.get("FER_DATA");
+  if (env) return resolve(env);
+  for (const rel of ["../shared/datasets", "../../shared/datasets"]) {
+    const p = join(projectRoot(), rel);
+    if (isDir(p)) return p;
+  }
+  return null;
+}
+
+/** True when the path exists and is a directory. */
+export function isDir(path: string): boolean {
+  try {
+    return Deno.statSync(path).isDirectory;
+  } catch {
+    return false;
+  }
+}
