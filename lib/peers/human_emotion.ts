@@ -16,7 +16,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { type GraphModel, loadGraphModel } from "@tensorflow/tfjs-converter";
 import { join } from "node:path";
 import { packageDir, readModelArtifacts } from "./package_files.ts";
-import type { GrayImage } from "./fer_images.ts";
+import type { GrayImage } from "../data/image.ts";
 
 /** Version of the npm package whose model file is loaded. */
 export const HUMAN_VERSION = "3.3.6";

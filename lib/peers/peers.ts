@@ -15,10 +15,12 @@ import { join } from "node:path";
 import { Progress } from "../util/progress.ts";
 import { loadHumanEmotion, type PeerModel } from "./human_emotion.ts";
 import { loadFaceApiExpression } from "./face_api_expression.ts";
-import { CANONICAL_LABELS, type CanonicalLabel, type PeerName, reorderToCanonical } from "./labels.ts";
+import { CANONICAL_LABELS, type CanonicalLabel, type PeerName, reorderToCanonical, toCanonical } from "./labels.ts";
 import { ensurePeerBackend } from "./backend.ts";
 import { evenSubset } from "../report/subset.ts";
-import { datasetsRoot, decodeGray, type GrayImage, type LabelledFile, listFerSplit } from "./fer_images.ts";
+import type { GrayImage } from "../data/image.ts";
+import { loadDataset } from "../data/load.ts";
+import { datasetsRoot } from "../data/paths.ts";
 
 export type { PeerName } from "./labels.ts";
 
@@ -74,7 +76,7 @@ export interface PeerEvalReport {
 
 /** Options of {@link evaluatePeer}. */
 export interface EvaluatePeerOptions {
-  /** FER2013 image-folder root (default: `<datasets>/fer2013`). */
+  /** FER2013 image-folder root or fer2013.csv (default: `<datasets>/fer2013`). */
   root?: string;
   split?: string;
   /** Evaluate on an evenly spaced subset of this many images (all when absent). */
@@ -115,28 +117,37 @@ export function scorePredictions(truth: CanonicalLabel[], pred: CanonicalLabel[]
   };
 }
 
-/** Evaluates a peer on a FER2013 split, decoding and predicting in batches with progress. */
+/** Evaluates a peer on a FER2013 split (image folders or fer2013.csv), decoding and predicting in batches. */
 export async function evaluatePeer(name: PeerName, opts: EvaluatePeerOptions = {}): Promise<PeerEvalReport> {
-  const root = opts.root ?? join(datasetsRoot(), "fer2013");
+  const root = opts.root ?? defaultFerRoot();
   const split = opts.split ?? "PublicTest";
-  let files: LabelledFile[] = await listFerSplit(root, split);
-  if (opts.limit !== undefined) files = evenSubset(files, opts.limit);
+  const ds = await loadDataset({ dataset: "fer2013", root, splits: [split] });
+  let samples = ds.samples.filter((s) => s.split === split);
+  if (samples.length === 0) throw new Error(`${root}: no FER2013 images in split "${split}"`);
+  if (opts.limit !== undefined) samples = evenSubset(samples, opts.limit);
   const bs = opts.batchSize ?? 128;
   await ensurePeerBackend(opts.backend);
   const truth: CanonicalLabel[] = [];
   const pred: CanonicalLabel[] = [];
-  const p = new Progress({ label: `peer ${name} on ${split}`, total: files.length, unit: "img" });
-  for (let i = 0; i < files.length; i += bs) {
-    const chunk = files.slice(i, i + bs);
-    const imgs = await Promise.all(chunk.map((f) => decodeGray(f.path)));
+  const p = new Progress({ label: `peer ${name} on ${split}`, total: samples.length, unit: "img" });
+  for (let i = 0; i < samples.length; i += bs) {
+    const chunk = samples.slice(i, i + bs);
+    const imgs = await Promise.all(chunk.map((s) => ds.load(s)));
     const res = await peerPredict(name, imgs, bs);
-    chunk.forEach((f, j) => {
-      truth.push(f.label);
+    chunk.forEach((s, j) => {
+      truth.push(toCanonical(name, ds.classes[s.label]));
       pred.push(res[j].label);
     });
     p.tick(chunk.length, { acc: pred.filter((l, j) => l === truth[j]).length / pred.length });
   }
   const s = scorePredictions(truth, pred);
   p.done({ acc: s.accuracy });
-  return { peer: name, split, n: files.length, ...s, backend: tf.getBackend() };
+  return { peer: name, split, n: samples.length, ...s, backend: tf.getBackend() };
+}
+
+/** `<datasets>/fer2013`, or an error saying how to point at the data. */
+function defaultFerRoot(): string {
+  const root = datasetsRoot();
+  if (!root) throw new Error("no datasets folder: set FER_DATA or pass root (a FER2013 image folder or fer2013.csv)");
+  return join(root, "fer2013");
 }

@@ -2,13 +2,15 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { evaluatePeer, peerPredict, scorePredictions } from "./peers.ts";
 import { evenSubset } from "../report/subset.ts";
-import { datasetsRoot, decodeGray, listFerSplit } from "./fer_images.ts";
+import { datasetsRoot } from "../data/paths.ts";
+import { loadDataset } from "../data/load.ts";
 import { CANONICAL_LABELS } from "./labels.ts";
 
 function ferRoot(): string | null {
+  const d = datasetsRoot();
+  if (!d) return null;
   try {
-    const r = join(datasetsRoot(), "fer2013");
-    return Deno.statSync(join(r, "PublicTest")).isDirectory ? r : null;
+    return Deno.statSync(join(d, "fer2013", "PublicTest")).isDirectory ? join(d, "fer2013") : null;
   } catch {
     return null;
   }
@@ -30,8 +32,9 @@ Deno.test({
   name: "peers give probability vectors on real FER2013 PublicTest crops",
   ignore: root === null,
   fn: async () => {
-    const files = evenSubset(await listFerSplit(root!, "PublicTest"), 7);
-    const imgs = await Promise.all(files.map((f) => decodeGray(f.path)));
+    const ds = await loadDataset({ dataset: "fer2013", root: root!, splits: ["PublicTest"] });
+    const imgs = await Promise.all(evenSubset(ds.samples, 7).map((s) => ds.load(s)));
+    assert.ok(imgs.every((im) => im.width === 48 && im.height === 48));
     for (const peer of ["human", "face-api"] as const) {
       const preds = await peerPredict(peer, imgs);
       assert.equal(preds.length, imgs.length);
@@ -60,12 +63,8 @@ Deno.test({
   },
 });
 
-Deno.test("a missing split folder is a clear error naming it", async () => {
+Deno.test("evaluatePeer names a root without the split", async () => {
   const dir = await Deno.makeTempDir();
-  await assert.rejects(() => listFerSplit(dir, "PublicTest"), /split folder not found: .*PublicTest/);
-  await Deno.mkdir(join(dir, "PublicTest", "contempt"), { recursive: true });
-  await assert.rejects(() => listFerSplit(dir, "PublicTest"), /contempt: unknown class folder/);
-  await Deno.writeTextFile(join(dir, "bad.jpg"), "not a jpeg");
-  await assert.rejects(() => decodeGray(join(dir, "bad.jpg")), /cannot decode image .*bad\.jpg/);
+  await assert.rejects(() => evaluatePeer("human", { root: dir, split: "PublicTest" }), new RegExp(dir));
   await Deno.remove(dir, { recursive: true });
 });

@@ -28,7 +28,7 @@ export interface RunRecordLike {
   gitCommit?: string | null;
   /** `fast` is written by `fer reproduce --fast`. */
   experiment?: { table: string; row: string; fast?: boolean };
-  config?: { model?: unknown; train?: { epochs?: number } & Record<string, unknown> };
+  config?: { model?: unknown; train?: unknown };
   dataset?: { name: string; root?: string; summary?: unknown };
   protocol:
     | { kind: "split"; train: string; val: string }
