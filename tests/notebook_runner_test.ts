@@ -97,3 +97,31 @@ Deno.test("runner: a failing cell fails the run, names notebook and cell, and st
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("runner: pictures of cells tagged dataset-images are never saved, their text is", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = await writeNotebook(dir, [
+      `console.log("grid of 3 faces"); Deno.jupyter.display({ "image/png": "iVBORw0KGgo=" }, { raw: true })`,
+      `"kept"`,
+    ]);
+    const nb = JSON.parse(await Deno.readTextFile(path));
+    nb.cells[1].metadata.tags = ["dataset-images"];
+    await Deno.writeTextFile(path, JSON.stringify(nb));
+    const out = `${dir}/out.ipynb`;
+    const r = await runNotebook({ path, outPath: out });
+    assert.ok(r.ok, describeFailure(r));
+    const cells: Cell[] = JSON.parse(await Deno.readTextFile(out)).cells;
+    const tagged = cells[1].outputs;
+    assert.equal(
+      tagged.filter((o) => o.output_type === "display_data" || o.output_type === "execute_result").length,
+      0,
+    );
+    const text = tagged.map((o) => [o.text].flat().join("")).join("");
+    assert.match(text, /grid of 3 faces/);
+    assert.match(text, /dataset images are not saved/);
+    assert.equal(plain(cells[2].outputs.find((o) => o.output_type === "execute_result")!), `"kept"`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

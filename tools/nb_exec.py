@@ -125,6 +125,23 @@ class Runner:
             self.pump(0.02)
 
 
+DATASET_IMAGES_NOTE = ("[dataset images are not saved in the notebook: the datasets' terms forbid redistribution; "
+                       "run the chapter to see them]\n")
+
+
+def strip_dataset_images(cell):
+    """Cells tagged `dataset-images` show real faces: keep their text, never save their pictures."""
+    if "dataset-images" not in cell.get("metadata", {}).get("tags", []):
+        return
+    kept = []
+    for out in cell.get("outputs", []):
+        if out.get("output_type") in ("display_data", "execute_result"):
+            continue
+        kept.append(out)
+    kept.append({"output_type": "stream", "name": "stdout", "text": [DATASET_IMAGES_NOTE]})
+    cell["outputs"] = kept
+
+
 def start_kernel(name, cwd, attempts=3):
     """Starts a kernel and waits until it answers; retries when it dies during start-up."""
     for attempt in range(1, attempts + 1):
@@ -182,6 +199,7 @@ def main():
     finally:
         for _, c in code_cells:
             c.pop("_clear_pending", None)
+            strip_dataset_images(c)
         with open(args.output, "w", encoding="utf-8") as f:
             json.dump(nb, f, indent=1, ensure_ascii=False)
             f.write("\n")

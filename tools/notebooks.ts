@@ -5,7 +5,8 @@
  * the run with the notebook's path and the cell's index.
  *
  * It drives tools/nb_exec.py (jupyter_client under /usr/bin/python3), which does not lose results to the Deno
- * kernel's early `idle`: see that file.
+ * kernel's early `idle`: see that file. Cells tagged `dataset-images` (real faces) keep their text outputs but
+ * never their pictures in the saved notebook: the datasets' terms forbid redistributing the images.
  *
  * @example
  * ```sh

@@ -14,6 +14,9 @@ import type { Command } from "./command.ts";
 /** Registered commands, loaded lazily so `fer --help` stays fast. */
 const commands: Record<string, () => Promise<Command>> = {
   data: () => import("../data/cli.ts").then((m) => m.command),
+  model: () => import("../model/cli.ts").then((m) => m.command),
+  lbp: () => import("../features/cli_lbp.ts").then((m) => m.command),
+  augment: () => import("../features/cli_augment.ts").then((m) => m.command),
   reproduce: () => import("../report/cli.ts").then((m) => m.command),
 };
 

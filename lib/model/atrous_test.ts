@@ -40,7 +40,8 @@ Deno.test("atrousConv3x3 gradients match central finite differences", () => {
       const x = randomTensor(rng, [1, 7, 6, 2]) as tf.Tensor4D;
       const k = randomTensor(rng, [3, 3, 2, 3]) as tf.Tensor4D;
       const r = randomTensor(rng, [1, 7, 6, 3]);
-      const f = (xx: tf.Tensor, kk: tf.Tensor) => tf.sum(tf.mul(atrousConv3x3(xx as tf.Tensor4D, kk as tf.Tensor4D, d), r));
+      const f = (xx: tf.Tensor, kk: tf.Tensor) =>
+        tf.sum(tf.mul(atrousConv3x3(xx as tf.Tensor4D, kk as tf.Tensor4D, d), r));
       const [gx, gk] = tf.grads(f)([x, k]);
       const eps = 1e-2;
       const check = (which: 0 | 1, flatIndex: number) => {
@@ -75,7 +76,10 @@ Deno.test("AtrousConv2D layer keeps spatial size and trains where tf.layers.conv
   assert.deepEqual(m.outputs[0].shape, [null, 9, 9, 4]);
   const x = tf.randomNormal([2, 9, 9, 2], 0, 1, "float32", 1);
   const vars = m.trainableWeights.map((w) => w.read() as tf.Variable);
-  const { grads } = tf.variableGrads(() => tf.mean(tf.square(m.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar, vars);
+  const { grads } = tf.variableGrads(
+    () => tf.mean(tf.square(m.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar,
+    vars,
+  );
   const g = grads[vars[0].name];
   assert.deepEqual(g.shape, [3, 3, 2, 4]);
   assert.ok(tf.sum(tf.abs(g)).dataSync()[0] > 0, "kernel gradient is all zero");

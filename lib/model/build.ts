@@ -106,7 +106,9 @@ class Builder {
           x = this.convBnRelu(x, `${prefix}/conv${b + 1}_${i + 1}`, scaledChannels(ch, width), 3);
         });
         if (b < VGG_BLOCKS.length - 1) {
-          x = layers.maxPooling2d({ poolSize: 2, strides: 2, name: `${prefix}/pool${b + 1}` }).apply(x) as SymbolicTensor;
+          x = layers.maxPooling2d({ poolSize: 2, strides: 2, name: `${prefix}/pool${b + 1}` }).apply(
+            x,
+          ) as SymbolicTensor;
         }
       });
     } else {
@@ -159,9 +161,10 @@ class Builder {
   }
 
   classifier(x: SymbolicTensor): SymbolicTensor {
-    x = (this.cfg.head === "gap"
-      ? layers.globalAveragePooling2d({ name: "cls/gap" })
-      : layers.flatten({ name: "cls/flatten" })).apply(x) as SymbolicTensor;
+    x =
+      (this.cfg.head === "gap"
+        ? layers.globalAveragePooling2d({ name: "cls/gap" })
+        : layers.flatten({ name: "cls/flatten" })).apply(x) as SymbolicTensor;
     this.cfg.fcUnits.forEach((units, i) => {
       x = layers.dense({
         units,

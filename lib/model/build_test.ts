@@ -126,7 +126,10 @@ for (const name of Object.keys(PRESETS)) {
     const batch = randomBatch(fm.config, 4, 2);
     const { losses, firstGrads } = adamSteps(fm, batch, { steps: 3, learningRate: 0.02 });
     assert.ok(losses.every(Number.isFinite), `${name}: losses ${losses}`);
-    assert.ok(losses[losses.length - 1] < 0.9 * losses[0], `${name}: loss did not fall: ${losses.map((l) => l.toFixed(3))}`);
+    assert.ok(
+      losses[losses.length - 1] < 0.9 * losses[0],
+      `${name}: loss did not fall: ${losses.map((l) => l.toFixed(3))}`,
+    );
     const first = fm.config.featureExtraction ? "conv1_1" : "reduce1";
     const streams = fm.config.lbp === "none" ? ["raw"] : ["raw", "lbp"];
     for (const s of streams) {
@@ -139,3 +142,31 @@ for (const name of Object.keys(PRESETS)) {
     fm.model.dispose();
   });
 }
+
+Deno.test("options: residual attention, mask on F2 only, global-average head, BatchNorm momentum", () => {
+  const base = { ...TINY, width: 1 / 8 };
+  const c = scaledChannels(64, base.width);
+  const product = buildModel(preset("paper", base));
+  const residual = buildModel(preset("paper", { ...base, attentionMode: "residual" }));
+  assert.ok(residual.model.layers.some((l) => l.name === "att/refine_residual"));
+  assert.ok(!product.model.layers.some((l) => l.name === "att/refine_residual"));
+  const batch = randomBatch(product.config, 2, 4);
+  const p1 = (product.model.predict(batch.xs) as tf.Tensor).dataSync();
+  const p2 = (residual.model.predict(batch.xs) as tf.Tensor).dataSync();
+  assert.notDeepEqual(Array.from(p1), Array.from(p2), "F_p⊗(1+F_m) must differ from F_p⊗F_m");
+  assert.equal(product.model.getLayer("att/mask/conv1").getWeights()[0].shape[2], 2 * c, "mask reads concat(F3, F2)");
+
+  const lbpOnly = buildModel(preset("paper", { ...base, maskInput: "lbp" }));
+  assert.ok(!lbpOnly.model.layers.some((l) => l.name === "att/mask/concat_lbp"));
+  assert.equal(lbpOnly.model.getLayer("att/mask/conv1").getWeights()[0].shape[2], c, "mask reads F2");
+
+  const gap = buildModel(preset("paper", { ...base, head: "gap", bnMomentum: 0.8 }));
+  assert.ok(gap.model.layers.some((l) => l.name === "cls/gap"));
+  assert.deepEqual(gap.model.getLayer("cls/fc1").getWeights()[0].shape, [c, 16]);
+  const momenta = new Set(
+    gap.model.layers.filter((l) => l.getClassName() === "BatchNormalization").map((l) => l.getConfig().momentum),
+  );
+  assert.deepEqual([...momenta], [0.8]);
+  for (const fm of [product, residual, lbpOnly, gap]) fm.model.dispose();
+  tf.dispose([...batch.xs, batch.ys]);
+});

@@ -97,7 +97,21 @@ const DEFAULTS: ModelConfig = {
  * ```
  */
 export function defaultConfig(overrides: Partial<ModelConfig> = {}): ModelConfig {
-  return validateConfig({ ...structuredClone(DEFAULTS), ...structuredClone(overrides) });
+  return withOverrides(DEFAULTS, overrides);
+}
+
+/**
+ * `base` with the defined fields of `overrides` replaced (an `undefined` override keeps the base
+ * value), validated. Neither argument is modified.
+ *
+ * @example
+ * ```ts
+ * withOverrides(defaultConfig(), { inputSize: 96, width: undefined }).width; // 1
+ * ```
+ */
+export function withOverrides(base: ModelConfig, overrides: Partial<ModelConfig>): ModelConfig {
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  return validateConfig({ ...structuredClone(base), ...structuredClone(defined) });
 }
 
 const KEYS = Object.keys(DEFAULTS) as (keyof ModelConfig)[];

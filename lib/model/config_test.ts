@@ -11,6 +11,7 @@ Deno.test("defaultConfig is the paper's full network at 48×48 and survives JSON
   assert.ok(c.featureExtraction && c.attention && c.reconstruction);
   assert.deepEqual(validateConfig(JSON.parse(JSON.stringify(c))), c);
   assert.equal(defaultConfig({ width: 0.25 }).width, 0.25);
+  assert.equal(defaultConfig({ width: undefined, inputSize: 96 }).width, 1, "undefined overrides are ignored");
 });
 
 Deno.test("validateConfig names the offending field", () => {

@@ -31,14 +31,18 @@ function box(b: Box, title: string, lines: string[], on: boolean, kind: string):
   const dash = on ? "" : ` stroke-dasharray="5 4"`;
   const t = on ? title : `${title} (off)`;
   const text = [
-    `<text x="${b.x + b.w / 2}" y="${b.y + 17}" text-anchor="middle" font-weight="bold" fill="${c.text}">${esc(t)}</text>`,
+    `<text x="${b.x + b.w / 2}" y="${b.y + 17}" text-anchor="middle" font-weight="bold" fill="${c.text}">${
+      esc(t)
+    }</text>`,
     ...lines.map((l, i) =>
       `<text x="${b.x + b.w / 2}" y="${b.y + 34 + 14 * i}" text-anchor="middle" font-size="11" fill="${c.text}">${
         esc(l)
       }</text>`
     ),
   ];
-  return `<g class="module ${kind}${on ? "" : " off"}"><rect x="${b.x}" y="${b.y}" width="${b.w}" height="${b.h}" rx="6" fill="${c.fill}" stroke="${c.stroke}"${dash}/>${
+  return `<g class="module ${kind}${
+    on ? "" : " off"
+  }"><rect x="${b.x}" y="${b.y}" width="${b.w}" height="${b.h}" rx="6" fill="${c.fill}" stroke="${c.stroke}"${dash}/>${
     text.join("")
   }</g>`;
 }
@@ -51,7 +55,9 @@ function arrow(x1: number, y1: number, x2: number, y2: number, on = true, label 
       esc(label)
     }</text>`
     : "";
-  const path = x1 === x2 || y1 === y2 ? `M${x1},${y1} L${x2},${y2}` : `M${x1},${y1} L${(x1 + x2) / 2},${y1} L${(x1 + x2) / 2},${y2} L${x2},${y2}`;
+  const path = x1 === x2 || y1 === y2
+    ? `M${x1},${y1} L${x2},${y2}`
+    : `M${x1},${y1} L${(x1 + x2) / 2},${y1} L${(x1 + x2) / 2},${y2} L${x2},${y2}`;
   return `<path d="${path}" fill="none" stroke="${c}"${dash} marker-end="url(#arrow${on ? "" : "-off"})"/>${mid}`;
 }
 
@@ -110,7 +116,9 @@ export function modelDiagram(cfg: ModelConfig): string {
   const mask: Box = { x: 470, y: 170, w: 160, h: 90 };
   const maskIn = !hasLbp ? "F3" : cfg.maskInput === "lbp" ? "F2" : "concat(F3, F2)";
   parts.push(box(trunk, "trunk branch", ["2 × conv3×3 → F_p"], att, "att trunk"));
-  parts.push(box(mask, "mask branch", [`in: ${maskIn}`, "2 × conv3×3 → f_m", `F_m = σ(conv1×1(f_m))`], att, "att mask"));
+  parts.push(
+    box(mask, "mask branch", [`in: ${maskIn}`, "2 × conv3×3 → f_m", `F_m = σ(conv1×1(f_m))`], att, "att mask"),
+  );
   parts.push(arrow(fx + 11, fy, trunk.x, fy, att));
   parts.push(arrow(fx, fy + 11, mask.x, 200, att));
   if (hasLbp) parts.push(arrow(lbpS.x + lbpS.w, 300, mask.x, 240, att, "F2"));
@@ -122,7 +130,9 @@ export function modelDiagram(cfg: ModelConfig): string {
   parts.push(op(ax, my, "+", att));
   parts.push(arrow(mx + 11, my, ax - 11, my, att));
   parts.push(
-    `<path d="M${fx},${fy - 11} L${fx},14 L${ax},14 L${ax},${my - 11}" fill="none" stroke="#444" marker-end="url(#arrow)"/>`,
+    `<path d="M${fx},${fy - 11} L${fx},14 L${ax},14 L${ax},${
+      my - 11
+    }" fill="none" stroke="#444" marker-end="url(#arrow)"/>`,
   );
   parts.push(
     `<text x="${(fx + ax) / 2}" y="11" text-anchor="middle" font-size="11">${
@@ -134,11 +144,17 @@ export function modelDiagram(cfg: ModelConfig): string {
   const rec = cfg.reconstruction;
   const recB: Box = { x: 735, y: 100, w: 165, h: 90 };
   parts.push(
-    box(recB, "reconstruction", [
-      `${cfg.dilations.length} dense atrous conv3×3`,
-      `dilations ${cfg.dilations.join(", ")}`,
-      "in: concat(A, earlier, F1)",
-    ], rec, "rec"),
+    box(
+      recB,
+      "reconstruction",
+      [
+        `${cfg.dilations.length} dense atrous conv3×3`,
+        `dilations ${cfg.dilations.join(", ")}`,
+        "in: concat(A, earlier, F1)",
+      ],
+      rec,
+      "rec",
+    ),
   );
   parts.push(arrow(ax + 11, my, recB.x + 20, recB.y, rec));
   parts.push(
@@ -154,12 +170,18 @@ export function modelDiagram(cfg: ModelConfig): string {
   const cls: Box = { x: 915, y: 215, w: 115, h: 100 };
   const fcs = cfg.fcUnits.map((u) => `FC ${u}`).join(" → ") || "no hidden FC";
   parts.push(
-    box(cls, "classifier", [
-      cfg.head === "gap" ? "global avg pool" : `flatten ${g * g * c}`,
-      fcs,
-      `dropout ${cfg.dropout}`,
-      `softmax ${cfg.numClasses}`,
-    ], true, "cls"),
+    box(
+      cls,
+      "classifier",
+      [
+        cfg.head === "gap" ? "global avg pool" : `flatten ${g * g * c}`,
+        fcs,
+        `dropout ${cfg.dropout}`,
+        `softmax ${cfg.numClasses}`,
+      ],
+      true,
+      "cls",
+    ),
   );
   if (rec) parts.push(arrow(recB.x + recB.w, 145, cls.x + 55, cls.y));
   else parts.push(arrow(ax + 11, my, cls.x + 55, cls.y, true, att ? "" : "F3"));

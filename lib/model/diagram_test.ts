@@ -24,7 +24,10 @@ Deno.test("the complete network draws every module on, with its shapes", () => {
 });
 
 Deno.test("switched-off modules are greyed and labelled off", () => {
-  assert.deepEqual(parse(modelDiagram(preset("table2-no-attention"))).off, ["module att trunk off", "module att mask off"]);
+  assert.deepEqual(parse(modelDiagram(preset("table2-no-attention"))).off, [
+    "module att trunk off",
+    "module att mask off",
+  ]);
   assert.deepEqual(parse(modelDiagram(preset("table2-no-reconstruction"))).off, ["module rec off"]);
   assert.deepEqual(parse(modelDiagram(preset("table1-no-lbp"))).off, ["module input lbp off", "module stream lbp off"]);
   const noFe = parse(modelDiagram(preset("table2-no-feature-extraction")));

@@ -77,7 +77,9 @@ export function fileHandler(dir: string): tf.io.IOHandler {
       const weightData = tf.io.concatenateArrayBuffers(buffers);
       const expected = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * bytesPer(s.dtype), 0);
       if (weightData.byteLength !== expected) {
-        throw new Error(`${weightsPath}: expected ${expected} bytes of weights for model.json, found ${weightData.byteLength}`);
+        throw new Error(
+          `${weightsPath}: expected ${expected} bytes of weights for model.json, found ${weightData.byteLength}`,
+        );
       }
       return {
         modelTopology: json.modelTopology,

@@ -11,10 +11,10 @@
  * ```
  * @module
  */
-import { defaultConfig, type ModelConfig, validateConfig } from "./config.ts";
+import { defaultConfig, type ModelConfig, withOverrides } from "./config.ts";
 
 const paper = defaultConfig({ inputSize: 256 });
-const row = (o: Partial<ModelConfig>): ModelConfig => validateConfig({ ...structuredClone(paper), ...o });
+const row = (o: Partial<ModelConfig>): ModelConfig => withOverrides(paper, o);
 
 /** Every named configuration. */
 export const PRESETS: Record<string, ModelConfig> = {
@@ -52,5 +52,5 @@ export const TABLE_PRESETS: readonly string[] = Object.keys(PRESETS).filter((n) 
 export function preset(name: string, overrides: Partial<ModelConfig> = {}): ModelConfig {
   const base = PRESETS[name];
   if (!base) throw new Error(`unknown model preset "${name}"; known: ${Object.keys(PRESETS).join(", ")}`);
-  return validateConfig({ ...structuredClone(base), ...structuredClone(overrides) });
+  return withOverrides(base, overrides);
 }

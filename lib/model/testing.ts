@@ -79,7 +79,9 @@ export function adamSteps(
     const { value, grads } = tf.variableGrads(lossFn, vars);
     losses.push(value.dataSync()[0]);
     if (step === 0) {
-      weights.forEach((w, i) => firstGrads.set(w.originalName, tf.tidy(() => tf.sum(tf.abs(grads[vars[i].name])).dataSync()[0])));
+      weights.forEach((w, i) =>
+        firstGrads.set(w.originalName, tf.tidy(() => tf.sum(tf.abs(grads[vars[i].name])).dataSync()[0]))
+      );
     }
     optimizer.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
     tf.dispose([value, ...Object.values(grads)]);

@@ -1,0 +1,98 @@
+/**
+ * LBP speed on all FER2013 PublicTest images: images/s per operator here and in scikit-image
+ * (same pixels, same run), printed as JSON. Rates are images per second of process CPU time (best of
+ * `--reps` passes, both sides), so that a busy shared machine disturbs them less than wall time. `original` has no scikit-image twin and is compared
+ * with scikit-image's `default` at P=8, R=1.
+ *
+ * Usage: `deno task bench` (or `deno run -A bench/lbp.ts [--reps N] [--limit N]`).
+ * @module
+ */
+import { cpuUsage } from "node:process";
+import { parseArgs } from "node:util";
+import { decodeImage, type GrayImage } from "../lib/data/image.ts";
+import { lbp, type LbpOptions } from "../lib/features/lbp.ts";
+import { datasetsRoot } from "../lib/data/paths.ts";
+import { listImages } from "../lib/features/realdata.ts";
+import { SKIMAGE_METHOD, skimageBench, type SkimageConfig } from "../lib/features/skimage.ts";
+import { Progress } from "../lib/util/progress.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: { reps: { type: "string", default: "3" }, limit: { type: "string" } },
+  strict: true,
+});
+const reps = Number(values.reps);
+const root = datasetsRoot();
+if (!root) throw new Error("no datasets root: set FER_DATA or provide ../shared/datasets");
+let files = listImages(`${root}/fer2013/PublicTest`);
+if (values.limit) files = files.slice(0, Number(values.limit));
+
+const progress = new Progress({ label: "decode PublicTest", total: files.length, unit: "img" });
+const images: GrayImage[] = [];
+for (const f of files) {
+  images.push(await decodeImage(f));
+  progress.tick(1);
+}
+progress.done();
+
+const ops: { name: string; opts: LbpOptions; twin: SkimageConfig }[] = [
+  { name: "original", opts: { method: "original" }, twin: { method: "circle", points: 8, radius: 1 } },
+];
+for (const method of ["circle", "uniform", "riu2", "ror"] as const) {
+  for (const [points, radius] of [[8, 1], [16, 2]]) {
+    ops.push({
+      name: `${method} P=${points} R=${radius}`,
+      opts: { method, points, radius },
+      twin: { method, points, radius },
+    });
+  }
+}
+
+function timeOurs(opts: LbpOptions): number {
+  for (let k = 0; k < Math.min(50, images.length); k++) lbp(images[k], opts); // JIT warm-up
+  let best = Infinity;
+  for (let rep = 0; rep < reps; rep++) {
+    const t0 = cpuUsage();
+    for (const img of images) lbp(img, opts);
+    const used = cpuUsage(t0);
+    best = Math.min(best, (used.user + used.system) / 1e6);
+  }
+  return images.length / best;
+}
+
+// Interleaved per operator (ours, then scikit-image) so that load drift on a shared machine hits both alike.
+const ours: number[] = [];
+const theirs: number[] = [];
+let skimageVersion = "";
+const timing = new Progress({ label: "bench lbp", total: ops.length, unit: "op" });
+for (const op of ops) {
+  ours.push(timeOurs(op.opts));
+  const sk = await skimageBench(images, [op.twin], reps);
+  skimageVersion = sk.version;
+  theirs.push(sk.timings[0].imagesPerS);
+  timing.tick(1, { op: op.name });
+}
+timing.done();
+
+const results = ops.map((op, k) => ({
+  operator: op.name,
+  images_per_s: Math.round(ours[k]),
+  skimage_images_per_s: Math.round(theirs[k]),
+  skimage_method: `${SKIMAGE_METHOD[op.twin.method]} P=${op.twin.points} R=${op.twin.radius}`,
+  ratio: Number((ours[k] / theirs[k]).toFixed(2)),
+}));
+console.log(
+  JSON.stringify(
+    {
+      bench: "lbp",
+      images: images.length,
+      rate: "images per CPU-second, best of reps",
+      reps,
+      skimage: skimageVersion,
+      deno: Deno.version.deno,
+      results,
+    },
+    null,
+    2,
+  ),
+);
