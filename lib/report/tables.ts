@@ -111,6 +111,17 @@ export async function buildTable(id: TableId, opts: TableOptions = {}): Promise<
     }
     rows.push(base);
   }
+  for (const r of paper.rows.filter((r) => r.ours && !exps.some((e) => e.paperRow === r.key))) {
+    rows.push({
+      source: "ours",
+      key: r.key,
+      label: r.label,
+      protocol: "no configuration: not reproducible with public data",
+      paper: r.accuracy,
+      measured: null,
+      status: "not run",
+    });
+  }
   for (const p of opts.peers ?? []) {
     rows.push({
       source: "peer",

@@ -150,6 +150,11 @@ Deno.test("table5 reports subject vs random folds with std and the inflation; ot
   const md = foldComparisonMarkdown(cmp);
   assert.match(md, /\| full \| 80\.00 \| 95\.50 \| 15\.50 \| 98\.68 \|/);
   assert.match(md, /\| no-lbp \| not run \| not run \| — \| 97\.53 \|/);
+  const ncufe = await buildTable("table8", { runsDir });
+  const depth = ncufe.rows.find((r) => r.key === "raw-depth")!;
+  assert.equal(depth.status, "not run");
+  assert.equal(depth.paper, 90.35);
+  assert.match(depth.protocol, /not reproducible/);
   const j = await table7({ runsDir });
   assert.ok(j.rows.filter((r) => r.source === "ours").every((r) => r.status === "needs user data"));
   await Deno.remove(runsDir, { recursive: true });
