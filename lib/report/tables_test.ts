@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
+  buildTable,
   foldComparison,
   foldComparisonMarkdown,
   table1,
