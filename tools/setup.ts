@@ -86,4 +86,10 @@ if (import.meta.main) {
   await ensureNpm();
   await ensurePackages(bench ? [...TEST_PACKAGES, ...BENCH_PACKAGES] : TEST_PACKAGES);
   await ensureKernel();
+  // The fer-native backend's kernels (oneDNN via FFI); a failure only costs speed, so warn and go on.
+  const { buildNative } = await import("../lib/backend/build.ts");
+  const native = await buildNative();
+  if (!native.ok) {
+    console.error(`setup: fer-native kernels not built, training will use the slow cpu backend:\n${native.reason}`);
+  }
 }

@@ -1,0 +1,26 @@
+/**
+ * `deno task bench [name] [options]`: runs one benchmark, which prints its JSON on stdout.
+ * Names: `train` (bench/train.ts), `lbp` (bench/lbp.ts, also the default when the first argument
+ * is not a bench name, so `deno task bench --…` keeps running the LBP bench).
+ *
+ * @example
+ * ```sh
+ * deno task bench train --sizes 48
+ * deno task bench lbp
+ * ```
+ * @module
+ */
+const scripts: Record<string, string> = { train: "train.ts", lbp: "lbp.ts" };
+
+if (import.meta.main) {
+  const [first, ...rest] = Deno.args;
+  const named = first !== undefined && first in scripts;
+  const script = new URL(scripts[named ? first : "lbp"], import.meta.url).pathname;
+  const args = named ? rest : Deno.args;
+  const { code } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", script, ...args],
+    stdout: "inherit",
+    stderr: "inherit",
+  }).output();
+  Deno.exit(code);
+}

@@ -1,0 +1,65 @@
+/**
+ * Test support for the native kernels: runs the same computation on the reference "cpu" backend
+ * and on "fer-native" from identical inputs and reports the largest deviation relative to the
+ * reference's magnitude. Used by the *_test.ts files beside it.
+ *
+ * @example
+ * ```ts
+ * const d = await compareBackends([[2, 5, 5, 3]], ([x]) => [tf.relu(x)], rng);
+ * assert.ok(d.maxRel <= 1e-4);
+ * ```
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import type { Rng } from "../util/rng.ts";
+import { NATIVE_BACKEND, registerNativeBackend } from "./native.ts";
+
+/** Tolerance used by the equality tests: max |native − cpu| ≤ TOL · max(1, max |cpu|), per output. */
+export const TOL = 1e-4;
+
+/** Result of {@link compareBackends}. */
+export interface Deviation {
+  /** Largest |native − cpu| / max(1, max |cpu|) over all outputs. */
+  maxRel: number;
+  /** Output index and element where it occurs, for messages. */
+  where: string;
+}
+
+/** Registers fer-native or throws with the build's reason (tests need the real thing). */
+export async function requireNative(): Promise<void> {
+  const r = await registerNativeBackend();
+  if (!r.ok) throw new Error(`fer-native unavailable: ${r.reason}`);
+}
+
+/** Random normal Float32Arrays for the given shapes. */
+export function randomInputs(shapes: number[][], rng: Rng): Float32Array[] {
+  return shapes.map((s) => Float32Array.from({ length: s.reduce((p, q) => p * q, 1) }, () => rng.normal()));
+}
+
+/** Runs `fn` on cpu and fer-native with the same inputs; returns the worst deviation. */
+export async function compareBackends(
+  shapes: number[][],
+  fn: (xs: tf.Tensor[]) => tf.Tensor[],
+  rng: Rng,
+): Promise<Deviation> {
+  await requireNative();
+  const data = randomInputs(shapes, rng);
+  const results: Float32Array[][] = [];
+  for (const backend of ["cpu", NATIVE_BACKEND]) {
+    await tf.setBackend(backend);
+    const outs = tf.tidy(() => fn(data.map((d, i) => tf.tensor(d.slice(), shapes[i], "float32"))));
+    results.push(outs.map((o) => Float32Array.from(o.dataSync())));
+    tf.dispose(outs);
+  }
+  const [ref, got] = results;
+  let maxRel = 0, where = "";
+  ref.forEach((r, k) => {
+    if (r.length !== got[k].length) throw new Error(`output ${k}: length ${got[k].length}, expected ${r.length}`);
+    const scale = Math.max(1, ...r.map(Math.abs));
+    r.forEach((v, i) => {
+      const d = Math.abs(got[k][i] - v) / scale;
+      if (!(d <= maxRel)) (maxRel = Number.isNaN(d) ? Infinity : d, where = `output ${k}[${i}]: ${got[k][i]} vs ${v}`);
+    });
+  });
+  return { maxRel, where };
+}
