@@ -13,7 +13,8 @@ import { type Command, parse } from "../cli/command.ts";
 import { describeExperiment, planTable } from "./experiments.ts";
 import { TABLE_IDS, type TableId } from "./paper_numbers.ts";
 import { buildTable, tableMarkdown, writeTable } from "./tables.ts";
-import { missingEngineModules } from "./engine.ts";
+import { executeExperiment, loadEngine } from "./execute.ts";
+import { runAccuracy } from "./runs.ts";
 import type { PeerEvalReport } from "../peers/peers.ts";
 
 const HELP = `usage: deno task fer reproduce <table-id> [options]
@@ -27,6 +28,7 @@ options:
   --row ROW       only this row's configuration
   --peers         (table4) evaluate both peers live on FER2013 PublicTest and add their rows
   --peer-limit N  evaluate the peers on an evenly spaced subset of N images
+  --root DIR      the dataset folder (JAFFE, Oulu-CASIA, NCUFE: your copy; default: FER_DATA or ../shared/datasets)
   --runs-dir DIR  run records (default outputs/runs)
   --out DIR       where tables go (default outputs/tables)`;
 
@@ -43,6 +45,7 @@ export const command: Command = {
       peers: { type: "boolean" },
       "peer-limit": { type: "string" },
       "runs-dir": { type: "string" },
+      root: { type: "string" },
       out: { type: "string" },
       help: { type: "boolean", short: "h" },
     }, true);
@@ -65,14 +68,15 @@ export const command: Command = {
       return 0;
     }
     if (!values["report-only"]) {
-      const missing = await missingEngineModules();
-      if (missing.length) {
-        throw new Error(
-          `training engine not available in this checkout (missing ${missing.join(", ")}); ` +
-            `use --dry-run to see the plan or --report-only to build the table from existing runs`,
+      const engine = await loadEngine();
+      for (const [i, r] of plan.entries()) {
+        console.error(`[${i + 1}/${plan.length}] ${describeExperiment(r)}`);
+        const { record } = await executeExperiment(r, { root: values.root, runsDir: values["runs-dir"] }, engine);
+        const acc = runAccuracy(record);
+        console.error(
+          `  run ${record.id}: ${record.status}${acc ? `, accuracy ${(100 * acc.accuracy).toFixed(2)}%` : ""}`,
         );
       }
-      throw new Error("training engine present but not wired into fer reproduce yet");
     }
     let peers: PeerEvalReport[] | undefined;
     if (values.peers) {

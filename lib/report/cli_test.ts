@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { command } from "./cli.ts";
-import { missingEngineModules } from "./engine.ts";
 
 async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string }> {
   const orig = console.log;
@@ -74,15 +73,5 @@ Deno.test("reproduce --report-only writes the table from run records in a temp d
   assert.match(md, /\| A \(1\) \| ours \| .* \| 74\.83 \| not run \|/);
   const csv = await Deno.readTextFile(join(dir, "tables", "table3.csv"));
   assert.equal(csv.trim().split("\n").length, 6);
-  await Deno.remove(dir, { recursive: true });
-});
-
-Deno.test("missingEngineModules names absent engine files", async () => {
-  const dir = await Deno.makeTempDir();
-  await Deno.mkdir(join(dir, "train"));
-  await Deno.writeTextFile(join(dir, "train", "loop.ts"), "");
-  const missing = await missingEngineModules(dir + "/");
-  assert.ok(!missing.includes("lib/train/loop.ts"));
-  assert.ok(missing.includes("lib/eval/kfold.ts"));
   await Deno.remove(dir, { recursive: true });
 });

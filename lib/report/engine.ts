@@ -14,12 +14,11 @@ import { fileURLToPath } from "node:url";
 
 /** Modules `fer reproduce` executes through, relative to lib/. */
 export const ENGINE_MODULES = [
+  "train/experiment.ts",
+  "train/config.ts",
+  "train/backend.ts",
   "train/loop.ts",
-  "train/record.ts",
   "eval/kfold.ts",
-  "model/presets.ts",
-  "model/build.ts",
-  "data/dataset.ts",
 ] as const;
 
 /** Which engine modules are absent from this checkout. */
