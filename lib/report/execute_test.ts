@@ -47,7 +47,7 @@ Deno.test({
         return Promise.resolve({ dir: "/runs/x", record: { id: "x" } as RunRecordLike });
       },
       trainPreset: (name, overrides) => ({ name, ...overrides }),
-      selectBackend: (name) => Promise.resolve({ backend: name === "cpu" ? "cpu" : "?" }),
+      selectBackend: (name) => Promise.resolve({ backend: name === "auto" ? "cpu" : "?" }),
     };
     const out = await executeExperiment(r, {}, engine);
     assert.equal(out.dir, "/runs/x");
