@@ -75,8 +75,15 @@ async function ensureKernel(): Promise<void> {
   console.error(`setup: registered the Deno Jupyter kernel (${Deno.execPath()})`);
 }
 
+/** Populates node_modules from deno.json (the peers read model files from their npm packages). */
+async function ensureNpm(): Promise<void> {
+  const r = await sh([Deno.execPath(), "install"]);
+  if (r.code !== 0) throw new Error(`deno install failed:\n${r.out}`);
+}
+
 if (import.meta.main) {
   const bench = Deno.args.includes("--bench");
+  await ensureNpm();
   await ensurePackages(bench ? [...TEST_PACKAGES, ...BENCH_PACKAGES] : TEST_PACKAGES);
   await ensureKernel();
   // The fer-native backend's kernels (oneDNN via FFI); a failure only costs speed, so warn and go on.

@@ -21,6 +21,7 @@ const commands: Record<string, () => Promise<Command>> = {
   model: () => import("../model/cli.ts").then((m) => m.command),
   lbp: () => import("../features/cli_lbp.ts").then((m) => m.command),
   augment: () => import("../features/cli_augment.ts").then((m) => m.command),
+  reproduce: () => import("../report/cli.ts").then((m) => m.command),
 };
 
 function usage(): string {

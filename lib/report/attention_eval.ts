@@ -1,0 +1,47 @@
+/**
+ * Runs a model's attention branch (the layers model that outputs F_m) on a batch and scores each map
+ * against its expression mask; also returns the channel-mean maps for heatmaps (Figure 6).
+ *
+ * @example
+ * ```ts
+ * const fm = buildModel(preset("cpu-small"));
+ * const { scores, maps } = attentionOnBatch(fm.attention!, [raw, lbp], masks);
+ * imageGrid({ images, overlay: { maps } });
+ * ```
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import type { LayersModel } from "@tensorflow/tfjs-layers";
+import { type AttentionScore, type MaskImage, meanOverChannels, scoreFmBatch } from "./attention_score.ts";
+
+/** A single-channel float map (the shape lib/viz's heatmap overlay takes). */
+export interface FloatMap {
+  width: number;
+  height: number;
+  data: Float32Array;
+}
+
+/** Scores and channel-mean F_m maps of one batch. */
+export interface AttentionBatch {
+  scores: AttentionScore[];
+  maps: FloatMap[];
+}
+
+/** Predicts F_m for `inputs` ([raw] or [raw, lbp], each [n, S, S, 1]) and scores it against `masks`. */
+export function attentionOnBatch(attention: LayersModel, inputs: tf.Tensor[], masks: MaskImage[]): AttentionBatch {
+  const out = attention.predict(inputs.length === 1 ? inputs[0] : inputs) as tf.Tensor;
+  if (out.rank !== 4) {
+    out.dispose();
+    throw new Error(`attention model must output F_m as [n, h, w, c], got rank ${out.rank}`);
+  }
+  const data = out.dataSync() as Float32Array;
+  const [n, h, w, c] = out.shape;
+  out.dispose();
+  const scores = scoreFmBatch({ data, shape: [n, h, w, c] }, masks);
+  const per = h * w * c;
+  const maps = Array.from({ length: n }, (_, i) => {
+    const m = meanOverChannels(data.subarray(i * per, (i + 1) * per), w, h, c);
+    return { width: m.width, height: m.height, data: m.map };
+  });
+  return { scores, maps };
+}

@@ -1,0 +1,98 @@
+/**
+ * `deno task fer reproduce <table-id> [--fast] [--dry-run] [--report-only]`: lists or executes the
+ * experiment configs of one paper table, then regenerates the table from the run records.
+ *
+ * @example
+ * ```sh
+ * deno task fer reproduce table5 --fast --dry-run
+ * deno task fer reproduce table4 --report-only --peers   # table from existing runs + live peers
+ * ```
+ * @module
+ */
+import { type Command, parse } from "../cli/command.ts";
+import { describeExperiment, planTable } from "./experiments.ts";
+import { TABLE_IDS, type TableId } from "./paper_numbers.ts";
+import { buildTable, tableMarkdown, writeTable } from "./tables.ts";
+import { executeExperiment, loadEngine } from "./execute.ts";
+import { runAccuracy } from "./runs.ts";
+import type { PeerEvalReport } from "../peers/peers.ts";
+
+const HELP = `usage: deno task fer reproduce <table-id> [options]
+
+table-id: ${TABLE_IDS.join(", ")}
+
+options:
+  --fast          tiny width, few samples and epochs (CI); runs are flagged as fast in the tables
+  --dry-run       print the plan (one line per configuration) and exit
+  --report-only   do not train: rebuild the table from outputs/runs and write it
+  --row ROW       only this row's configuration
+  --peers         (table4) evaluate both peers live on FER2013 PublicTest and add their rows
+  --peer-limit N  evaluate the peers on an evenly spaced subset of N images
+  --root DIR      the dataset folder (JAFFE, Oulu-CASIA, NCUFE: your copy; default: FER_DATA or ../shared/datasets)
+  --runs-dir DIR  run records (default outputs/runs)
+  --out DIR       where tables go (default outputs/tables)`;
+
+/** The reproduce command. */
+export const command: Command = {
+  name: "reproduce",
+  summary: "run the experiment configs of one paper table and write the table (Markdown + CSV)",
+  async run(args) {
+    const { values, positionals } = parse(args, {
+      fast: { type: "boolean" },
+      "dry-run": { type: "boolean" },
+      "report-only": { type: "boolean" },
+      row: { type: "string" },
+      peers: { type: "boolean" },
+      "peer-limit": { type: "string" },
+      "runs-dir": { type: "string" },
+      root: { type: "string" },
+      out: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    }, true);
+    if (values.help) {
+      console.log(HELP);
+      return 0;
+    }
+    const table = positionals[0];
+    if (!table || positionals.length > 1 || !(TABLE_IDS as readonly string[]).includes(table)) {
+      console.error(
+        `fer reproduce: expected one table id (${TABLE_IDS.join(", ")}), got ${JSON.stringify(positionals)}`,
+      );
+      return 2;
+    }
+    const fast = values.fast === true;
+    const plan = await planTable(table as TableId, { fast, row: values.row });
+    if (values["dry-run"]) {
+      console.log(`plan for ${table}${fast ? " (fast mode)" : ""}: ${plan.length} configuration(s)`);
+      for (const r of plan) console.log(`  ${describeExperiment(r)}`);
+      return 0;
+    }
+    if (!values["report-only"]) {
+      const engine = await loadEngine();
+      for (const [i, r] of plan.entries()) {
+        console.error(`[${i + 1}/${plan.length}] ${describeExperiment(r)}`);
+        const { record } = await executeExperiment(r, { root: values.root, runsDir: values["runs-dir"] }, engine);
+        const acc = runAccuracy(record);
+        console.error(
+          `  run ${record.id}: ${record.status}${acc ? `, accuracy ${(100 * acc.accuracy).toFixed(2)}%` : ""}`,
+        );
+      }
+    }
+    let peers: PeerEvalReport[] | undefined;
+    if (values.peers) {
+      if (table !== "table4") throw new Error("--peers applies to table4 (FER2013) only");
+      const { evaluatePeer } = await import("../peers/peers.ts");
+      const limit = values["peer-limit"] ? Number(values["peer-limit"]) : undefined;
+      if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) {
+        throw new Error(`--peer-limit must be a positive integer, got "${values["peer-limit"]}"`);
+      }
+      peers = [];
+      for (const p of ["human", "face-api"] as const) peers.push(await evaluatePeer(p, { limit }));
+    }
+    const t = await buildTable(table as TableId, { runsDir: values["runs-dir"], peers });
+    const { md, csv } = await writeTable(t, values.out ?? "outputs/tables");
+    console.log(tableMarkdown(t, values.out ?? "outputs/tables"));
+    console.error(`wrote ${md} and ${csv}`);
+    return 0;
+  },
+};

@@ -1,0 +1,77 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { command } from "./cli.ts";
+
+async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string }> {
+  const orig = console.log;
+  let out = "";
+  console.log = (...a: unknown[]) => (out += a.join(" ") + "\n");
+  try {
+    return { code: await fn(), out };
+  } finally {
+    console.log = orig;
+  }
+}
+
+Deno.test("reproduce --dry-run lists one line per configuration of the table", async () => {
+  const { code, out } = await capture(() => command.run(["table5", "--fast", "--dry-run"]));
+  assert.equal(code, 0);
+  const lines = out.trim().split("\n");
+  assert.match(lines[0], /plan for table5 \(fast mode\): 6 configuration/);
+  assert.equal(lines.length, 7);
+  assert.ok(lines.some((l) => /table5\/full-subject: ckplus, 5-fold by subject .*\[fast\]/.test(l)));
+  const one = await capture(() => command.run(["table3", "--dry-run", "--row", "E"]));
+  assert.match(
+    one.out,
+    /table3\/E: fer2013, split .* model=table3-E input=256, train=paper epochs=100, backend=auto\n$/,
+  );
+});
+
+Deno.test("reproduce rejects an unknown table and row", async () => {
+  const orig = console.error;
+  console.error = () => {};
+  try {
+    assert.equal(await command.run(["table9", "--dry-run"]), 2);
+  } finally {
+    console.error = orig;
+  }
+  await assert.rejects(() => command.run(["table3", "--dry-run", "--row", "Z"]), /table3 has no row "Z"/);
+});
+
+Deno.test("reproduce --report-only writes the table from run records in a temp dir", async () => {
+  const dir = await Deno.makeTempDir();
+  const runs = join(dir, "runs");
+  await Deno.mkdir(join(runs, "x1"), { recursive: true });
+  await Deno.writeTextFile(
+    join(runs, "x1", "run.json"),
+    JSON.stringify({
+      id: "x1",
+      createdAt: "2026-11-27T10:00:00Z",
+      experiment: { table: "table3", row: "C", fast: true },
+      protocol: { kind: "split", train: "Training", val: "PublicTest" },
+      backend: "cpu",
+      status: "done",
+      epochs: 1,
+      result: { split: "PublicTest", accuracy: 0.25, macroF1: 0.1 },
+    }),
+  );
+  const errOrig = console.error;
+  console.error = () => {};
+  try {
+    const { code } = await capture(() =>
+      command.run(["table3", "--report-only", "--runs-dir", runs, "--out", join(dir, "tables")])
+    );
+    assert.equal(code, 0);
+  } finally {
+    console.error = errOrig;
+  }
+  const md = await Deno.readTextFile(join(dir, "tables", "table3.md"));
+  assert.match(
+    md,
+    /\| C \(3\) \| ours \| .* \| 75\.52 \| 25\.00 \| \[x1\]\(\.\.\/runs\/x1\/run\.json\) \| 1 \| cpu \| yes \|/,
+  );
+  assert.match(md, /\| A \(1\) \| ours \| .* \| 74\.83 \| not run \|/);
+  const csv = await Deno.readTextFile(join(dir, "tables", "table3.csv"));
+  assert.equal(csv.trim().split("\n").length, 6);
+  await Deno.remove(dir, { recursive: true });
+});

@@ -1,0 +1,140 @@
+/**
+ * Executes one resolved experiment config: opens the dataset through lib/data (fast mode: an evenly
+ * spaced subset), builds the model preset of lib/model with the config's input size and width, and
+ * trains through the training engine (lib/train/experiment.ts `runExperiment`, split or k-fold), which
+ * leaves `outputs/runs/<id>/run.json` tagged with the table row and whether it was a fast run.
+ *
+ * The engine modules are loaded at run time (see {@link loadEngine}) so planning and tables work in a
+ * checkout without them, and `fer reproduce` says exactly which files are missing.
+ *
+ * @example
+ * ```ts
+ * const [plan] = await planTable("table5", { fast: true, row: "full-subject" });
+ * const { dir, record } = await executeExperiment(plan, {});
+ * ```
+ * @module
+ */
+import { join } from "node:path";
+import { type DatasetKind, loadDataset } from "../data/load.ts";
+import type { Dataset } from "../data/dataset.ts";
+import { datasetsRoot } from "../data/paths.ts";
+import { preset } from "../model/presets.ts";
+import type { ModelConfig } from "../model/config.ts";
+import type { ResolvedExperiment } from "./experiments.ts";
+import type { RunRecordLike } from "./runs.ts";
+import { limitDataset } from "./subset.ts";
+import { missingEngineModules } from "./engine.ts";
+
+/** Options of {@link executeExperiment}. */
+export interface ExecuteOptions {
+  /** Root of the shared datasets (default: FER_DATA or ../shared/datasets). */
+  datasetsRoot?: string;
+  /** The dataset folder itself, for data the user supplies (JAFFE, Oulu-CASIA, NCUFE). */
+  root?: string;
+  /** Parent of run folders (default outputs/runs). */
+  runsDir?: string;
+}
+
+/** How each config dataset is opened by lib/data. */
+const LOADER: Record<string, DatasetKind> = {
+  fer2013: "fer2013",
+  ckplus: "ckplus",
+  jaffe: "jaffe",
+  oulu: "oulu",
+  ncufe: "folder",
+};
+
+/** Opens the config's dataset; the only class exclusion the loaders know is CK+'s contempt. */
+export async function openExperimentDataset(r: ResolvedExperiment, opts: ExecuteOptions = {}): Promise<Dataset> {
+  const c = r.config;
+  if (!opts.root && !c.dataset.path) {
+    throw new Error(`${c.table}/${c.row}: ${c.dataset.name} cannot be redistributed; pass --root with your copy`);
+  }
+  const base = opts.datasetsRoot ?? datasetsRoot();
+  if (!opts.root && !base) throw new Error(`${c.table}/${c.row}: no datasets folder (set FER_DATA or pass --root)`);
+  const root = opts.root ?? join(base!, c.dataset.path!);
+  const unknown = c.dataset.excludeClasses.filter((x) => !(c.dataset.name === "ckplus" && x === "contempt"));
+  if (unknown.length) throw new Error(`${c.table}/${c.row}: cannot exclude classes ${unknown.join(", ")}`);
+  const ds = await loadDataset({
+    dataset: LOADER[c.dataset.name],
+    root,
+    ...(c.dataset.excludeClasses.includes("contempt") ? { dropContempt: true } : {}),
+  });
+  if (!r.fast) return ds;
+  const p = c.protocol.kind === "split"
+    ? { kind: "split" as const, train: c.protocol.train, val: c.protocol.val }
+    : { kind: "kfold" as const };
+  return limitDataset(ds, p, r.maxTrain!, r.maxVal!);
+}
+
+/** The model config of a resolved experiment for a dataset with `numClasses` classes. */
+export function experimentModel(r: ResolvedExperiment, numClasses: number): ModelConfig {
+  return preset(r.modelPreset, {
+    inputSize: r.model.inputSize,
+    numClasses,
+    ...(r.model.width !== undefined ? { width: r.model.width } : {}),
+    ...(r.model.fcUnits !== undefined ? { fcUnits: r.model.fcUnits } : {}),
+  });
+}
+
+/** The parts of the training engine this module calls (lib/train). */
+export interface Engine {
+  runExperiment(opts: {
+    dataset: Dataset;
+    model: ModelConfig;
+    train: unknown;
+    protocol:
+      | { kind: "split"; train: string; val: string }
+      | { kind: "kfold"; k: number; by: "random" | "subject"; seed: number };
+    backend: string;
+    experiment?: { table: string; row: string; fast?: boolean };
+    runsDir?: string;
+  }): Promise<{ dir: string; record: RunRecordLike }>;
+  trainPreset(name: string, overrides: Record<string, unknown>): unknown;
+  selectBackend(name: string): Promise<{ backend: string }>;
+}
+
+/** Loads lib/train's runExperiment, trainPreset and selectBackend; a clear error when they are absent. */
+export async function loadEngine(): Promise<Engine> {
+  const missing = await missingEngineModules();
+  if (missing.length) {
+    throw new Error(
+      `training engine not available in this checkout (missing ${missing.join(", ")}); ` +
+        `use --dry-run to see the plan or --report-only to build the table from existing runs`,
+    );
+  }
+  const dir = "../train/"; // resolved at run time: the training area provides these modules
+  const [exp, config, backend] = await Promise.all([
+    import(`${dir}experiment.ts`),
+    import(`${dir}config.ts`),
+    import(`${dir}backend.ts`),
+  ]);
+  return {
+    runExperiment: exp.runExperiment,
+    trainPreset: config.trainPreset,
+    selectBackend: (name: string) => backend.selectBackend(name),
+  };
+}
+
+/** Trains and evaluates one configuration; returns its run folder and finished record. */
+export async function executeExperiment(
+  r: ResolvedExperiment,
+  opts: ExecuteOptions = {},
+  engine?: Engine,
+): Promise<{ dir: string; record: RunRecordLike }> {
+  const eng = engine ?? await loadEngine();
+  const c = r.config;
+  const ds = await openExperimentDataset(r, opts);
+  const model = experimentModel(r, ds.classes.length);
+  const train = eng.trainPreset(r.trainPreset, {
+    epochs: r.train.epochs,
+    ...(r.train.batchSize !== undefined ? { batchSize: r.train.batchSize } : {}),
+  });
+  const { backend } = await eng.selectBackend(r.backend);
+  const protocol = c.protocol.kind === "split"
+    ? { kind: "split" as const, train: c.protocol.train, val: c.protocol.val }
+    : { kind: "kfold" as const, k: c.protocol.k, by: c.protocol.by, seed: c.protocol.seed };
+  // `fast` travels in run.json so the tables can flag CI-sized runs
+  const experiment = { table: c.table, row: c.row, fast: r.fast };
+  return await eng.runExperiment({ dataset: ds, model, train, protocol, backend, experiment, runsDir: opts.runsDir });
+}

@@ -1,0 +1,68 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { describeExperiment, loadExperiments, resolveExperiment, validateExperiment } from "./experiments.ts";
+import { PAPER_TABLES, TABLE_IDS } from "./paper_numbers.ts";
+
+Deno.test("every table has one config per own paper row (tables 5-8: subject and random folds)", async () => {
+  let total = 0;
+  for (const t of TABLE_IDS) {
+    const exps = await loadExperiments(t);
+    total += exps.length;
+    const own = PAPER_TABLES[t].rows.filter((r) => r.ours && r.key !== "raw-depth").map((r) => r.key);
+    for (const key of own) {
+      const rows = exps.filter((e) => e.paperRow === key);
+      if (["table5", "table6", "table7", "table8"].includes(t)) {
+        assert.deepEqual(rows.map((e) => e.protocol.kind === "kfold" && e.protocol.by).sort(), ["random", "subject"]);
+      } else {
+        assert.equal(rows.length, 1, `${t}/${key}`);
+        assert.deepEqual(rows[0].protocol, {
+          kind: "split",
+          train: "Training",
+          val: "PublicTest",
+          report: "PublicTest",
+        });
+      }
+    }
+    for (const e of exps) assert.ok(own.includes(e.paperRow), `${t}/${e.row} measures unknown paper row ${e.paperRow}`);
+  }
+  assert.equal(total, 4 + 4 + 5 + 3 + 4 * 6);
+  const ck = await loadExperiments("table5");
+  assert.ok(ck.every((e) => e.dataset.path === "ckplus48" && e.dataset.excludeClasses.includes("contempt")));
+  const jaffe = await loadExperiments("table7");
+  assert.ok(jaffe.every((e) => e.dataset.needsUserData && e.dataset.path === null));
+});
+
+Deno.test("fast mode overrides width, input size, epochs and sample limits", async () => {
+  const [e] = await loadExperiments("table1");
+  const full = resolveExperiment(e, { fast: false });
+  assert.equal(full.model.inputSize, 256);
+  assert.equal(full.train.epochs, 100);
+  assert.equal(full.maxTrain, undefined);
+  const fast = resolveExperiment(e, { fast: true });
+  assert.equal(fast.model.inputSize, 48);
+  assert.equal(fast.model.width, 0.125);
+  assert.equal(fast.train.epochs, 1);
+  assert.equal(fast.maxTrain, 256);
+  assert.match(describeExperiment(fast), /^table1\/circle-lbp: fer2013, split train=Training .*\[fast\]$/);
+});
+
+Deno.test("bad configs are rejected with the file and field named", async () => {
+  assert.throws(() => validateExperiment({ table: "table9" }, "x.json"), /x\.json: table must be one of/);
+  const [good] = await loadExperiments("table3");
+  assert.throws(
+    () => validateExperiment({ ...good, modelPreset: "huge" }, "y.json"),
+    /y\.json: unknown modelPreset "huge"/,
+  );
+  assert.throws(
+    () => validateExperiment({ ...good, protocol: { kind: "kfold", k: 5, by: "people", seed: 1 } }, "z.json"),
+    /z\.json: k-fold protocol needs/,
+  );
+  const dir = await Deno.makeTempDir();
+  await Deno.mkdir(join(dir, "table3"));
+  await Deno.writeTextFile(join(dir, "table3", "A.json"), "{ not json");
+  await assert.rejects(() => loadExperiments("table3", dir), /A\.json: not valid JSON/);
+  await Deno.writeTextFile(join(dir, "table3", "A.json"), JSON.stringify({ ...good, row: "B" }));
+  await assert.rejects(() => loadExperiments("table3", dir), /row "B" does not match the file name/);
+  await assert.rejects(() => loadExperiments("table4", dir), /no experiment folder .*table4/);
+  await Deno.remove(dir, { recursive: true });
+});

@@ -1,0 +1,113 @@
+/**
+ * Reads the training engine's run records (`outputs/runs/<id>/run.json`) — only the fields the
+ * report needs, checked, so a malformed record is an error naming its file.
+ *
+ * @example
+ * ```ts
+ * const runs = await readRuns("outputs/runs");
+ * const best = latestRunFor(runs, "table1", "circle-lbp");
+ * ```
+ * @module
+ */
+import { join } from "node:path";
+
+/** One evaluation (the engine's EvalReport); accuracy and macroF1 in [0,1]. */
+export interface EvalReportLike {
+  split: string;
+  accuracy: number;
+  macroF1: number;
+  perClass?: Record<string, unknown>;
+  confusion?: number[][];
+  labels?: string[];
+}
+
+/** The part of `run.json` the tables read. */
+export interface RunRecordLike {
+  id: string;
+  createdAt: string;
+  gitCommit?: string | null;
+  /** `fast` is written by `fer reproduce --fast`. */
+  experiment?: { table: string; row: string; fast?: boolean };
+  config?: { model?: unknown; train?: unknown };
+  dataset?: { name: string; root?: string; summary?: unknown };
+  protocol:
+    | { kind: "split"; train: string; val: string }
+    | { kind: "kfold"; k: number; by: "random" | "subject"; seed: number };
+  backend: string;
+  status: "running" | "done" | "failed" | "stopped";
+  epochs: number;
+  result?: EvalReportLike;
+  folds?: EvalReportLike[];
+  mean?: { accuracy: number; macroF1: number };
+  std?: { accuracy: number; macroF1: number };
+}
+
+/** A run record and the folder it was read from. */
+export interface LoadedRun {
+  record: RunRecordLike;
+  dir: string;
+}
+
+function check(r: RunRecordLike, file: string): RunRecordLike {
+  const bad = (m: string): never => {
+    throw new Error(`${file}: ${m}`);
+  };
+  if (typeof r !== "object" || r === null) bad("expected a JSON object");
+  if (typeof r.id !== "string") bad(`"id" must be a string`);
+  if (typeof r.createdAt !== "string") bad(`"createdAt" must be a string`);
+  if (!r.protocol || (r.protocol.kind !== "split" && r.protocol.kind !== "kfold")) {
+    bad(`"protocol.kind" must be split or kfold`);
+  }
+  if (!["running", "done", "failed", "stopped"].includes(r.status)) bad(`unknown status "${r.status}"`);
+  if (r.result && typeof r.result.accuracy !== "number") bad(`"result.accuracy" must be a number`);
+  if (r.mean && typeof r.mean.accuracy !== "number") bad(`"mean.accuracy" must be a number`);
+  return r;
+}
+
+/** Reads every `<runsDir>/*\/run.json`; a missing runs folder means no runs. */
+export async function readRuns(runsDir: string): Promise<LoadedRun[]> {
+  const out: LoadedRun[] = [];
+  try {
+    for await (const e of Deno.readDir(runsDir)) {
+      if (!e.isDirectory) continue;
+      const file = join(runsDir, e.name, "run.json");
+      let text: string;
+      try {
+        text = await Deno.readTextFile(file);
+      } catch {
+        continue; // a folder without run.json is not a run (yet)
+      }
+      let parsed: RunRecordLike;
+      try {
+        parsed = JSON.parse(text);
+      } catch (err) {
+        throw new Error(`${file}: not valid JSON (${err instanceof Error ? err.message : err})`);
+      }
+      out.push({ record: check(parsed, file), dir: join(runsDir, e.name) });
+    }
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return [];
+    throw err;
+  }
+  return out.sort((a, b) => a.record.createdAt.localeCompare(b.record.createdAt));
+}
+
+/** The accuracy (in [0,1]) a finished run reports, with its std for k-fold; null if it has none. */
+export function runAccuracy(r: RunRecordLike): { accuracy: number; std?: number } | null {
+  if (r.status !== "done") return null;
+  if (r.protocol.kind === "kfold") return r.mean ? { accuracy: r.mean.accuracy, std: r.std?.accuracy } : null;
+  return r.result ? { accuracy: r.result.accuracy } : null;
+}
+
+/**
+ * The run that measures one table row: the newest finished full-mode run, else the newest finished
+ * fast one; null when none.
+ */
+export function latestRunFor(runs: LoadedRun[], table: string, row: string): LoadedRun | null {
+  const mine = runs.filter((r) =>
+    r.record.experiment?.table === table && r.record.experiment?.row === row && runAccuracy(r.record) !== null
+  );
+  const full = mine.filter((r) => !r.record.experiment?.fast);
+  const pick = full.length ? full : mine;
+  return pick.length ? pick[pick.length - 1] : null;
+}

@@ -1,0 +1,284 @@
+/**
+ * One function per paper table: our measured values (from run records) beside the paper's reported
+ * ones, other methods' reported numbers, and (FER2013) the peers measured live. A row without a
+ * finished run says "not run" — never a number we did not measure.
+ *
+ * @example
+ * ```ts
+ * const t = await table5({ runsDir: "outputs/runs" });
+ * await writeTable(t, "outputs/tables"); // table5.md + table5.csv
+ * ```
+ * @module
+ */
+import { join, relative } from "node:path";
+import { EXPERIMENTS_DIR, loadExperiments } from "./experiments.ts";
+import { PAPER_TABLES, type TableId } from "./paper_numbers.ts";
+import { latestRunFor, readRuns, runAccuracy } from "./runs.ts";
+import type { PeerEvalReport } from "../peers/peers.ts";
+
+/** Where a row's number comes from. */
+export type RowSource = "ours" | "other-method" | "peer";
+
+/** One row of a reproduced table; accuracies in percent. */
+export interface TableRow {
+  source: RowSource;
+  /** Experiment row (ours), paper row key (other methods) or peer name. */
+  key: string;
+  label: string;
+  protocol: string;
+  /** The paper's reported accuracy for this row, if it reports one. */
+  paper: number | null;
+  /** Our measured accuracy, null when not measured. */
+  measured: number | null;
+  /** Std over folds (k-fold), percent. */
+  std?: number;
+  status: "measured" | "not run" | "reported only" | "needs user data";
+  runId?: string;
+  runDir?: string;
+  epochs?: number;
+  backend?: string;
+  fast?: boolean;
+}
+
+/** A reproduced table. */
+export interface TableResult {
+  id: TableId;
+  title: string;
+  dataset: string;
+  /** The paper's own description of its protocol. */
+  paperProtocol: string;
+  note?: string;
+  rows: TableRow[];
+}
+
+/** Options of the table functions. */
+export interface TableOptions {
+  runsDir?: string;
+  experimentsDir?: string;
+  /** Peer evaluations measured live on this table's dataset and split (FER2013 tables). */
+  peers?: PeerEvalReport[];
+}
+
+const pct = (x: number) => Math.round(x * 10000) / 100;
+
+function protocolText(p: { kind: "split"; report: string; train: string } | { kind: "kfold"; k: number; by: string }) {
+  return p.kind === "split"
+    ? `train ${p.train}, report ${p.report}`
+    : `${p.k}-fold, ${p.by === "subject" ? "subject-independent" : "random"}`;
+}
+
+/** Builds any table from the run records (the per-table functions below call this). */
+export async function buildTable(id: TableId, opts: TableOptions = {}): Promise<TableResult> {
+  const paper = PAPER_TABLES[id];
+  const runs = await readRuns(opts.runsDir ?? "outputs/runs");
+  const order = (e: { paperRow: string; protocol: { kind: string; by?: string } }) =>
+    paper.rows.findIndex((r) => r.key === e.paperRow) * 2 + (e.protocol.by === "random" ? 1 : 0);
+  // the paper's row order; subject-independent before random
+  const exps = (await loadExperiments(id, opts.experimentsDir ?? EXPERIMENTS_DIR)).sort((a, b) => order(a) - order(b));
+  const rows: TableRow[] = [];
+  for (const r of paper.rows.filter((r) => !r.ours)) {
+    rows.push({
+      source: "other-method",
+      key: r.key,
+      label: r.label,
+      protocol: "as reported",
+      paper: r.accuracy,
+      measured: null,
+      status: "reported only",
+    });
+  }
+  for (const e of exps) {
+    const found = latestRunFor(runs, id, e.row);
+    const base: TableRow = {
+      source: "ours",
+      key: e.row,
+      label: e.label,
+      protocol: protocolText(e.protocol),
+      paper: paper.rows.find((r) => r.key === e.paperRow)?.accuracy ?? null,
+      measured: null,
+      status: e.dataset.needsUserData ? "needs user data" : "not run",
+    };
+    if (found) {
+      const acc = runAccuracy(found.record)!;
+      base.measured = pct(acc.accuracy);
+      if (acc.std !== undefined) base.std = pct(acc.std);
+      base.status = "measured";
+      base.runId = found.record.id;
+      base.runDir = found.dir;
+      base.epochs = found.record.epochs;
+      base.backend = found.record.backend;
+      base.fast = found.record.experiment?.fast === true;
+    }
+    rows.push(base);
+  }
+  for (const r of paper.rows.filter((r) => r.ours && !exps.some((e) => e.paperRow === r.key))) {
+    rows.push({
+      source: "ours",
+      key: r.key,
+      label: r.label,
+      protocol: "no configuration: not reproducible with public data",
+      paper: r.accuracy,
+      measured: null,
+      status: "not run",
+    });
+  }
+  for (const p of opts.peers ?? []) {
+    rows.push({
+      source: "peer",
+      key: p.peer,
+      label: `${
+        p.peer === "human" ? "@vladmandic/human emotion" : "@vladmandic/face-api expression"
+      } (pretrained, run live)`,
+      protocol: `pretrained; evaluated on ${p.split} (${p.n} images)`,
+      paper: null,
+      measured: pct(p.accuracy),
+      status: "measured",
+      backend: p.backend,
+    });
+  }
+  return { id, title: paper.title, dataset: paper.dataset, paperProtocol: paper.protocol, note: paper.note, rows };
+}
+
+/** Table 1: LBP kinds on FER2013. */
+export const table1 = (o?: TableOptions) => buildTable("table1", o);
+/** Table 2: module ablations on FER2013. */
+export const table2 = (o?: TableOptions) => buildTable("table2", o);
+/** Table 3: dilation sets A–E on FER2013. */
+export const table3 = (o?: TableOptions) => buildTable("table3", o);
+/** Table 4: FER2013 comparison (pass `peers` for the live peer rows). */
+export const table4 = (o?: TableOptions) => buildTable("table4", o);
+/** Table 5: CK+ (subject-independent and random 5-fold). */
+export const table5 = (o?: TableOptions) => buildTable("table5", o);
+/** Table 6: Oulu-CASIA (needs user data). */
+export const table6 = (o?: TableOptions) => buildTable("table6", o);
+/** Table 7: JAFFE (needs user data). */
+export const table7 = (o?: TableOptions) => buildTable("table7", o);
+/** Table 8: NCUFE (needs user data). */
+export const table8 = (o?: TableOptions) => buildTable("table8", o);
+
+/** One row of the random-vs-subject comparison; percent, inflation = random − subject. */
+export interface FoldComparison {
+  variant: string;
+  subject: number | null;
+  random: number | null;
+  inflation: number | null;
+  paper: number | null;
+}
+
+/** Pairs each k-fold variant's subject-independent and random rows (Tables 5–8). */
+export function foldComparison(t: TableResult): FoldComparison[] {
+  const ours = t.rows.filter((r) => r.source === "ours");
+  const variants = [...new Set(ours.map((r) => r.key.replace(/-(subject|random)$/, "")))];
+  return variants.map((v) => {
+    const s = ours.find((r) => r.key === `${v}-subject`);
+    const r = ours.find((x) => x.key === `${v}-random`);
+    const subject = s?.measured ?? null, random = r?.measured ?? null;
+    return {
+      variant: v,
+      subject,
+      random,
+      inflation: subject !== null && random !== null ? Math.round((random - subject) * 100) / 100 : null,
+      paper: s?.paper ?? r?.paper ?? null,
+    };
+  });
+}
+
+/** The random-vs-subject comparison as Markdown ("not run" where a side is missing). */
+export function foldComparisonMarkdown(rows: FoldComparison[]): string {
+  const f = (v: number | null) => v === null ? "not run" : v.toFixed(2);
+  const lines = [
+    "| Variant | Subject-independent 5-fold (%) | Random 5-fold (%) | Inflation (random − subject, points) | Paper (%) |",
+    "|---|---|---|---|---|",
+    ...rows.map((r) =>
+      `| ${r.variant} | ${f(r.subject)} | ${f(r.random)} | ${r.inflation === null ? "—" : r.inflation.toFixed(2)} | ${
+        r.paper === null ? "—" : r.paper.toFixed(2)
+      } |`
+    ),
+  ];
+  return lines.join("\n") + "\n";
+}
+
+function cell(r: TableRow): string {
+  if (r.measured === null) return r.status;
+  return r.std !== undefined ? `${r.measured.toFixed(2)} ± ${r.std.toFixed(2)}` : r.measured.toFixed(2);
+}
+
+/** The table as Markdown; a measured cell links to its run.json (relative to `linkBase`). */
+export function tableMarkdown(t: TableResult, linkBase = "outputs/tables"): string {
+  const lines = [
+    `### ${t.title}`,
+    "",
+    "| Method | Source | Protocol | Paper (%) | Ours, measured (%) | Run | Epochs | Backend | Fast mode |",
+    "|---|---|---|---|---|---|---|---|---|",
+  ];
+  for (const r of t.rows) {
+    const run = r.runId && r.runDir ? `[${r.runId}](${relative(linkBase, join(r.runDir, "run.json"))})` : "";
+    lines.push(
+      `| ${r.label} | ${r.source} | ${r.protocol} | ${r.paper === null ? "—" : r.paper.toFixed(2)} | ${
+        cell(r)
+      } | ${run} | ${r.epochs ?? ""} | ${r.backend ?? ""} | ${r.fast === undefined ? "" : r.fast ? "yes" : "no"} |`,
+    );
+  }
+  lines.push("", `Paper's protocol: ${t.paperProtocol}.`);
+  if (t.note) lines.push("", `Note: ${t.note}`);
+  lines.push(
+    "",
+    '"not run": no finished run record for this configuration; "reported only": the paper\'s number for another method, not rerun here.',
+  );
+  return lines.join("\n") + "\n";
+}
+
+function csvField(v: unknown): string {
+  const s = v === null || v === undefined ? "" : String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** The table as CSV (one line per row; empty measured cell when not measured). */
+export function tableCsv(t: TableResult): string {
+  const head = [
+    "table",
+    "source",
+    "key",
+    "label",
+    "protocol",
+    "paper",
+    "measured",
+    "std",
+    "status",
+    "run_id",
+    "epochs",
+    "backend",
+    "fast",
+  ];
+  const lines = [head.join(",")];
+  for (const r of t.rows) {
+    lines.push(
+      [
+        t.id,
+        r.source,
+        r.key,
+        r.label,
+        r.protocol,
+        r.paper,
+        r.measured,
+        r.std,
+        r.status,
+        r.runId,
+        r.epochs,
+        r.backend,
+        r.fast,
+      ]
+        .map(csvField).join(","),
+    );
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** Writes `<outDir>/<id>.md` and `<outDir>/<id>.csv`; returns their paths. */
+export async function writeTable(t: TableResult, outDir = "outputs/tables"): Promise<{ md: string; csv: string }> {
+  await Deno.mkdir(outDir, { recursive: true });
+  const md = join(outDir, `${t.id}.md`), csv = join(outDir, `${t.id}.csv`);
+  await Deno.writeTextFile(md, tableMarkdown(t, outDir));
+  await Deno.writeTextFile(csv, tableCsv(t));
+  return { md, csv };
+}
