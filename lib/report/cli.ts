@@ -13,7 +13,7 @@ import { type Command, parse } from "../cli/command.ts";
 import { describeExperiment, planTable } from "./experiments.ts";
 import { TABLE_IDS, type TableId } from "./paper_numbers.ts";
 import { buildTable, tableMarkdown, writeTable } from "./tables.ts";
-import { executeExperiment, loadEngine } from "./execute.ts";
+import { executeExperiment } from "./execute.ts";
 import { runAccuracy } from "./runs.ts";
 import type { PeerEvalReport } from "../peers/peers.ts";
 
@@ -68,10 +68,9 @@ export const command: Command = {
       return 0;
     }
     if (!values["report-only"]) {
-      const engine = await loadEngine();
       for (const [i, r] of plan.entries()) {
         console.error(`[${i + 1}/${plan.length}] ${describeExperiment(r)}`);
-        const { record } = await executeExperiment(r, { root: values.root, runsDir: values["runs-dir"] }, engine);
+        const { record } = await executeExperiment(r, { root: values.root, runsDir: values["runs-dir"] });
         const acc = runAccuracy(record);
         console.error(
           `  run ${record.id}: ${record.status}${acc ? `, accuracy ${(100 * acc.accuracy).toFixed(2)}%` : ""}`,

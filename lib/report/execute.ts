@@ -4,9 +4,6 @@
  * trains through the training engine (lib/train/experiment.ts `runExperiment`, split or k-fold), which
  * leaves `outputs/runs/<id>/run.json` tagged with the table row and whether it was a fast run.
  *
- * The engine modules are loaded at run time (see {@link loadEngine}) so planning and tables work in a
- * checkout without them, and `fer reproduce` says exactly which files are missing.
- *
  * @example
  * ```ts
  * const [plan] = await planTable("table5", { fast: true, row: "full-subject" });
@@ -23,7 +20,9 @@ import type { ModelConfig } from "../model/config.ts";
 import type { ResolvedExperiment } from "./experiments.ts";
 import type { RunRecordLike } from "./runs.ts";
 import { limitDataset } from "./subset.ts";
-import { missingEngineModules } from "./engine.ts";
+import { runExperiment } from "../train/experiment.ts";
+import { type TrainConfig, trainPreset } from "../train/config.ts";
+import { type BackendName, selectBackend } from "../train/backend.ts";
 
 /** Options of {@link executeExperiment}. */
 export interface ExecuteOptions {
@@ -77,12 +76,12 @@ export function experimentModel(r: ResolvedExperiment, numClasses: number): Mode
   });
 }
 
-/** The parts of the training engine this module calls (lib/train). */
+/** The parts of the training engine this module calls (lib/train); tests may pass their own. */
 export interface Engine {
   runExperiment(opts: {
     dataset: Dataset;
     model: ModelConfig;
-    train: unknown;
+    train: TrainConfig;
     protocol:
       | { kind: "split"; train: string; val: string }
       | { kind: "kfold"; k: number; by: "random" | "subject"; seed: number };
@@ -90,39 +89,24 @@ export interface Engine {
     experiment?: { table: string; row: string; fast?: boolean };
     runsDir?: string;
   }): Promise<{ dir: string; record: RunRecordLike }>;
-  trainPreset(name: string, overrides: Record<string, unknown>): unknown;
+  trainPreset(name: string, overrides: Partial<TrainConfig>): TrainConfig;
   selectBackend(name: string): Promise<{ backend: string }>;
 }
 
-/** Loads lib/train's runExperiment, trainPreset and selectBackend; a clear error when they are absent. */
-export async function loadEngine(): Promise<Engine> {
-  const missing = await missingEngineModules();
-  if (missing.length) {
-    throw new Error(
-      `training engine not available in this checkout (missing ${missing.join(", ")}); ` +
-        `use --dry-run to see the plan or --report-only to build the table from existing runs`,
-    );
-  }
-  const dir = "../train/"; // resolved at run time: the training area provides these modules
-  const [exp, config, backend] = await Promise.all([
-    import(`${dir}experiment.ts`),
-    import(`${dir}config.ts`),
-    import(`${dir}backend.ts`),
-  ]);
-  return {
-    runExperiment: exp.runExperiment,
-    trainPreset: config.trainPreset,
-    selectBackend: (name: string) => backend.selectBackend(name),
-  };
-}
+/** The real training engine. */
+export const ENGINE: Engine = {
+  runExperiment: (o) => runExperiment(o),
+  trainPreset,
+  selectBackend: (name) => selectBackend(name as BackendName),
+};
 
 /** Trains and evaluates one configuration; returns its run folder and finished record. */
 export async function executeExperiment(
   r: ResolvedExperiment,
   opts: ExecuteOptions = {},
-  engine?: Engine,
+  engine: Engine = ENGINE,
 ): Promise<{ dir: string; record: RunRecordLike }> {
-  const eng = engine ?? await loadEngine();
+  const eng = engine;
   const c = r.config;
   const ds = await openExperimentDataset(r, opts);
   const model = experimentModel(r, ds.classes.length);

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { datasetsRoot } from "../data/paths.ts";
 import { planTable } from "./experiments.ts";
 import { type Engine, executeExperiment, openExperimentDataset } from "./execute.ts";
-import { missingEngineModules } from "./engine.ts";
+import { trainPreset } from "../train/config.ts";
 import type { RunRecordLike } from "./runs.ts";
 
 const root = datasetsRoot();
@@ -46,7 +46,7 @@ Deno.test({
         calls.push(o);
         return Promise.resolve({ dir: "/runs/x", record: { id: "x" } as RunRecordLike });
       },
-      trainPreset: (name, overrides) => ({ name, ...overrides }),
+      trainPreset: (name, overrides) => ({ ...trainPreset(name, overrides), optimizer: "sgd" }),
       selectBackend: (name) => Promise.resolve({ backend: name === "auto" ? "cpu" : "?" }),
     };
     const out = await executeExperiment(r, {}, engine);
@@ -59,17 +59,10 @@ Deno.test({
     assert.equal(o.model.inputSize, 48);
     assert.equal(o.model.width, 0.125);
     assert.equal(o.model.numClasses, 6);
-    assert.deepEqual(o.train, { name: "paper", epochs: 1, batchSize: 32 });
+    assert.equal(o.train.epochs, 1);
+    assert.equal(o.train.batchSize, 32);
+    assert.equal(o.train.lr, 1e-6); // the paper preset
+    assert.equal(o.train.optimizer, "sgd"); // came through the engine given
     assert.equal(o.dataset.samples.length, 224);
   },
-});
-
-Deno.test("missingEngineModules names absent engine files", async () => {
-  const dir = await Deno.makeTempDir();
-  await Deno.mkdir(join(dir, "train"));
-  await Deno.writeTextFile(join(dir, "train", "experiment.ts"), "");
-  const missing = await missingEngineModules(dir + "/");
-  assert.ok(!missing.includes("lib/train/experiment.ts"));
-  assert.ok(missing.includes("lib/eval/kfold.ts"));
-  await Deno.remove(dir, { recursive: true });
 });
