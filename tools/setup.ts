@@ -7,6 +7,7 @@
  * ```sh
  * deno run -A tools/setup.ts            # tests' needs
  * deno run -A tools/setup.ts --bench    # also PyTorch for the speed reference
+ * deno run -A tools/setup.ts --native   # only the fast CPU kernels (what `deno task main` needs)
  * ```
  * @module
  */
@@ -25,6 +26,9 @@ export const TEST_PACKAGES = [
   "libopenblas-dev",
   "libdnnl-dev",
 ];
+
+/** What the fer-native CPU kernels need: a C++ compiler and oneDNN. */
+export const NATIVE_PACKAGES = ["build-essential", "libdnnl-dev"];
 
 /** Extra packages for `deno task bench` (the PyTorch speed reference). */
 export const BENCH_PACKAGES = ["python3-torch"];
@@ -81,11 +85,24 @@ async function ensureNpm(): Promise<void> {
   if (r.code !== 0) throw new Error(`deno install failed:\n${r.out}`);
 }
 
+async function setupNativeOnly(): Promise<void> {
+  try {
+    await ensurePackages(NATIVE_PACKAGES);
+  } catch (err) {
+    console.error(`setup: ${err instanceof Error ? err.message : err}`);
+  }
+}
+
 if (import.meta.main) {
   const bench = Deno.args.includes("--bench");
-  await ensureNpm();
-  await ensurePackages(bench ? [...TEST_PACKAGES, ...BENCH_PACKAGES] : TEST_PACKAGES);
-  await ensureKernel();
+  if (Deno.args.includes("--native")) {
+    // The main job: the fast kernels are worth installing, but their absence only costs speed.
+    await setupNativeOnly();
+  } else {
+    await ensureNpm();
+    await ensurePackages(bench ? [...TEST_PACKAGES, ...BENCH_PACKAGES] : TEST_PACKAGES);
+    await ensureKernel();
+  }
   // The fer-native backend's kernels (oneDNN via FFI); a failure only costs speed, so warn and go on.
   const { buildNative } = await import("../lib/backend/build.ts");
   const native = await buildNative();

@@ -3,8 +3,10 @@
  * data → LBP → augmentation → model → training (a few minutes; about a minute with FER_FAST=1)
  * → evaluation → confusion-matrix and training-curve PNGs plus the metrics CSV under outputs/demo/.
  *
- * The default model is `cpu-tiny` at 32×32 (the full architecture at an eighth of the channels) so that
- * the demo stays within a few CPU minutes; `--preset cpu-small` runs the quarter-width model at 48×48.
+ * The default model is `cpu-tiny` at 48×48 (the full architecture at an eighth of the channels), trained on
+ * 2,100 faces for 16 epochs with the paper's augmentation: about 5 minutes on 2 cores with the fer-native
+ * kernels (the network only starts to separate the classes after ~6 epochs). `--preset cpu-small` runs the
+ * quarter-width model instead.
  *
  * @example
  * ```sh
@@ -41,11 +43,11 @@ export async function runDemo(
   const out = opts.out ?? `${outputsDir()}/demo`;
   const t0 = performance.now();
   const { backend } = await selectBackend(opts.backend ?? "auto");
-  const ds = await openDataset({ dataset: "synthetic", n: fast ? 140 : 700, size: 48, seed: 1 });
+  const ds = await openDataset({ dataset: "synthetic", n: fast ? 140 : 2100, size: 48, seed: 1 });
   const model = opts.preset
     ? modelPreset(opts.preset, { numClasses: ds.classes.length })
-    : modelPreset("cpu-tiny", { numClasses: ds.classes.length, inputSize: fast ? 24 : 32 });
-  const train = trainPreset("default", { epochs: fast ? 2 : 8, batchSize: 32, seed: 1 });
+    : modelPreset("cpu-tiny", { numClasses: ds.classes.length, inputSize: fast ? 24 : 48 });
+  const train = trainPreset("default", { epochs: fast ? 2 : 16, batchSize: 32, seed: 1 });
   const r = await runExperiment({
     dataset: ds,
     model,
