@@ -129,15 +129,20 @@ DATASET_IMAGES_NOTE = ("[dataset images are not saved in the notebook: the datas
                        "run the chapter to see them]\n")
 
 
+def shows_picture(out):
+    """True for an output that carries an image: an image/* payload, or HTML/Markdown embedding one."""
+    data = out.get("data", {})
+    if any(k.startswith("image/") for k in data):
+        return True
+    text = "".join("".join(v) if isinstance(v, list) else str(v) for k, v in data.items() if k != "text/plain")
+    return "<img" in text or "data:image" in text or "<svg" in text
+
+
 def strip_dataset_images(cell):
-    """Cells tagged `dataset-images` show real faces: keep their text, never save their pictures."""
+    """Cells tagged `dataset-images` show real faces: keep their text and tables, never save their pictures."""
     if "dataset-images" not in cell.get("metadata", {}).get("tags", []):
         return
-    kept = []
-    for out in cell.get("outputs", []):
-        if out.get("output_type") in ("display_data", "execute_result"):
-            continue
-        kept.append(out)
+    kept = [out for out in cell.get("outputs", []) if not shows_picture(out)]
     kept.append({"output_type": "stream", "name": "stdout", "text": [DATASET_IMAGES_NOTE]})
     cell["outputs"] = kept
 
