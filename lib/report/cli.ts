@@ -23,6 +23,8 @@ table-id: ${TABLE_IDS.join(", ")}
 
 options:
   --fast          tiny width, few samples and epochs (CI); runs are flagged as fast in the tables
+  --cpu           CPU-sized profile: whole data and protocol, 48x48, width 0.125, Adam 1e-3, 15 epochs;
+                  the tables show each run's input size and width
   --dry-run       print the plan (one line per configuration) and exit
   --report-only   do not train: rebuild the table from outputs/runs and write it
   --row ROW       only this row's configuration
@@ -39,6 +41,7 @@ export const command: Command = {
   async run(args) {
     const { values, positionals } = parse(args, {
       fast: { type: "boolean" },
+      cpu: { type: "boolean" },
       "dry-run": { type: "boolean" },
       "report-only": { type: "boolean" },
       row: { type: "string" },
@@ -60,10 +63,11 @@ export const command: Command = {
       );
       return 2;
     }
-    const fast = values.fast === true;
-    const plan = await planTable(table as TableId, { fast, row: values.row });
+    const fast = values.fast === true, cpu = values.cpu === true;
+    const plan = await planTable(table as TableId, { fast, cpu, row: values.row });
     if (values["dry-run"]) {
-      console.log(`plan for ${table}${fast ? " (fast mode)" : ""}: ${plan.length} configuration(s)`);
+      const mode = fast ? " (fast mode)" : cpu ? " (cpu profile)" : "";
+      console.log(`plan for ${table}${mode}: ${plan.length} configuration(s)`);
       for (const r of plan) console.log(`  ${describeExperiment(r)}`);
       return 0;
     }

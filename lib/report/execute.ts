@@ -86,7 +86,7 @@ export interface Engine {
       | { kind: "split"; train: string; val: string }
       | { kind: "kfold"; k: number; by: "random" | "subject"; seed: number };
     backend: string;
-    experiment?: { table: string; row: string; fast?: boolean };
+    experiment?: { table: string; row: string; fast?: boolean; profile?: string };
     runsDir?: string;
   }): Promise<{ dir: string; record: RunRecordLike }>;
   trainPreset(name: string, overrides: Partial<TrainConfig>): TrainConfig;
@@ -119,6 +119,6 @@ export async function executeExperiment(
     ? { kind: "split" as const, train: c.protocol.train, val: c.protocol.val }
     : { kind: "kfold" as const, k: c.protocol.k, by: c.protocol.by, seed: c.protocol.seed };
   // `fast` travels in run.json so the tables can flag CI-sized runs
-  const experiment = { table: c.table, row: c.row, fast: r.fast };
+  const experiment = { table: c.table, row: c.row, fast: r.fast, ...(r.profile ? { profile: r.profile } : {}) };
   return await eng.runExperiment({ dataset: ds, model, train, protocol, backend, experiment, runsDir: opts.runsDir });
 }

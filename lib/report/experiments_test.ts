@@ -46,6 +46,19 @@ Deno.test("fast mode overrides width, input size, epochs and sample limits", asy
   assert.match(describeExperiment(fast), /^table1\/circle-lbp: fer2013, split train=Training .*\[fast\]$/);
 });
 
+Deno.test("cpu profile keeps the whole data and protocol but sizes model and training for a CPU", async () => {
+  const [e] = await loadExperiments("table5");
+  const cpu = resolveExperiment(e, { fast: false, cpu: true });
+  assert.deepEqual(cpu.model, { inputSize: 48, width: 0.125 });
+  assert.equal(cpu.trainPreset, "default");
+  assert.equal(cpu.train.epochs, 15);
+  assert.equal(cpu.maxTrain, undefined);
+  assert.equal(cpu.fast, false);
+  assert.equal(cpu.profile, "cpu");
+  assert.match(describeExperiment(cpu), /5-fold by (random|subject) .*\[cpu profile\]$/);
+  assert.throws(() => resolveExperiment(e, { fast: true, cpu: true }), /one of the fast and cpu profiles/);
+});
+
 Deno.test("bad configs are rejected with the file and field named", async () => {
   assert.throws(() => validateExperiment({ table: "table9" }, "x.json"), /x\.json: table must be one of/);
   const [good] = await loadExperiments("table3");

@@ -27,7 +27,7 @@ export interface RunRecordLike {
   createdAt: string;
   gitCommit?: string | null;
   /** `fast` is written by `fer reproduce --fast`. */
-  experiment?: { table: string; row: string; fast?: boolean };
+  experiment?: { table: string; row: string; fast?: boolean; profile?: string };
   config?: { model?: unknown; train?: unknown };
   dataset?: { name: string; root?: string; summary?: unknown };
   protocol:

@@ -38,6 +38,8 @@ export interface TableRow {
   epochs?: number;
   backend?: string;
   fast?: boolean;
+  /** Input size and width of the measured network, e.g. "48px ×0.125" (the paper: 256px ×1). */
+  model?: string;
 }
 
 /** A reproduced table. */
@@ -108,6 +110,7 @@ export async function buildTable(id: TableId, opts: TableOptions = {}): Promise<
       base.epochs = found.record.epochs;
       base.backend = found.record.backend;
       base.fast = found.record.experiment?.fast === true;
+      base.model = modelText(found.record.config?.model);
     }
     rows.push(base);
   }
@@ -198,6 +201,12 @@ export function foldComparisonMarkdown(rows: FoldComparison[]): string {
   return lines.join("\n") + "\n";
 }
 
+function modelText(model: unknown): string | undefined {
+  const m = model as { inputSize?: unknown; width?: unknown } | undefined;
+  if (typeof m?.inputSize !== "number" || typeof m?.width !== "number") return undefined;
+  return `${m.inputSize}px ×${m.width}`;
+}
+
 function cell(r: TableRow): string {
   if (r.measured === null) return r.status;
   return r.std !== undefined ? `${r.measured.toFixed(2)} ± ${r.std.toFixed(2)}` : r.measured.toFixed(2);
@@ -208,15 +217,17 @@ export function tableMarkdown(t: TableResult, linkBase = "outputs/tables"): stri
   const lines = [
     `### ${t.title}`,
     "",
-    "| Method | Source | Protocol | Paper (%) | Ours, measured (%) | Run | Epochs | Backend | Fast mode |",
-    "|---|---|---|---|---|---|---|---|---|",
+    "| Method | Source | Protocol | Paper (%) | Ours, measured (%) | Run | Model (input, width) | Epochs | Backend | Fast mode |",
+    "|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const r of t.rows) {
     const run = r.runId && r.runDir ? `[${r.runId}](${relative(linkBase, join(r.runDir, "run.json"))})` : "";
     lines.push(
       `| ${r.label} | ${r.source} | ${r.protocol} | ${r.paper === null ? "—" : r.paper.toFixed(2)} | ${
         cell(r)
-      } | ${run} | ${r.epochs ?? ""} | ${r.backend ?? ""} | ${r.fast === undefined ? "" : r.fast ? "yes" : "no"} |`,
+      } | ${run} | ${r.model ?? ""} | ${r.epochs ?? ""} | ${r.backend ?? ""} | ${
+        r.fast === undefined ? "" : r.fast ? "yes" : "no"
+      } |`,
     );
   }
   lines.push("", `Paper's protocol: ${t.paperProtocol}.`);
@@ -246,6 +257,7 @@ export function tableCsv(t: TableResult): string {
     "std",
     "status",
     "run_id",
+    "model",
     "epochs",
     "backend",
     "fast",
@@ -264,6 +276,7 @@ export function tableCsv(t: TableResult): string {
         r.std,
         r.status,
         r.runId,
+        r.model,
         r.epochs,
         r.backend,
         r.fast,

@@ -51,6 +51,7 @@ async function fixtureRuns(): Promise<string> {
     status: "done",
     epochs: 40,
     backend: "webgpu",
+    config: { model: { inputSize: 256, width: 1 }, train: {} },
     result: report("PublicTest", 0.61234),
   });
   await writeRun(dir, "r3", {
@@ -112,7 +113,7 @@ Deno.test("table1 picks the newest finished full run, flags fast runs, never inv
   const md = tableMarkdown(t, join(runsDir, "..", "tables"));
   assert.match(
     md,
-    /\| Circle LBP \| ours \| .* \| 75\.82 \| 61\.23 \| \[r2\]\(.*r2\/run\.json\) \| 40 \| webgpu \| no \|/,
+    /\| Circle LBP \| ours \| .* \| 75\.82 \| 61\.23 \| \[r2\]\(.*r2\/run\.json\) \| 256px ×1 \| 40 \| webgpu \| no \|/,
   );
   assert.match(md, /\| Uniform LBP \| ours \| .* \| 70\.32 \| not run \|/);
   const csv = tableCsv(t).trim().split("\n");
