@@ -68,7 +68,7 @@ Deno.test("reproduce --report-only writes the table from run records in a temp d
   const md = await Deno.readTextFile(join(dir, "tables", "table3.md"));
   assert.match(
     md,
-    /\| C \(3\) \| ours \| .* \| 75\.52 \| 25\.00 \| \[x1\]\(\.\.\/runs\/x1\/run\.json\) \|  \| 1 \| cpu \| yes \|/,
+    /\| C \(3\) \| ours \| .* \| 75\.52 \| 25\.00 \| \[x1\]\(\.\.\/runs\/x1\/run\.json\) \| {2}\| 1 \| cpu \| yes \|/,
   );
   assert.match(md, /\| A \(1\) \| ours \| .* \| 74\.83 \| not run \|/);
   const csv = await Deno.readTextFile(join(dir, "tables", "table3.csv"));
