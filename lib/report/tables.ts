@@ -107,7 +107,8 @@ export async function buildTable(id: TableId, opts: TableOptions = {}): Promise<
       base.status = "measured";
       base.runId = found.record.id;
       base.runDir = found.dir;
-      base.epochs = found.record.epochs;
+      // run.json's `epochs` counts every fold's epochs; the configured epochs per model are what a reader compares
+      base.epochs = (found.record.config?.train as { epochs?: number } | undefined)?.epochs ?? found.record.epochs;
       base.backend = found.record.backend;
       base.fast = found.record.experiment?.fast === true;
       base.model = modelText(found.record.config?.model);

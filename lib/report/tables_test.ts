@@ -84,7 +84,8 @@ async function fixtureRuns(): Promise<string> {
       experiment: { table: "table5", row: `full-${by}` },
       protocol: { kind: "kfold", k: 5, by, seed: 42 },
       status: "done",
-      epochs: 20,
+      epochs: 20, // summed over the folds, as the engine writes it
+      config: { model: { inputSize: 48, width: 0.125 }, train: { epochs: 4 } },
       folds: [report("fold1", acc)],
       mean: { accuracy: acc, macroF1: acc - 0.1 },
       std: { accuracy: 0.0312, macroF1: 0.02 },
@@ -129,6 +130,8 @@ Deno.test("table5 reports subject vs random folds with std and the inflation; ot
   assert.equal(full.measured, 80);
   assert.equal(full.std, 3.12);
   assert.equal(full.paper, 98.68);
+  assert.equal(full.epochs, 4, "epochs per model, not summed over folds");
+  assert.equal(full.model, "48px ×0.125");
   assert.deepEqual(t.rows.filter((r) => r.source === "ours").map((r) => r.key), [
     "full-subject",
     "full-random",
