@@ -18,7 +18,7 @@ import { Progress } from "../lib/util/progress.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
-  options: { reps: { type: "string", default: "3" }, limit: { type: "string" } },
+  options: { reps: { type: "string", default: "5" }, limit: { type: "string" } },
   strict: true,
 });
 const reps = Number(values.reps);
