@@ -7,22 +7,12 @@ a JSON list of {image, theta, tx, ty, shear, zx, zy, flip_horizontal, flip_verti
 OUT receives the float64 results, job after job.
 """
 import json
-import struct
 import sys
 
 import numpy as np
 from scipy import ndimage
 
-
-def read_pack(path):
-    buf = open(path, "rb").read()
-    images, pos = [], 0
-    while pos < len(buf):
-        h, w = struct.unpack_from("<II", buf, pos)
-        pos += 8
-        images.append(np.frombuffer(buf, dtype=np.uint8, count=h * w, offset=pos).reshape(h, w))
-        pos += h * w
-    return images
+from lbp_skimage import read_pack  # same pack format, one reader (this folder is on sys.path)
 
 
 def transform_matrix_offset_center(matrix, x, y):
