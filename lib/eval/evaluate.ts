@@ -40,18 +40,19 @@ export async function predictSamples(opts: PredictOptions): Promise<{ probs: Flo
   for (let start = 0; start < opts.indices.length; start += bs) {
     const imgs = await next;
     next = Promise.all(opts.indices.slice(start + bs, start + 2 * bs).map((i) => opts.cache.get(i)));
-    const p = predictImages(opts.model, imgs, { lbp: opts.lbp, tta: opts.tta });
+    const p = await predictImages(opts.model, imgs, { lbp: opts.lbp, tta: opts.tta });
     probs.set(p, start * k);
   }
   return { probs, labels };
 }
 
-/** Class probabilities `[n·k]` of pictures already at the model's input size. */
-export function predictImages(
+/** Class probabilities `[n·k]` of pictures already at the model's input size (read back asynchronously:
+ * the WebGPU backend has no synchronous read under Deno). */
+export async function predictImages(
   fm: FerModelLike,
   imgs: GrayImage[],
   opts: { lbp?: LbpFn | null; tta?: Tta } = {},
-): Float32Array {
+): Promise<Float32Array> {
   const s = fm.config.inputSize, k = fm.config.numClasses;
   const needLbp = fm.config.lbp !== "none";
   if (needLbp && !opts.lbp) {
@@ -83,7 +84,7 @@ export function predictImages(
       if (lbp) inputs.push(tf.tensor4d(lbp, shape));
       return fm.model.predict(inputs) as tf.Tensor;
     });
-    const d = p.dataSync();
+    const d = await p.data();
     p.dispose();
     for (let i = 0; i < out.length; i++) out[i] += d[i] / views.length;
   }

@@ -35,13 +35,13 @@ const leftBright = (s: number): GrayImage => ({
   data: Uint8Array.from({ length: s * s }, (_, i) => (i % s < s / 2 ? 255 : 0)),
 });
 
-Deno.test("flip TTA averages the picture and its mirror", () => {
+Deno.test("flip TTA averages the picture and its mirror", async () => {
   const fm = halvesModel(8);
-  const plain = predictImages(fm, [leftBright(8)]);
-  const tta = predictImages(fm, [leftBright(8)], { tta: "flip" });
+  const plain = await predictImages(fm, [leftBright(8)]);
+  const tta = await predictImages(fm, [leftBright(8)], { tta: "flip" });
   assert.ok(plain[0] > plain[1], "left half is brighter");
   assert.ok(Math.abs(tta[0] - tta[1]) < 1e-6, "mirror average is symmetric");
-  const mirrored = predictImages(fm, [flipLR(leftBright(8))]);
+  const mirrored = await predictImages(fm, [flipLR(leftBright(8))]);
   assert.ok(Math.abs(tta[0] - (plain[0] + mirrored[0]) / 2) < 1e-6);
 });
 
@@ -66,8 +66,8 @@ Deno.test("evaluate reports accuracy and confusion on dataset samples; LBP model
   assert.equal(rep.accuracy, rep.confusion.reduce((a, row, i) => a + row[i], 0) / 9);
   assert.deepEqual(rep.labels, ["hbar", "vbar", "diag"]);
   const lbpModel = { ...fm, config: { ...fm.config, lbp: "circle" } };
-  assert.throws(() => predictImages(lbpModel, [leftBright(8)]), /takes an LBP input \(circle\)/);
-  assert.throws(
+  await assert.rejects(() => predictImages(lbpModel, [leftBright(8)]), /takes an LBP input \(circle\)/);
+  await assert.rejects(
     () => predictImages(lbpModel, [leftBright(8)], { lbp: lbp3x3 }),
     /config says lbp "circle" \(2 inputs\) but the model has 1/,
   );

@@ -5,7 +5,7 @@
  * @example
  * ```ts
  * const fm = buildModel(preset("cpu-small"));
- * const { scores, maps } = attentionOnBatch(fm.attention!, [raw, lbp], masks);
+ * const { scores, maps } = await attentionOnBatch(fm.attention!, [raw, lbp], masks);
  * imageGrid({ images, overlay: { maps } });
  * ```
  * @module
@@ -28,13 +28,17 @@ export interface AttentionBatch {
 }
 
 /** Predicts F_m for `inputs` ([raw] or [raw, lbp], each [n, S, S, 1]) and scores it against `masks`. */
-export function attentionOnBatch(attention: LayersModel, inputs: tf.Tensor[], masks: MaskImage[]): AttentionBatch {
+export async function attentionOnBatch(
+  attention: LayersModel,
+  inputs: tf.Tensor[],
+  masks: MaskImage[],
+): Promise<AttentionBatch> {
   const out = attention.predict(inputs.length === 1 ? inputs[0] : inputs) as tf.Tensor;
   if (out.rank !== 4) {
     out.dispose();
     throw new Error(`attention model must output F_m as [n, h, w, c], got rank ${out.rank}`);
   }
-  const data = out.dataSync() as Float32Array;
+  const data = await out.data() as Float32Array;
   const [n, h, w, c] = out.shape;
   out.dispose();
   const scores = scoreFmBatch({ data, shape: [n, h, w, c] }, masks);

@@ -16,7 +16,7 @@ Deno.test("attentionOnBatch runs a real layers model, averages channels and scor
   const mask = new Uint8Array(64);
   img.forEach((v, i) => mask[i] = v ? 255 : 0);
   const x = tf.tensor4d([...img, ...new Float32Array(64).fill(0.5)], [2, 8, 8, 1]);
-  const { scores, maps } = attentionOnBatch(model, [x], [{ width: 8, height: 8, data: mask }, {
+  const { scores, maps } = await attentionOnBatch(model, [x], [{ width: 8, height: 8, data: mask }, {
     width: 8,
     height: 8,
     data: mask,

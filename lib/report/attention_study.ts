@@ -78,7 +78,7 @@ export async function attentionStudy(fm: FerModel, opts: AttentionStudyOptions):
     images.forEach((im, i) => lbp.set(lbpInput(im, { method: fm.config.lbp as "circle" }), i * px));
     inputs.push(tf.tensor4d(lbp, [n, size, size, 1]));
   }
-  const { scores, maps } = attentionOnBatch(fm.attention, inputs, masks);
+  const { scores, maps } = await attentionOnBatch(fm.attention, inputs, masks);
   inputs.forEach((t) => t.dispose());
   const labels = ds.samples.map((s) => ds.classes[s.label]);
   const firstOf = ds.classes.map((c) => labels.indexOf(c)).filter((i) => i >= 0);

@@ -95,18 +95,21 @@ export async function readCheckpoint<S = unknown>(path: string): Promise<Checkpo
   return { state: header.state as S, groups };
 }
 
-/** Copies tensors to host arrays (does not dispose them). */
-export function toStored(named: { name: string; tensor: tf.Tensor }[]): StoredArray[] {
-  return named.map(({ name, tensor }) => ({
-    name,
-    shape: [...tensor.shape],
-    dtype: tensor.dtype === "int32" ? "int32" : "float32",
-    data: tensor.dtype === "int32" ? Int32Array.from(tensor.dataSync()) : Float32Array.from(tensor.dataSync()),
+/** Copies tensors to host arrays (does not dispose them); asynchronous reads, which every backend has. */
+export function toStored(named: { name: string; tensor: tf.Tensor }[]): Promise<StoredArray[]> {
+  return Promise.all(named.map(async ({ name, tensor }) => {
+    const d = await tensor.data();
+    return {
+      name,
+      shape: [...tensor.shape],
+      dtype: tensor.dtype === "int32" ? "int32" as const : "float32" as const,
+      data: tensor.dtype === "int32" ? Int32Array.from(d) : Float32Array.from(d),
+    };
   }));
 }
 
 /** The model's weights (trainable and not, in layer order) as host arrays. */
-export function snapshotModel(model: tfl.LayersModel): StoredArray[] {
+export function snapshotModel(model: tfl.LayersModel): Promise<StoredArray[]> {
   return toStored(model.weights.map((w) => ({ name: w.originalName, tensor: w.read() })));
 }
 
@@ -142,7 +145,7 @@ export async function snapshotOptimizer(opt: tf.Optimizer): Promise<StoredArray[
     const v = (opt as unknown as WithBetaPowers)[k];
     return v ? [{ name: `__${k}`, tensor: v as tf.Tensor }] : [];
   });
-  const out = toStored([...named, ...extra]);
+  const out = await toStored([...named, ...extra]);
   // getWeights returns the live slot variables plus a fresh "iter" scalar: free only the scalar.
   tf.dispose(named.filter((n) => n.name === "iter").map((n) => n.tensor));
   return out;

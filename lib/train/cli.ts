@@ -249,7 +249,7 @@ export const predictCommand: Command = {
     const fm = await loadFer(required(v, "model"));
     const labels = fm.labels ?? Array.from({ length: fm.config.numClasses }, (_, i) => `class${i}`);
     const imgs = await Promise.all(positionals.map((p) => readPicture(p, fm.config.inputSize)));
-    const probs = predictImages(fm, imgs, { lbp: lbpFor(fm.config), tta: v.tta as Tta });
+    const probs = await predictImages(fm, imgs, { lbp: lbpFor(fm.config), tta: v.tta as Tta });
     const k = labels.length;
     const rows = positionals.map((path, i) => {
       const p = Array.from(probs.subarray(i * k, (i + 1) * k));

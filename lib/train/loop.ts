@@ -69,6 +69,9 @@ export interface TrainOptions {
   onBatch?: (info: { epoch: number; batch: number; loss: number; accuracy: number }) => void;
   /** Stops cleanly after the current batch (no checkpoint of the partial epoch). */
   signal?: AbortSignal;
+  /** Wall-clock budget in seconds: no epoch is started that the last epoch's duration says would end
+   * past it; stops with reason "time-budget" and the best epoch's weights (a fixed-time GPU check). */
+  timeBudgetSeconds?: number;
   /** Progress label prefix (e.g. "fold 2/5"). */
   label?: string;
 }
@@ -78,7 +81,7 @@ export interface RunResult {
   history: EpochMetrics[];
   /** 1-based epoch whose weights the model now holds (0 if no epoch ran). */
   bestEpoch: number;
-  stopReason: "epochs" | "early-stopping" | "aborted";
+  stopReason: "epochs" | "early-stopping" | "time-budget" | "aborted";
   seconds: number;
   resumedFrom: number;
 }
@@ -187,8 +190,9 @@ export async function train(opts: TrainOptions): Promise<RunResult> {
           true,
           vars,
         )!;
-        const loss = cost.dataSync()[0];
-        correct += (nCorrect as tf.Scalar | null)!.dataSync()[0];
+        // Asynchronous reads: the WebGPU backend cannot read synchronously under Deno.
+        const loss = (await cost.data())[0];
+        correct += (await (nCorrect as tf.Scalar | null)!.data())[0];
         tf.dispose([cost, nCorrect!, ...inputs, labels]);
         if (!Number.isFinite(loss)) {
           throw new Error(
@@ -241,7 +245,7 @@ export async function train(opts: TrainOptions): Promise<RunResult> {
       if (improved) {
         st.early = { best: monitored, wait: 0 };
         st.bestEpoch = e + 1;
-        best = snapshotModel(fm.model);
+        best = await snapshotModel(fm.model);
         st.bestIsCurrent = true;
       } else {
         st.early.wait++;
@@ -260,7 +264,7 @@ export async function train(opts: TrainOptions): Promise<RunResult> {
         await writeCheckpoint(ckPath, {
           state: st,
           groups: {
-            model: snapshotModel(fm.model),
+            model: await snapshotModel(fm.model),
             optimizer: await snapshotOptimizer(optimizer),
             best: st.bestIsCurrent || !best ? [] : best,
           },
@@ -269,6 +273,11 @@ export async function train(opts: TrainOptions): Promise<RunResult> {
       await opts.onEpoch?.(m, { history: st.history, numTensors: tf.memory().numTensors });
       if (cfg.earlyStopping.patience > 0 && st.early.wait >= cfg.earlyStopping.patience) {
         stopReason = "early-stopping";
+        break;
+      }
+      const spent = (performance.now() - started) / 1000;
+      if (opts.timeBudgetSeconds !== undefined && e + 1 < cfg.epochs && spent + m.seconds > opts.timeBudgetSeconds) {
+        stopReason = "time-budget";
         break;
       }
     }
