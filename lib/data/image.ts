@@ -10,10 +10,18 @@
  * ```
  * @module
  */
-import sharp from "sharp";
 import UTIF from "utif";
 import { extname } from "node:path";
 import { decodeBmp, encodeBmp } from "./bmp.ts";
+
+type Sharp = typeof import("sharp").default;
+let sharpModule: Promise<Sharp> | null = null;
+/** sharp (a native addon) is loaded on first use, so code that never decodes PNG/colour JPEG/TIFF — the
+ * synthetic faces, FER2013's grey JPEGs, BMP — also runs where it is absent (tools/gpu_check.ts's bundle). */
+function loadSharp(): Promise<Sharp> {
+  sharpModule ??= import("sharp").then((m) => m.default);
+  return sharpModule;
+}
 
 /** Row-major 8-bit grayscale image. */
 export interface GrayImage {
@@ -79,6 +87,7 @@ async function decodeChannels(path: string, channels: 1 | 3): Promise<GrayImage>
     if (fast) return fast;
   }
   try {
+    const sharp = await loadSharp();
     let pipe = sharp(bytes, { failOn: "error" });
     pipe = channels === 1 ? pipe.grayscale() : pipe.toColourspace("srgb");
     const { data, info } = await pipe.removeAlpha().raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true });
@@ -220,6 +229,7 @@ function axisWeights(src: number, dst: number, method: ResizeMethod): Taps {
 
 /** Encodes a grayscale image as PNG bytes (for fixtures, saved datasets and notebook figures). */
 export async function encodePng(img: GrayImage): Promise<Uint8Array> {
+  const sharp = await loadSharp();
   const buf = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 1 } }).png().toBuffer();
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
 }
@@ -234,6 +244,7 @@ export async function writeImage(path: string, img: GrayImage): Promise<void> {
     for (let i = 0; i < img.data.length; i++) rgba.set([img.data[i], img.data[i], img.data[i], 255], 4 * i);
     return Deno.writeFile(path, new Uint8Array(UTIF.encodeImage(rgba, img.width, img.height)));
   }
+  const sharp = await loadSharp();
   const pipe = sharp(img.data, { raw: { width: img.width, height: img.height, channels: 1 } });
   const fmt = ext === ".png" ? pipe.png() : ext === ".jpg" || ext === ".jpeg" ? pipe.jpeg({ quality: 95 }) : null;
   if (!fmt) throw new Error(`${path}: cannot write this image type; expected .png, .jpg, .tiff or .bmp`);

@@ -9,8 +9,7 @@
  * ```
  * @module
  */
-import sharp from "sharp";
-import type { GrayImage } from "../data/image.ts";
+import { encodePng, type GrayImage } from "../data/image.ts";
 
 export type { GrayImage };
 
@@ -27,7 +26,7 @@ export function checkGray(img: GrayImage, what = "image"): void {
 }
 
 /**
- * Writes a {@link GrayImage} as an 8-bit grayscale PNG (sharp), creating no folders.
+ * Writes a {@link GrayImage} as an 8-bit grayscale PNG (sharp, loaded on first use), creating no folders.
  *
  * @example
  * ```ts
@@ -37,7 +36,7 @@ export function checkGray(img: GrayImage, what = "image"): void {
 export async function writeGrayPng(path: string, img: GrayImage): Promise<void> {
   checkGray(img, path);
   try {
-    await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 1 } }).png().toFile(path);
+    await Deno.writeFile(path, await encodePng(img));
   } catch (err) {
     throw new Error(`cannot write PNG ${path}: ${err instanceof Error ? err.message : String(err)}`);
   }
