@@ -16,7 +16,6 @@
  * ```
  * @module
  */
-import { Rng } from "../util/rng.ts";
 import { type EvalReport, meanStd } from "./metrics.ts";
 import { evaluate, type Tta } from "./evaluate.ts";
 import type { TrainConfig } from "../train/config.ts";
@@ -24,6 +23,7 @@ import { type EpochMetrics, train } from "../train/loop.ts";
 import { type AugmentFn, ImageCache, type LbpFn } from "../train/pipeline.ts";
 import { writeJsonAtomic, writeMetrics } from "../train/record.ts";
 import type { DatasetLike, FerModelLike } from "../train/types.ts";
+import { splitValidation } from "./split.ts";
 
 /** Options of {@link runKfold}. */
 export interface KfoldOptions<M extends FerModelLike = FerModelLike> {
@@ -63,30 +63,6 @@ export interface KfoldResult {
   rows: FoldRow[];
   mean: { accuracy: number; macroF1: number };
   std: { accuracy: number; macroF1: number };
-}
-
-/** Splits training indices into train/val, keeping a subject's samples together when `by` is "subject". */
-export function splitValidation(
-  ds: DatasetLike,
-  indices: number[],
-  opts: { fraction: number; by: "random" | "subject"; seed: number },
-): { train: number[]; val: number[] } {
-  if (opts.fraction <= 0) return { train: [...indices], val: [] };
-  const rng = new Rng(`${opts.seed}:val`);
-  const key = (i: number) => (opts.by === "subject" ? ds.samples[i].subject ?? `#${i}` : `#${i}`);
-  const groups = [...new Set(indices.map(key))].sort();
-  rng.shuffle(groups);
-  const want = Math.max(1, Math.round(indices.length * opts.fraction));
-  const valKeys = new Set<string>();
-  let n = 0;
-  const count = new Map<string, number>();
-  for (const i of indices) count.set(key(i), (count.get(key(i)) ?? 0) + 1);
-  for (const g of groups) {
-    if (n >= want) break;
-    valKeys.add(g);
-    n += count.get(g)!;
-  }
-  return { train: indices.filter((i) => !valKeys.has(key(i))), val: indices.filter((i) => valKeys.has(key(i))) };
 }
 
 /** Runs k-fold cross-validation; see the module doc. */

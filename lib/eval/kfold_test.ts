@@ -3,7 +3,8 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { trainPreset } from "../train/config.ts";
 import { lbp3x3, patternDataset, tinyModel } from "../train/testdata/fixtures.ts";
-import { runKfold, splitValidation } from "./kfold.ts";
+import { runKfold } from "./kfold.ts";
+import { splitValidation } from "./split.ts";
 
 Deno.env.set("FER_PROGRESS", "silent");
 await tf.setBackend("cpu");

@@ -13,7 +13,8 @@
  */
 import type { Tta } from "../eval/evaluate.ts";
 import { evaluate } from "../eval/evaluate.ts";
-import { runKfold, splitValidation } from "../eval/kfold.ts";
+import { runKfold } from "../eval/kfold.ts";
+import { splitValidation } from "../eval/split.ts";
 import type { TrainConfig } from "./config.ts";
 import { type EpochMetrics, train } from "./loop.ts";
 import { ImageCache } from "./pipeline.ts";

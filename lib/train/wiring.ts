@@ -13,16 +13,14 @@ import { loadDataset, type LoadDatasetOptions } from "../data/load.ts";
 import { kFold } from "../data/folds.ts";
 import { summarize } from "../data/summary.ts";
 import { decodeImage } from "../data/image.ts";
-import { lbp, lbpMaxCode, type LbpMethod } from "../features/lbp.ts";
-import { applyAffine, PAPER_AUGMENT, randomTransform } from "../features/augment.ts";
 import type { ModelConfig } from "../model/config.ts";
 import { preset } from "../model/presets.ts";
 import { buildModel, type FerModel } from "../model/build.ts";
 import { loadModel, saveModel } from "../model/io.ts";
-import type { AugmentFn, LbpFn } from "./pipeline.ts";
 import type { DatasetLike, GrayImage } from "./types.ts";
 
 export type { FerModel, ModelConfig };
+export { lbpFor, paperAugment } from "./inputs.ts";
 
 /** Loads a dataset through lib/data. */
 export function openDataset(opts: LoadDatasetOptions): Promise<DatasetLike> {
@@ -57,22 +55,6 @@ export function saveFer(fm: FerModel, dir: string, labels: string[]): Promise<vo
 /** Loads a model saved by {@link saveFer}. */
 export function loadFer(dir: string): Promise<FerModel> {
   return loadModel(dir);
-}
-
-/** The LBP input function of a model config: codes scaled to [0,1] by the method's largest code; null without LBP. */
-export function lbpFor(cfg: { lbp: string }): LbpFn | null {
-  if (cfg.lbp === "none") return null;
-  const method = cfg.lbp as LbpMethod;
-  const max = lbpMaxCode({ method });
-  return (img: GrayImage) => Float32Array.from(lbp(img, { method }).codes, (c) => c / max);
-}
-
-/** The paper's augmentation (§3.4, Keras ImageDataGenerator: rotation 20°, shifts 0.15, shear 0.15, zoom 0.15, flips). */
-export function paperAugment(): AugmentFn {
-  return (img, rng) =>
-    applyAffine(img, randomTransform(rng, PAPER_AUGMENT, { width: img.width, height: img.height }), {
-      fill: "nearest",
-    });
 }
 
 /** Decodes an image file to a `size`×`size` grey picture. */
