@@ -7,6 +7,7 @@
  * deno task fer data summary --dataset ckplus --root ../shared/datasets/ckplus48 --folds 5 --by subject
  * deno task fer data summary --dataset synthetic --n 700 --seed 1
  * deno task fer data export --dataset synthetic --n 700 --seed 1 --out outputs/synthetic
+ * deno task fer data pack --dataset ckplus --size 48 --out build/ckplus48.ferpack
  * ```
  * @module
  */
@@ -16,10 +17,14 @@ import { summarize, summaryText } from "./summary.ts";
 import { kFold, subjectOverlap } from "./folds.ts";
 import type { Dataset } from "./dataset.ts";
 import { exportDataset } from "./export.ts";
+import { writePack } from "./pack.ts";
 
 const HELP = `usage: deno task fer data summary --dataset <${DATASET_KINDS.join("|")}> [--root PATH] [options]
        deno task fer data export --dataset <…> [--root PATH] --out DIR [--size S]
                          write images/<class>/*.png (+ masks/ for synthetic) and samples.json
+       deno task fer data pack --dataset <…> [--root PATH] --out FILE.ferpack [--size S]
+                         write labels, subjects, splits and SxS grey pixels (default 48) to one file
+                         that loads with no image decoder (tools/gpu_check.ts --learn on a GPU box)
 
   --json                 print the summary as JSON
   --folds K --by random|subject [--seed N]
@@ -67,8 +72,8 @@ export const command: Command = {
       console.log(HELP);
       return sub === undefined ? 2 : 0;
     }
-    if (sub !== "summary" && sub !== "export") {
-      throw new Error(`unknown subcommand "${sub}"; expected summary or export\n\n${HELP}`);
+    if (sub !== "summary" && sub !== "export" && sub !== "pack") {
+      throw new Error(`unknown subcommand "${sub}"; expected summary, export or pack\n\n${HELP}`);
     }
     const { values: v } = parse(rest, {
       dataset: { type: "string" },
@@ -106,6 +111,12 @@ export const command: Command = {
       size,
       seed,
     });
+    if (sub === "pack") {
+      const out = required(v, "out");
+      const h = await writePack(ds, { out, size: size ?? 48 });
+      console.log(`wrote ${h.samples.length} samples of ${ds.name} at ${h.size}x${h.size} to ${out}`);
+      return 0;
+    }
     if (sub === "export") {
       const out = required(v, "out");
       const rows = await exportDataset(ds, { out, size });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { command, foldReport } from "./cli.ts";
+import { readPack } from "./pack.ts";
 import { main } from "../cli/main.ts";
 import { datasetsRoot } from "./paths.ts";
 import { syntheticDataset } from "./synthetic.ts";
@@ -89,4 +90,28 @@ Deno.test({
     ]]);
     assert.equal(j.splits[1].counts.disgust, 56);
   },
+});
+
+Deno.test("data pack writes a pack that reads back with the dataset's samples", async () => {
+  const dir = await Deno.makeTempDir();
+  const code = await command.run([
+    "pack",
+    "--dataset",
+    "synthetic",
+    "--n",
+    "14",
+    "--seed",
+    "3",
+    "--size",
+    "24",
+    "--out",
+    `${dir}/s.ferpack`,
+  ]);
+  assert.equal(code, 0);
+  const back = await readPack(`${dir}/s.ferpack`);
+  assert.equal(back.samples.length, 14);
+  assert.equal(back.size, 24);
+  assert.equal((await back.load(back.samples[13])).data.length, 24 * 24);
+  await assert.rejects(command.run(["pack", "--dataset", "synthetic", "--n", "7"]), /--out/);
+  await Deno.remove(dir, { recursive: true });
 });
