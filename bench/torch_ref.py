@@ -2,7 +2,7 @@
 128-128, 256x3 of conv3x3 + BatchNorm + ReLU with 2x2 max-pool, flatten, dense 256 + ReLU, dense
 classes), Adam 1e-3, cross-entropy, channels-first as PyTorch prefers.
 
-Usage: python3 bench/torch_ref.py --size 48 --batch 32 --steps 5 --threads 2
+Usage: python3 bench/torch_ref.py --size 48 --batch 32 --steps 5 --threads 2 [--device cuda]
 Prints one JSON line: {"train_img_s": ..., "infer_img_s": ..., "step_ms": [...]}.
 """
 import argparse
@@ -34,20 +34,24 @@ def main() -> None:
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--channels", type=int, default=1)
     p.add_argument("--classes", type=int, default=7)
+    p.add_argument("--device", default="cpu", help="cpu or cuda (timed with torch.cuda.synchronize)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
-    model = reference_net(a.size, a.channels, a.classes)
+    dev = torch.device(a.device)
+    sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
+    model = reference_net(a.size, a.channels, a.classes).to(dev)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
     loss_fn = nn.CrossEntropyLoss()
-    x = torch.randn(a.batch, a.channels, a.size, a.size)
-    y = torch.randint(0, a.classes, (a.batch,))
+    x = torch.randn(a.batch, a.channels, a.size, a.size, device=dev)
+    y = torch.randint(0, a.classes, (a.batch,), device=dev)
 
     def step() -> None:
         opt.zero_grad()
         loss = loss_fn(model(x), y)
         loss.backward()
         opt.step()
+        sync()
 
     model.train()
     for _ in range(a.warmup):
@@ -60,14 +64,17 @@ def main() -> None:
     model.eval()
     with torch.no_grad():
         model(x)
+        sync()
         t0 = time.perf_counter()
         n = max(1, a.steps)
         for _ in range(n):
             model(x)
+        sync()
         infer_ms = (time.perf_counter() - t0) * 1000 / n
     train_ms = sum(times) / len(times)
     print(json.dumps({
         "engine": f"pytorch {torch.__version__}",
+        "device": torch.cuda.get_device_name(dev) if dev.type == "cuda" else "cpu",
         "threads": a.threads,
         "size": a.size,
         "batch": a.batch,

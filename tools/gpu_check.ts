@@ -1,27 +1,42 @@
 /**
- * `deno task gpu-check`: brings up Deno's WebGPU with tfjs-backend-webgpu, trains the paper model
- * for a fixed number of steps at 48×48 and 256×256 (random inputs: this measures the engine, not
- * learning) and prints one JSON line with img/s. Exits 3 with a clear message when there is no
- * hardware adapter (a software one such as llvmpipe is refused unless `--allow-software`).
+ * `deno task gpu-check`: brings up Deno's WebGPU with tfjs-backend-webgpu and, at each size, times
+ * (1) training steps of the paper model and (2) the issue-7 reference net (bench/ref_net.ts), with
+ * PyTorch training the same reference net on CUDA in the same run when it can (bench/torch_ref.py
+ * `--device cuda`), so the GPU speed is a ratio measured on one machine. Random inputs: this
+ * measures the engine. Then, for each `--learn PACK` (a dataset pack from `fer data pack`), it trains the
+ * paper model for `--learn-epochs` epochs (fewer if `--learn-budget` seconds run out) and scores
+ * held-out subjects, to show that the model learns
+ * on that backend (tools/gpu_learn.ts). Prints progress on stderr and one JSON line on stdout. Exits 3
+ * with a clear message when there is no hardware adapter (a software one such as llvmpipe is refused
+ * unless `--allow-software`).
  *
- * Offline use: it needs the deno binary, this repository and the installed tfjs packages in
- * node_modules (tfjs-core, -layers, -backend-cpu, -backend-webgpu and their small deps: about 100 MiB
- * as npm installs them, most of it bundles and source maps the ESM build does not load).
+ * It imports only the model, backend and training modules (no image decoders), so `deno task gpu-pack`
+ * bundles it into one JavaScript file that runs offline with nothing but the deno binary
+ * (tools/gpu_device.sh runs it there).
  *
  * @example
  * ```sh
- * deno task gpu-check                                   # 48 and 256, paper width
- * deno task gpu-check --sizes 48 --steps 3 --width 0.125 --allow-software   # smoke test anywhere
+ * deno task gpu-check                                   # 48 and 256, paper width, + PyTorch CUDA
+ * deno task fer data pack --dataset ckplus --size 48 --out build/ckplus48.ferpack
+ * deno task gpu-check --learn build/ckplus48.ferpack --learn-epochs 12 --learn-width 0.5
+ * deno task gpu-check --sizes 48 --steps 2 --width 0.125 --allow-software --no-torch   # smoke test anywhere
  * ```
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import type * as tfl from "@tensorflow/tfjs-layers";
 import { parseArgs } from "node:util";
 import { describeAdapter, gpuAdapter, selectBackend } from "../lib/train/backend.ts";
-import { buildFer, modelPreset } from "../lib/train/wiring.ts";
+import { preset } from "../lib/model/presets.ts";
+import { buildModel } from "../lib/model/build.ts";
+import { referenceNet } from "../bench/ref_net.ts";
+import { Progress } from "../lib/util/progress.ts";
+import { learnOnPack, type LearnResult } from "./gpu_learn.ts";
 
 /** One measured configuration. */
 export interface GpuCheckRow {
+  /** `paper` (the paper model at `width`) or `reference` (bench/ref_net.ts). */
+  net: "paper" | "reference";
   size: number;
   batch: number;
   steps: number;
@@ -31,47 +46,99 @@ export interface GpuCheckRow {
   final_loss: number;
 }
 
-/** Trains `steps` optimiser steps of the paper model at `size` and times them. */
-export function timeTraining(opts: { size: number; batch: number; steps: number; width: number }): GpuCheckRow {
-  const cfg = modelPreset("paper", { inputSize: opts.size, width: opts.width, numClasses: 7 });
-  const fm = buildFer(cfg);
+/** Options of {@link timeTraining}. */
+export interface TimeTrainingOptions {
+  net: "paper" | "reference";
+  size: number;
+  batch: number;
+  steps: number;
+  /** Channel-width multiplier of the paper model (1 = the paper's VGG-16 widths). */
+  width: number;
+}
+
+function buildNet(o: TimeTrainingOptions): { model: tfl.LayersModel; inputs: number } {
+  if (o.net === "reference") return { model: referenceNet({ size: o.size, channels: 1, classes: 7 }), inputs: 1 };
+  const cfg = preset("paper", { inputSize: o.size, width: o.width, numClasses: 7 });
+  return { model: buildModel(cfg).model, inputs: cfg.lbp === "none" ? 1 : 2 };
+}
+
+/**
+ * Trains `steps` Adam steps of one net at `size` on the current backend and times them; each step
+ * reads its loss back (asynchronously: WebGPU has no synchronous read under Deno), so the GPU queue
+ * is drained inside the timed region.
+ *
+ * @example
+ * ```ts
+ * const row = await timeTraining({ net: "paper", size: 48, batch: 32, steps: 20, width: 1 });
+ * ```
+ */
+export async function timeTraining(o: TimeTrainingOptions): Promise<GpuCheckRow> {
+  const { model, inputs: nIn } = buildNet(o);
   const opt = tf.train.adam(1e-4);
-  const vars = fm.model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const shape: [number, number, number, number] = [opts.batch, opts.size, opts.size, 1];
-  const inputs = [tf.randomUniform(shape, 0, 1, "float32", 1)];
-  if (cfg.lbp !== "none") inputs.push(tf.randomUniform(shape, 0, 1, "float32", 2));
-  const labels = tf.oneHot(tf.tensor1d(Array.from({ length: opts.batch }, (_, i) => i % 7), "int32"), 7);
-  const step = () => {
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const shape: [number, number, number, number] = [o.batch, o.size, o.size, 1];
+  const inputs = Array.from({ length: nIn }, (_, i) => tf.randomUniform(shape, 0, 1, "float32", i + 1));
+  const labels = tf.oneHot(tf.tensor1d(Array.from({ length: o.batch }, (_, i) => i % 7), "int32"), 7);
+  const step = async () => {
     const cost = opt.minimize(
       () => {
-        const p = fm.model.apply(inputs, { training: true }) as tf.Tensor;
+        const p = model.apply(inputs, { training: true }) as tf.Tensor;
         return tf.losses.softmaxCrossEntropy(labels, tf.log(tf.clipByValue(p, 1e-7, 1))) as tf.Scalar;
       },
       true,
       vars,
     )!;
-    const v = cost.dataSync()[0]; // forces the GPU queue to finish
+    const v = (await cost.data())[0];
     cost.dispose();
     return v;
   };
+  const prog = new Progress({ label: `${o.net} ${o.size}×${o.size} b${o.batch}`, total: o.steps + 1, unit: "step" });
   let t = performance.now();
-  step();
+  await step();
+  prog.tick(1);
   const warm = (performance.now() - t) / 1000;
   t = performance.now();
   let loss = NaN;
-  for (let i = 0; i < opts.steps; i++) loss = step();
+  for (let i = 0; i < o.steps; i++) {
+    loss = await step();
+    prog.tick(1);
+  }
   const sec = (performance.now() - t) / 1000;
+  prog.done();
   tf.dispose([...inputs, labels]);
   opt.dispose();
-  fm.model.dispose();
+  model.dispose();
   return {
-    size: opts.size,
-    batch: opts.batch,
-    steps: opts.steps,
+    net: o.net,
+    size: o.size,
+    batch: o.batch,
+    steps: o.steps,
     warmup_s: warm,
-    img_per_s: (opts.steps * opts.batch) / sec,
+    img_per_s: (o.steps * o.batch) / sec,
     final_loss: loss,
   };
+}
+
+/** What bench/torch_ref.py printed, or why it did not run. */
+export type TorchResult = { train_img_s: number; device: string; engine: string } | { error: string };
+
+/** Runs bench/torch_ref.py (`script`) on CUDA for the reference net at one size and batch. */
+export async function torchReference(
+  o: { python: string; script: string; size: number; batch: number; steps: number },
+): Promise<TorchResult> {
+  const script = o.script;
+  try {
+    const out = await new Deno.Command(o.python, {
+      args: [script, "--device", "cuda", "--size", `${o.size}`, "--batch", `${o.batch}`, "--steps", `${o.steps}`],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(out.stdout).trim();
+    if (out.code !== 0) return { error: `${script}: ${new TextDecoder().decode(out.stderr).trim().slice(-400)}` };
+    return JSON.parse(text.split("\n").pop()!);
+  } catch (e) {
+    return { error: `${o.python} ${script}: ${e instanceof Error ? e.message : e}` };
+  }
 }
 
 if (import.meta.main) {
@@ -84,6 +151,13 @@ if (import.meta.main) {
       "batch-256": { type: "string", default: "8" },
       width: { type: "string", default: "1" },
       "allow-software": { type: "boolean" },
+      "no-torch": { type: "boolean" },
+      python: { type: "string", default: "python3" },
+      "torch-script": { type: "string", default: "bench/torch_ref.py" }, // from the repository root
+      learn: { type: "string", multiple: true, default: [] },
+      "learn-epochs": { type: "string", default: "10" },
+      "learn-width": { type: "string", default: "0.5" },
+      "learn-budget": { type: "string" },
     },
   });
   const adapter = await gpuAdapter();
@@ -100,15 +174,45 @@ if (import.meta.main) {
     Deno.exit(3);
   }
   const choice = await selectBackend("webgpu");
-  const results = v.sizes.split(",").map(Number).map((size) =>
-    timeTraining({
-      size,
-      batch: Number(size >= 128 ? v["batch-256"] : v.batch),
-      steps: Number(v.steps),
-      width: Number(v.width),
-    })
-  );
-  console.log(
-    JSON.stringify({ backend: choice.backend, adapter: describeAdapter(adapter), width: Number(v.width), results }),
-  );
+  console.error(`gpu-check: ${choice.backend} on ${describeAdapter(adapter)}`);
+  const steps = Number(v.steps), width = Number(v.width);
+  const rows: (GpuCheckRow & { pytorch_cuda_img_per_s?: number; ratio?: number; pytorch_error?: string })[] = [];
+  let torchDevice: string | undefined;
+  for (const size of v.sizes.split(",").filter(Boolean).map(Number)) { // --sizes "": learning only
+    const batch = Number(size >= 128 ? v["batch-256"] : v.batch);
+    rows.push(await timeTraining({ net: "paper", size, batch, steps, width }));
+    console.error(`gpu-check: ${JSON.stringify(rows.at(-1))}`);
+    const ref: (typeof rows)[number] = await timeTraining({ net: "reference", size, batch, steps, width: 1 });
+    if (!v["no-torch"]) {
+      const t = await torchReference({ python: v.python, script: v["torch-script"], size, batch, steps });
+      if ("error" in t) ref.pytorch_error = t.error;
+      else {
+        torchDevice = `${t.engine} on ${t.device}`;
+        ref.pytorch_cuda_img_per_s = t.train_img_s;
+        ref.ratio = ref.img_per_s / t.train_img_s;
+      }
+    }
+    rows.push(ref);
+    console.error(`gpu-check: ${JSON.stringify(ref)}`);
+  }
+  const learn: LearnResult[] = [];
+  for (const pack of v.learn) {
+    learn.push(
+      await learnOnPack({
+        pack,
+        width: Number(v["learn-width"]),
+        epochs: Number(v["learn-epochs"]),
+        budgetSeconds: v["learn-budget"] === undefined ? undefined : Number(v["learn-budget"]),
+      }),
+    );
+    console.error(`gpu-check: ${JSON.stringify(learn.at(-1))}`);
+  }
+  console.log(JSON.stringify({
+    backend: choice.backend,
+    adapter: describeAdapter(adapter),
+    pytorch: torchDevice ?? null,
+    width,
+    results: rows,
+    learn,
+  }));
 }
