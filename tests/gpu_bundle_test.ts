@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import { writePack } from "../lib/data/pack.ts";
+import { syntheticDataset } from "../lib/data/synthetic.ts";
+
+const ROOT = new URL("../", import.meta.url).pathname;
+
+// What tools/gpu_device.sh does on an offline GPU box, on this machine's software Vulkan adapter: the
+// bundled check runs from a folder with no node_modules and no deno.json, times steps and learns on a pack.
+Deno.test("the bundled gpu-check runs with nothing but deno: speed rows and a training run on a pack", async () => {
+  const dir = await Deno.makeTempDir();
+  const bundle = await new Deno.Command(Deno.execPath(), {
+    args: ["bundle", "--platform", "deno", "-o", `${dir}/gpu-check.js`, `${ROOT}tools/gpu_check.ts`],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(bundle.code, 0, new TextDecoder().decode(bundle.stderr));
+  await writePack(syntheticDataset({ n: 56, size: 24, seed: 2 }), { out: `${dir}/tiny.ferpack`, size: 24 });
+  const run = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "--unstable-webgpu",
+      "--no-config",
+      "gpu-check.js",
+      "--allow-software",
+      "--no-torch",
+      ...["--sizes", "16", "--steps", "1", "--batch", "2", "--width", "0.125"],
+      ...["--learn", "tiny.ferpack", "--learn-width", "0.125", "--learn-epochs", "2"],
+    ],
+    cwd: dir,
+    env: { FER_PROGRESS: "silent", NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const err = new TextDecoder().decode(run.stderr);
+  assert.equal(run.code, 0, err.slice(-2000));
+  const out = JSON.parse(new TextDecoder().decode(run.stdout).trim().split("\n").pop()!);
+  assert.equal(out.backend, "webgpu");
+  assert.deepEqual(out.results.map((r: { net: string }) => r.net), ["paper", "reference"]);
+  for (const r of out.results) assert.ok(r.img_per_s > 0 && Number.isFinite(r.final_loss), JSON.stringify(r));
+  assert.equal(out.learn.length, 1);
+  const l = out.learn[0];
+  assert.equal(l.dataset, "synthetic");
+  assert.equal(l.epochs, 2);
+  assert.equal(l.train_images + l.test_images < 56, true, "a validation part is kept apart");
+  assert.ok(l.accuracy >= 0 && l.accuracy <= 1);
+  await Deno.remove(dir, { recursive: true });
+});
