@@ -57,26 +57,20 @@ Deno.test("a NaN loss stops training with a clear message", async () => {
 });
 
 Deno.test("a time budget stops before an epoch that would overrun it, with the best weights", async () => {
-  const fm = tinyModel({ size: 16, numClasses: 3, lbp: false, seed: 3 });
-  const r = await train({
-    model: fm,
-    dataset: ds,
-    trainIndices: trainIdx,
-    valIndices: valIdx,
-    config: trainPreset("default", { epochs: 5, batchSize: 8, lr: 0.02, augment: false }),
-    timeBudgetSeconds: 0,
-  });
+  const run = (epochs: number, timeBudgetSeconds: number) =>
+    train({
+      model: tinyModel({ size: 16, numClasses: 3, lbp: false, seed: 3 }),
+      dataset: ds,
+      trainIndices: trainIdx,
+      valIndices: valIdx,
+      config: trainPreset("default", { epochs, batchSize: 8, lr: 0.02, augment: false }),
+      timeBudgetSeconds,
+    });
+  const r = await run(5, 0);
   assert.equal(r.stopReason, "time-budget");
   assert.equal(r.history.length, 1);
   assert.equal(r.bestEpoch, 1);
-  const full = await train({
-    model: tinyModel({ size: 16, numClasses: 3, lbp: false, seed: 3 }),
-    dataset: ds,
-    trainIndices: trainIdx,
-    valIndices: valIdx,
-    config: trainPreset("default", { epochs: 2, batchSize: 8, lr: 0.02, augment: false }),
-    timeBudgetSeconds: 3600,
-  });
+  const full = await run(2, 3600);
   assert.equal(full.stopReason, "epochs");
   assert.equal(full.history.length, 2);
 });
