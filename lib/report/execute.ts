@@ -19,6 +19,7 @@ import { preset } from "../model/presets.ts";
 import type { ModelConfig } from "../model/config.ts";
 import type { ResolvedExperiment } from "./experiments.ts";
 import type { RunRecordLike } from "./runs.ts";
+import type { ExperimentOptions } from "../train/experiment.ts";
 import { limitDataset } from "./subset.ts";
 import { runExperiment } from "../train/experiment.ts";
 import { type TrainConfig, trainPreset } from "../train/config.ts";
@@ -78,17 +79,11 @@ export function experimentModel(r: ResolvedExperiment, numClasses: number): Mode
 
 /** The parts of the training engine this module calls (lib/train); tests may pass their own. */
 export interface Engine {
-  runExperiment(opts: {
-    dataset: Dataset;
-    model: ModelConfig;
-    train: TrainConfig;
-    protocol:
-      | { kind: "split"; train: string; val: string }
-      | { kind: "kfold"; k: number; by: "random" | "subject"; seed: number };
-    backend: string;
-    experiment?: { table: string; row: string; fast?: boolean; profile?: string };
-    runsDir?: string;
-  }): Promise<{ dir: string; record: RunRecordLike }>;
+  runExperiment(
+    opts: Pick<ExperimentOptions, "model" | "train" | "protocol" | "backend" | "experiment" | "runsDir"> & {
+      dataset: Dataset;
+    },
+  ): Promise<{ dir: string; record: RunRecordLike }>;
   trainPreset(name: string, overrides: Partial<TrainConfig>): TrainConfig;
   selectBackend(name: string): Promise<{ backend: string }>;
 }

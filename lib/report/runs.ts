@@ -10,6 +10,7 @@
  * @module
  */
 import { join } from "node:path";
+import type { RunRecord } from "../train/record.ts";
 
 /** One evaluation (the engine's EvalReport); accuracy and macroF1 in [0,1]. */
 export interface EvalReportLike {
@@ -21,26 +22,16 @@ export interface EvalReportLike {
   labels?: string[];
 }
 
-/** The part of `run.json` the tables read. */
-export interface RunRecordLike {
-  id: string;
-  createdAt: string;
-  gitCommit?: string | null;
-  /** `fast` is written by `fer reproduce --fast`. */
-  experiment?: { table: string; row: string; fast?: boolean; profile?: string };
-  config?: { model?: unknown; train?: unknown };
-  dataset?: { name: string; root?: string; summary?: unknown };
-  protocol:
-    | { kind: "split"; train: string; val: string }
-    | { kind: "kfold"; k: number; by: "random" | "subject"; seed: number };
-  backend: string;
-  status: "running" | "done" | "failed" | "stopped";
-  epochs: number;
-  result?: EvalReportLike;
-  folds?: EvalReportLike[];
-  mean?: { accuracy: number; macroF1: number };
-  std?: { accuracy: number; macroF1: number };
-}
+/** The part of `run.json` (lib/train's RunRecord) the tables read; what they do not need may be missing. */
+export type RunRecordLike =
+  & Pick<RunRecord, "id" | "createdAt" | "experiment" | "protocol" | "backend" | "status" | "epochs" | "mean" | "std">
+  & {
+    gitCommit?: string | null;
+    config?: { model?: unknown; train?: unknown };
+    dataset?: { name: string; root?: string; summary?: unknown };
+    result?: EvalReportLike;
+    folds?: EvalReportLike[];
+  };
 
 /** A run record and the folder it was read from. */
 export interface LoadedRun {

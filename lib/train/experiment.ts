@@ -18,7 +18,15 @@ import { splitValidation } from "../eval/split.ts";
 import type { TrainConfig } from "./config.ts";
 import { type EpochMetrics, train } from "./loop.ts";
 import { ImageCache } from "./pipeline.ts";
-import { type Protocol, readRun, type RunRecord, startRun, updateRun, writeMetrics } from "./record.ts";
+import {
+  type Protocol,
+  readRun,
+  type RunExperiment,
+  type RunRecord,
+  startRun,
+  updateRun,
+  writeMetrics,
+} from "./record.ts";
 import type { DatasetLike } from "./types.ts";
 import {
   buildFer,
@@ -42,7 +50,7 @@ export interface ExperimentOptions {
    */
   protocol: Protocol;
   backend: string;
-  experiment?: { table: string; row: string };
+  experiment?: RunExperiment;
   /** Parent of run folders (default outputs/runs). */
   runsDir?: string;
   /** Continue the run in this folder (its run.json and checkpoints). */

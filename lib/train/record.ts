@@ -22,12 +22,20 @@ export type Protocol =
   | { kind: "split"; train: string; val: string }
   | { kind: "kfold"; k: number; by: "random" | "subject"; seed: number };
 
+/** Which paper-table row a run belongs to; `fast` is written by `fer reproduce --fast`, `profile` by `--cpu`. */
+export interface RunExperiment {
+  table: string;
+  row: string;
+  fast?: boolean;
+  profile?: string;
+}
+
 /** The content of `run.json`. */
 export interface RunRecord {
   id: string;
   createdAt: string;
   gitCommit: string | null;
-  experiment?: { table: string; row: string };
+  experiment?: RunExperiment;
   config: { model: unknown; train: TrainConfig };
   dataset: { name: string; root: string; summary: unknown };
   protocol: Protocol;
