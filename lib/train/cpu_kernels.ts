@@ -15,7 +15,8 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import type { KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs-core";
+import type { KernelConfig, KernelFunc } from "@tensorflow/tfjs-core";
+import { filterGradCall } from "../backend/kernels/util.ts";
 
 let patched = false;
 
@@ -26,32 +27,13 @@ export function patchCpuKernels(): boolean {
   if (!original) return false;
   const fallback = original.kernelFunc;
   const kernelFunc: KernelFunc = (args) => {
-    const { inputs, backend, attrs } = args;
-    const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-    const a = attrs as unknown as {
-      strides: [number, number] | number;
-      pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
-      dataFormat: "NHWC" | "NCHW";
-      dimRoundingMode?: "floor" | "round" | "ceil";
-      filterShape: [number, number, number, number];
-    };
-    if (a.dataFormat === "NCHW" || x.dtype !== "float32" || dy.dtype !== "float32") return fallback(args);
-    const info = tf.backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      a.filterShape,
-      a.strides,
-      1,
-      a.pad,
-      a.dimRoundingMode,
-      false,
-      "channelsLast",
-    );
+    const call = filterGradCall(args.inputs, args.attrs);
+    if (!call) return fallback(args);
     // deno-lint-ignore no-explicit-any
-    const data = (backend as any).data;
-    const xv = data.get(x.dataId).values as Float32Array, dyv = data.get(dy.dataId).values as Float32Array;
-    const dW = filterGradient(xv, dyv, info);
-    // deno-lint-ignore no-explicit-any
-    return (backend as any).makeTensorInfo(a.filterShape, "float32", dW);
+    const backend = args.backend as any;
+    const xv = backend.data.get(call.x.dataId).values as Float32Array;
+    const dyv = backend.data.get(call.dy.dataId).values as Float32Array;
+    return backend.makeTensorInfo(call.filterShape, "float32", filterGradient(xv, dyv, call.info));
   };
   tf.unregisterKernel("Conv2DBackpropFilter", "cpu");
   tf.registerKernel({ kernelName: "Conv2DBackpropFilter", backendName: "cpu", kernelFunc });

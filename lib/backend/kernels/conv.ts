@@ -9,7 +9,7 @@
  * @module
  */
 import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo } from "@tensorflow/tfjs-core";
-import { cpuKernel, f32, isF32, type KernelArgs, type KernelContext, output } from "./util.ts";
+import { cpuKernel, f32, filterGradCall, isF32, type KernelArgs, type KernelContext, output } from "./util.ts";
 
 type ConvInfo = backend_util.Conv2DInfo;
 
@@ -143,33 +143,16 @@ export function convKernels(ctx: KernelContext): Omit<KernelConfig, "backendName
   };
 
   const backpropFilter = (args: KernelArgs): TensorInfo => {
-    const { x, dy } = args.inputs as Record<string, TensorInfo>;
-    const a = args.attrs as unknown as {
-      filterShape: [number, number, number, number];
-      strides: number | [number, number];
-      pad: "valid" | "same" | number | backend_util.ExplicitPadding;
-      dataFormat: "NHWC" | "NCHW";
-      dimRoundingMode?: "floor" | "round" | "ceil";
-    };
-    if (a.dataFormat !== "NHWC" || !isF32(args.backend, x, dy)) {
+    const call = filterGradCall(args.inputs, args.attrs);
+    if (!call || !isF32(args.backend, call.x, call.dy)) {
       return cpuKernel("Conv2DBackpropFilter")(args as Parameters<KernelFunc>[0]) as TensorInfo;
     }
-    const ci = backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      a.filterShape,
-      a.strides,
-      1,
-      a.pad,
-      a.dimRoundingMode,
-      false,
-      "channelsLast",
-    );
-    const dw = new Float32Array(a.filterShape.reduce((p, q) => p * q, 1));
+    const dw = new Float32Array(call.filterShape.reduce((p, q) => p * q, 1));
     lib.check(
-      s.fer_conv_bwd_weights(convGeometry(ci, false), f32(args.backend, x), f32(args.backend, dy), dw),
+      s.fer_conv_bwd_weights(convGeometry(call.info, false), f32(args.backend, call.x), f32(args.backend, call.dy), dw),
       "Conv2DBackpropFilter",
     );
-    return output(args.backend, [...a.filterShape], dw);
+    return output(args.backend, [...call.filterShape], dw);
   };
 
   return [

@@ -9,7 +9,7 @@
  * ```
  * @module
  */
-import { getKernel, type KernelFunc, type NamedAttrMap, type TensorInfo } from "@tensorflow/tfjs-core";
+import { backend_util, getKernel, type KernelFunc, type NamedAttrMap, type TensorInfo } from "@tensorflow/tfjs-core";
 import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import type { NativeLib } from "../ffi.ts";
 
@@ -58,4 +58,48 @@ export function runKernel(backendName: string, name: string, args: KernelArgs): 
   const k = getKernel(name, backendName) ?? getKernel(name, "cpu");
   if (!k) throw new Error(`fer-native: kernel ${name} is not registered`);
   return k.kernelFunc(args as Parameters<KernelFunc>[0]) as TensorInfo;
+}
+
+/** A Conv2DBackpropFilter call read off tfjs's kernel arguments: the tensors and the conv geometry. */
+export interface FilterGradCall {
+  x: TensorInfo;
+  dy: TensorInfo;
+  filterShape: [number, number, number, number];
+  info: backend_util.Conv2DInfo;
+}
+
+/**
+ * Reads a Conv2DBackpropFilter call (shared by fer-native and the patched pure-JS cpu kernel); null when
+ * it is not NHWC float32, which the callers leave to tfjs's own kernel.
+ *
+ * @example
+ * ```ts
+ * const call = filterGradCall(args.inputs, args.attrs);
+ * if (!call) return fallback(args);
+ * ```
+ */
+export function filterGradCall(
+  inputs: Record<string, TensorInfo | undefined>,
+  attrs: NamedAttrMap | undefined,
+): FilterGradCall | null {
+  const { x, dy } = inputs;
+  const a = attrs as unknown as {
+    filterShape: [number, number, number, number];
+    strides: number | [number, number];
+    pad: "valid" | "same" | number | backend_util.ExplicitPadding;
+    dataFormat: "NHWC" | "NCHW";
+    dimRoundingMode?: "floor" | "round" | "ceil";
+  };
+  if (!x || !dy || a.dataFormat !== "NHWC" || x.dtype !== "float32" || dy.dtype !== "float32") return null;
+  const info = backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    a.filterShape,
+    a.strides,
+    1,
+    a.pad,
+    a.dimRoundingMode,
+    false,
+    "channelsLast",
+  );
+  return { x, dy, filterShape: a.filterShape, info };
 }
