@@ -14,7 +14,9 @@ import { describeExperiment, planTable } from "./experiments.ts";
 import { TABLE_IDS, type TableId } from "./paper_numbers.ts";
 import { buildTable, tableMarkdown, writeTable } from "./tables.ts";
 import { executeExperiment } from "./execute.ts";
-import { runAccuracy } from "./runs.ts";
+import { readRuns, runAccuracy } from "./runs.ts";
+import { sameExperimentRun } from "./identity.ts";
+import { defaultRunsDir } from "../train/record.ts";
 import type { PeerEvalReport } from "../peers/peers.ts";
 
 const HELP = `usage: deno task fer reproduce <table-id> [options]
@@ -28,6 +30,8 @@ options:
   --dry-run       print the plan (one line per configuration) and exit
   --report-only   do not train: rebuild the table from outputs/runs and write it
   --row ROW       only this row's configuration
+  --rerun         train even when a finished run of the same experiment exists (the paper's full model
+                  is a row of Tables 1-4: one run serves them all unless you ask again)
   --peers         (table4) evaluate both peers live on FER2013 PublicTest and add their rows
   --peer-limit N  evaluate the peers on an evenly spaced subset of N images
   --root DIR      the dataset folder (JAFFE, Oulu-CASIA, NCUFE: your copy; default: FER_DATA or ../shared/datasets)
@@ -45,6 +49,7 @@ export const command: Command = {
       "dry-run": { type: "boolean" },
       "report-only": { type: "boolean" },
       row: { type: "string" },
+      rerun: { type: "boolean" },
       peers: { type: "boolean" },
       "peer-limit": { type: "string" },
       "runs-dir": { type: "string" },
@@ -71,9 +76,18 @@ export const command: Command = {
       for (const r of plan) console.log(`  ${describeExperiment(r)}`);
       return 0;
     }
+    const runsDir = values["runs-dir"] ?? defaultRunsDir();
     if (!values["report-only"]) {
       for (const [i, r] of plan.entries()) {
         console.error(`[${i + 1}/${plan.length}] ${describeExperiment(r)}`);
+        const prior = values.rerun ? null : sameExperimentRun(await readRuns(runsDir), r);
+        if (prior) {
+          const tag = prior.record.experiment
+            ? ` (${prior.record.experiment.table}/${prior.record.experiment.row})`
+            : "";
+          console.error(`  same experiment already run: ${prior.record.id}${tag}; not training again (--rerun does)`);
+          continue;
+        }
         const { record } = await executeExperiment(r, { root: values.root, runsDir: values["runs-dir"] });
         const acc = runAccuracy(record);
         console.error(
@@ -92,7 +106,7 @@ export const command: Command = {
       peers = [];
       for (const p of ["human", "face-api"] as const) peers.push(await evaluatePeer(p, { limit }));
     }
-    const t = await buildTable(table as TableId, { runsDir: values["runs-dir"], peers });
+    const t = await buildTable(table as TableId, { runsDir, peers });
     const { md, csv } = await writeTable(t, values.out ?? "outputs/tables");
     console.log(tableMarkdown(t, values.out ?? "outputs/tables"));
     console.error(`wrote ${md} and ${csv}`);

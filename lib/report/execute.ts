@@ -15,8 +15,7 @@ import { join } from "node:path";
 import { type DatasetKind, loadDataset } from "../data/load.ts";
 import type { Dataset } from "../data/dataset.ts";
 import { datasetsRoot } from "../data/paths.ts";
-import { preset } from "../model/presets.ts";
-import type { ModelConfig } from "../model/config.ts";
+import { experimentModel, experimentProtocol, experimentTrain } from "./identity.ts";
 import type { ResolvedExperiment } from "./experiments.ts";
 import type { RunRecordLike } from "./runs.ts";
 import type { ExperimentOptions } from "../train/experiment.ts";
@@ -67,16 +66,6 @@ export async function openExperimentDataset(r: ResolvedExperiment, opts: Execute
   return limitDataset(ds, p, r.maxTrain!, r.maxVal!);
 }
 
-/** The model config of a resolved experiment for a dataset with `numClasses` classes. */
-export function experimentModel(r: ResolvedExperiment, numClasses: number): ModelConfig {
-  return preset(r.modelPreset, {
-    inputSize: r.model.inputSize,
-    numClasses,
-    ...(r.model.width !== undefined ? { width: r.model.width } : {}),
-    ...(r.model.fcUnits !== undefined ? { fcUnits: r.model.fcUnits } : {}),
-  });
-}
-
 /** The parts of the training engine this module calls (lib/train); tests may pass their own. */
 export interface Engine {
   runExperiment(
@@ -105,14 +94,9 @@ export async function executeExperiment(
   const c = r.config;
   const ds = await openExperimentDataset(r, opts);
   const model = experimentModel(r, ds.classes.length);
-  const train = eng.trainPreset(r.trainPreset, {
-    epochs: r.train.epochs,
-    ...(r.train.batchSize !== undefined ? { batchSize: r.train.batchSize } : {}),
-  });
+  const train = experimentTrain(r, eng.trainPreset);
   const { backend } = await eng.selectBackend(r.backend);
-  const protocol = c.protocol.kind === "split"
-    ? { kind: "split" as const, train: c.protocol.train, val: c.protocol.val }
-    : { kind: "kfold" as const, k: c.protocol.k, by: c.protocol.by, seed: c.protocol.seed };
+  const protocol = experimentProtocol(r);
   // `fast` travels in run.json so the tables can flag CI-sized runs
   const experiment = { table: c.table, row: c.row, fast: r.fast, ...(r.profile ? { profile: r.profile } : {}) };
   return await eng.runExperiment({ dataset: ds, model, train, protocol, backend, experiment, runsDir: opts.runsDir });

@@ -11,9 +11,10 @@
  * @module
  */
 import { join, relative } from "node:path";
-import { EXPERIMENTS_DIR, loadExperiments } from "./experiments.ts";
+import { type ExperimentConfig, EXPERIMENTS_DIR, loadExperiments, resolveExperiment } from "./experiments.ts";
+import { sameExperimentRun } from "./identity.ts";
 import { PAPER_TABLES, type TableId } from "./paper_numbers.ts";
-import { latestRunFor, readRuns, runAccuracy } from "./runs.ts";
+import { latestRunFor, type LoadedRun, readRuns, runAccuracy } from "./runs.ts";
 import type { PeerEvalReport } from "../peers/peers.ts";
 
 /** Where a row's number comes from. */
@@ -40,6 +41,8 @@ export interface TableRow {
   fast?: boolean;
   /** Input size and width of the measured network, e.g. "48px ×0.125" (the paper: 256px ×1). */
   model?: string;
+  /** The measured run was made for another row of the same experiment, e.g. "table2/complete". */
+  runOf?: string;
 }
 
 /** A reproduced table. */
@@ -62,6 +65,15 @@ export interface TableOptions {
 }
 
 const pct = (x: number) => Math.round(x * 10000) / 100;
+
+/** A run of this exact experiment made for another table row, at the paper's setting, the CPU profile or fast. */
+function sharedRun(runs: LoadedRun[], e: ExperimentConfig): LoadedRun | null {
+  for (const profile of [{ fast: false }, { fast: false, cpu: true }, { fast: true }]) {
+    const found = sameExperimentRun(runs, resolveExperiment(e, profile));
+    if (found) return found;
+  }
+  return null;
+}
 
 function protocolText(p: { kind: "split"; report: string; train: string } | { kind: "kfold"; k: number; by: string }) {
   return p.kind === "split"
@@ -90,7 +102,7 @@ export async function buildTable(id: TableId, opts: TableOptions = {}): Promise<
     });
   }
   for (const e of exps) {
-    const found = latestRunFor(runs, id, e.row);
+    const found = latestRunFor(runs, id, e.row) ?? sharedRun(runs, e);
     const base: TableRow = {
       source: "ours",
       key: e.row,
@@ -112,6 +124,8 @@ export async function buildTable(id: TableId, opts: TableOptions = {}): Promise<
       base.backend = found.record.backend;
       base.fast = found.record.experiment?.fast === true;
       base.model = modelText(found.record.config?.model);
+      const tag = found.record.experiment;
+      if (tag && (tag.table !== id || tag.row !== e.row)) base.runOf = `${tag.table}/${tag.row}`;
     }
     rows.push(base);
   }
@@ -222,7 +236,9 @@ export function tableMarkdown(t: TableResult, linkBase = "outputs/tables"): stri
     "|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const r of t.rows) {
-    const run = r.runId && r.runDir ? `[${r.runId}](${relative(linkBase, join(r.runDir, "run.json"))})` : "";
+    const run = r.runId && r.runDir
+      ? `[${r.runId}](${relative(linkBase, join(r.runDir, "run.json"))})${r.runOf ? ` (run for ${r.runOf})` : ""}`
+      : "";
     lines.push(
       `| ${r.label} | ${r.source} | ${r.protocol} | ${r.paper === null ? "—" : r.paper.toFixed(2)} | ${
         cell(r)
@@ -235,7 +251,7 @@ export function tableMarkdown(t: TableResult, linkBase = "outputs/tables"): stri
   if (t.note) lines.push("", `Note: ${t.note}`);
   lines.push(
     "",
-    '"not run": no finished run record for this configuration; "reported only": the paper\'s number for another method, not rerun here.',
+    '"not run": no finished run record for this configuration; "reported only": the paper\'s number for another method, not rerun here; "run for" another row: the same experiment (data, protocol, model, training), run once.',
   );
   return lines.join("\n") + "\n";
 }
@@ -262,6 +278,7 @@ export function tableCsv(t: TableResult): string {
     "epochs",
     "backend",
     "fast",
+    "run_of",
   ];
   const lines = [head.join(",")];
   for (const r of t.rows) {
@@ -281,6 +298,7 @@ export function tableCsv(t: TableResult): string {
         r.epochs,
         r.backend,
         r.fast,
+        r.runOf,
       ]
         .map(csvField).join(","),
     );

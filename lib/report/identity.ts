@@ -1,0 +1,80 @@
+/**
+ * What makes two runs the same experiment: the dataset, the protocol, and the model and training configs
+ * they were built with — not the table row that asked for them. The paper's full model is a row of
+ * Tables 1 (circle LBP), 2 (complete), 3 (E) and 4 (full); one finished run serves all four, and
+ * `fer reproduce` does not train it again (`--rerun` does).
+ *
+ * @example
+ * ```ts
+ * const [r] = await planTable("table4", { fast: false, cpu: true, row: "full" });
+ * const prior = sameExperimentRun(await readRuns("outputs/runs"), r); // e.g. the table2/complete run
+ * ```
+ * @module
+ */
+import { preset } from "../model/presets.ts";
+import type { ModelConfig } from "../model/config.ts";
+import { type TrainConfig, trainPreset } from "../train/config.ts";
+import type { Protocol } from "../train/record.ts";
+import type { ResolvedExperiment } from "./experiments.ts";
+import { type LoadedRun, runAccuracy } from "./runs.ts";
+
+/** The model config of a resolved experiment for a dataset with `numClasses` classes. */
+export function experimentModel(r: ResolvedExperiment, numClasses: number): ModelConfig {
+  return preset(r.modelPreset, {
+    inputSize: r.model.inputSize,
+    numClasses,
+    ...(r.model.width !== undefined ? { width: r.model.width } : {}),
+    ...(r.model.fcUnits !== undefined ? { fcUnits: r.model.fcUnits } : {}),
+  });
+}
+
+/** The training config of a resolved experiment (`make`: the training engine's preset function). */
+export function experimentTrain(
+  r: ResolvedExperiment,
+  make: (name: string, overrides: Partial<TrainConfig>) => TrainConfig = trainPreset,
+): TrainConfig {
+  return make(r.trainPreset, {
+    epochs: r.train.epochs,
+    ...(r.train.batchSize !== undefined ? { batchSize: r.train.batchSize } : {}),
+  });
+}
+
+/** The run protocol of a resolved experiment (the report split is not part of it: it is the val split). */
+export function experimentProtocol(r: ResolvedExperiment): Protocol {
+  const p = r.config.protocol;
+  return p.kind === "split"
+    ? { kind: "split", train: p.train, val: p.val }
+    : { kind: "kfold", k: p.k, by: p.by, seed: p.seed };
+}
+
+/** JSON with object keys sorted, so two configs compare by content. */
+function canonical(v: unknown): string {
+  return JSON.stringify(
+    v,
+    (_k, x) =>
+      x && typeof x === "object" && !Array.isArray(x)
+        ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b)))
+        : x,
+  );
+}
+
+/**
+ * The newest finished run (with a result) of the same experiment as `r`, whichever table row it was
+ * made for: same dataset without the classes `r` excludes (read from the run's dataset summary), fast
+ * flag, protocol, model config (at the run's class count) and training config; null when none.
+ */
+export function sameExperimentRun(runs: LoadedRun[], r: ResolvedExperiment): LoadedRun | null {
+  const protocol = canonical(experimentProtocol(r)), train = canonical(experimentTrain(r));
+  for (const run of [...runs].reverse()) {
+    const rec = run.record;
+    if (rec.status !== "done" || runAccuracy(rec) === null) continue;
+    if (rec.dataset?.name !== r.config.dataset.name || (rec.experiment?.fast === true) !== r.fast) continue;
+    const classes = (rec.dataset?.summary as { classes?: unknown } | undefined)?.classes;
+    if (!Array.isArray(classes) || r.config.dataset.excludeClasses.some((c) => classes.includes(c))) continue;
+    const model = rec.config?.model as { numClasses?: number } | undefined;
+    if (typeof model?.numClasses !== "number") continue;
+    if (canonical(rec.protocol) !== protocol || canonical(rec.config?.train) !== train) continue;
+    if (canonical(model) === canonical(experimentModel(r, model.numClasses))) return run;
+  }
+  return null;
+}
