@@ -39,6 +39,9 @@ def main() -> None:
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     dev = torch.device(a.device)
+    if dev.type == "cuda":  # plain fp32 like WebGPU: no TF32 tensor-core shortcuts in convs or matmuls
+        torch.backends.cudnn.allow_tf32 = False
+        torch.backends.cuda.matmul.allow_tf32 = False
     sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
     model = reference_net(a.size, a.channels, a.classes).to(dev)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
@@ -74,7 +77,7 @@ def main() -> None:
     train_ms = sum(times) / len(times)
     print(json.dumps({
         "engine": f"pytorch {torch.__version__}",
-        "device": torch.cuda.get_device_name(dev) if dev.type == "cuda" else "cpu",
+        "device": torch.cuda.get_device_name(dev) + " (fp32, TF32 off)" if dev.type == "cuda" else "cpu",
         "threads": a.threads,
         "size": a.size,
         "batch": a.batch,
