@@ -4,7 +4,6 @@ import "@tensorflow/tfjs-backend-cpu";
 import { trainPreset } from "../train/config.ts";
 import { lbp3x3, patternDataset, tinyModel } from "../train/testdata/fixtures.ts";
 import { runKfold } from "./kfold.ts";
-import { splitValidation } from "./split.ts";
 
 Deno.env.set("FER_PROGRESS", "silent");
 await tf.setBackend("cpu");
@@ -14,15 +13,6 @@ const ds = patternDataset({ n: 90, size: 16, seed: 2 });
 const folds = [0, 1, 2].map((f) =>
   ds.samples.flatMap((s, i) => (["S" + 2 * f, "S" + (2 * f + 1)].includes(s.subject!) ? [i] : []))
 );
-
-Deno.test("validation split keeps subjects whole and disjoint from training", () => {
-  const idx = ds.samples.map((_, i) => i);
-  const { train, val } = splitValidation(ds, idx, { fraction: 0.2, by: "subject", seed: 1 });
-  assert.equal(train.length + val.length, idx.length);
-  const subj = (xs: number[]) => new Set(xs.map((i) => ds.samples[i].subject));
-  for (const s of subj(val)) assert.ok(!subj(train).has(s), `subject ${s} on both sides`);
-  assert.ok(val.length >= 10);
-});
 
 Deno.test("subject-independent k-fold beats the majority class and writes the fold table", async () => {
   const runDir = await Deno.makeTempDir();
