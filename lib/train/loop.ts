@@ -191,8 +191,9 @@ export async function train(opts: TrainOptions): Promise<RunResult> {
           vars,
         )!;
         // Asynchronous reads: the WebGPU backend cannot read synchronously under Deno.
-        const loss = (await cost.data())[0];
-        correct += (await (nCorrect as tf.Scalar | null)!.data())[0];
+        const [lossData, correctData] = await Promise.all([cost.data(), (nCorrect as tf.Scalar | null)!.data()]);
+        const loss = lossData[0];
+        correct += correctData[0];
         tf.dispose([cost, nCorrect!, ...inputs, labels]);
         if (!Number.isFinite(loss)) {
           throw new Error(
@@ -264,7 +265,7 @@ export async function train(opts: TrainOptions): Promise<RunResult> {
         await writeCheckpoint(ckPath, {
           state: st,
           groups: {
-            model: await snapshotModel(fm.model),
+            model: st.bestIsCurrent && best ? best : await snapshotModel(fm.model), // no second read of the same weights
             optimizer: await snapshotOptimizer(optimizer),
             best: st.bestIsCurrent || !best ? [] : best,
           },
