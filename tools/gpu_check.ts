@@ -126,7 +126,7 @@ export type TorchResult = { train_img_s: number; device: string; engine: string 
 export async function torchReference(
   o: { python: string; script: string; size: number; batch: number; steps: number },
 ): Promise<TorchResult> {
-  const script = o.script;
+  const { script } = o;
   try {
     const out = await new Deno.Command(o.python, {
       args: [script, "--device", "cuda", "--size", `${o.size}`, "--batch", `${o.batch}`, "--steps", `${o.steps}`],

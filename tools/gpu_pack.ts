@@ -21,7 +21,10 @@ import { datasetsRoot } from "../lib/data/paths.ts";
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
 async function run(cmd: string, args: string[], opts: { stdout?: string } = {}): Promise<void> {
-  const out = await new Deno.Command(cmd, { args, cwd: ROOT, stdout: "piped", stderr: "piped" }).output();
+  const out = await new Deno.Command(cmd, { args, cwd: ROOT, stdout: "piped", stderr: "piped" }).output().catch((e) => {
+    if (e instanceof Deno.errors.NotFound) throw new Error(`gpu-pack needs ${cmd} on PATH (xz: Debian's xz-utils)`);
+    throw e;
+  });
   if (out.code !== 0) throw new Error(`${cmd} ${args.join(" ")}: ${new TextDecoder().decode(out.stderr).slice(-800)}`);
   if (opts.stdout) await Deno.writeFile(opts.stdout, out.stdout);
 }

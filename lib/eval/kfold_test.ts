@@ -16,16 +16,17 @@ const folds = [0, 1, 2].map((f) =>
 
 Deno.test("subject-independent k-fold beats the majority class and writes the fold table", async () => {
   const runDir = await Deno.makeTempDir();
-  const r = await runKfold({
+  const opts = {
     dataset: ds,
     folds,
-    by: "subject",
+    by: "subject" as const,
     build: () => tinyModel({ size: 16, numClasses: 3, lbp: true, seed: 5 }),
     config: trainPreset("default", { epochs: 8, batchSize: 8, lr: 0.02, augment: false }),
     lbp: lbp3x3,
     valFraction: 0.2,
     runDir,
-  });
+  };
+  const r = await runKfold(opts);
   assert.equal(r.folds.length, 3);
   const majority = Math.max(...[0, 1, 2].map((c) => ds.samples.filter((s) => s.label === c).length)) /
     ds.samples.length;
@@ -36,15 +37,7 @@ Deno.test("subject-independent k-fold beats the majority class and writes the fo
   assert.ok(csv[4].startsWith(`mean,,,,,${r.mean.accuracy}`));
   // A second call finds every fold's report and trains nothing.
   const t0 = performance.now();
-  const again = await runKfold({
-    dataset: ds,
-    folds,
-    by: "subject",
-    build: () => tinyModel({ size: 16, numClasses: 3, lbp: true, seed: 5 }),
-    config: trainPreset("default", { epochs: 8, batchSize: 8, lr: 0.02, augment: false }),
-    lbp: lbp3x3,
-    runDir,
-  });
+  const again = await runKfold(opts);
   assert.deepEqual(again.mean, r.mean);
   assert.ok(performance.now() - t0 < 2000);
   await Deno.remove(runDir, { recursive: true });
