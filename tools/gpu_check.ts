@@ -26,7 +26,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { parseArgs } from "node:util";
-import { describeAdapter, gpuAdapter, selectBackend } from "../lib/train/backend.ts";
+import { describeAdapter, gpuAdapter, selectBackend } from "../lib/backend/select.ts";
 import { preset } from "../lib/model/presets.ts";
 import { buildModel } from "../lib/model/build.ts";
 import { referenceNet } from "../bench/ref_net.ts";

@@ -22,7 +22,7 @@ import type { ExperimentOptions } from "../train/experiment.ts";
 import { limitDataset } from "./subset.ts";
 import { runExperiment } from "../train/experiment.ts";
 import { type TrainConfig, trainPreset } from "../train/config.ts";
-import { type BackendName, selectBackend } from "../train/backend.ts";
+import { type BackendName, selectBackend } from "../backend/select.ts";
 
 /** Options of {@link executeExperiment}. */
 export interface ExecuteOptions {

@@ -13,7 +13,7 @@
 import { type Command, parse, required } from "../cli/command.ts";
 import type { Tta } from "../eval/evaluate.ts";
 import { evaluate, predictImages } from "../eval/evaluate.ts";
-import { type BackendName, selectBackend } from "./backend.ts";
+import { type BackendName, selectBackend } from "../backend/select.ts";
 import { type TrainConfig, trainPreset, validateTrainConfig } from "./config.ts";
 import { runExperiment } from "./experiment.ts";
 import { ImageCache } from "./pipeline.ts";

@@ -19,7 +19,7 @@ import { parse } from "../cli/command.ts";
 import type { Command } from "../cli/command.ts";
 import { fastMode } from "../util/mode.ts";
 import { confusionMatrixFigure, lineChart, outputsDir, saveFigure } from "../viz/mod.ts";
-import { type BackendName, selectBackend } from "./backend.ts";
+import { type BackendName, selectBackend } from "../backend/select.ts";
 import { trainPreset } from "./config.ts";
 import { runExperiment } from "./experiment.ts";
 import type { EpochMetrics } from "./loop.ts";

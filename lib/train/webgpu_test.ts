@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
-import { gpuAdapter, selectBackend } from "./backend.ts";
+import { gpuAdapter, selectBackend } from "../backend/select.ts";
 import { trainPreset } from "./config.ts";
 import { train } from "./loop.ts";
 import { predictImages } from "../eval/evaluate.ts";

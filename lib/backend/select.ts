@@ -107,7 +107,7 @@ async function useWasm(): Promise<BackendChoice> {
 }
 
 async function useNative(): Promise<BackendChoice> {
-  const path = "../backend/native.ts"; // lands with the fast-CPU work; absent → clear error
+  const path = "./native.ts"; // a variable: not bundled into the offline GPU check; absent → clear error
   const mod = await import(path).catch((e) => {
     throw new Error(`fer-native is not available (${path}: ${e instanceof Error ? e.message.split("\n")[0] : e})`);
   });

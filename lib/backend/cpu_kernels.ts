@@ -16,7 +16,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { KernelConfig, KernelFunc } from "@tensorflow/tfjs-core";
-import { filterGradCall } from "../backend/kernels/util.ts";
+import { filterGradCall } from "./kernels/util.ts";
 
 let patched = false;
 

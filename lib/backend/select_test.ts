@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { selectBackend } from "./backend.ts";
+import { selectBackend } from "./select.ts";
 
 Deno.test("cpu is selected on request and layers models run on it (one tfjs-core instance)", async () => {
   const r = await selectBackend("cpu", { quiet: true });
