@@ -13,15 +13,15 @@ import type { Command } from "./command.ts";
 
 /** Registered commands, loaded lazily so `fer --help` stays fast. */
 const commands: Record<string, () => Promise<Command>> = {
-  train: () => import("../train/cli.ts").then((m) => m.trainCommand),
-  evaluate: () => import("../train/cli.ts").then((m) => m.evaluateCommand),
-  predict: () => import("../train/cli.ts").then((m) => m.predictCommand),
-  demo: () => import("../train/demo.ts").then((m) => m.demoCommand),
-  data: () => import("../data/cli.ts").then((m) => m.command),
-  model: () => import("../model/cli.ts").then((m) => m.command),
-  lbp: () => import("../features/cli_lbp.ts").then((m) => m.command),
-  augment: () => import("../features/cli_augment.ts").then((m) => m.command),
-  reproduce: () => import("../report/cli.ts").then((m) => m.command),
+  train: () => import("./train.ts").then((m) => m.trainCommand),
+  evaluate: () => import("./train.ts").then((m) => m.evaluateCommand),
+  predict: () => import("./train.ts").then((m) => m.predictCommand),
+  demo: () => import("./demo.ts").then((m) => m.demoCommand),
+  data: () => import("./data.ts").then((m) => m.command),
+  model: () => import("./model.ts").then((m) => m.command),
+  lbp: () => import("./lbp.ts").then((m) => m.command),
+  augment: () => import("./augment.ts").then((m) => m.command),
+  reproduce: () => import("./reproduce.ts").then((m) => m.command),
 };
 
 function usage(): string {

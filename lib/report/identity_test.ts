@@ -1,38 +1,9 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { planTable } from "./experiments.ts";
-import { experimentModel, experimentProtocol, experimentTrain, sameExperimentRun } from "./identity.ts";
+import { experimentModel, experimentTrain, sameExperimentRun } from "./identity.ts";
 import { readRuns } from "./runs.ts";
 import { buildTable, tableCsv, tableMarkdown } from "./tables.ts";
-import { command } from "./cli.ts";
-import type { ResolvedExperiment } from "./experiments.ts";
-
-const FER = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"];
-
-/** Writes the run.json the engine would write for `r` (FER2013's 7 classes), with overrides. */
-async function writeRunOf(dir: string, id: string, r: ResolvedExperiment, over: Record<string, unknown> = {}) {
-  await Deno.mkdir(join(dir, id), { recursive: true });
-  const rec = {
-    id,
-    createdAt: "2026-11-27T10:00:00Z",
-    gitCommit: null,
-    experiment: {
-      table: r.config.table,
-      row: r.config.row,
-      fast: r.fast,
-      ...(r.profile ? { profile: r.profile } : {}),
-    },
-    config: { model: experimentModel(r, 7), train: experimentTrain(r) },
-    dataset: { name: r.config.dataset.name, root: "/data", summary: { classes: FER } },
-    protocol: experimentProtocol(r),
-    backend: "fer-native",
-    status: "done",
-    epochs: 15,
-    result: { split: "PublicTest", accuracy: 0.5432, macroF1: 0.5 },
-    ...over,
-  };
-  await Deno.writeTextFile(join(dir, id, "run.json"), JSON.stringify(rec));
-}
+import { FER, writeRunOf } from "./testing.ts";
 
 Deno.test("the paper model's run for table2/complete serves table4/full at the same profile, and only there", async () => {
   const dir = await Deno.makeTempDir();
@@ -83,33 +54,5 @@ Deno.test("a run with other training, another protocol, or not finished is not t
   assert.equal(sameExperimentRun(await readRuns(dir), ck), null);
   await ckRun("ck6", FER.slice(0, 6));
   assert.equal(sameExperimentRun(await readRuns(dir), ck)?.record.id, "ck6");
-  await Deno.remove(dir, { recursive: true });
-});
-
-Deno.test("fer reproduce does not train an experiment that already has a finished run (--rerun would)", async () => {
-  const dir = await Deno.makeTempDir();
-  const [r] = await planTable("table5", { fast: true, row: "full-subject" });
-  const classes = FER.slice(0, 6);
-  await writeRunOf(dir, "done", r, {
-    experiment: { table: "table5", row: "full-subject", fast: true },
-    dataset: { name: "ckplus", summary: { classes } },
-    config: { model: experimentModel(r, 6), train: experimentTrain(r) },
-    result: undefined,
-    mean: { accuracy: 0.4, macroF1: 0.3 },
-    std: { accuracy: 0.05, macroF1: 0.05 },
-  });
-  const err: string[] = [], log = console.error, out = console.log;
-  console.error = (...a: unknown[]) => err.push(a.join(" "));
-  console.log = () => {};
-  try {
-    const args = ["table5", "--fast", "--row", "full-subject", "--runs-dir", dir, "--out", join(dir, "tables")];
-    assert.equal(await command.run(args), 0);
-  } finally {
-    console.error = log;
-    console.log = out;
-  }
-  assert.ok(err.some((l) => /same experiment already run: done \(table5\/full-subject\); not training again/.test(l)));
-  assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), ["done", "tables"], "no new run");
-  assert.match(await Deno.readTextFile(join(dir, "tables", "table5.md")), /40\.00 ± 5\.00 \| \[done\]/);
   await Deno.remove(dir, { recursive: true });
 });

@@ -15,8 +15,6 @@
  * ```
  * @module
  */
-import { parse } from "../cli/command.ts";
-import type { Command } from "../cli/command.ts";
 import { fastMode } from "../util/mode.ts";
 import { confusionMatrixFigure, lineChart, outputsDir, saveFigure } from "../viz/mod.ts";
 import { type BackendName, selectBackend } from "../backend/select.ts";
@@ -94,31 +92,3 @@ export async function runDemo(
     seconds: (performance.now() - t0) / 1000,
   };
 }
-
-/** `fer demo`. */
-export const demoCommand: Command = {
-  name: "demo",
-  summary: "the main job on synthetic faces: data → LBP → augmentation → model → training → evaluation → figures",
-  async run(args) {
-    const { values: v } = parse(args, {
-      fast: { type: "boolean" },
-      preset: { type: "string" },
-      backend: { type: "string", default: "auto" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    });
-    if (v.help) return console.log("usage: deno task fer demo [--fast] [--preset NAME] [--backend NAME] [--json]"), 0;
-    const r = await runDemo({ fast: v.fast || undefined, backend: v.backend as BackendName, preset: v.preset });
-    if (v.json) console.log(JSON.stringify(r));
-    else {
-      console.log(
-        `demo: accuracy ${(r.accuracy * 100).toFixed(1)}%, macro-F1 ${r.macroF1.toFixed(3)} in ${
-          r.seconds.toFixed(0)
-        } s`,
-      );
-      console.log(`run: ${r.runDir}`);
-      for (const f of r.files) console.log(`wrote ${f}`);
-    }
-    return 0;
-  },
-};

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { command } from "./cli.ts";
+import { command } from "./reproduce.ts";
+import { planTable } from "../report/experiments.ts";
+import { experimentModel, experimentTrain } from "../report/identity.ts";
+import { FER, writeRunOf } from "../report/testing.ts";
 
 async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string }> {
   const orig = console.log;
@@ -73,5 +76,33 @@ Deno.test("reproduce --report-only writes the table from run records in a temp d
   assert.match(md, /\| A \(1\) \| ours \| .* \| 74\.83 \| not run \|/);
   const csv = await Deno.readTextFile(join(dir, "tables", "table3.csv"));
   assert.equal(csv.trim().split("\n").length, 6);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("fer reproduce does not train an experiment that already has a finished run (--rerun would)", async () => {
+  const dir = await Deno.makeTempDir();
+  const [r] = await planTable("table5", { fast: true, row: "full-subject" });
+  const classes = FER.slice(0, 6);
+  await writeRunOf(dir, "done", r, {
+    experiment: { table: "table5", row: "full-subject", fast: true },
+    dataset: { name: "ckplus", summary: { classes } },
+    config: { model: experimentModel(r, 6), train: experimentTrain(r) },
+    result: undefined,
+    mean: { accuracy: 0.4, macroF1: 0.3 },
+    std: { accuracy: 0.05, macroF1: 0.05 },
+  });
+  const err: string[] = [], log = console.error, out = console.log;
+  console.error = (...a: unknown[]) => err.push(a.join(" "));
+  console.log = () => {};
+  try {
+    const args = ["table5", "--fast", "--row", "full-subject", "--runs-dir", dir, "--out", join(dir, "tables")];
+    assert.equal(await command.run(args), 0);
+  } finally {
+    console.error = log;
+    console.log = out;
+  }
+  assert.ok(err.some((l) => /same experiment already run: done \(table5\/full-subject\); not training again/.test(l)));
+  assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), ["done", "tables"], "no new run");
+  assert.match(await Deno.readTextFile(join(dir, "tables", "table5.md")), /40\.00 ± 5\.00 \| \[done\]/);
   await Deno.remove(dir, { recursive: true });
 });

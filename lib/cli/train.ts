@@ -10,16 +10,16 @@
  * ```
  * @module
  */
-import { type Command, parse, required } from "../cli/command.ts";
+import { type Command, parse, required } from "./command.ts";
 import type { Tta } from "../eval/evaluate.ts";
 import { evaluate, predictImages } from "../eval/evaluate.ts";
 import { type BackendName, selectBackend } from "../backend/select.ts";
-import { type TrainConfig, trainPreset, validateTrainConfig } from "./config.ts";
-import { runExperiment } from "./experiment.ts";
-import { ImageCache } from "./pipeline.ts";
-import { type Protocol, readRun } from "./record.ts";
-import type { DatasetLike } from "./types.ts";
-import { lbpFor, loadFer, type ModelConfig, modelPreset, openDataset, readPicture } from "./wiring.ts";
+import { type TrainConfig, trainPreset, validateTrainConfig } from "../train/config.ts";
+import { runExperiment } from "../train/experiment.ts";
+import { ImageCache } from "../train/pipeline.ts";
+import { type Protocol, readRun } from "../train/record.ts";
+import type { DatasetLike } from "../train/types.ts";
+import { lbpFor, loadFer, type ModelConfig, modelPreset, openDataset, readPicture } from "../train/wiring.ts";
 import type { LoadDatasetOptions } from "../data/load.ts";
 
 const datasetFlags = {

@@ -8,10 +8,10 @@
  * ```
  * @module
  */
-import { type Command, parse, required } from "../cli/command.ts";
+import { type Command, parse, required } from "./command.ts";
 import { decodeImage } from "../data/image.ts";
-import { writeGrayPng } from "./gray.ts";
-import { lbp, LBP_METHODS, lbpMaxCode, type LbpMethod } from "./lbp.ts";
+import { writeGrayPng } from "../features/gray.ts";
+import { lbp, LBP_METHODS, lbpMaxCode, type LbpMethod } from "../features/lbp.ts";
 
 const HELP = `usage: deno task fer lbp --method <${LBP_METHODS.join("|")}> [--points P] [--radius R]
                            --input IMG (--output PNG | --json)

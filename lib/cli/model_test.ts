@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { command } from "./cli.ts";
-import { PRESETS } from "./presets.ts";
+import { command } from "./model.ts";
+import { PRESETS } from "../model/presets.ts";
 
 async function capture(args: string[]): Promise<{ code: number; out: string }> {
   const lines: string[] = [];

@@ -11,13 +11,13 @@
  * ```
  * @module
  */
-import { type Command, parse, required } from "../cli/command.ts";
-import { DATASET_KINDS, type DatasetKind, loadDataset } from "./load.ts";
-import { summarize, summaryText } from "./summary.ts";
-import { kFold, subjectOverlap } from "./folds.ts";
-import type { Dataset } from "./dataset.ts";
-import { exportDataset } from "./export.ts";
-import { writePack } from "./pack.ts";
+import { type Command, parse, required } from "./command.ts";
+import { DATASET_KINDS, type DatasetKind, loadDataset } from "../data/load.ts";
+import { summarize, summaryText } from "../data/summary.ts";
+import { kFold, subjectOverlap } from "../data/folds.ts";
+import type { Dataset } from "../data/dataset.ts";
+import { exportDataset } from "../data/export.ts";
+import { writePack } from "../data/pack.ts";
 
 const HELP = `usage: deno task fer data summary --dataset <${DATASET_KINDS.join("|")}> [--root PATH] [options]
        deno task fer data export --dataset <…> [--root PATH] --out DIR [--size S]

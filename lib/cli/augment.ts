@@ -9,11 +9,11 @@
  * @module
  */
 import { basename, extname, join } from "node:path";
-import { type Command, parse, required } from "../cli/command.ts";
+import { type Command, parse, required } from "./command.ts";
 import { Rng } from "../util/rng.ts";
-import { affineFromParams, applyAffine, PAPER_AUGMENT, randomTransformParams } from "./augment.ts";
+import { affineFromParams, applyAffine, PAPER_AUGMENT, randomTransformParams } from "../features/augment.ts";
 import { decodeImage } from "../data/image.ts";
-import { writeGrayPng } from "./gray.ts";
+import { writeGrayPng } from "../features/gray.ts";
 
 const HELP = `usage: deno task fer augment --input IMG --n N --seed S --output DIR
 

@@ -9,13 +9,13 @@
  * ```
  * @module
  */
-import { type Command, parse } from "../cli/command.ts";
-import { describeExperiment, planTable } from "./experiments.ts";
-import { TABLE_IDS, type TableId } from "./paper_numbers.ts";
-import { buildTable, tableMarkdown, writeTable } from "./tables.ts";
-import { executeExperiment } from "./execute.ts";
-import { readRuns, runAccuracy } from "./runs.ts";
-import { sameExperimentRun } from "./identity.ts";
+import { type Command, parse } from "./command.ts";
+import { describeExperiment, planTable } from "../report/experiments.ts";
+import { TABLE_IDS, type TableId } from "../report/paper_numbers.ts";
+import { buildTable, tableMarkdown, writeTable } from "../report/tables.ts";
+import { executeExperiment } from "../report/execute.ts";
+import { readRuns, runAccuracy } from "../report/runs.ts";
+import { sameExperimentRun } from "../report/identity.ts";
 import { defaultRunsDir } from "../train/record.ts";
 import type { PeerEvalReport } from "../peers/peers.ts";
 

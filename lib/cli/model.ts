@@ -14,12 +14,12 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
-import { type Command, parse } from "../cli/command.ts";
-import { buildModel } from "./build.ts";
-import type { ModelConfig } from "./config.ts";
-import { modelDiagram } from "./diagram.ts";
-import { preset, PRESETS } from "./presets.ts";
-import { formatCount, summarizeModel, summaryMarkdown } from "./summary.ts";
+import { type Command, parse } from "./command.ts";
+import { buildModel } from "../model/build.ts";
+import type { ModelConfig } from "../model/config.ts";
+import { modelDiagram } from "../model/diagram.ts";
+import { preset, PRESETS } from "../model/presets.ts";
+import { formatCount, summarizeModel, summaryMarkdown } from "../model/summary.ts";
 
 const USAGE = `usage:
   fer model presets [--json]

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { syntheticDataset } from "../data/synthetic.ts";
 import { writeImage } from "../data/image.ts";
 
-const main = new URL("../cli/main.ts", import.meta.url).pathname;
+const main = new URL("./main.ts", import.meta.url).pathname;
 
 async function fer(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const r = await new Deno.Command(Deno.execPath(), {

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { command, foldReport } from "./cli.ts";
-import { readPack } from "./pack.ts";
-import { main } from "../cli/main.ts";
-import { datasetsRoot } from "./paths.ts";
-import { syntheticDataset } from "./synthetic.ts";
+import { command, foldReport } from "./data.ts";
+import { readPack } from "../data/pack.ts";
+import { main } from "./main.ts";
+import { datasetsRoot } from "../data/paths.ts";
+import { syntheticDataset } from "../data/synthetic.ts";
 
 async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string }> {
   const lines: string[] = [];

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { main } from "../cli/main.ts";
+import { main } from "./main.ts";
 import { decodeImage } from "../data/image.ts";
-import { writeGrayPng } from "./gray.ts";
+import { writeGrayPng } from "../features/gray.ts";
 
 async function capture(args: string[]): Promise<{ code: number; out: string[] }> {
   const out: string[] = [];
