@@ -132,7 +132,6 @@ function describeCycle(cycle: string[], g: Map<string, Map<string, FileEdge>>): 
  * looks at the graph without them. The list may only shrink (an entry that no longer occurs fails).
  */
 const KNOWN_WRONG_WAY: string[] = [
-  "eval → train",
   "peers → report",
 ];
 

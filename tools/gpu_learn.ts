@@ -14,14 +14,14 @@
  * @module
  */
 import { readPack } from "../lib/data/pack.ts";
-import { splitValidation } from "../lib/eval/split.ts";
-import { evaluate } from "../lib/eval/evaluate.ts";
+import { splitValidation } from "../lib/experiment/split.ts";
+import { evaluate } from "../lib/engine/predict.ts";
 import { preset } from "../lib/model/presets.ts";
 import { buildModel } from "../lib/model/build.ts";
-import { trainPreset } from "../lib/train/config.ts";
-import { train } from "../lib/train/loop.ts";
-import { ImageCache } from "../lib/train/pipeline.ts";
-import { lbpFor, paperAugment } from "../lib/train/inputs.ts";
+import { trainPreset } from "../lib/engine/config.ts";
+import { train } from "../lib/engine/loop.ts";
+import { ImageCache } from "../lib/engine/pipeline.ts";
+import { lbpFor, paperAugment } from "../lib/engine/inputs.ts";
 
 /** What {@link learnOnPack} measured. */
 export interface LearnResult {

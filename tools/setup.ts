@@ -25,7 +25,7 @@ export const TEST_PACKAGES = [
   "build-essential",
   "libopenblas-dev",
   "libdnnl-dev",
-  "mesa-vulkan-drivers", // the software Vulkan adapter WebGPU tests train on (lib/train/webgpu_test.ts)
+  "mesa-vulkan-drivers", // the software Vulkan adapter WebGPU tests train on (lib/engine/webgpu_test.ts)
 ];
 
 /** What the fer-native CPU kernels need: a C++ compiler and oneDNN. */

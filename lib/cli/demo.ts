@@ -1,5 +1,5 @@
 /**
- * `fer demo`: the README's main job on the embedded synthetic faces, end to end (lib/train/demo.ts).
+ * `fer demo`: the README's main job on the embedded synthetic faces, end to end (lib/experiment/demo.ts).
  *
  * @example
  * ```sh
@@ -10,7 +10,7 @@
  */
 import { type Command, parse } from "./command.ts";
 import type { BackendName } from "../backend/select.ts";
-import { runDemo } from "../train/demo.ts";
+import { runDemo } from "../experiment/demo.ts";
 
 /** `fer demo`. */
 export const demoCommand: Command = {

@@ -16,7 +16,7 @@ import { buildTable, tableMarkdown, writeTable } from "../report/tables.ts";
 import { executeExperiment } from "../report/execute.ts";
 import { readRuns, runAccuracy } from "../report/runs.ts";
 import { sameExperimentRun } from "../report/identity.ts";
-import { defaultRunsDir } from "../train/record.ts";
+import { defaultRunsDir } from "../experiment/record.ts";
 import type { PeerEvalReport } from "../peers/peers.ts";
 
 const HELP = `usage: deno task fer reproduce <table-id> [options]

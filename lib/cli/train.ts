@@ -11,15 +11,15 @@
  * @module
  */
 import { type Command, parse, required } from "./command.ts";
-import type { Tta } from "../eval/evaluate.ts";
-import { evaluate, predictImages } from "../eval/evaluate.ts";
+import type { Tta } from "../engine/predict.ts";
+import { evaluate, predictImages } from "../engine/predict.ts";
 import { type BackendName, selectBackend } from "../backend/select.ts";
-import { type TrainConfig, trainPreset, validateTrainConfig } from "../train/config.ts";
-import { runExperiment } from "../train/experiment.ts";
-import { ImageCache } from "../train/pipeline.ts";
-import { type Protocol, readRun } from "../train/record.ts";
-import type { DatasetLike } from "../train/types.ts";
-import { lbpFor, loadFer, type ModelConfig, modelPreset, openDataset, readPicture } from "../train/wiring.ts";
+import { type TrainConfig, trainPreset, validateTrainConfig } from "../engine/config.ts";
+import { runExperiment } from "../experiment/run.ts";
+import { ImageCache } from "../engine/pipeline.ts";
+import { type Protocol, readRun } from "../experiment/record.ts";
+import type { DatasetLike } from "../engine/types.ts";
+import { lbpFor, loadFer, type ModelConfig, modelPreset, openDataset, readPicture } from "../experiment/wiring.ts";
 import type { LoadDatasetOptions } from "../data/load.ts";
 
 const datasetFlags = {

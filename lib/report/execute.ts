@@ -1,7 +1,7 @@
 /**
  * Executes one resolved experiment config: opens the dataset through lib/data (fast mode: an evenly
  * spaced subset), builds the model preset of lib/model with the config's input size and width, and
- * trains through the training engine (lib/train/experiment.ts `runExperiment`, split or k-fold), which
+ * trains through the training engine (lib/experiment/run.ts `runExperiment`, split or k-fold), which
  * leaves `outputs/runs/<id>/run.json` tagged with the table row and whether it was a fast run.
  *
  * @example
@@ -18,10 +18,10 @@ import { datasetsRoot } from "../data/paths.ts";
 import { experimentModel, experimentProtocol, experimentTrain } from "./identity.ts";
 import type { ResolvedExperiment } from "./experiments.ts";
 import type { RunRecordLike } from "./runs.ts";
-import type { ExperimentOptions } from "../train/experiment.ts";
+import type { ExperimentOptions } from "../experiment/run.ts";
 import { limitDataset } from "./subset.ts";
-import { runExperiment } from "../train/experiment.ts";
-import { type TrainConfig, trainPreset } from "../train/config.ts";
+import { runExperiment } from "../experiment/run.ts";
+import { type TrainConfig, trainPreset } from "../engine/config.ts";
 import { type BackendName, selectBackend } from "../backend/select.ts";
 
 /** Options of {@link executeExperiment}. */
@@ -66,7 +66,7 @@ export async function openExperimentDataset(r: ResolvedExperiment, opts: Execute
   return limitDataset(ds, p, r.maxTrain!, r.maxVal!);
 }
 
-/** The parts of the training engine this module calls (lib/train); tests may pass their own. */
+/** The parts of the training engine this module calls (lib/experiment); tests may pass their own. */
 export interface Engine {
   runExperiment(
     opts: Pick<ExperimentOptions, "model" | "train" | "protocol" | "backend" | "experiment" | "runsDir"> & {

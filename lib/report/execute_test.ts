@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { datasetsRoot } from "../data/paths.ts";
 import { planTable } from "./experiments.ts";
 import { type Engine, executeExperiment, openExperimentDataset } from "./execute.ts";
-import { trainPreset } from "../train/config.ts";
+import { trainPreset } from "../engine/config.ts";
 import type { RunRecordLike } from "./runs.ts";
 
 const root = datasetsRoot();

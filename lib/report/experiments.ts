@@ -52,7 +52,7 @@ export interface ExperimentConfig {
   /** Model preset name of lib/model/presets.ts. */
   modelPreset: string;
   inputSize: number;
-  /** Training preset name of lib/train/config.ts. */
+  /** Training preset name of lib/engine/config.ts. */
   trainPreset: string;
   epochs: number;
   backend: string;

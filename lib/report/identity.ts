@@ -13,8 +13,8 @@
  */
 import { preset } from "../model/presets.ts";
 import type { ModelConfig } from "../model/config.ts";
-import { type TrainConfig, trainPreset } from "../train/config.ts";
-import type { Protocol } from "../train/record.ts";
+import { type TrainConfig, trainPreset } from "../engine/config.ts";
+import type { Protocol } from "../experiment/record.ts";
 import type { ResolvedExperiment } from "./experiments.ts";
 import { type LoadedRun, runAccuracy } from "./runs.ts";
 

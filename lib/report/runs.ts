@@ -10,7 +10,7 @@
  * @module
  */
 import { join } from "node:path";
-import type { RunRecord } from "../train/record.ts";
+import type { RunRecord } from "../experiment/record.ts";
 
 /** One evaluation (the engine's EvalReport); accuracy and macroF1 in [0,1]. */
 export interface EvalReportLike {
@@ -22,7 +22,7 @@ export interface EvalReportLike {
   labels?: string[];
 }
 
-/** The part of `run.json` (lib/train's RunRecord) the tables read; what they do not need may be missing. */
+/** The part of `run.json` (lib/experiment's RunRecord) the tables read; what they do not need may be missing. */
 export type RunRecordLike =
   & Pick<RunRecord, "id" | "createdAt" | "experiment" | "protocol" | "backend" | "status" | "epochs" | "mean" | "std">
   & {

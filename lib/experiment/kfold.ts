@@ -16,13 +16,13 @@
  * ```
  * @module
  */
-import { type EvalReport, meanStd } from "./metrics.ts";
-import { evaluate, type Tta } from "./evaluate.ts";
-import type { TrainConfig } from "../train/config.ts";
-import { type EpochMetrics, train } from "../train/loop.ts";
-import { type AugmentFn, ImageCache, type LbpFn } from "../train/pipeline.ts";
-import { writeJsonAtomic, writeMetrics } from "../train/record.ts";
-import type { DatasetLike, FerModelLike } from "../train/types.ts";
+import { type EvalReport, meanStd } from "../eval/metrics.ts";
+import { evaluate, type Tta } from "../engine/predict.ts";
+import type { TrainConfig } from "../engine/config.ts";
+import { type EpochMetrics, train } from "../engine/loop.ts";
+import { type AugmentFn, ImageCache, type LbpFn } from "../engine/pipeline.ts";
+import { writeJsonAtomic, writeMetrics } from "./record.ts";
+import type { DatasetLike, FerModelLike } from "../engine/types.ts";
 import { splitValidation } from "./split.ts";
 
 /** Options of {@link runKfold}. */

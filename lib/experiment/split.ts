@@ -10,7 +10,7 @@
  * @module
  */
 import { Rng } from "../util/rng.ts";
-import type { DatasetLike } from "../train/types.ts";
+import type { DatasetLike } from "../engine/types.ts";
 
 /** Splits training indices into train/val, keeping a subject's samples together when `by` is "subject". */
 export function splitValidation(

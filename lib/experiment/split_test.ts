@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { patternDataset } from "../train/testdata/fixtures.ts";
+import { patternDataset } from "../engine/testdata/fixtures.ts";
 import { splitValidation } from "./split.ts";
 
 const ds = patternDataset({ n: 90, size: 16, seed: 2 });

@@ -19,7 +19,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { Progress } from "../util/progress.ts";
 import { Rng, type RngState } from "../util/rng.ts";
-import { argmaxRows, crossEntropy, predictSamples } from "../eval/evaluate.ts";
+import { argmaxRows, crossEntropy, predictSamples } from "./predict.ts";
 import { classWeightVector, cosineLr, type TrainConfig, validateTrainConfig } from "./config.ts";
 import {
   readCheckpoint,

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
-import { trainPreset } from "../train/config.ts";
-import { lbp3x3, patternDataset, tinyModel } from "../train/testdata/fixtures.ts";
+import { trainPreset } from "../engine/config.ts";
+import { lbp3x3, patternDataset, tinyModel } from "../engine/testdata/fixtures.ts";
 import { runKfold } from "./kfold.ts";
 
 Deno.env.set("FER_PROGRESS", "silent");

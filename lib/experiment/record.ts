@@ -14,8 +14,8 @@
  */
 import pl from "nodejs-polars";
 import type { EvalReport } from "../eval/metrics.ts";
-import type { TrainConfig } from "./config.ts";
-import type { EpochMetrics } from "./loop.ts";
+import type { TrainConfig } from "../engine/config.ts";
+import type { EpochMetrics } from "../engine/loop.ts";
 
 /** How the data were split. */
 export type Protocol =

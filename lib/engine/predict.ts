@@ -14,9 +14,9 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { type EvalReport, evalReport } from "./metrics.ts";
-import type { ImageCache, LbpFn } from "../train/pipeline.ts";
-import { type FerModelLike, type GrayImage, labelIndex } from "../train/types.ts";
+import { type EvalReport, evalReport } from "../eval/metrics.ts";
+import type { ImageCache, LbpFn } from "./pipeline.ts";
+import { type FerModelLike, type GrayImage, labelIndex } from "./types.ts";
 
 /** Test-time augmentation. */
 export type Tta = "none" | "flip" | "tencrop";

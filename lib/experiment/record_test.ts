@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import pl from "nodejs-polars";
-import { trainPreset } from "./config.ts";
-import type { EpochMetrics } from "./loop.ts";
+import { trainPreset } from "../engine/config.ts";
+import type { EpochMetrics } from "../engine/loop.ts";
 import { readMetricsCsv, readRun, startRun, updateRun, writeMetrics } from "./record.ts";
 
 const history: EpochMetrics[] = [

@@ -17,10 +17,10 @@ import type { ModelConfig } from "../model/config.ts";
 import { preset } from "../model/presets.ts";
 import { buildModel, type FerModel } from "../model/build.ts";
 import { loadModel, saveModel } from "../model/io.ts";
-import type { DatasetLike, GrayImage } from "./types.ts";
+import type { DatasetLike, GrayImage } from "../engine/types.ts";
 
 export type { FerModel, ModelConfig };
-export { lbpFor, paperAugment } from "./inputs.ts";
+export { lbpFor, paperAugment } from "../engine/inputs.ts";
 
 /** Loads a dataset through lib/data. */
 export function openDataset(opts: LoadDatasetOptions): Promise<DatasetLike> {

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import "@tensorflow/tfjs-backend-cpu";
-import { ImageCache } from "../train/pipeline.ts";
-import { lbp3x3, patternDataset } from "../train/testdata/fixtures.ts";
-import type { FerModelLike, GrayImage } from "../train/types.ts";
-import { evaluate, flipLR, predictImages, resizeBilinear, ttaViews } from "./evaluate.ts";
+import { ImageCache } from "./pipeline.ts";
+import { lbp3x3, patternDataset } from "./testdata/fixtures.ts";
+import type { FerModelLike, GrayImage } from "./types.ts";
+import { evaluate, flipLR, predictImages, resizeBilinear, ttaViews } from "./predict.ts";
 
 await tf.setBackend("cpu");
 

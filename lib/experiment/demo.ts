@@ -18,9 +18,9 @@
 import { fastMode } from "../util/mode.ts";
 import { confusionMatrixFigure, lineChart, outputsDir, saveFigure } from "../viz/mod.ts";
 import { type BackendName, selectBackend } from "../backend/select.ts";
-import { trainPreset } from "./config.ts";
-import { runExperiment } from "./experiment.ts";
-import type { EpochMetrics } from "./loop.ts";
+import { trainPreset } from "../engine/config.ts";
+import { runExperiment } from "./run.ts";
+import type { EpochMetrics } from "../engine/loop.ts";
 import { readMetricsCsv } from "./record.ts";
 import { modelPreset, openDataset } from "./wiring.ts";
 

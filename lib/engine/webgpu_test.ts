@@ -3,7 +3,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { gpuAdapter, selectBackend } from "../backend/select.ts";
 import { trainPreset } from "./config.ts";
 import { train } from "./loop.ts";
-import { predictImages } from "../eval/evaluate.ts";
+import { predictImages } from "./predict.ts";
 import { buildModel } from "../model/build.ts";
 import { preset } from "../model/presets.ts";
 import { lbp3x3, patternDataset } from "./testdata/fixtures.ts";

@@ -11,13 +11,13 @@
  * ```
  * @module
  */
-import type { Tta } from "../eval/evaluate.ts";
-import { evaluate } from "../eval/evaluate.ts";
-import { runKfold } from "../eval/kfold.ts";
-import { splitValidation } from "../eval/split.ts";
-import type { TrainConfig } from "./config.ts";
-import { type EpochMetrics, train } from "./loop.ts";
-import { ImageCache } from "./pipeline.ts";
+import type { Tta } from "../engine/predict.ts";
+import { evaluate } from "../engine/predict.ts";
+import { runKfold } from "./kfold.ts";
+import { splitValidation } from "./split.ts";
+import type { TrainConfig } from "../engine/config.ts";
+import { type EpochMetrics, train } from "../engine/loop.ts";
+import { ImageCache } from "../engine/pipeline.ts";
 import {
   type Protocol,
   readRun,
@@ -27,7 +27,7 @@ import {
   updateRun,
   writeMetrics,
 } from "./record.ts";
-import type { DatasetLike } from "./types.ts";
+import type { DatasetLike } from "../engine/types.ts";
 import {
   buildFer,
   datasetSummary,

@@ -5,7 +5,7 @@
  *
  * @example
  * ```sh
- * deno run -A lib/train/testdata/tiny_run.ts /tmp/run 4 [--resume]
+ * deno run -A lib/engine/testdata/tiny_run.ts /tmp/run 4 [--resume]
  * ```
  * @module
  */
