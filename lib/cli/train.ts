@@ -18,8 +18,13 @@ import { type TrainConfig, trainPreset, validateTrainConfig } from "../engine/co
 import { runExperiment } from "../experiment/run.ts";
 import { ImageCache } from "../engine/pipeline.ts";
 import { type Protocol, readRun } from "../experiment/record.ts";
-import type { DatasetLike } from "../engine/types.ts";
-import { lbpFor, loadFer, type ModelConfig, modelPreset, openDataset, readPicture } from "../experiment/wiring.ts";
+import type { Dataset } from "../data/dataset.ts";
+import { decodeImage } from "../data/image.ts";
+import { loadDataset } from "../data/load.ts";
+import { lbpFor } from "../engine/inputs.ts";
+import type { ModelConfig } from "../model/config.ts";
+import { loadModel } from "../model/io.ts";
+import { preset } from "../model/presets.ts";
 import type { LoadDatasetOptions } from "../data/load.ts";
 
 const datasetFlags = {
@@ -97,14 +102,14 @@ export const trainCommand: Command = {
     if (v.help) return console.log(TRAIN_HELP), 0;
     let model: ModelConfig, trainCfg: TrainConfig, protocol: Protocol;
     const resumed = v.resume ? await readRun(v.resume) : null;
-    const ds: DatasetLike = resumed && !v.dataset
-      ? await openDataset({
+    const ds: Dataset = resumed && !v.dataset
+      ? await loadDataset({
         dataset: resumed.dataset.name as LoadDatasetOptions["dataset"],
         root: resumed.dataset.root,
       })
-      : await openDataset(datasetOptions(v));
+      : await loadDataset(datasetOptions(v));
     if (resumed) {
-      model = resumed.config.model as ModelConfig;
+      model = resumed.config.model;
       trainCfg = validateTrainConfig({ ...resumed.config.train, ...(v.epochs ? { epochs: Number(v.epochs) } : {}) });
       protocol = resumed.protocol;
     } else {
@@ -112,7 +117,7 @@ export const trainCommand: Command = {
       const m = typeof file.model === "string" ? { preset: file.model } : file.model ?? {};
       const t = typeof file.train === "string" ? { preset: file.train } : file.train ?? {};
       const { preset: mp, ...mo } = m, { preset: tp, ...to } = t;
-      model = modelPreset(v.preset ?? mp ?? "cpu-small", {
+      model = preset(v.preset ?? mp ?? "cpu-small", {
         ...mo,
         numClasses: ds.classes.length,
         ...(v.width ? { width: num(v.width, "width") } : {}),
@@ -187,8 +192,8 @@ export const evaluateCommand: Command = {
       console.error("note: PrivateTest is the final test split; report it, never select on it");
     }
     await selectBackend(v.backend as BackendName, { quiet: v.json });
-    const fm = await loadFer(required(v, "model"));
-    const ds = await openDataset(datasetOptions(v));
+    const fm = await loadModel(required(v, "model"));
+    const ds = await loadDataset(datasetOptions(v));
     const idx = ds.samples.flatMap((s, i) => (v.split === "all" || s.split === v.split ? [i] : []));
     if (idx.length === 0) throw new Error(`${ds.name}: no samples in split "${v.split}"`);
     const labels = fm.labels ?? ds.classes;
@@ -246,9 +251,9 @@ export const predictCommand: Command = {
       return v.help ? 0 : 2;
     }
     await selectBackend(v.backend as BackendName, { quiet: v.json });
-    const fm = await loadFer(required(v, "model"));
+    const fm = await loadModel(required(v, "model"));
     const labels = fm.labels ?? Array.from({ length: fm.config.numClasses }, (_, i) => `class${i}`);
-    const imgs = await Promise.all(positionals.map((p) => readPicture(p, fm.config.inputSize)));
+    const imgs = await Promise.all(positionals.map((p) => decodeImage(p, { size: fm.config.inputSize })));
     const probs = await predictImages(fm, imgs, { lbp: lbpFor(fm.config), tta: v.tta as Tta });
     const k = labels.length;
     const rows = positionals.map((path, i) => {

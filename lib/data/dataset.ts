@@ -45,6 +45,14 @@ export interface Dataset {
   loadMask?(sample: Sample, opts?: LoadOptions): Promise<GrayImage>;
 }
 
+/** Class index of a sample, checked against the dataset's classes (a clear error names the file). */
+export function labelOf(ds: Pick<Dataset, "classes" | "name">, s: Sample): number {
+  if (!Number.isInteger(s.label) || s.label < 0 || s.label >= ds.classes.length) {
+    throw new Error(`${s.path}: label ${s.label} is not a class index of ${ds.name} (0..${ds.classes.length - 1})`);
+  }
+  return s.label;
+}
+
 /** A dataset whose samples are image files decoded on demand. */
 export function fileDataset(opts: { name: string; root: string; classes: string[]; samples: Sample[] }): Dataset {
   return {

@@ -30,6 +30,13 @@ export interface GrayImage {
   data: Uint8Array;
 }
 
+/** A single-channel float picture, row-major: a map (attention, LBP input) rather than a photo. */
+export interface FloatMap {
+  width: number;
+  height: number;
+  data: Float32Array;
+}
+
 /** Row-major interleaved 8-bit RGB image (`data.length = width*height*3`). */
 export interface RgbImage {
   width: number;

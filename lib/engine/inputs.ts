@@ -1,7 +1,6 @@
 /**
  * The two per-picture input functions a model config implies: its LBP channel and the paper's
- * augmentation. Kept apart from wiring.ts (which also loads datasets and files) so that code with no
- * image decoders, such as the offline GPU bundle, can use them.
+ * augmentation. Free of image decoders, so the offline GPU bundle can use them.
  *
  * @example
  * ```ts
@@ -13,7 +12,7 @@
 import { lbp, lbpMaxCode, type LbpMethod } from "../features/lbp.ts";
 import { applyAffine, PAPER_AUGMENT, randomTransform } from "../features/augment.ts";
 import type { AugmentFn, LbpFn } from "./pipeline.ts";
-import type { GrayImage } from "./types.ts";
+import type { GrayImage } from "../data/image.ts";
 
 /** The LBP input function of a model config: codes scaled to [0,1] by the method's largest code; null without LBP. */
 export function lbpFor(cfg: { lbp: string }): LbpFn | null {

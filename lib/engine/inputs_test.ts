@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { lbp, lbpMaxCode } from "../features/lbp.ts";
 import { Rng } from "../util/rng.ts";
 import { lbpFor, paperAugment } from "./inputs.ts";
-import type { GrayImage } from "./types.ts";
+import type { GrayImage } from "../data/image.ts";
 
 const face: GrayImage = {
   width: 24,

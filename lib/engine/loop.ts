@@ -31,7 +31,8 @@ import {
   writeCheckpoint,
 } from "./checkpoint.ts";
 import { type AugmentFn, batchCount, hostBatches, ImageCache, type LbpFn, toTensors } from "./pipeline.ts";
-import { type DatasetLike, type FerModelLike, labelIndex } from "./types.ts";
+import { type Dataset, labelOf } from "../data/dataset.ts";
+import type { FerModel } from "../model/build.ts";
 
 /** One row of the per-epoch history (the metrics.csv columns). */
 export interface EpochMetrics {
@@ -47,8 +48,8 @@ export interface EpochMetrics {
 
 /** Options of {@link train}. */
 export interface TrainOptions {
-  model: FerModelLike;
-  dataset: DatasetLike;
+  model: FerModel;
+  dataset: Dataset;
   trainIndices: number[];
   /** Validation samples: model selection, early stopping and plateau schedule use them only. */
   valIndices: number[];
@@ -115,7 +116,7 @@ export async function train(opts: TrainOptions): Promise<RunResult> {
   }
   if (opts.trainIndices.length === 0) throw new Error("train: no training samples");
   const cache = opts.cache ?? new ImageCache(opts.dataset, size);
-  const trainLabels = opts.trainIndices.map((i) => labelIndex(opts.dataset, opts.dataset.samples[i]));
+  const trainLabels = opts.trainIndices.map((i) => labelOf(opts.dataset, opts.dataset.samples[i]));
   const cw = tf.tensor1d(classWeightVector(cfg.classWeights, trainLabels, k));
   const optimizer = makeOptimizer(cfg);
   const vars = fm.model.trainableWeights.map((w) => w.read() as tf.Variable);

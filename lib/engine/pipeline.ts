@@ -19,7 +19,8 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { Rng } from "../util/rng.ts";
-import { type DatasetLike, type GrayImage, labelIndex } from "./types.ts";
+import { type Dataset, labelOf } from "../data/dataset.ts";
+import type { GrayImage } from "../data/image.ts";
 
 /** LBP map of a picture, values in [0,1], length width×height. */
 export type LbpFn = (img: GrayImage) => Float32Array;
@@ -28,14 +29,14 @@ export type AugmentFn = (img: GrayImage, rng: Rng) => GrayImage;
 
 /** Decoded pictures of one dataset at one size, kept in memory up to a byte budget. */
 export class ImageCache {
-  readonly dataset: DatasetLike;
+  readonly dataset: Dataset;
   readonly size: number;
   #images = new Map<number, Promise<GrayImage>>();
   #bytes = 0;
   #limit: number;
 
   /** `limitBytes` (default 1 GiB) caps the memory held; beyond it pictures are decoded each time. */
-  constructor(dataset: DatasetLike, size: number, limitBytes = 1 << 30) {
+  constructor(dataset: Dataset, size: number, limitBytes = 1 << 30) {
     this.dataset = dataset;
     this.size = size;
     this.#limit = limitBytes;
@@ -115,7 +116,7 @@ async function buildBatch(idx: number[], opts: BatchOptions): Promise<HostBatch>
   const lbp = opts.lbp ? new Float32Array(idx.length * px) : null;
   const labels = new Int32Array(idx.length);
   idx.forEach((di, k) => {
-    labels[k] = labelIndex(ds, ds.samples[di]);
+    labels[k] = labelOf(ds, ds.samples[di]);
     const img = opts.augment ? opts.augment(images[k], opts.rng!) : images[k];
     const d = img.data;
     for (let p = 0; p < px; p++) raw[k * px + p] = d[p] / 255;

@@ -16,14 +16,16 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { type EvalReport, evalReport } from "../eval/metrics.ts";
 import type { ImageCache, LbpFn } from "./pipeline.ts";
-import { type FerModelLike, type GrayImage, labelIndex } from "./types.ts";
+import { labelOf } from "../data/dataset.ts";
+import type { GrayImage } from "../data/image.ts";
+import type { FerModel } from "../model/build.ts";
 
 /** Test-time augmentation. */
 export type Tta = "none" | "flip" | "tencrop";
 
 /** Options of {@link predictSamples} and {@link evaluate}. */
 export interface PredictOptions {
-  model: FerModelLike;
+  model: FerModel;
   cache: ImageCache;
   indices: number[];
   lbp?: LbpFn | null;
@@ -35,7 +37,7 @@ export interface PredictOptions {
 export async function predictSamples(opts: PredictOptions): Promise<{ probs: Float32Array; labels: Int32Array }> {
   const k = opts.model.config.numClasses, bs = opts.batchSize ?? 64, ds = opts.cache.dataset;
   const probs = new Float32Array(opts.indices.length * k);
-  const labels = Int32Array.from(opts.indices, (i) => labelIndex(ds, ds.samples[i]));
+  const labels = Int32Array.from(opts.indices, (i) => labelOf(ds, ds.samples[i]));
   let next = Promise.all(opts.indices.slice(0, bs).map((i) => opts.cache.get(i)));
   for (let start = 0; start < opts.indices.length; start += bs) {
     const imgs = await next;
@@ -49,7 +51,7 @@ export async function predictSamples(opts: PredictOptions): Promise<{ probs: Flo
 /** Class probabilities `[n·k]` of pictures already at the model's input size (read back asynchronously:
  * the WebGPU backend has no synchronous read under Deno). */
 export async function predictImages(
-  fm: FerModelLike,
+  fm: FerModel,
   imgs: GrayImage[],
   opts: { lbp?: LbpFn | null; tta?: Tta } = {},
 ): Promise<Float32Array> {

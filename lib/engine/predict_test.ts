@@ -4,13 +4,15 @@ import * as tfl from "@tensorflow/tfjs-layers";
 import "@tensorflow/tfjs-backend-cpu";
 import { ImageCache } from "./pipeline.ts";
 import { lbp3x3, patternDataset } from "./testdata/fixtures.ts";
-import type { FerModelLike, GrayImage } from "./types.ts";
+import type { GrayImage } from "../data/image.ts";
+import type { FerModel } from "../model/build.ts";
+import { defaultConfig } from "../model/config.ts";
 import { evaluate, flipLR, predictImages, resizeBilinear, ttaViews } from "./predict.ts";
 
 await tf.setBackend("cpu");
 
 /** softmax over [mean of left half, mean of right half, 0] of the raw picture: flip-sensitive on purpose. */
-function halvesModel(size: number): FerModelLike {
+function halvesModel(size: number): FerModel {
   const raw = tfl.input({ shape: [size, size, 1] });
   const w = new Float32Array(size * size * 3);
   for (let y = 0; y < size; y++) {
@@ -24,8 +26,9 @@ function halvesModel(size: number): FerModelLike {
     weights: [tf.tensor2d(w, [size * size, 3])],
   });
   return {
-    config: { inputSize: size, lbp: "none", numClasses: 3 },
+    config: defaultConfig({ inputSize: size, lbp: "none", numClasses: 3 }),
     model: tfl.model({ inputs: raw, outputs: dense.apply(flat) as tfl.SymbolicTensor }),
+    attention: null,
   };
 }
 
@@ -65,7 +68,7 @@ Deno.test("evaluate reports accuracy and confusion on dataset samples; LBP model
   assert.equal(rep.confusion.flat().reduce((a, b) => a + b, 0), 9);
   assert.equal(rep.accuracy, rep.confusion.reduce((a, row, i) => a + row[i], 0) / 9);
   assert.deepEqual(rep.labels, ["hbar", "vbar", "diag"]);
-  const lbpModel = { ...fm, config: { ...fm.config, lbp: "circle" } };
+  const lbpModel: FerModel = { ...fm, config: { ...fm.config, lbp: "circle" } };
   await assert.rejects(() => predictImages(lbpModel, [leftBright(8)]), /takes an LBP input \(circle\)/);
   await assert.rejects(
     () => predictImages(lbpModel, [leftBright(8)], { lbp: lbp3x3 }),

@@ -22,7 +22,8 @@ import { trainPreset } from "../engine/config.ts";
 import { runExperiment } from "./run.ts";
 import type { EpochMetrics } from "../engine/loop.ts";
 import { readMetricsCsv } from "./record.ts";
-import { modelPreset, openDataset } from "./wiring.ts";
+import { loadDataset } from "../data/load.ts";
+import { preset } from "../model/presets.ts";
 
 /** What the demo produced. */
 export interface DemoResult {
@@ -41,10 +42,10 @@ export async function runDemo(
   const out = opts.out ?? `${outputsDir()}/demo`;
   const t0 = performance.now();
   const { backend } = await selectBackend(opts.backend ?? "auto");
-  const ds = await openDataset({ dataset: "synthetic", n: fast ? 140 : 2100, size: 48, seed: 1 });
+  const ds = await loadDataset({ dataset: "synthetic", n: fast ? 140 : 2100, size: 48, seed: 1 });
   const model = opts.preset
-    ? modelPreset(opts.preset, { numClasses: ds.classes.length })
-    : modelPreset("cpu-tiny", { numClasses: ds.classes.length, inputSize: fast ? 24 : 48 });
+    ? preset(opts.preset, { numClasses: ds.classes.length })
+    : preset("cpu-tiny", { numClasses: ds.classes.length, inputSize: fast ? 24 : 48 });
   const train = trainPreset("default", { epochs: fast ? 2 : 16, batchSize: 32, seed: 1 });
   const r = await runExperiment({
     dataset: ds,

@@ -22,17 +22,18 @@ import type { TrainConfig } from "../engine/config.ts";
 import { type EpochMetrics, train } from "../engine/loop.ts";
 import { type AugmentFn, ImageCache, type LbpFn } from "../engine/pipeline.ts";
 import { writeJsonAtomic, writeMetrics } from "./record.ts";
-import type { DatasetLike, FerModelLike } from "../engine/types.ts";
+import type { Dataset } from "../data/dataset.ts";
+import type { FerModel } from "../model/build.ts";
 import { splitValidation } from "./split.ts";
 
 /** Options of {@link runKfold}. */
-export interface KfoldOptions<M extends FerModelLike = FerModelLike> {
-  dataset: DatasetLike;
+export interface KfoldOptions {
+  dataset: Dataset;
   /** Test-fold sample indices, one array per fold. */
   folds: number[][];
   by: "random" | "subject";
   /** Builds a fresh model for a fold (same seed for every fold is fine). */
-  build: (fold: number) => M;
+  build: (fold: number) => FerModel;
   config: TrainConfig;
   lbp?: LbpFn | null;
   augment?: AugmentFn | null;
@@ -42,7 +43,7 @@ export interface KfoldOptions<M extends FerModelLike = FerModelLike> {
   /** Fold folders `fold-<i>/` and `folds.csv` go here; nothing is written without it. */
   runDir?: string;
   /** Called after each fold with its model (save it, plot it) before the model is disposed. */
-  onFold?: (fold: number, report: EvalReport, model: M, history: EpochMetrics[]) => void | Promise<void>;
+  onFold?: (fold: number, report: EvalReport, model: FerModel, history: EpochMetrics[]) => void | Promise<void>;
 }
 
 /** One row of the fold table. */
@@ -66,7 +67,7 @@ export interface KfoldResult {
 }
 
 /** Runs k-fold cross-validation; see the module doc. */
-export async function runKfold<M extends FerModelLike>(opts: KfoldOptions<M>): Promise<KfoldResult> {
+export async function runKfold(opts: KfoldOptions): Promise<KfoldResult> {
   const k = opts.folds.length;
   if (k < 2) throw new Error(`k-fold needs at least 2 folds, got ${k}`);
   const seen = new Set<number>();

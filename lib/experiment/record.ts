@@ -15,6 +15,7 @@
 import pl from "nodejs-polars";
 import type { EvalReport } from "../eval/metrics.ts";
 import type { TrainConfig } from "../engine/config.ts";
+import type { ModelConfig } from "../model/config.ts";
 import type { EpochMetrics } from "../engine/loop.ts";
 
 /** How the data were split. */
@@ -36,7 +37,7 @@ export interface RunRecord {
   createdAt: string;
   gitCommit: string | null;
   experiment?: RunExperiment;
-  config: { model: unknown; train: TrainConfig };
+  config: { model: ModelConfig; train: TrainConfig };
   dataset: { name: string; root: string; summary: unknown };
   protocol: Protocol;
   backend: string;

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import pl from "nodejs-polars";
 import { trainPreset } from "../engine/config.ts";
+import { preset } from "../model/presets.ts";
 import type { EpochMetrics } from "../engine/loop.ts";
 import { readMetricsCsv, readRun, startRun, updateRun, writeMetrics } from "./record.ts";
 
@@ -14,7 +15,7 @@ Deno.test("run.json, metrics.csv and metrics.parquet round-trip", async () => {
   const { dir, record } = await startRun({
     runsDir,
     experiment: { table: "5", row: "ours" },
-    config: { model: { inputSize: 48 }, train: trainPreset("default") },
+    config: { model: preset("cpu-tiny"), train: trainPreset("default") },
     dataset: { name: "ckplus", root: "/data/ck", summary: { n: 981 } },
     protocol: { kind: "kfold", k: 5, by: "subject", seed: 1 },
     backend: "cpu",

@@ -27,21 +27,17 @@ import {
   updateRun,
   writeMetrics,
 } from "./record.ts";
-import type { DatasetLike } from "../engine/types.ts";
-import {
-  buildFer,
-  datasetSummary,
-  type FerModel,
-  foldIndices,
-  lbpFor,
-  type ModelConfig,
-  paperAugment,
-  saveFer,
-} from "./wiring.ts";
+import { lbpFor, paperAugment } from "../engine/inputs.ts";
+import type { Dataset } from "../data/dataset.ts";
+import { kFold } from "../data/folds.ts";
+import { summarize } from "../data/summary.ts";
+import { buildModel, type FerModel } from "../model/build.ts";
+import type { ModelConfig } from "../model/config.ts";
+import { saveModel } from "../model/io.ts";
 
 /** Options of {@link runExperiment}. */
 export interface ExperimentOptions {
-  dataset: DatasetLike;
+  dataset: Dataset;
   model: ModelConfig;
   train: TrainConfig;
   /**
@@ -71,7 +67,7 @@ export interface ExperimentResult {
 
 /** Picks train and validation indices for a split protocol; refuses to select on PrivateTest. */
 export function splitProtocolIndices(
-  ds: DatasetLike,
+  ds: Dataset,
   p: { train: string; val: string },
   seed: number,
 ): { train: number[]; val: number[] } {
@@ -110,7 +106,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       runsDir: opts.runsDir,
       experiment: opts.experiment,
       config: { model: opts.model, train: opts.train },
-      dataset: { name: ds.name, root: ds.root, summary: datasetSummary(ds) },
+      dataset: { name: ds.name, root: ds.root, summary: summarize(ds) },
       protocol: opts.protocol,
       backend: opts.backend,
     });
@@ -126,7 +122,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   try {
     if (opts.protocol.kind === "split") {
       const { train: tr, val } = splitProtocolIndices(ds, opts.protocol, opts.train.seed);
-      const fm = buildFer(opts.model);
+      const fm = buildModel(opts.model);
       const cache = new ImageCache(ds, opts.model.inputSize);
       const r = await train({
         model: fm,
@@ -149,7 +145,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       if (r.stopReason === "aborted") {
         return { dir, record: await updateRun(dir, { status: "stopped", error: "aborted" }), model: fm };
       }
-      await saveFer(fm, `${dir}/model`, ds.classes);
+      await saveModel({ ...fm, labels: ds.classes }, `${dir}/model`);
       const result = await evaluate({ model: fm, cache, indices: val, lbp, tta: opts.tta, split: opts.protocol.val });
       const record = await updateRun(dir, {
         status: "done",
@@ -160,13 +156,13 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       return { dir, record, model: fm };
     }
     const p = opts.protocol;
-    const folds = foldIndices(ds, { k: p.k, seed: p.seed, by: p.by });
+    const folds = kFold(ds.samples, { k: p.k, seed: p.seed, by: p.by });
     let epochs = 0;
     const r = await runKfold({
       dataset: ds,
       folds,
       by: p.by,
-      build: () => buildFer(opts.model),
+      build: () => buildModel(opts.model),
       config: opts.train,
       lbp,
       augment,
@@ -174,7 +170,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       runDir: dir,
       onFold: async (f, _rep, fm, history) => {
         epochs += history.length;
-        await saveFer(fm, `${dir}/fold-${f + 1}/model`, ds.classes);
+        await saveModel({ ...fm, labels: ds.classes }, `${dir}/fold-${f + 1}/model`);
       },
     });
     const record = await updateRun(dir, {

@@ -10,11 +10,11 @@
  * @module
  */
 import { Rng } from "../util/rng.ts";
-import type { DatasetLike } from "../engine/types.ts";
+import type { Dataset } from "../data/dataset.ts";
 
 /** Splits training indices into train/val, keeping a subject's samples together when `by` is "subject". */
 export function splitValidation(
-  ds: DatasetLike,
+  ds: Dataset,
   indices: number[],
   opts: { fraction: number; by: "random" | "subject"; seed: number },
 ): { train: number[]; val: number[] } {

@@ -1,5 +1,5 @@
 /**
- * The canonical expression vocabulary of the toolkit and the mapping of each peer's labels onto it.
+ * The mapping of each peer's labels onto the toolkit's one expression vocabulary (lib/data/labels.ts).
  *
  * @example
  * ```ts
@@ -8,12 +8,10 @@
  * ```
  * @module
  */
+import { canonicalLabel, type Expression, FER2013_EMOTIONS } from "../data/labels.ts";
 
-/** The seven FER2013 classes, in the FER2013 CSV emotion order 0..6. */
-export const CANONICAL_LABELS = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"] as const;
-
-/** One canonical expression label. */
-export type CanonicalLabel = typeof CANONICAL_LABELS[number];
+/** The seven FER2013 classes, in the FER2013 CSV emotion order 0..6: the peers' shared vocabulary. */
+export const CANONICAL_LABELS: readonly Expression[] = FER2013_EMOTIONS;
 
 /** The peers run live beside our model. */
 export type PeerName = "human" | "face-api";
@@ -26,27 +24,11 @@ export const PEER_OUTPUT_LABELS: Record<PeerName, readonly string[]> = {
   "face-api": ["neutral", "happy", "sad", "angry", "fearful", "disgusted", "surprised"],
 };
 
-const SYNONYMS: Record<string, CanonicalLabel> = {
-  angry: "angry",
-  anger: "angry",
-  disgust: "disgust",
-  disgusted: "disgust",
-  fear: "fear",
-  fearful: "fear",
-  happy: "happy",
-  happiness: "happy",
-  sad: "sad",
-  sadness: "sad",
-  surprise: "surprise",
-  surprised: "surprise",
-  neutral: "neutral",
-};
-
 /** Maps one of a peer's labels onto the canonical vocabulary; throws on a label we do not know. */
-export function toCanonical(peer: PeerName, label: string): CanonicalLabel {
-  const c = SYNONYMS[label];
-  if (!c) {
-    throw new Error(`peer ${peer}: label "${label}" has no canonical expression (known: ${Object.keys(SYNONYMS)})`);
+export function toCanonical(peer: PeerName, label: string): Expression {
+  const c = canonicalLabel(label);
+  if (c === null || !CANONICAL_LABELS.includes(c)) {
+    throw new Error(`peer ${peer}: label "${label}" has no canonical expression among ${CANONICAL_LABELS.join(", ")}`);
   }
   return c;
 }

@@ -15,7 +15,9 @@ import { join } from "node:path";
 import { Progress } from "../util/progress.ts";
 import { loadHumanEmotion, type PeerModel } from "./human_emotion.ts";
 import { loadFaceApiExpression } from "./face_api_expression.ts";
-import { CANONICAL_LABELS, type CanonicalLabel, type PeerName, reorderToCanonical, toCanonical } from "./labels.ts";
+import type { Expression } from "../data/labels.ts";
+import { accuracy, confusionMatrix, type EvalReport, perClassMetrics } from "../eval/metrics.ts";
+import { CANONICAL_LABELS, type PeerName, reorderToCanonical, toCanonical } from "./labels.ts";
 import { ensurePeerBackend } from "./backend.ts";
 import { evenSubset } from "../report/subset.ts";
 import type { GrayImage } from "../data/image.ts";
@@ -26,7 +28,7 @@ export type { PeerName } from "./labels.ts";
 
 /** One prediction: the arg-max label and the probabilities in {@link CANONICAL_LABELS} order. */
 export interface PeerPrediction {
-  label: CanonicalLabel;
+  label: Expression;
   probs: Float32Array;
 }
 
@@ -60,17 +62,10 @@ export async function peerPredict(name: PeerName, images: GrayImage[], batchSize
   return out;
 }
 
-/** A peer's evaluation on one split (same shape as the training engine's EvalReport). */
-export interface PeerEvalReport {
+/** A peer's evaluation on one split: the engine's {@link EvalReport} plus the peer, sample count and backend. */
+export interface PeerEvalReport extends EvalReport {
   peer: PeerName;
-  split: string;
   n: number;
-  accuracy: number;
-  macroF1: number;
-  perClass: Record<string, { precision: number; recall: number; f1: number; support: number }>;
-  /** confusion[true][pred], rows and columns in `labels` order. */
-  confusion: number[][];
-  labels: string[];
   backend: string;
 }
 
@@ -86,32 +81,21 @@ export interface EvaluatePeerOptions {
   backend?: string;
 }
 
-/** Accuracy, macro-F1, per-class scores and the confusion matrix of predictions vs truths. */
-export function scorePredictions(truth: CanonicalLabel[], pred: CanonicalLabel[]) {
+/**
+ * Accuracy, macro-F1, per-class scores and the confusion matrix of predictions vs truths. Unlike
+ * lib/eval's `evalReport`, macro-F1 averages over the classes present in `truth` only.
+ */
+export function scorePredictions(truth: Expression[], pred: Expression[]) {
   const labels = [...CANONICAL_LABELS];
-  const k = labels.length;
-  const confusion = labels.map(() => new Array<number>(k).fill(0));
-  truth.forEach((t, i) => confusion[labels.indexOf(t)][labels.indexOf(pred[i])]++);
-  let correct = 0;
-  const perClass: PeerEvalReport["perClass"] = {};
-  let f1Sum = 0, present = 0;
-  for (let c = 0; c < k; c++) {
-    correct += confusion[c][c];
-    const support = confusion[c].reduce((a, b) => a + b, 0);
-    const predicted = confusion.reduce((a, row) => a + row[c], 0);
-    const precision = predicted ? confusion[c][c] / predicted : 0;
-    const recall = support ? confusion[c][c] / support : 0;
-    const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
-    perClass[labels[c]] = { precision, recall, f1, support };
-    if (support) {
-      f1Sum += f1;
-      present++;
-    }
-  }
+  const index = (l: Expression) => labels.indexOf(l);
+  const yTrue = truth.map(index), yPred = pred.map(index);
+  const confusion = confusionMatrix(yTrue, yPred, labels.length);
+  const pcs = perClassMetrics(confusion);
+  const present = pcs.filter((m) => m.support > 0);
   return {
-    accuracy: truth.length ? correct / truth.length : 0,
-    macroF1: present ? f1Sum / present : 0,
-    perClass,
+    accuracy: accuracy(yTrue, yPred),
+    macroF1: present.length ? present.reduce((a, m) => a + m.f1, 0) / present.length : 0,
+    perClass: Object.fromEntries(labels.map((l, c) => [l, pcs[c]])),
     confusion,
     labels,
   };
@@ -127,8 +111,8 @@ export async function evaluatePeer(name: PeerName, opts: EvaluatePeerOptions = {
   if (opts.limit !== undefined) samples = evenSubset(samples, opts.limit);
   const bs = opts.batchSize ?? 128;
   await ensurePeerBackend(opts.backend);
-  const truth: CanonicalLabel[] = [];
-  const pred: CanonicalLabel[] = [];
+  const truth: Expression[] = [];
+  const pred: Expression[] = [];
   const p = new Progress({ label: `peer ${name} on ${split}`, total: samples.length, unit: "img" });
   for (let i = 0; i < samples.length; i += bs) {
     const chunk = samples.slice(i, i + bs);

@@ -12,14 +12,8 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { LayersModel } from "@tensorflow/tfjs-layers";
-import { type AttentionScore, type MaskImage, meanOverChannels, scoreFmBatch } from "./attention_score.ts";
-
-/** A single-channel float map (the shape lib/viz's heatmap overlay takes). */
-export interface FloatMap {
-  width: number;
-  height: number;
-  data: Float32Array;
-}
+import type { FloatMap, GrayImage } from "../data/image.ts";
+import { type AttentionScore, meanOverChannels, scoreFmBatch } from "./attention_score.ts";
 
 /** Scores and channel-mean F_m maps of one batch. */
 export interface AttentionBatch {
@@ -31,7 +25,7 @@ export interface AttentionBatch {
 export async function attentionOnBatch(
   attention: LayersModel,
   inputs: tf.Tensor[],
-  masks: MaskImage[],
+  masks: GrayImage[],
 ): Promise<AttentionBatch> {
   const out = attention.predict(inputs.length === 1 ? inputs[0] : inputs) as tf.Tensor;
   if (out.rank !== 4) {
@@ -43,9 +37,6 @@ export async function attentionOnBatch(
   out.dispose();
   const scores = scoreFmBatch({ data, shape: [n, h, w, c] }, masks);
   const per = h * w * c;
-  const maps = Array.from({ length: n }, (_, i) => {
-    const m = meanOverChannels(data.subarray(i * per, (i + 1) * per), w, h, c);
-    return { width: m.width, height: m.height, data: m.map };
-  });
+  const maps = Array.from({ length: n }, (_, i) => meanOverChannels(data.subarray(i * per, (i + 1) * per), w, h, c));
   return { scores, maps };
 }

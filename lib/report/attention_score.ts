@@ -7,25 +7,12 @@
  *
  * @example
  * ```ts
- * const s = attentionScore({ map: fm, width: 12, height: 12 }, mask); // mask: 48×48, 255 inside
+ * const s = attentionScore({ data: fm, width: 12, height: 12 }, mask); // mask: 48×48, 255 inside
  * s.ratio; // e.g. 1.8
  * ```
  * @module
  */
-
-/** A single-channel map, row-major. */
-export interface AttentionMap {
-  map: Float32Array;
-  width: number;
-  height: number;
-}
-
-/** A binary mask: any non-zero byte is inside (the synthetic set uses 255). */
-export interface MaskImage {
-  width: number;
-  height: number;
-  data: Uint8Array;
-}
+import type { FloatMap, GrayImage } from "../data/image.ts";
 
 /** The score of one map against one mask. */
 export interface AttentionScore {
@@ -38,8 +25,8 @@ export interface AttentionScore {
 }
 
 /** Bilinear resize of a map (half-pixel centres, edge clamped), like tf.image.resizeBilinear. */
-export function upsampleBilinear(m: AttentionMap, width: number, height: number): Float32Array {
-  const { map, width: w, height: h } = m;
+export function upsampleBilinear(m: FloatMap, width: number, height: number): Float32Array {
+  const { data: map, width: w, height: h } = m;
   if (map.length !== w * h) throw new Error(`attention map: expected ${w}×${h} = ${w * h} values, got ${map.length}`);
   const out = new Float32Array(width * height);
   const sy = h / height, sx = w / width;
@@ -58,7 +45,7 @@ export function upsampleBilinear(m: AttentionMap, width: number, height: number)
 }
 
 /** Averages an H×W×C (channels-last) map over its channels (F_m has one map per channel). */
-export function meanOverChannels(data: Float32Array, width: number, height: number, channels: number): AttentionMap {
+export function meanOverChannels(data: Float32Array, width: number, height: number, channels: number): FloatMap {
   if (data.length !== width * height * channels) {
     throw new Error(
       `expected ${width}×${height}×${channels} = ${width * height * channels} values, got ${data.length}`,
@@ -70,15 +57,15 @@ export function meanOverChannels(data: Float32Array, width: number, height: numb
     for (let c = 0; c < channels; c++) s += data[i * channels + c];
     map[i] = s / channels;
   }
-  return { map, width, height };
+  return { data: map, width, height };
 }
 
 /** Scores one attention map against one mask (the map is upsampled to the mask's size). */
-export function attentionScore(m: AttentionMap, mask: MaskImage): AttentionScore {
+export function attentionScore(m: FloatMap, mask: GrayImage): AttentionScore {
   if (mask.data.length !== mask.width * mask.height) {
     throw new Error(`mask: expected ${mask.width}×${mask.height} bytes, got ${mask.data.length}`);
   }
-  const up = m.width === mask.width && m.height === mask.height ? m.map : upsampleBilinear(m, mask.width, mask.height);
+  const up = m.width === mask.width && m.height === mask.height ? m.data : upsampleBilinear(m, mask.width, mask.height);
   let total = 0, inside = 0, area = 0;
   for (let i = 0; i < up.length; i++) {
     const v = up[i];
@@ -125,7 +112,7 @@ export function summarizeScores(scores: AttentionScore[]): AttentionSummary {
  * attentionScore(gaussianMap(48, 48, 0.25), mask);
  * ```
  */
-export function gaussianMap(width: number, height: number, sigmaFraction: number): AttentionMap {
+export function gaussianMap(width: number, height: number, sigmaFraction: number): FloatMap {
   if (!(sigmaFraction > 0)) throw new Error(`sigmaFraction must be > 0, got ${sigmaFraction}`);
   const map = new Float32Array(width * height);
   const cx = (width - 1) / 2, cy = (height - 1) / 2, sx = sigmaFraction * width, sy = sigmaFraction * height;
@@ -134,7 +121,7 @@ export function gaussianMap(width: number, height: number, sigmaFraction: number
       map[y * width + x] = Math.exp(-0.5 * (((x - cx) / sx) ** 2 + ((y - cy) / sy) ** 2));
     }
   }
-  return { map, width, height };
+  return { data: map, width, height };
 }
 
 /**
@@ -149,7 +136,7 @@ export function gaussianMap(width: number, height: number, sigmaFraction: number
  */
 export function scoreFmBatch(
   fm: { data: Float32Array; shape: readonly number[] },
-  masks: MaskImage[],
+  masks: GrayImage[],
 ): AttentionScore[] {
   const [n, h, w, c] = fm.shape;
   if (fm.shape.length !== 4) throw new Error(`F_m must be [n, h, w, c], got shape [${fm.shape}]`);
@@ -162,13 +149,13 @@ export function scoreFmBatch(
 
 /** Scores of the two reference maps (uniform, centred Gaussian) over a set of masks. */
 export function baselineScores(
-  masks: MaskImage[],
+  masks: GrayImage[],
   sigmaFraction = 0.25,
 ): Record<"uniform" | "centre", AttentionSummary> {
   return {
     uniform: summarizeScores(
       masks.map((m) =>
-        attentionScore({ map: new Float32Array(m.width * m.height).fill(1), width: m.width, height: m.height }, m)
+        attentionScore({ data: new Float32Array(m.width * m.height).fill(1), width: m.width, height: m.height }, m)
       ),
     ),
     centre: summarizeScores(masks.map((m) => attentionScore(gaussianMap(m.width, m.height, sigmaFraction), m))),

@@ -19,7 +19,7 @@ function quadrantMask() {
 }
 
 Deno.test("a uniform map scores exactly the mask's area fraction (ratio 1)", () => {
-  const s = attentionScore({ map: new Float32Array(16).fill(0.7), width: 4, height: 4 }, quadrantMask());
+  const s = attentionScore({ data: new Float32Array(16).fill(0.7), width: 4, height: 4 }, quadrantMask());
   assert.ok(Math.abs(s.areaFraction - 0.25) < 1e-12);
   assert.ok(Math.abs(s.massInside - 0.25) < 1e-6);
   assert.ok(Math.abs(s.ratio - 1) < 1e-5);
@@ -27,7 +27,7 @@ Deno.test("a uniform map scores exactly the mask's area fraction (ratio 1)", () 
 
 Deno.test("a low-resolution map focused on the region is upsampled and scores above uniform", () => {
   // 2×2 map: all mass in the bottom-left cell → after upsampling most mass lies in that quadrant
-  const s = attentionScore({ map: new Float32Array([0, 0, 1, 0]), width: 2, height: 2 }, quadrantMask());
+  const s = attentionScore({ data: new Float32Array([0, 0, 1, 0]), width: 2, height: 2 }, quadrantMask());
   // per axis the source cell's weights over the 8 pixels are 1,1,.875,.625,.375,.125,0,0 (sum 4), of which
   // 3.5 fall in the quadrant's half: massInside = (3.5/4)² = 0.765625, ratio = 0.765625 / 0.25
   assert.ok(Math.abs(s.massInside - 0.765625) < 1e-6, `massInside ${s.massInside}`);
@@ -35,17 +35,17 @@ Deno.test("a low-resolution map focused on the region is upsampled and scores ab
   // the same map at full resolution, exactly on the mask: all mass inside, ratio 1/area = 4
   const exact = new Float32Array(64);
   quadrantMask().data.forEach((v, i) => exact[i] = v ? 1 : 0);
-  assert.equal(attentionScore({ map: exact, width: 8, height: 8 }, quadrantMask()).ratio, 4);
+  assert.equal(attentionScore({ data: exact, width: 8, height: 8 }, quadrantMask()).ratio, 4);
   // focused on the wrong corner: below uniform
-  const wrong = attentionScore({ map: new Float32Array([0, 1, 0, 0]), width: 2, height: 2 }, quadrantMask());
+  const wrong = attentionScore({ data: new Float32Array([0, 1, 0, 0]), width: 2, height: 2 }, quadrantMask());
   assert.ok(wrong.ratio < 1);
 });
 
 Deno.test("upsampling follows half-pixel bilinear and channel averaging is per pixel", () => {
-  const up = upsampleBilinear({ map: new Float32Array([0, 1]), width: 2, height: 1 }, 4, 1);
+  const up = upsampleBilinear({ data: new Float32Array([0, 1]), width: 2, height: 1 }, 4, 1);
   assert.deepEqual([...up], [0, 0.25, 0.75, 1]);
   const m = meanOverChannels(new Float32Array([1, 3, 0, 2]), 2, 1, 2);
-  assert.deepEqual([...m.map], [2, 1]);
+  assert.deepEqual([...m.data], [2, 1]);
 });
 
 Deno.test("summaries and bad input", () => {
@@ -56,12 +56,12 @@ Deno.test("summaries and bad input", () => {
   assert.equal(sum.meanRatio, 1.4);
   assert.equal(sum.shareAboveUniform, 0.5);
   assert.throws(
-    () => attentionScore({ map: new Float32Array(3), width: 2, height: 2 }, quadrantMask()),
+    () => attentionScore({ data: new Float32Array(3), width: 2, height: 2 }, quadrantMask()),
     /expected 2×2 = 4 values, got 3/,
   );
   assert.throws(
     () =>
-      attentionScore({ map: new Float32Array(4).fill(1), width: 2, height: 2 }, {
+      attentionScore({ data: new Float32Array(4).fill(1), width: 2, height: 2 }, {
         width: 8,
         height: 8,
         data: new Uint8Array(64),
@@ -69,7 +69,7 @@ Deno.test("summaries and bad input", () => {
     /mask is empty/,
   );
   assert.throws(
-    () => attentionScore({ map: new Float32Array([1, -1, 1, 1]), width: 2, height: 2 }, quadrantMask()),
+    () => attentionScore({ data: new Float32Array([1, -1, 1, 1]), width: 2, height: 2 }, quadrantMask()),
     /negative/,
   );
   assert.throws(() => summarizeScores([]), /no attention scores/);
@@ -77,7 +77,7 @@ Deno.test("summaries and bad input", () => {
 
 Deno.test("a centred Gaussian favours a centred mask over a corner mask", () => {
   const g = gaussianMap(8, 8, 0.2);
-  assert.ok(Math.abs(g.map[3 * 8 + 3] - g.map[4 * 8 + 4]) < 1e-6); // symmetric about the centre
+  assert.ok(Math.abs(g.data[3 * 8 + 3] - g.data[4 * 8 + 4]) < 1e-6); // symmetric about the centre
   const centre = new Uint8Array(64);
   for (let y = 2; y < 6; y++) for (let x = 2; x < 6; x++) centre[y * 8 + x] = 1;
   assert.ok(attentionScore(g, { width: 8, height: 8, data: centre }).ratio > 2);

@@ -17,7 +17,7 @@ import type { Dataset } from "../data/dataset.ts";
 import { datasetsRoot } from "../data/paths.ts";
 import { experimentModel, experimentProtocol, experimentTrain } from "./identity.ts";
 import type { ResolvedExperiment } from "./experiments.ts";
-import type { RunRecordLike } from "./runs.ts";
+import type { RunRecord } from "../experiment/record.ts";
 import type { ExperimentOptions } from "../experiment/run.ts";
 import { limitDataset } from "./subset.ts";
 import { runExperiment } from "../experiment/run.ts";
@@ -72,7 +72,7 @@ export interface Engine {
     opts: Pick<ExperimentOptions, "model" | "train" | "protocol" | "backend" | "experiment" | "runsDir"> & {
       dataset: Dataset;
     },
-  ): Promise<{ dir: string; record: RunRecordLike }>;
+  ): Promise<{ dir: string; record: RunRecord }>;
   trainPreset(name: string, overrides: Partial<TrainConfig>): TrainConfig;
   selectBackend(name: string): Promise<{ backend: string }>;
 }
@@ -89,7 +89,7 @@ export async function executeExperiment(
   r: ResolvedExperiment,
   opts: ExecuteOptions = {},
   engine: Engine = ENGINE,
-): Promise<{ dir: string; record: RunRecordLike }> {
+): Promise<{ dir: string; record: RunRecord }> {
   const eng = engine;
   const c = r.config;
   const ds = await openExperimentDataset(r, opts);

@@ -4,7 +4,7 @@ import { datasetsRoot } from "../data/paths.ts";
 import { planTable } from "./experiments.ts";
 import { type Engine, executeExperiment, openExperimentDataset } from "./execute.ts";
 import { trainPreset } from "../engine/config.ts";
-import type { RunRecordLike } from "./runs.ts";
+import type { RunRecord } from "../experiment/record.ts";
 
 const root = datasetsRoot();
 const hasCk = root !== null && (() => {
@@ -44,7 +44,7 @@ Deno.test({
     const engine: Engine = {
       runExperiment: (o) => {
         calls.push(o);
-        return Promise.resolve({ dir: "/runs/x", record: { id: "x" } as RunRecordLike });
+        return Promise.resolve({ dir: "/runs/x", record: { id: "x" } as RunRecord });
       },
       trainPreset: (name, overrides) => ({ ...trainPreset(name, overrides), optimizer: "sgd" }),
       selectBackend: (name) => Promise.resolve({ backend: name === "auto" ? "cpu" : "?" }),

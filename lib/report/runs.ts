@@ -12,34 +12,19 @@
 import { join } from "node:path";
 import type { RunRecord } from "../experiment/record.ts";
 
-/** One evaluation (the engine's EvalReport); accuracy and macroF1 in [0,1]. */
-export interface EvalReportLike {
-  split: string;
-  accuracy: number;
-  macroF1: number;
-  perClass?: Record<string, unknown>;
-  confusion?: number[][];
-  labels?: string[];
-}
-
-/** The part of `run.json` (lib/experiment's RunRecord) the tables read; what they do not need may be missing. */
-export type RunRecordLike =
-  & Pick<RunRecord, "id" | "createdAt" | "experiment" | "protocol" | "backend" | "status" | "epochs" | "mean" | "std">
-  & {
-    gitCommit?: string | null;
-    config?: { model?: unknown; train?: unknown };
-    dataset?: { name: string; root?: string; summary?: unknown };
-    result?: EvalReportLike;
-    folds?: EvalReportLike[];
-  };
+/**
+ * A `run.json` as read back: the fields {@link readRuns} checks are there; any other may be missing
+ * (records of older engines, hand-written ones).
+ */
+export type ReadRecord = Pick<RunRecord, "id" | "createdAt" | "protocol" | "status"> & Partial<RunRecord>;
 
 /** A run record and the folder it was read from. */
 export interface LoadedRun {
-  record: RunRecordLike;
+  record: ReadRecord;
   dir: string;
 }
 
-function check(r: RunRecordLike, file: string): RunRecordLike {
+function check(r: ReadRecord, file: string): ReadRecord {
   const bad = (m: string): never => {
     throw new Error(`${file}: ${m}`);
   };
@@ -68,7 +53,7 @@ export async function readRuns(runsDir: string): Promise<LoadedRun[]> {
       } catch {
         continue; // a folder without run.json is not a run (yet)
       }
-      let parsed: RunRecordLike;
+      let parsed: ReadRecord;
       try {
         parsed = JSON.parse(text);
       } catch (err) {
@@ -84,7 +69,7 @@ export async function readRuns(runsDir: string): Promise<LoadedRun[]> {
 }
 
 /** The accuracy (in [0,1]) a finished run reports, with its std for k-fold; null if it has none. */
-export function runAccuracy(r: RunRecordLike): { accuracy: number; std?: number } | null {
+export function runAccuracy(r: ReadRecord): { accuracy: number; std?: number } | null {
   if (r.status !== "done") return null;
   if (r.protocol.kind === "kfold") return r.mean ? { accuracy: r.mean.accuracy, std: r.std?.accuracy } : null;
   return r.result ? { accuracy: r.result.accuracy } : null;

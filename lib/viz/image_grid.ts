@@ -10,21 +10,18 @@
  * @module
  */
 import { createCanvas, GlobalFonts } from "@napi-rs/canvas";
+import type { FloatMap, GrayImage } from "../data/image.ts";
 import { colormap, type ColormapName } from "./colormap.ts";
 import { escapeXml, type Figure, toBase64 } from "./figure.ts";
 import { FONT_FAMILY, fontFiles } from "./fonts.ts";
 
-/** A single-channel image: Uint8 values 0..255 or Float32 values 0..1, row-major. */
-export interface GrayImage {
-  width: number;
-  height: number;
-  data: Uint8Array | Float32Array;
-}
+/** One tile or overlay map: 8-bit (0..255) or float (0..1) values, row-major. */
+export type Tile = GrayImage | FloatMap;
 
 /** A heatmap blended over each tile (e.g. an attention map); resized bilinearly to the image size. */
 export interface HeatmapOverlay {
   /** One map per image (same order); values are min-max normalised per map before colouring. */
-  maps: GrayImage[];
+  maps: Tile[];
   /** Opacity of the heatmap, 0..1 (default 0.45). */
   alpha?: number;
   /** Default "jet". */
@@ -33,7 +30,7 @@ export interface HeatmapOverlay {
 
 /** Options of {@link imageGrid}. */
 export interface ImageGridOptions {
-  images: GrayImage[];
+  images: Tile[];
   labels?: string[];
   /** Tiles per row (default: min(8, images.length)). */
   columns?: number;
@@ -56,11 +53,11 @@ function registerFonts(): void {
   fontsRegistered = true;
 }
 
-function valueAt(img: GrayImage, i: number): number {
+function valueAt(img: Tile, i: number): number {
   return img.data instanceof Uint8Array ? img.data[i] / 255 : img.data[i];
 }
 
-function checkImage(img: GrayImage, what: string): void {
+function checkImage(img: Tile, what: string): void {
   if (!(img.width > 0 && img.height > 0) || img.data.length !== img.width * img.height) {
     throw new Error(
       `imageGrid: ${what} has data of length ${img.data.length}, expected width*height = ` +
@@ -70,7 +67,7 @@ function checkImage(img: GrayImage, what: string): void {
 }
 
 /** Bilinear sample of map at continuous coordinates scaled to (w, h), normalised to [0, 1]. */
-function resizedMap(map: GrayImage, w: number, h: number): Float32Array {
+function resizedMap(map: Tile, w: number, h: number): Float32Array {
   let lo = Infinity, hi = -Infinity;
   for (let i = 0; i < map.data.length; i++) {
     const v = valueAt(map, i);

@@ -11,14 +11,17 @@
  */
 import * as tfl from "@tensorflow/tfjs-layers";
 import { Rng } from "../../util/rng.ts";
-import type { DatasetLike, FerModelLike, GrayImage, SampleLike } from "../types.ts";
+import type { Dataset, Sample } from "../../data/dataset.ts";
+import type { GrayImage } from "../../data/image.ts";
+import { defaultConfig } from "../../model/config.ts";
+import type { FerModel } from "../../model/build.ts";
 
 /** Three classes: a bright horizontal bar, vertical bar or diagonal, on noise; 6 subjects. */
-export function patternDataset(opts: { n: number; size: number; seed: number }): DatasetLike {
+export function patternDataset(opts: { n: number; size: number; seed: number }): Dataset {
   const rng = new Rng(opts.seed);
   const s = opts.size;
   const images: GrayImage[] = [];
-  const samples: SampleLike[] = [];
+  const samples: Sample[] = [];
   for (let i = 0; i < opts.n; i++) {
     const label = i % 3;
     const data = new Uint8Array(s * s);
@@ -37,7 +40,7 @@ export function patternDataset(opts: { n: number; size: number; seed: number }):
     root: "mem://",
     classes: ["hbar", "vbar", "diag"],
     samples,
-    load(sample: SampleLike, o?: { size?: number }): Promise<GrayImage> {
+    load(sample: Sample, o?: { size?: number }): Promise<GrayImage> {
       if (o?.size !== undefined && o.size !== s) throw new Error(`patterns are ${s}x${s}, asked ${o.size}`);
       return Promise.resolve(images[samples.indexOf(sample)]);
     },
@@ -70,7 +73,7 @@ export function flipAugment(img: GrayImage, rng: Rng): GrayImage {
 }
 
 /** A tiny conv net, one input (raw) or two (raw + LBP), with batch norm and dropout. */
-export function tinyModel(opts: { size: number; numClasses: number; lbp: boolean; seed: number }): FerModelLike {
+export function tinyModel(opts: { size: number; numClasses: number; lbp: boolean; seed: number }): FerModel {
   const init = (k: number) => tfl.initializers.glorotUniform({ seed: opts.seed + k });
   const raw = tfl.input({ shape: [opts.size, opts.size, 1], name: "raw" });
   const inputs = [raw];
@@ -95,7 +98,8 @@ export function tinyModel(opts: { size: number; numClasses: number; lbp: boolean
   const out = tfl.layers.dense({ units: opts.numClasses, activation: "softmax", kernelInitializer: init(3) })
     .apply(x) as tfl.SymbolicTensor;
   return {
-    config: { inputSize: opts.size, lbp: opts.lbp ? "original" : "none", numClasses: opts.numClasses },
+    config: defaultConfig({ inputSize: opts.size, lbp: opts.lbp ? "original" : "none", numClasses: opts.numClasses }),
     model: tfl.model({ inputs, outputs: out }),
+    attention: null,
   };
 }

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { classDistributionFigure, classGridFigure, foldFigure, foldTable } from "./figures.ts";
-import { syntheticDataset } from "./synthetic.ts";
-import { summarize } from "./summary.ts";
-import { kFold } from "./folds.ts";
-import { fileDataset } from "./dataset.ts";
+import { classDistributionFigure, classGridFigure, foldFigure, foldTable } from "./dataset_figures.ts";
+import { syntheticDataset } from "../data/synthetic.ts";
+import { summarize } from "../data/summary.ts";
+import { kFold } from "../data/folds.ts";
+import { fileDataset } from "../data/dataset.ts";
 
 Deno.test("class distribution and fold figures carry the counts; fold table sums to the dataset", () => {
   const ds = syntheticDataset({ n: 70, seed: 1 });

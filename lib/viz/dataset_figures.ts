@@ -11,9 +11,11 @@
  * ```
  * @module
  */
-import { barChart, type Figure, imageGrid } from "../viz/mod.ts";
-import type { Dataset } from "./dataset.ts";
-import type { DatasetSummary } from "./summary.ts";
+import { barChart } from "./bar_chart.ts";
+import type { Figure } from "./figure.ts";
+import { imageGrid } from "./image_grid.ts";
+import type { Dataset } from "../data/dataset.ts";
+import type { DatasetSummary } from "../data/summary.ts";
 import { Rng } from "../util/rng.ts";
 
 /** Bars of images per class, side by side per split when the dataset has several. */
