@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
+import "@tensorflow/tfjs-backend-cpu";
 import { lbp, lbpMaxCode } from "../features/lbp.ts";
 import { Rng } from "../util/rng.ts";
-import { lbpFor, paperAugment } from "./inputs.ts";
+import { inputTensors, lbpFor, packInputs, paperAugment } from "./inputs.ts";
 import type { GrayImage } from "../data/image.ts";
 
 const face: GrayImage = {
@@ -28,4 +29,22 @@ Deno.test("paperAugment keeps the size, is seeded, and moves pixels", () => {
   assert.deepEqual(a.data, again.data);
   assert.notDeepEqual(a.data, b.data);
   assert.notDeepEqual(a.data, face.data);
+});
+
+Deno.test("packInputs puts pixels / 255 and the LBP channel of each picture in order, and names a misfit", () => {
+  const other: GrayImage = { width: 24, height: 24, data: face.data.map((v) => 255 - v) };
+  const lbpFn = lbpFor({ lbp: "circle" })!;
+  const p = packInputs([face, other], { size: 24, lbp: lbpFn });
+  assert.deepEqual([p.n, p.size, p.raw.length, p.lbp!.length], [2, 24, 1152, 1152]);
+  assert.equal(p.raw[576 + 5], Math.fround((255 - face.data[5]) / 255));
+  assert.deepEqual(p.lbp!.subarray(576), lbpFn(other));
+  assert.equal(packInputs([face], { size: 24 }).lbp, null);
+  assert.throws(
+    () => packInputs([face], { size: 12, names: () => "a.png" }),
+    /a\.png: a 24x24 picture, expected 12x12/,
+  );
+  const [raw, lbpT] = inputTensors(p);
+  assert.deepEqual([raw.shape, lbpT.shape], [[2, 24, 24, 1], [2, 24, 24, 1]]);
+  raw.dispose();
+  lbpT.dispose();
 });

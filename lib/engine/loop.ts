@@ -30,7 +30,8 @@ import {
   type StoredArray,
   writeCheckpoint,
 } from "./checkpoint.ts";
-import { type AugmentFn, batchCount, hostBatches, ImageCache, type LbpFn, toTensors } from "./pipeline.ts";
+import type { AugmentFn, LbpFn } from "./inputs.ts";
+import { batchCount, hostBatches, ImageCache, toTensors } from "./pipeline.ts";
 import { type Dataset, labelOf } from "../data/dataset.ts";
 import type { FerModel } from "../model/build.ts";
 
@@ -178,7 +179,7 @@ export async function train(opts: TrainOptions): Promise<RunResult> {
           lbp: fm.config.lbp !== "none" ? opts.lbp : null,
         })
       ) {
-        const { inputs, labels } = toTensors(hb, { size, numClasses: k });
+        const { inputs, labels } = toTensors(hb, { numClasses: k });
         let nCorrect: tf.Scalar | null = null;
         const cost = optimizer.minimize(
           () => {

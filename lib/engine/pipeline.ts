@@ -12,7 +12,7 @@
  * ```ts
  * const cache = new ImageCache(dataset, 48);
  * for await (const b of hostBatches({ cache, indices, batchSize: 32, rng: new Rng("e1"), shuffle: true })) {
- *   const { inputs, labels } = toTensors(b, { size: 48, numClasses: 7 });
+ *   const { inputs, labels } = toTensors(b, { numClasses: 7 });
  * }
  * ```
  * @module
@@ -21,11 +21,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { Rng } from "../util/rng.ts";
 import { type Dataset, labelOf } from "../data/dataset.ts";
 import type { GrayImage } from "../data/image.ts";
-
-/** LBP map of a picture, values in [0,1], length width×height. */
-export type LbpFn = (img: GrayImage) => Float32Array;
-/** A random label-preserving transform of a picture. */
-export type AugmentFn = (img: GrayImage, rng: Rng) => GrayImage;
+import { type AugmentFn, inputTensors, type LbpFn, type PackedInputs, packInputs } from "./inputs.ts";
 
 /** Decoded pictures of one dataset at one size, kept in memory up to a byte budget. */
 export class ImageCache {
@@ -65,11 +61,8 @@ export class ImageCache {
   }
 }
 
-/** One batch on the host. `raw`/`lbp` are `[n, size, size, 1]` row-major in [0,1]. */
-export interface HostBatch {
-  n: number;
-  raw: Float32Array;
-  lbp: Float32Array | null;
+/** One batch on the host: packed inputs (see {@link packInputs}) and labels. */
+export interface HostBatch extends PackedInputs {
   labels: Int32Array;
   /** Dataset indices of the samples, in batch order. */
   indices: number[];
@@ -110,33 +103,20 @@ export async function* hostBatches(opts: BatchOptions): AsyncGenerator<HostBatch
 }
 
 async function buildBatch(idx: number[], opts: BatchOptions): Promise<HostBatch> {
-  const s = opts.cache.size, px = s * s, ds = opts.cache.dataset;
+  const ds = opts.cache.dataset;
   const images = await Promise.all(idx.map((i) => opts.cache.get(i)));
-  const raw = new Float32Array(idx.length * px);
-  const lbp = opts.lbp ? new Float32Array(idx.length * px) : null;
-  const labels = new Int32Array(idx.length);
-  idx.forEach((di, k) => {
-    labels[k] = labelOf(ds, ds.samples[di]);
-    const img = opts.augment ? opts.augment(images[k], opts.rng!) : images[k];
-    const d = img.data;
-    for (let p = 0; p < px; p++) raw[k * px + p] = d[p] / 255;
-    if (lbp) {
-      const l = opts.lbp!(img);
-      if (l.length !== px) throw new Error(`LBP of ${ds.samples[di].path} has ${l.length} values, expected ${px}`);
-      lbp.set(l, k * px);
-    }
-  });
-  return { n: idx.length, raw, lbp, labels, indices: idx };
+  const labels = Int32Array.from(idx, (di) => labelOf(ds, ds.samples[di]));
+  const seen = opts.augment ? images.map((img) => opts.augment!(img, opts.rng!)) : images;
+  const packed = packInputs(seen, { size: opts.cache.size, lbp: opts.lbp, names: (k) => ds.samples[idx[k]].path });
+  return { ...packed, labels, indices: idx };
 }
 
 /** Model inputs (`[raw]` or `[raw, lbp]`) and one-hot labels of a host batch; the caller disposes them. */
-export function toTensors(b: HostBatch, opts: { size: number; numClasses: number }): {
+export function toTensors(b: HostBatch, opts: { numClasses: number }): {
   inputs: tf.Tensor4D[];
   labels: tf.Tensor2D;
 } {
-  const shape: [number, number, number, number] = [b.n, opts.size, opts.size, 1];
-  const inputs = [tf.tensor4d(b.raw, shape)];
-  if (b.lbp) inputs.push(tf.tensor4d(b.lbp, shape));
+  const inputs = inputTensors(b);
   const labels = tf.tidy(() =>
     tf.cast(tf.oneHot(tf.tensor1d(b.labels, "int32"), opts.numClasses), "float32") as tf.Tensor2D
   );

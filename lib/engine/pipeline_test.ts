@@ -48,7 +48,7 @@ Deno.test("LBP is computed from the augmented raw picture", async () => {
 
 Deno.test("toTensors gives [n,S,S,1] inputs and one-hot labels", async () => {
   const [b] = await collect(1);
-  const { inputs, labels } = toTensors(b, { size: 12, numClasses: 3 });
+  const { inputs, labels } = toTensors(b, { numClasses: 3 });
   assert.deepEqual(inputs.map((t) => t.shape), [[8, 12, 12, 1], [8, 12, 12, 1]]);
   assert.deepEqual(tf.argMax(labels, 1).arraySync(), [...b.labels]);
   tf.dispose([...inputs, labels]);

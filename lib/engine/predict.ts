@@ -15,7 +15,8 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { type EvalReport, evalReport } from "../eval/metrics.ts";
-import type { ImageCache, LbpFn } from "./pipeline.ts";
+import { inputTensors, type LbpFn, packInputs } from "./inputs.ts";
+import type { ImageCache } from "./pipeline.ts";
 import { labelOf } from "../data/dataset.ts";
 import type { GrayImage } from "../data/image.ts";
 import type { FerModel } from "../model/build.ts";
@@ -75,17 +76,8 @@ export async function predictImages(
       }
       return view(im);
     });
-    const raw = new Float32Array(imgs.length * s * s), lbp = needLbp ? new Float32Array(imgs.length * s * s) : null;
-    vimgs.forEach((im, j) => {
-      for (let p = 0; p < s * s; p++) raw[j * s * s + p] = im.data[p] / 255;
-      if (lbp) lbp.set(opts.lbp!(im), j * s * s);
-    });
-    const p = tf.tidy(() => {
-      const shape: [number, number, number, number] = [imgs.length, s, s, 1];
-      const inputs = [tf.tensor4d(raw, shape)];
-      if (lbp) inputs.push(tf.tensor4d(lbp, shape));
-      return fm.model.predict(inputs) as tf.Tensor;
-    });
+    const packed = packInputs(vimgs, { size: s, lbp: needLbp ? opts.lbp : null });
+    const p = tf.tidy(() => fm.model.predict(inputTensors(packed)) as tf.Tensor);
     const d = await p.data();
     p.dispose();
     for (let i = 0; i < out.length; i++) out[i] += d[i] / views.length;

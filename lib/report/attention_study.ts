@@ -13,9 +13,8 @@
  * @module
  */
 import { join } from "node:path";
-import * as tf from "@tensorflow/tfjs-core";
 import { syntheticDataset } from "../data/synthetic.ts";
-import { lbpInput } from "../features/lbp_input.ts";
+import { inputTensors, lbpFor, packInputs } from "../engine/inputs.ts";
 import type { FerModel } from "../model/build.ts";
 import { type Figure, imageGrid } from "../viz/mod.ts";
 import { type AttentionSummary, baselineScores, summarizeByClass, summarizeScores } from "./attention_score.ts";
@@ -69,15 +68,8 @@ export async function attentionStudy(fm: FerModel, opts: AttentionStudyOptions):
   const ds = syntheticDataset({ n: opts.n, size, seed: opts.seed ?? 1001 });
   const images = await Promise.all(ds.samples.map((s) => ds.load(s)));
   const masks = await Promise.all(ds.samples.map((s) => ds.loadMask!(s)));
-  const n = images.length, px = size * size;
-  const raw = new Float32Array(n * px);
-  images.forEach((im, i) => im.data.forEach((v, j) => raw[i * px + j] = v / 255));
-  const inputs = [tf.tensor4d(raw, [n, size, size, 1])];
-  if (fm.config.lbp !== "none") {
-    const lbp = new Float32Array(n * px);
-    images.forEach((im, i) => lbp.set(lbpInput(im, { method: fm.config.lbp as "circle" }), i * px));
-    inputs.push(tf.tensor4d(lbp, [n, size, size, 1]));
-  }
+  const n = images.length;
+  const inputs = inputTensors(packInputs(images, { size, lbp: lbpFor(fm.config) }));
   const { scores, maps } = await attentionOnBatch(fm.attention, inputs, masks);
   inputs.forEach((t) => t.dispose());
   const labels = ds.samples.map((s) => ds.classes[s.label]);
