@@ -127,14 +127,6 @@ function describeCycle(cycle: string[], g: Map<string, Map<string, FileEdge>>): 
   return `${cycle.join(" ⇄ ")}:\n    ${steps.join("\n    ")}`;
 }
 
-/**
- * Wrong-way folder imports of today's tree that later steps of the recut remove: the cycle check
- * looks at the graph without them. The list may only shrink (an entry that no longer occurs fails).
- */
-const KNOWN_WRONG_WAY: string[] = [
-  "peers → report",
-];
-
 Deno.test("the checks find a folder cycle and a library import of lib/cli/ in a made-up graph", () => {
   const edges: FileEdge[] = [
     { from: "a/x.ts", to: "b/y.ts" },
@@ -156,19 +148,12 @@ Deno.test("lib/ folders import one way: no folder cycle, no library import of li
   const edges = await libImports();
   assert.ok(edges.length > 100, `only ${edges.length} imports between lib/ files: the graph was not read`);
   const g = folderGraph(edges);
-  const gone = KNOWN_WRONG_WAY.filter((k) => {
-    const [a, b] = k.split(" → ");
-    return !g.get(a)?.has(b);
-  });
-  assert.deepEqual(gone, [], "a known wrong-way import is gone: remove it from KNOWN_WRONG_WAY");
-  const kept = edges.filter((e) => !KNOWN_WRONG_WAY.includes(`${folderOf(e.from)} → ${folderOf(e.to)}`));
-  const kg = folderGraph(kept);
-  const cycles = folderCycles(kg);
+  const cycles = folderCycles(g);
   assert.deepEqual(
     cycles,
     [],
-    `folders that import each other:\n  ${cycles.map((c) => describeCycle(c, kg)).join("\n  ")}`,
+    `folders that import each other:\n  ${cycles.map((c) => describeCycle(c, g)).join("\n  ")}`,
   );
-  const cli = cliImports(kept);
+  const cli = cliImports(edges);
   assert.deepEqual(cli, [], "library files import lib/cli/ (command files belong in lib/cli/)");
 });

@@ -14,7 +14,7 @@
  * @module
  */
 import { readPack } from "../lib/data/pack.ts";
-import { splitValidation } from "../lib/experiment/split.ts";
+import { splitValidation } from "../lib/data/routing.ts";
 import { evaluate } from "../lib/engine/predict.ts";
 import { preset } from "../lib/model/presets.ts";
 import { buildModel } from "../lib/model/build.ts";

@@ -14,7 +14,7 @@
 import { type Command, parse, required } from "./command.ts";
 import { DATASET_KINDS, type DatasetKind, loadDataset } from "../data/load.ts";
 import { summarize, summaryText } from "../data/summary.ts";
-import { kFold, subjectOverlap } from "../data/folds.ts";
+import { kFold, subjectOverlap } from "../data/routing.ts";
 import type { Dataset } from "../data/dataset.ts";
 import { exportDataset } from "../data/export.ts";
 import { writePack } from "../data/pack.ts";

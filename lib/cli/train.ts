@@ -21,6 +21,7 @@ import { type Protocol, readRun } from "../experiment/record.ts";
 import type { Dataset } from "../data/dataset.ts";
 import { decodeImage } from "../data/image.ts";
 import { loadDataset } from "../data/load.ts";
+import { pickSplit } from "../data/routing.ts";
 import { lbpFor } from "../engine/inputs.ts";
 import type { ModelConfig } from "../model/config.ts";
 import { loadModel } from "../model/io.ts";
@@ -194,8 +195,7 @@ export const evaluateCommand: Command = {
     await selectBackend(v.backend as BackendName, { quiet: v.json });
     const fm = await loadModel(required(v, "model"));
     const ds = await loadDataset(datasetOptions(v));
-    const idx = ds.samples.flatMap((s, i) => (v.split === "all" || s.split === v.split ? [i] : []));
-    if (idx.length === 0) throw new Error(`${ds.name}: no samples in split "${v.split}"`);
+    const idx = pickSplit(ds, v.split!);
     const labels = fm.labels ?? ds.classes;
     if (labels.join(",") !== ds.classes.join(",")) {
       throw new Error(`model classes [${labels}] differ from ${ds.name}'s [${ds.classes}]`);

@@ -4,7 +4,7 @@ import { loadCkPlus } from "./ckplus.ts";
 import { patternImage, writeTree } from "./fixtures.ts";
 import { datasetsRoot } from "./paths.ts";
 import { summarize } from "./summary.ts";
-import { kFold, subjectOverlap } from "./folds.ts";
+import { kFold, subjectOverlap } from "./routing.ts";
 
 const REAL = datasetsRoot();
 

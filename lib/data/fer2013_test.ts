@@ -4,7 +4,7 @@ import { loadFer2013Csv, loadFer2013Folders, parsePixels, writeFer2013Csv } from
 import { patternImage, writeTree } from "./fixtures.ts";
 import { summarize } from "./summary.ts";
 import { datasetsRoot } from "./paths.ts";
-import { splitIndices } from "./folds.ts";
+import { pickSplit } from "./routing.ts";
 
 const REAL = datasetsRoot();
 const real = (name: string) => REAL === null ? `${name}: no ../shared/datasets (set FER_DATA); skipped` : name;
@@ -121,7 +121,7 @@ Deno.test({
   ignore: REAL === null,
   async fn() {
     const ds = loadFer2013Folders({ root: join(REAL!, "fer2013"), splits: ["PublicTest"] });
-    const picks = splitIndices(ds.samples, "PublicTest").filter((_, i) => i % 500 === 0);
+    const picks = pickSplit(ds, "PublicTest").filter((_, i) => i % 500 === 0);
     const rows = [];
     for (const i of picks) {
       rows.push({ emotion: ds.samples[i].label, pixels: (await ds.load(ds.samples[i])).data, usage: "PublicTest" });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { syntheticDataset } from "./synthetic.ts";
-import { kFold, subjectOverlap } from "./folds.ts";
+import { kFold, subjectOverlap } from "./routing.ts";
 import type { GrayImage } from "./image.ts";
 
 Deno.test("synthetic faces are deterministic from the seed, balanced, and differ across seeds", async () => {

@@ -25,7 +25,7 @@ import { ImageCache } from "../engine/pipeline.ts";
 import { writeJsonAtomic, writeMetrics } from "./record.ts";
 import type { Dataset } from "../data/dataset.ts";
 import type { FerModel } from "../model/build.ts";
-import { splitValidation } from "./split.ts";
+import { splitValidation } from "../data/routing.ts";
 
 /** Options of {@link runKfold}. */
 export interface KfoldOptions {

@@ -14,7 +14,6 @@
 import type { Tta } from "../engine/predict.ts";
 import { evaluate } from "../engine/predict.ts";
 import { runKfold } from "./kfold.ts";
-import { splitValidation } from "./split.ts";
 import type { TrainConfig } from "../engine/config.ts";
 import { type EpochMetrics, train } from "../engine/loop.ts";
 import { ImageCache } from "../engine/pipeline.ts";
@@ -29,7 +28,7 @@ import {
 } from "./record.ts";
 import { lbpFor, paperAugment } from "../engine/inputs.ts";
 import type { Dataset } from "../data/dataset.ts";
-import { kFold } from "../data/folds.ts";
+import { kFold, splitProtocolIndices } from "../data/routing.ts";
 import { summarize } from "../data/summary.ts";
 import { buildModel, type FerModel } from "../model/build.ts";
 import type { ModelConfig } from "../model/config.ts";
@@ -63,32 +62,6 @@ export interface ExperimentResult {
   record: RunRecord;
   /** The trained model (split protocol; the last fold's for k-fold is not kept). */
   model: FerModel | null;
-}
-
-/** Picks train and validation indices for a split protocol; refuses to select on PrivateTest. */
-export function splitProtocolIndices(
-  ds: Dataset,
-  p: { train: string; val: string },
-  seed: number,
-): { train: number[]; val: number[] } {
-  if (/privatetest/i.test(p.val)) {
-    throw new Error("PrivateTest is FER2013's final test split: select models on PublicTest, never on PrivateTest");
-  }
-  const pick = (name: string) => {
-    const idx = ds.samples.flatMap((s, i) => (name === "all" || s.split === name ? [i] : []));
-    if (idx.length === 0) {
-      const have = [...new Set(ds.samples.map((s) => s.split ?? "(none)"))].join(", ");
-      throw new Error(`${ds.name}: no samples in split "${name}" (splits: ${have}; use "all" for every sample)`);
-    }
-    return idx;
-  };
-  const train = pick(p.train);
-  const hold = /^holdout:([0-9.]+)$/.exec(p.val);
-  if (hold) {
-    const by = ds.samples.some((s) => s.subject) ? "subject" : "random";
-    return splitValidation(ds, train, { fraction: Number(hold[1]), by, seed });
-  }
-  return { train, val: pick(p.val) };
 }
 
 /** Runs and records one experiment; see the module doc. */

@@ -19,7 +19,7 @@ import type { Expression } from "../data/labels.ts";
 import { accuracy, confusionMatrix, type EvalReport, perClassMetrics } from "../eval/metrics.ts";
 import { CANONICAL_LABELS, type PeerName, reorderToCanonical, toCanonical } from "./labels.ts";
 import { ensurePeerBackend } from "./backend.ts";
-import { evenSubset } from "../report/subset.ts";
+import { evenSubset } from "../data/routing.ts";
 import type { GrayImage } from "../data/image.ts";
 import { loadDataset } from "../data/load.ts";
 import { datasetsRoot } from "../data/paths.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { evaluatePeer, peerPredict, scorePredictions } from "./peers.ts";
-import { evenSubset } from "../report/subset.ts";
+import { evenSubset } from "../data/routing.ts";
 import { datasetsRoot } from "../data/paths.ts";
 import { loadDataset } from "../data/load.ts";
 import { CANONICAL_LABELS } from "./labels.ts";

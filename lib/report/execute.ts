@@ -19,7 +19,7 @@ import { experimentModel, experimentProtocol, experimentTrain } from "./identity
 import type { ResolvedExperiment } from "./experiments.ts";
 import type { RunRecord } from "../experiment/record.ts";
 import type { ExperimentOptions } from "../experiment/run.ts";
-import { limitDataset } from "./subset.ts";
+import { limitDataset } from "../data/routing.ts";
 import { runExperiment } from "../experiment/run.ts";
 import { type TrainConfig, trainPreset } from "../engine/config.ts";
 import { type BackendName, selectBackend } from "../backend/select.ts";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { classDistributionFigure, classGridFigure, foldFigure, foldTable } from "./dataset_figures.ts";
 import { syntheticDataset } from "../data/synthetic.ts";
 import { summarize } from "../data/summary.ts";
-import { kFold } from "../data/folds.ts";
+import { kFold } from "../data/routing.ts";
 import { fileDataset } from "../data/dataset.ts";
 
 Deno.test("class distribution and fold figures carry the counts; fold table sums to the dataset", () => {
