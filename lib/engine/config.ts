@@ -111,20 +111,3 @@ export function validateTrainConfig(c: TrainConfig): TrainConfig {
   if (!(c.momentum >= 0 && c.momentum < 1)) bad(`momentum must be in [0,1), got ${c.momentum}`);
   return c;
 }
-
-/** Per-class loss weights for the labels of the training set (all 1 for "none"). */
-export function classWeightVector(spec: TrainConfig["classWeights"], labels: ArrayLike<number>, k: number): number[] {
-  if (Array.isArray(spec)) {
-    if (spec.length !== k) throw new Error(`classWeights has ${spec.length} entries, the dataset has ${k} classes`);
-    return [...spec];
-  }
-  if (spec === "none") return new Array(k).fill(1);
-  const counts = new Array(k).fill(0);
-  for (let i = 0; i < labels.length; i++) counts[labels[i]]++;
-  return counts.map((c) => (c ? labels.length / (k * c) : 0));
-}
-
-/** Learning rate of the cosine schedule at `epoch` (0-based) of `epochs`. */
-export function cosineLr(lr: number, minLr: number, epoch: number, epochs: number): number {
-  return minLr + 0.5 * (lr - minLr) * (1 + Math.cos(Math.PI * epoch / Math.max(1, epochs)));
-}

@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { trainPreset } from "./config.ts";
-import { checkpointPath, type EpochMetrics, train } from "./loop.ts";
+import type { EpochMetrics } from "./epoch.ts";
+import { train } from "./loop.ts";
+import { checkpointPath } from "./policies/checkpointing.ts";
 import { readCheckpoint } from "./checkpoint.ts";
 import { lbp3x3, patternDataset, tinyModel } from "./testdata/fixtures.ts";
 

@@ -14,7 +14,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { type EvalReport, evalReport } from "../eval/metrics.ts";
+import { argmaxRows, type EvalReport, evalReport } from "../eval/metrics.ts";
 import { inputTensors, type LbpFn, packInputs } from "./inputs.ts";
 import type { ImageCache } from "./pipeline.ts";
 import { labelOf } from "../data/dataset.ts";
@@ -83,24 +83,6 @@ export async function predictImages(
     for (let i = 0; i < out.length; i++) out[i] += d[i] / views.length;
   }
   return out;
-}
-
-/** Arg-max of each row of `[n·k]` probabilities. */
-export function argmaxRows(probs: Float32Array, k: number): Int32Array {
-  const n = probs.length / k, out = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let c = 1; c < k; c++) if (probs[i * k + c] > probs[i * k + best]) best = c;
-    out[i] = best;
-  }
-  return out;
-}
-
-/** Mean cross-entropy of `[n·k]` probabilities against integer labels. */
-export function crossEntropy(probs: Float32Array, labels: Int32Array, k: number): number {
-  let s = 0;
-  for (let i = 0; i < labels.length; i++) s -= Math.log(Math.min(1 - 1e-7, Math.max(1e-7, probs[i * k + labels[i]])));
-  return labels.length ? s / labels.length : 0;
 }
 
 /** Full report of a model on some samples of the cache's dataset. */

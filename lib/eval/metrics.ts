@@ -1,5 +1,6 @@
 /**
- * Classification metrics: accuracy, confusion matrix, per-class precision/recall/F1 and macro-F1.
+ * Classification metrics: accuracy, confusion matrix, per-class precision/recall/F1 and macro-F1,
+ * and the arg-max and mean cross-entropy of `[n·k]` class probabilities.
  *
  * Rows of the confusion matrix are true classes, columns predicted classes (scikit-learn's order).
  * A class with no predictions has precision 0; one with no support has recall 0 (sklearn's
@@ -106,4 +107,22 @@ export function meanStd(values: number[]): { mean: number; std: number } {
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   const v = values.length > 1 ? values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1) : 0;
   return { mean, std: Math.sqrt(v) };
+}
+
+/** Arg-max of each row of `[n·k]` probabilities. */
+export function argmaxRows(probs: Float32Array, k: number): Int32Array {
+  const n = probs.length / k, out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (probs[i * k + c] > probs[i * k + best]) best = c;
+    out[i] = best;
+  }
+  return out;
+}
+
+/** Mean cross-entropy of `[n·k]` probabilities against integer labels. */
+export function crossEntropy(probs: Float32Array, labels: Int32Array, k: number): number {
+  let s = 0;
+  for (let i = 0; i < labels.length; i++) s -= Math.log(Math.min(1 - 1e-7, Math.max(1e-7, probs[i * k + labels[i]])));
+  return labels.length ? s / labels.length : 0;
 }

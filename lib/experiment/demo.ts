@@ -20,7 +20,7 @@ import { confusionMatrixFigure, lineChart, outputsDir, saveFigure } from "../viz
 import { type BackendName, selectBackend } from "../backend/select.ts";
 import { trainPreset } from "../engine/config.ts";
 import { runExperiment } from "./run.ts";
-import type { EpochMetrics } from "../engine/loop.ts";
+import type { EpochMetrics } from "../engine/epoch.ts";
 import { readMetricsCsv } from "./record.ts";
 import { loadDataset } from "../data/load.ts";
 import { preset } from "../model/presets.ts";

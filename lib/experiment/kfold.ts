@@ -19,7 +19,8 @@
 import { type EvalReport, meanStd } from "../eval/metrics.ts";
 import { evaluate, type Tta } from "../engine/predict.ts";
 import type { TrainConfig } from "../engine/config.ts";
-import { type EpochMetrics, train } from "../engine/loop.ts";
+import type { EpochMetrics } from "../engine/epoch.ts";
+import { train } from "../engine/loop.ts";
 import type { AugmentFn, LbpFn } from "../engine/inputs.ts";
 import { ImageCache } from "../engine/pipeline.ts";
 import { writeJsonAtomic, writeMetrics } from "./record.ts";

@@ -11,7 +11,7 @@
  */
 import { inJupyter } from "../util/progress.ts";
 import { lineChart, toBase64 } from "../viz/mod.ts";
-import type { EpochMetrics } from "../engine/loop.ts";
+import type { EpochMetrics } from "../engine/epoch.ts";
 
 /** A redrawable curves display. */
 export interface LiveCurves {

@@ -16,7 +16,7 @@ import pl from "nodejs-polars";
 import type { EvalReport } from "../eval/metrics.ts";
 import type { TrainConfig } from "../engine/config.ts";
 import type { ModelConfig } from "../model/config.ts";
-import type { EpochMetrics } from "../engine/loop.ts";
+import type { EpochMetrics } from "../engine/epoch.ts";
 
 /** How the data were split. */
 export type Protocol =

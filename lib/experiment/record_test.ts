@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import pl from "nodejs-polars";
 import { trainPreset } from "../engine/config.ts";
 import { preset } from "../model/presets.ts";
-import type { EpochMetrics } from "../engine/loop.ts";
+import type { EpochMetrics } from "../engine/epoch.ts";
 import { readMetricsCsv, readRun, startRun, updateRun, writeMetrics } from "./record.ts";
 
 const history: EpochMetrics[] = [

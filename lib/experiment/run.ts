@@ -15,7 +15,8 @@ import type { Tta } from "../engine/predict.ts";
 import { evaluate } from "../engine/predict.ts";
 import { runKfold } from "./kfold.ts";
 import type { TrainConfig } from "../engine/config.ts";
-import { type EpochMetrics, train } from "../engine/loop.ts";
+import type { EpochMetrics } from "../engine/epoch.ts";
+import { train } from "../engine/loop.ts";
 import { ImageCache } from "../engine/pipeline.ts";
 import {
   type Protocol,
