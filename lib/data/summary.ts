@@ -1,14 +1,14 @@
 /**
- * Dataset summary — counts per split × class and subject counts — as plain JSON and as a polars DataFrame.
+ * Dataset summary — counts per split × class and subject counts — as plain JSON and as text (the
+ * polars DataFrame view is summary_frame.ts, so this module loads no native addon).
  *
  * @example
  * ```ts
  * const s = summarize(ds);          // { total: 981, subjects: 118, splits: [{ split: "all", counts: {...} }] }
- * console.log(summaryFrame(ds).toString());
+ * console.log(summaryText(s));
  * ```
  * @module
  */
-import pl from "nodejs-polars";
 import type { Dataset } from "./dataset.ts";
 
 /** One split's row of a {@link DatasetSummary}. */
@@ -74,17 +74,6 @@ export function summarize(ds: Dataset): DatasetSummary {
 function rank(order: string[], s: string): number {
   const i = order.indexOf(s);
   return i < 0 ? order.length : i;
-}
-
-/** The summary as a DataFrame: one row per split; columns split, one per class, total, subjects (when known). */
-export function summaryFrame(ds: Dataset | DatasetSummary): pl.DataFrame {
-  const s = "samples" in ds ? summarize(ds) : ds;
-  const cols: Record<string, (string | number)[]> = { split: s.splits.map((r) => r.split) };
-  for (const c of s.classes) cols[c] = s.splits.map((r) => r.counts[c]);
-  cols.total = s.splits.map((r) => r.total);
-  if (s.subjects !== null) cols.subjects = s.splits.map((r) => r.subjects);
-  const counts = Object.keys(cols).filter((c) => c !== "split");
-  return pl.DataFrame(cols).withColumns(...counts.map((c) => pl.col(c).cast(pl.Int64)));
 }
 
 /** The summary as an aligned plain-text table (one row per split), for terminals and logs. */

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { fileDataset } from "./dataset.ts";
-import { summarize, summaryFrame, summaryText } from "./summary.ts";
+import { summarize, summaryText } from "./summary.ts";
+import { summaryFrame } from "./summary_frame.ts";
 
 Deno.test("summary counts split × class and subjects, as JSON and as a DataFrame", () => {
   const ds = fileDataset({

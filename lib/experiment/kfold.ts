@@ -23,7 +23,8 @@ import type { EpochMetrics } from "../engine/epoch.ts";
 import { train } from "../engine/loop.ts";
 import type { AugmentFn, LbpFn } from "../engine/inputs.ts";
 import { ImageCache } from "../engine/pipeline.ts";
-import { writeJsonAtomic, writeMetrics } from "./record.ts";
+import { writeJsonAtomic } from "./record.ts";
+import { fileStore, type RunStore } from "./store.ts";
 import type { Dataset } from "../data/dataset.ts";
 import type { FerModel } from "../model/build.ts";
 import { splitValidation } from "../data/routing.ts";
@@ -44,6 +45,8 @@ export interface KfoldOptions {
   tta?: Tta;
   /** Fold folders `fold-<i>/` and `folds.csv` go here; nothing is written without it. */
   runDir?: string;
+  /** Where each fold's per-epoch metrics go (default: the plain file store). */
+  store?: RunStore;
   /** Called after each fold with its model (save it, plot it) before the model is disposed. */
   onFold?: (fold: number, report: EvalReport, model: FerModel, history: EpochMetrics[]) => void | Promise<void>;
 }
@@ -110,7 +113,7 @@ export async function runKfold(opts: KfoldOptions): Promise<KfoldResult> {
         resume: true,
         cache,
         label: `fold ${f + 1}/${k}`,
-        onEpoch: dir ? (_m, { history }) => writeMetrics(dir, history) : undefined,
+        onEpoch: dir ? (_m, { history }) => (opts.store ?? fileStore).writeMetrics(dir, history) : undefined,
       });
       const report = await evaluate({
         model: fm,

@@ -1,18 +1,17 @@
 /**
- * Run records under `outputs/runs/<run-id>/`: `run.json` (config, data summary, protocol, backend,
- * git commit, status, results), `metrics.csv` and `metrics.parquet` (one row per epoch), beside the
- * `model/` and `checkpoint/` folders. `run.json` is the contract with the reproduction tools; every
- * write is atomic (temp file + rename).
+ * What a run records: the content of `run.json` (config, data summary, protocol, backend, git commit,
+ * status, results) — the contract with the reproduction tools — and the `metrics.csv` columns, with
+ * run ids and atomic writes (temp file + rename). Where records go is the {@link RunStore}'s business
+ * (store.ts).
  *
  * @example
  * ```ts
- * const run = await startRun({ config: { model, train }, dataset, protocol: { kind: "split", train: "Training", val: "PublicTest" }, backend: "cpu" });
- * await writeMetrics(run.dir, history);
- * await updateRun(run.dir, { status: "done", epochs: history.length, result });
+ * const id = newRunId("ckplus-cpu-small");           // 20261127-203012-ckplus-cpu-small-3fa2
+ * await writeTextAtomic(`${dir}/metrics.csv`, metricsCsv(history));
+ * const rows = await readMetricsCsv(`${dir}/metrics.csv`);
  * ```
  * @module
  */
-import pl from "nodejs-polars";
 import type { EvalReport } from "../eval/metrics.ts";
 import type { TrainConfig } from "../engine/config.ts";
 import type { ModelConfig } from "../model/config.ts";
@@ -83,40 +82,6 @@ export function defaultRunsDir(): string {
   return `${outputs}/runs`;
 }
 
-/** Creates the run folder and writes `run.json` with status "running". */
-export async function startRun(opts: StartRunOptions): Promise<{ dir: string; record: RunRecord }> {
-  const { runsDir = defaultRunsDir(), id, ...rest } = opts;
-  const record: RunRecord = {
-    id: id ?? newRunId(`${rest.dataset.name}-${rest.experiment?.row ?? "run"}`),
-    createdAt: new Date().toISOString(),
-    gitCommit: await gitCommit(),
-    ...rest,
-    status: "running",
-    epochs: 0,
-  };
-  const dir = `${runsDir}/${record.id}`;
-  await Deno.mkdir(dir, { recursive: true });
-  await writeJsonAtomic(`${dir}/run.json`, record);
-  return { dir, record };
-}
-
-/** Reads `<dir>/run.json`, naming the file on error. */
-export async function readRun(dir: string): Promise<RunRecord> {
-  const path = `${dir}/run.json`;
-  try {
-    return JSON.parse(await Deno.readTextFile(path));
-  } catch (e) {
-    throw new Error(`${path}: cannot read the run record (${e instanceof Error ? e.message : e})`);
-  }
-}
-
-/** Merges `patch` into `<dir>/run.json` (atomic). */
-export async function updateRun(dir: string, patch: Partial<RunRecord>): Promise<RunRecord> {
-  const rec = { ...(await readRun(dir)), ...patch };
-  await writeJsonAtomic(`${dir}/run.json`, rec);
-  return rec;
-}
-
 /** The metric columns, in file order. */
 export const METRIC_COLUMNS = [
   "epoch",
@@ -129,16 +94,12 @@ export const METRIC_COLUMNS = [
   "img_per_s",
 ] as const satisfies readonly (keyof EpochMetrics)[];
 
-/** Writes `metrics.csv` and `metrics.parquet` (nodejs-polars) for the epochs so far. */
-export async function writeMetrics(dir: string, history: EpochMetrics[]): Promise<void> {
-  const csv = [METRIC_COLUMNS.join(",")].concat(history.map((h) => METRIC_COLUMNS.map((c) => String(h[c])).join(",")));
-  await writeTextAtomic(`${dir}/metrics.csv`, csv.join("\n") + "\n");
-  const cols: Record<string, number[]> = {};
-  for (const c of METRIC_COLUMNS) cols[c] = history.map((h) => h[c]);
-  const df = pl.DataFrame(cols).withColumns(pl.col("epoch").cast(pl.Int32));
-  const tmp = `${dir}/metrics.parquet.tmp-${Deno.pid}`;
-  df.writeParquet(tmp);
-  await Deno.rename(tmp, `${dir}/metrics.parquet`);
+/** The per-epoch history as `metrics.csv` text. */
+export function metricsCsv(history: EpochMetrics[]): string {
+  const lines = [METRIC_COLUMNS.join(",")].concat(
+    history.map((h) => METRIC_COLUMNS.map((c) => String(h[c])).join(",")),
+  );
+  return lines.join("\n") + "\n";
 }
 
 /** Reads `metrics.csv` back into epoch rows. */
@@ -158,7 +119,8 @@ export async function writeJsonAtomic(path: string, value: unknown): Promise<voi
   await writeTextAtomic(path, JSON.stringify(value, null, 2) + "\n");
 }
 
-async function writeTextAtomic(path: string, text: string): Promise<void> {
+/** Writes text to a temp file and renames it into place. */
+export async function writeTextAtomic(path: string, text: string): Promise<void> {
   const tmp = `${path}.tmp-${Deno.pid}`;
   await Deno.writeTextFile(tmp, text);
   await Deno.rename(tmp, path);

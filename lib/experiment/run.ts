@@ -18,15 +18,8 @@ import type { TrainConfig } from "../engine/config.ts";
 import type { EpochMetrics } from "../engine/epoch.ts";
 import { train } from "../engine/loop.ts";
 import { ImageCache } from "../engine/pipeline.ts";
-import {
-  type Protocol,
-  readRun,
-  type RunExperiment,
-  type RunRecord,
-  startRun,
-  updateRun,
-  writeMetrics,
-} from "./record.ts";
+import type { Protocol, RunExperiment, RunRecord } from "./record.ts";
+import type { RunStore } from "./store.ts";
 import { lbpFor, paperAugment } from "../engine/inputs.ts";
 import type { Dataset } from "../data/dataset.ts";
 import { kFold, splitProtocolIndices } from "../data/routing.ts";
@@ -55,6 +48,8 @@ export interface ExperimentOptions {
   signal?: AbortSignal;
   /** Called after every epoch (split protocol) with the history so far: live curves. */
   onEpoch?: (history: EpochMetrics[]) => void | Promise<void>;
+  /** Where the run is recorded (default: the parquet adapter, loaded on first use). */
+  store?: RunStore;
 }
 
 /** The finished run. */
@@ -67,16 +62,16 @@ export interface ExperimentResult {
 
 /** Runs and records one experiment; see the module doc. */
 export async function runExperiment(opts: ExperimentOptions): Promise<ExperimentResult> {
-  const ds = opts.dataset;
+  const ds = opts.dataset, store = opts.store ?? await parquetStore();
   if (opts.model.numClasses !== ds.classes.length) {
     throw new Error(`model has ${opts.model.numClasses} classes, ${ds.name} has ${ds.classes.length}`);
   }
   const { dir } = opts.resumeDir
     ? {
       dir: opts.resumeDir,
-      ...await updateRun(opts.resumeDir, { status: "running", config: { model: opts.model, train: opts.train } }),
+      ...await store.update(opts.resumeDir, { status: "running", config: { model: opts.model, train: opts.train } }),
     }
-    : await startRun({
+    : await store.start({
       runsDir: opts.runsDir,
       experiment: opts.experiment,
       config: { model: opts.model, train: opts.train },
@@ -85,7 +80,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       backend: opts.backend,
     });
   if (opts.resumeDir) {
-    const was = await readRun(dir);
+    const was = await store.read(dir);
     if (JSON.stringify(was.config.model) !== JSON.stringify(opts.model)) {
       throw new Error(`${dir}/run.json: saved with another model config; resume with the same one`);
     }
@@ -111,17 +106,17 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
         cache,
         signal: opts.signal,
         onEpoch: async (_m, { history }) => {
-          await writeMetrics(dir, history);
-          await updateRun(dir, { epochs: history.length });
+          await store.writeMetrics(dir, history);
+          await store.update(dir, { epochs: history.length });
           await opts.onEpoch?.(history);
         },
       });
       if (r.stopReason === "aborted") {
-        return { dir, record: await updateRun(dir, { status: "stopped", error: "aborted" }), model: fm };
+        return { dir, record: await store.update(dir, { status: "stopped", error: "aborted" }), model: fm };
       }
       await saveModel({ ...fm, labels: ds.classes }, `${dir}/model`);
       const result = await evaluate({ model: fm, cache, indices: val, lbp, tta: opts.tta, split: opts.protocol.val });
-      const record = await updateRun(dir, {
+      const record = await store.update(dir, {
         status: "done",
         epochs: r.history.length,
         result,
@@ -142,12 +137,13 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       augment,
       tta: opts.tta,
       runDir: dir,
+      store,
       onFold: async (f, _rep, fm, history) => {
         epochs += history.length;
         await saveModel({ ...fm, labels: ds.classes }, `${dir}/fold-${f + 1}/model`);
       },
     });
-    const record = await updateRun(dir, {
+    const record = await store.update(dir, {
       status: "done",
       epochs,
       folds: r.folds,
@@ -157,7 +153,14 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
     });
     return { dir, record, model: null };
   } catch (e) {
-    await updateRun(dir, { status: "failed", error: e instanceof Error ? e.message : String(e) });
+    await store.update(dir, { status: "failed", error: e instanceof Error ? e.message : String(e) });
     throw e;
   }
+}
+
+/** The parquet adapter, imported on first use through a variable specifier: bundles that pass their own
+ * store (the offline GPU check) never load nodejs-polars. */
+async function parquetStore(): Promise<RunStore> {
+  const adapter = "./parquet_store.ts";
+  return ((await import(adapter)) as typeof import("./parquet_store.ts")).parquetStore;
 }
