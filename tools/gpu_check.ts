@@ -5,8 +5,9 @@
  * `--device cuda`), so the GPU speed is a ratio measured on one machine. Random inputs: this
  * measures the engine. Then, for each `--learn PACK` (a dataset pack from `fer data pack`), it trains the
  * paper model for `--learn-epochs` epochs (fewer if `--learn-budget` seconds run out) and scores
- * held-out subjects, to show that the model learns
- * on that backend (tools/gpu_learn.ts). Prints progress on stderr and one JSON line on stdout. Exits 3
+ * held-out subjects, to show that the model learns on that backend (tools/gpu_learn.ts; each run's
+ * record goes under `--learn-runs`, default gpu-check-runs/). Prints progress on stderr and one JSON
+ * line on stdout. Exits 3
  * with a clear message when there is no hardware adapter (a software one such as llvmpipe is refused
  * unless `--allow-software`).
  *
@@ -158,6 +159,7 @@ if (import.meta.main) {
       "learn-epochs": { type: "string", default: "10" },
       "learn-width": { type: "string", default: "0.5" },
       "learn-budget": { type: "string" },
+      "learn-runs": { type: "string", default: "gpu-check-runs" },
     },
   });
   const adapter = await gpuAdapter();
@@ -203,6 +205,8 @@ if (import.meta.main) {
         width: Number(v["learn-width"]),
         epochs: Number(v["learn-epochs"]),
         budgetSeconds: v["learn-budget"] === undefined ? undefined : Number(v["learn-budget"]),
+        runsDir: v["learn-runs"],
+        backend: choice.backend,
       }),
     );
     console.error(`gpu-check: ${JSON.stringify(learn.at(-1))}`);

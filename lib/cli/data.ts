@@ -12,7 +12,8 @@
  * @module
  */
 import { type Command, parse, required } from "./command.ts";
-import { DATASET_KINDS, type DatasetKind, loadDataset } from "../data/load.ts";
+import { DATASET_KINDS, type DatasetKind } from "../data/kinds.ts";
+import { loadDataset } from "../data/load.ts";
 import { summarize, summaryText } from "../data/summary.ts";
 import { kFold, subjectOverlap } from "../data/routing.ts";
 import type { Dataset } from "../data/dataset.ts";

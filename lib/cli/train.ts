@@ -11,23 +11,26 @@
  * @module
  */
 import { type Command, parse, required } from "./command.ts";
-import type { Tta } from "../engine/predict.ts";
-import { evaluate, predictImages } from "../engine/predict.ts";
 import { type BackendName, selectBackend } from "../backend/select.ts";
-import { type TrainConfig, trainPreset, validateTrainConfig } from "../engine/config.ts";
-import { runExperiment } from "../experiment/run.ts";
-import { ImageCache } from "../engine/pipeline.ts";
-import type { Protocol } from "../experiment/record.ts";
-import { readRun } from "../experiment/store.ts";
-import type { Dataset } from "../data/dataset.ts";
+import type { DatasetKind } from "../data/kinds.ts";
 import { decodeImage } from "../data/image.ts";
 import { loadDataset } from "../data/load.ts";
 import { pickSplit } from "../data/routing.ts";
 import { lbpFor } from "../engine/inputs.ts";
-import type { ModelConfig } from "../model/config.ts";
+import { ImageCache } from "../engine/pipeline.ts";
+import { evaluate, predictImages, type Tta } from "../engine/predict.ts";
+import { runExperiment } from "../experiment/run.ts";
+import {
+  datasetOptions,
+  type DatasetSpec,
+  mergeSpecs,
+  parseSpec,
+  type Protocol,
+  resolveTrain,
+  type SpecInput,
+} from "../experiment/spec.ts";
+import { readRun } from "../experiment/store.ts";
 import { loadModel } from "../model/io.ts";
-import { preset } from "../model/presets.ts";
-import type { LoadDatasetOptions } from "../data/load.ts";
 
 const datasetFlags = {
   dataset: { type: "string" },
@@ -37,11 +40,6 @@ const datasetFlags = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-function datasetOptions(v: { dataset?: string; root?: string; n?: string }): LoadDatasetOptions {
-  const kind = required(v, "dataset") as LoadDatasetOptions["dataset"];
-  return { dataset: kind, root: v.root, ...(v.n ? { n: Number(v.n) } : {}) };
-}
-
 function num(v: string | undefined, flag: string): number | undefined {
   if (v === undefined) return undefined;
   const x = Number(v);
@@ -49,28 +47,37 @@ function num(v: string | undefined, flag: string): number | undefined {
   return x;
 }
 
-/** A `--config FILE`: `{ "model": "<preset>" | {preset?, ...overrides}, "train": "<preset>" | {preset?, ...overrides} }`. */
-export interface ConfigFile {
-  model?: string | ({ preset?: string } & Partial<ModelConfig>);
-  train?: string | ({ preset?: string } & Partial<TrainConfig>);
+/** An object of the given entries whose value is defined (a flag not given overrides nothing). */
+function given<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined)) as Partial<T>;
 }
 
-async function readConfigFile(path: string): Promise<ConfigFile> {
+/** The dataset part of a spec from `--dataset KIND --root DIR --n N`. */
+function datasetFlagsSpec(v: { dataset?: string; root?: string; n?: string }): Partial<DatasetSpec> {
+  return given({ dataset: v.dataset as DatasetKind | undefined, root: v.root, n: num(v.n, "n") });
+}
+
+async function readSpecFile(path: string): Promise<SpecInput> {
   try {
     return JSON.parse(await Deno.readTextFile(path));
   } catch (e) {
     throw new Error(
-      `${path}: cannot read the config (${e instanceof Error ? e.message : e}); expected JSON {model, train}`,
+      `${path}: cannot read the config (${e instanceof Error ? e.message : e}); ` +
+        `expected a JSON experiment spec {dataset?, model?, train?, protocol?}`,
     );
   }
 }
 
-const TRAIN_HELP = `usage: deno task fer train (--preset NAME | --config FILE) --dataset KIND [--root DIR] [options]
+const TRAIN_HELP =
+  `usage: deno task fer train [--config SPEC.json] [--preset NAME] --dataset KIND [--root DIR] [options]
+  --config FILE         an experiment spec {dataset?, model?, train?, protocol?}
+                        (model/train: a preset name or {preset, ...overrides}); flags override it
   --preset NAME         model preset (cpu-small, cpu-tiny, paper, table1-…); default cpu-small
   --train-preset NAME   default | paper (lr 1e-6, batch 40) | cosine | sgd; default "default"
   --epochs N --lr X --batch N --seed N --width X --size N   overrides
   --train-split NAME --val-split NAME   split protocol (FER2013: Training / PublicTest; "holdout:0.2")
   --folds K --by subject|random         k-fold protocol instead
+  --dataset KIND --root DIR --n N       the data (fer2013, ckplus, jaffe, oulu, sequences, folder, synthetic, pack)
   --backend auto|tensorflow|webgpu|wasm|cpu|fer-native
   --resume DIR          continue a run folder (after a kill)
   --tta none|flip|tencrop   --runs DIR (default outputs/runs)   --experiment TABLE:ROW   --json`;
@@ -102,51 +109,57 @@ export const trainCommand: Command = {
       json: { type: "boolean" },
     });
     if (v.help) return console.log(TRAIN_HELP), 0;
-    let model: ModelConfig, trainCfg: TrainConfig, protocol: Protocol;
+    if (v.by !== "subject" && v.by !== "random") throw new Error(`--by must be subject or random, got "${v.by}"`);
     const resumed = v.resume ? await readRun(v.resume) : null;
-    const ds: Dataset = resumed && !v.dataset
-      ? await loadDataset({
-        dataset: resumed.dataset.name as LoadDatasetOptions["dataset"],
-        root: resumed.dataset.root,
-      })
-      : await loadDataset(datasetOptions(v));
+    let input: SpecInput;
     if (resumed) {
-      model = resumed.config.model;
-      trainCfg = validateTrainConfig({ ...resumed.config.train, ...(v.epochs ? { epochs: Number(v.epochs) } : {}) });
-      protocol = resumed.protocol;
-    } else {
-      const file = v.config ? await readConfigFile(v.config) : {};
-      const m = typeof file.model === "string" ? { preset: file.model } : file.model ?? {};
-      const t = typeof file.train === "string" ? { preset: file.train } : file.train ?? {};
-      const { preset: mp, ...mo } = m, { preset: tp, ...to } = t;
-      model = preset(v.preset ?? mp ?? "cpu-small", {
-        ...mo,
-        numClasses: ds.classes.length,
-        ...(v.width ? { width: num(v.width, "width") } : {}),
-        ...(v.size ? { inputSize: num(v.size, "size") } : {}),
-      });
-      trainCfg = trainPreset(v["train-preset"] ?? tp ?? "default", {
-        ...to,
-        ...(v.epochs ? { epochs: num(v.epochs, "epochs") } : {}),
-        ...(v.lr ? { lr: num(v.lr, "lr") } : {}),
-        ...(v.batch ? { batchSize: num(v.batch, "batch") } : {}),
-        ...(v.seed ? { seed: num(v.seed, "seed") } : {}),
-      });
-      if (v.by !== "subject" && v.by !== "random") throw new Error(`--by must be subject or random, got "${v.by}"`);
-      const hasSplits = ds.samples.some((s) => s.split);
-      protocol = v.folds ? { kind: "kfold", k: Number(v.folds), by: v.by, seed: trainCfg.seed } : {
-        kind: "split",
-        train: v["train-split"] ?? (ds.name === "fer2013" ? "Training" : hasSplits ? "train" : "all"),
-        val: v["val-split"] ?? (ds.name === "fer2013" ? "PublicTest" : "holdout:0.2"),
+      input = {
+        dataset: v.dataset
+          ? datasetFlagsSpec(v)
+          : { dataset: resumed.dataset.name as DatasetKind, root: resumed.dataset.root },
+        model: resumed.config.model,
+        train: { ...resumed.config.train, ...given({ epochs: num(v.epochs, "epochs") }) },
+        protocol: resumed.protocol,
       };
+    } else {
+      const file = v.config ? await readSpecFile(v.config) : {};
+      input = mergeSpecs(mergeSpecs({ model: "cpu-small", train: "default" }, file), {
+        dataset: datasetFlagsSpec(v),
+        model: given({ preset: v.preset, width: num(v.width, "width"), inputSize: num(v.size, "size") }),
+        train: given({
+          preset: v["train-preset"],
+          epochs: num(v.epochs, "epochs"),
+          lr: num(v.lr, "lr"),
+          batchSize: num(v.batch, "batch"),
+          seed: num(v.seed, "seed"),
+        }),
+      });
     }
+    if (!input.dataset?.dataset) required({}, "dataset");
+    const where = v.config ?? "fer train";
+    const ds = await loadDataset(datasetOptions(input.dataset as DatasetSpec, { where }));
+    if (!resumed && (v.folds || v["train-split"] || v["val-split"] || !input.protocol)) {
+      const hasSplits = ds.samples.some((s) => s.split);
+      const protocol: Protocol = v.folds
+        ? {
+          kind: "kfold",
+          k: Number(v.folds),
+          by: v.by,
+          seed: resolveTrain(typeof input.train === "string" ? { preset: input.train } : input.train ?? {}).seed,
+        }
+        : {
+          kind: "split",
+          train: v["train-split"] ?? (ds.name === "fer2013" ? "Training" : hasSplits ? "train" : "all"),
+          val: v["val-split"] ?? (ds.name === "fer2013" ? "PublicTest" : "holdout:0.2"),
+        };
+      input = { ...input, protocol };
+    }
+    const spec = parseSpec(input, where);
     const { backend } = await selectBackend(v.backend as BackendName);
     const [table, row] = (v.experiment ?? "").split(":");
     const r = await runExperiment({
+      ...spec,
       dataset: ds,
-      model,
-      train: trainCfg,
-      protocol,
       backend,
       runsDir: v.runs,
       resumeDir: v.resume,
@@ -195,7 +208,9 @@ export const evaluateCommand: Command = {
     }
     await selectBackend(v.backend as BackendName, { quiet: v.json });
     const fm = await loadModel(required(v, "model"));
-    const ds = await loadDataset(datasetOptions(v));
+    const ds = await loadDataset(
+      datasetOptions({ ...datasetFlagsSpec(v), dataset: required(v, "dataset") as DatasetKind }),
+    );
     const idx = pickSplit(ds, v.split!);
     const labels = fm.labels ?? ds.classes;
     if (labels.join(",") !== ds.classes.join(",")) {

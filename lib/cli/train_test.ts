@@ -92,3 +92,30 @@ Deno.test("selecting a model on PrivateTest is refused", async () => {
   assert.equal(r.code, 1);
   assert.match(r.err, /PrivateTest is FER2013's final test split/);
 });
+
+Deno.test("train --config runs an experiment spec file; flags override its fields", async () => {
+  const runs = await Deno.makeTempDir();
+  const spec = `${runs}/spec.json`;
+  await Deno.writeTextFile(
+    spec,
+    JSON.stringify({
+      dataset: { dataset: "synthetic", n: 42, seed: 3 },
+      model: { preset: "cpu-tiny", inputSize: 16 },
+      train: { preset: "sgd", epochs: 5, batchSize: 16 },
+      protocol: { kind: "split", train: "all", val: "holdout:0.25" },
+    }),
+  );
+  const t = await fer("train", "--config", spec, "--epochs", "1", "--backend", "cpu", "--runs", runs, "--json");
+  assert.equal(t.code, 0, t.err);
+  const run = JSON.parse(await Deno.readTextFile(`${JSON.parse(t.out.trim().split("\n").at(-1)!).run}/run.json`));
+  assert.deepEqual(run.protocol, { kind: "split", train: "all", val: "holdout:0.25" });
+  assert.deepEqual([run.config.model.inputSize, run.config.model.width, run.config.model.numClasses], [16, 0.125, 7]);
+  assert.deepEqual([run.config.train.optimizer, run.config.train.epochs, run.config.train.batchSize], ["sgd", 1, 16]);
+  assert.equal(run.sizes.train + run.sizes.val, 42);
+  assert.equal(run.sizes.test, run.sizes.val, "the held-out part is scored");
+  await Deno.writeTextFile(spec, JSON.stringify({ model: "huge" }));
+  const bad = await fer("train", "--config", spec, "--dataset", "synthetic", "--runs", runs);
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /spec\.json: unknown model preset "huge"/);
+  await Deno.remove(runs, { recursive: true });
+});

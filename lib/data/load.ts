@@ -6,10 +6,13 @@
  * const fer = await loadDataset({ dataset: "fer2013", root: "../shared/datasets/fer2013" });
  * const csv = await loadDataset({ dataset: "fer2013", root: "fer2013.csv", splits: ["PublicTest"] });
  * const syn = await loadDataset({ dataset: "synthetic", n: 700, seed: 1 });
+ * const packed = await loadDataset({ dataset: "pack", root: "build/ckplus48.ferpack" });
  * ```
  * @module
  */
 import type { Dataset } from "./dataset.ts";
+import { DATASET_KINDS, type LoadDatasetOptions } from "./kinds.ts";
+import { readPack } from "./pack.ts";
 import { loadFer2013Csv, loadFer2013Folders } from "./fer2013.ts";
 import { loadCkPlus } from "./ckplus.ts";
 import { loadJaffe } from "./jaffe.ts";
@@ -17,36 +20,13 @@ import { loadOulu, loadSequences } from "./sequences.ts";
 import { loadFolder } from "./folder.ts";
 import { syntheticDataset } from "./synthetic.ts";
 
-/** Dataset kinds {@link loadDataset} understands. */
-export const DATASET_KINDS = ["fer2013", "ckplus", "jaffe", "oulu", "sequences", "folder", "synthetic"] as const;
-
-/** One dataset kind. */
-export type DatasetKind = typeof DATASET_KINDS[number];
-
-/** Options of {@link loadDataset}; each option applies to the kinds named beside it. */
-export interface LoadDatasetOptions {
-  dataset: DatasetKind;
-  /** Folder (or, for fer2013, a .csv file). Required except for synthetic. */
-  root?: string;
-  /** fer2013: keep only these splits. */
-  splits?: string[];
-  /** ckplus (original), oulu, sequences: frames kept per sequence (default 3). */
-  lastK?: number;
-  /** ckplus: 6-class protocol. */
-  dropContempt?: boolean;
-  /** oulu: camera (default VIS). */
-  modality?: "VIS" | "NI";
-  /** oulu: lighting (default Strong). */
-  illumination?: "Strong" | "Weak" | "Dark";
-  /** synthetic: number of faces, image side, seed, identities. */
-  n?: number;
-  size?: number;
-  seed?: number;
-  subjects?: number;
+/** Loads a dataset's sample list (images are decoded lazily by `Dataset.load`). */
+export async function loadDataset(opts: LoadDatasetOptions): Promise<Dataset> {
+  const ds = await open(opts);
+  return opts.name === undefined ? ds : { ...ds, name: opts.name };
 }
 
-/** Loads a dataset's sample list (images are decoded lazily by `Dataset.load`). */
-export function loadDataset(opts: LoadDatasetOptions): Promise<Dataset> {
+function open(opts: LoadDatasetOptions): Promise<Dataset> {
   return Promise.resolve().then(() => {
     if (opts.dataset === "synthetic") return syntheticDataset(opts);
     if (!(DATASET_KINDS as readonly string[]).includes(opts.dataset)) {
@@ -69,6 +49,8 @@ export function loadDataset(opts: LoadDatasetOptions): Promise<Dataset> {
         return loadSequences({ root, lastK: opts.lastK });
       case "folder":
         return loadFolder({ root });
+      case "pack":
+        return readPack(root);
     }
   });
 }

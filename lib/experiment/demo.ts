@@ -18,12 +18,11 @@
 import { fastMode } from "../util/mode.ts";
 import { confusionMatrixFigure, lineChart, outputsDir, saveFigure } from "../viz/mod.ts";
 import { type BackendName, selectBackend } from "../backend/select.ts";
-import { trainPreset } from "../engine/config.ts";
 import { runExperiment } from "./run.ts";
+import { datasetOptions, parseSpec } from "./spec.ts";
 import type { EpochMetrics } from "../engine/epoch.ts";
 import { readMetricsCsv } from "./record.ts";
 import { loadDataset } from "../data/load.ts";
-import { preset } from "../model/presets.ts";
 
 /** What the demo produced. */
 export interface DemoResult {
@@ -42,16 +41,16 @@ export async function runDemo(
   const out = opts.out ?? `${outputsDir()}/demo`;
   const t0 = performance.now();
   const { backend } = await selectBackend(opts.backend ?? "auto");
-  const ds = await loadDataset({ dataset: "synthetic", n: fast ? 140 : 2100, size: 48, seed: 1 });
-  const model = opts.preset
-    ? preset(opts.preset, { numClasses: ds.classes.length })
-    : preset("cpu-tiny", { numClasses: ds.classes.length, inputSize: fast ? 24 : 48 });
-  const train = trainPreset("default", { epochs: fast ? 2 : 16, batchSize: 32, seed: 1 });
-  const r = await runExperiment({
-    dataset: ds,
-    model,
-    train,
+  const spec = parseSpec({
+    dataset: { dataset: "synthetic", n: fast ? 140 : 2100, size: 48, seed: 1 },
+    model: opts.preset ? { preset: opts.preset } : { preset: "cpu-tiny", inputSize: fast ? 24 : 48 },
+    train: { preset: "default", epochs: fast ? 2 : 16, batchSize: 32, seed: 1 },
     protocol: { kind: "split", train: "all", val: "holdout:0.2" },
+  }, "fer demo");
+  const ds = await loadDataset(datasetOptions(spec.dataset));
+  const r = await runExperiment({
+    ...spec,
+    dataset: ds,
     backend,
     experiment: { table: "demo", row: fast ? "synthetic-fast" : "synthetic" },
   });

@@ -16,11 +16,7 @@ import type { EvalReport } from "../eval/metrics.ts";
 import type { TrainConfig } from "../engine/config.ts";
 import type { ModelConfig } from "../model/config.ts";
 import type { EpochMetrics } from "../engine/epoch.ts";
-
-/** How the data were split. */
-export type Protocol =
-  | { kind: "split"; train: string; val: string }
-  | { kind: "kfold"; k: number; by: "random" | "subject"; seed: number };
+import type { Protocol } from "./spec.ts";
 
 /** Which paper-table row a run belongs to; `fast` is written by `fer reproduce --fast`, `profile` by `--cpu`. */
 export interface RunExperiment {
@@ -42,6 +38,11 @@ export interface RunRecord {
   backend: string;
   status: "running" | "done" | "failed" | "stopped";
   epochs: number;
+  /** Split protocol: samples in each part. */
+  sizes?: { train: number; val: number; test: number };
+  /** Split protocol: the 1-based epoch whose weights were kept, and why training stopped. */
+  bestEpoch?: number;
+  stopReason?: "epochs" | "early-stopping" | "time-budget" | "aborted";
   result?: EvalReport;
   folds?: EvalReport[];
   mean?: { accuracy: number; macroF1: number };
@@ -51,7 +52,7 @@ export interface RunRecord {
   seconds?: number;
 }
 
-/** Options of {@link startRun}. */
+/** What starting a run takes (see store.ts). */
 export type StartRunOptions = Omit<RunRecord, "id" | "createdAt" | "gitCommit" | "status" | "epochs"> & {
   /** Parent of the run folders (default {@link defaultRunsDir}). */
   runsDir?: string;

@@ -1,43 +1,35 @@
 /**
  * One complete, recorded experiment: run folder + run.json → training (one split, or k-fold) with
  * per-epoch checkpoints and metrics → best model saved → evaluation → run.json finished. The CLI,
- * the demo, the notebooks and the reproduction tools all go through here.
+ * the demo, the notebooks, the reproduction tools and the GPU check all go through here. The model
+ * and training are specs (a preset and overrides, see spec.ts); the number of classes is the dataset's.
  *
  * @example
  * ```ts
- * const r = await runExperiment({ dataset: ds, model: modelPreset("cpu-small", { numClasses: 7 }),
- *   train: trainPreset("default"), protocol: { kind: "split", train: "Training", val: "PublicTest" }, backend: "cpu" });
+ * const r = await runExperiment({ dataset: ds, model: { preset: "cpu-small" }, train: { preset: "default" },
+ *   protocol: { kind: "split", train: "Training", val: "PublicTest" }, backend: "cpu" });
  * console.log(r.dir, r.record.result?.accuracy);
  * ```
  * @module
  */
-import type { Tta } from "../engine/predict.ts";
-import { evaluate } from "../engine/predict.ts";
-import { runKfold } from "./kfold.ts";
-import type { TrainConfig } from "../engine/config.ts";
-import type { EpochMetrics } from "../engine/epoch.ts";
-import { train } from "../engine/loop.ts";
-import { ImageCache } from "../engine/pipeline.ts";
-import type { Protocol, RunExperiment, RunRecord } from "./record.ts";
-import type { RunStore } from "./store.ts";
-import { lbpFor, paperAugment } from "../engine/inputs.ts";
 import type { Dataset } from "../data/dataset.ts";
 import { kFold, splitProtocolIndices } from "../data/routing.ts";
 import { summarize } from "../data/summary.ts";
+import type { EpochMetrics } from "../engine/epoch.ts";
+import { lbpFor, paperAugment } from "../engine/inputs.ts";
+import { train } from "../engine/loop.ts";
+import { ImageCache } from "../engine/pipeline.ts";
+import { evaluate, type Tta } from "../engine/predict.ts";
 import { buildModel, type FerModel } from "../model/build.ts";
-import type { ModelConfig } from "../model/config.ts";
 import { saveModel } from "../model/io.ts";
+import { runKfold } from "./kfold.ts";
+import type { RunExperiment, RunRecord } from "./record.ts";
+import { type ExperimentSpec, resolveModel, resolveTrain } from "./spec.ts";
+import type { RunStore } from "./store.ts";
 
-/** Options of {@link runExperiment}. */
-export interface ExperimentOptions {
+/** Options of {@link runExperiment}: a spec's model, training and protocol, an opened dataset, and how to run. */
+export interface ExperimentOptions extends Omit<ExperimentSpec, "dataset"> {
   dataset: Dataset;
-  model: ModelConfig;
-  train: TrainConfig;
-  /**
-   * `split`: `train`/`val` are sample split names (FER2013: Training / PublicTest), or
-   * `val: "holdout:0.2"` to hold out 20 % (by subject where samples have one) of `train` ("all" = every sample).
-   */
-  protocol: Protocol;
   backend: string;
   experiment?: RunExperiment;
   /** Parent of run folders (default outputs/runs). */
@@ -46,6 +38,8 @@ export interface ExperimentOptions {
   resumeDir?: string;
   tta?: Tta;
   signal?: AbortSignal;
+  /** Split protocol: a wall-clock budget for training in seconds (see the engine's time-budget policy). */
+  timeBudgetSeconds?: number;
   /** Called after every epoch (split protocol) with the history so far: live curves. */
   onEpoch?: (history: EpochMetrics[]) => void | Promise<void>;
   /** Where the run is recorded (default: the parquet adapter, loaded on first use). */
@@ -63,48 +57,47 @@ export interface ExperimentResult {
 /** Runs and records one experiment; see the module doc. */
 export async function runExperiment(opts: ExperimentOptions): Promise<ExperimentResult> {
   const ds = opts.dataset, store = opts.store ?? await parquetStore();
-  if (opts.model.numClasses !== ds.classes.length) {
-    throw new Error(`model has ${opts.model.numClasses} classes, ${ds.name} has ${ds.classes.length}`);
+  const model = resolveModel(opts.model, ds.classes.length), trainCfg = resolveTrain(opts.train);
+  const config = { model, train: trainCfg };
+  if (opts.resumeDir) {
+    const was = await store.read(opts.resumeDir);
+    if (JSON.stringify(was.config.model) !== JSON.stringify(model)) {
+      throw new Error(`${opts.resumeDir}/run.json: saved with another model config; resume with the same one`);
+    }
   }
   const { dir } = opts.resumeDir
-    ? {
-      dir: opts.resumeDir,
-      ...await store.update(opts.resumeDir, { status: "running", config: { model: opts.model, train: opts.train } }),
-    }
+    ? { dir: opts.resumeDir, ...await store.update(opts.resumeDir, { status: "running", config }) }
     : await store.start({
       runsDir: opts.runsDir,
       experiment: opts.experiment,
-      config: { model: opts.model, train: opts.train },
+      config,
       dataset: { name: ds.name, root: ds.root, summary: summarize(ds) },
       protocol: opts.protocol,
       backend: opts.backend,
     });
-  if (opts.resumeDir) {
-    const was = await store.read(dir);
-    if (JSON.stringify(was.config.model) !== JSON.stringify(opts.model)) {
-      throw new Error(`${dir}/run.json: saved with another model config; resume with the same one`);
-    }
-  }
-  const lbp = lbpFor(opts.model);
-  const augment = opts.train.augment ? paperAugment() : null;
+  const lbp = lbpFor(model);
+  const augment = trainCfg.augment ? paperAugment() : null;
   const t0 = performance.now();
   try {
     if (opts.protocol.kind === "split") {
-      const { train: tr, val } = splitProtocolIndices(ds, opts.protocol, opts.train.seed);
-      const fm = buildModel(opts.model);
-      const cache = new ImageCache(ds, opts.model.inputSize);
+      const p = opts.protocol;
+      const { train: tr, val, test } = splitProtocolIndices(ds, p, trainCfg.seed);
+      await store.update(dir, { sizes: { train: tr.length, val: val.length, test: test.length } });
+      const fm = buildModel(model);
+      const cache = new ImageCache(ds, model.inputSize);
       const r = await train({
         model: fm,
         dataset: ds,
         trainIndices: tr,
         valIndices: val,
-        config: opts.train,
+        config: trainCfg,
         lbp,
         augment,
         runDir: dir,
         resume: true,
         cache,
         signal: opts.signal,
+        timeBudgetSeconds: opts.timeBudgetSeconds,
         onEpoch: async (_m, { history }) => {
           await store.writeMetrics(dir, history);
           await store.update(dir, { epochs: history.length });
@@ -115,10 +108,12 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
         return { dir, record: await store.update(dir, { status: "stopped", error: "aborted" }), model: fm };
       }
       await saveModel({ ...fm, labels: ds.classes }, `${dir}/model`);
-      const result = await evaluate({ model: fm, cache, indices: val, lbp, tta: opts.tta, split: opts.protocol.val });
+      const result = await evaluate({ model: fm, cache, indices: test, lbp, tta: opts.tta, split: p.test ?? p.val });
       const record = await store.update(dir, {
         status: "done",
         epochs: r.history.length,
+        bestEpoch: r.bestEpoch,
+        stopReason: r.stopReason,
         result,
         seconds: (performance.now() - t0) / 1000,
       });
@@ -131,8 +126,8 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       dataset: ds,
       folds,
       by: p.by,
-      build: () => buildModel(opts.model),
-      config: opts.train,
+      build: () => buildModel(model),
+      config: trainCfg,
       lbp,
       augment,
       tta: opts.tta,

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { datasetsRoot } from "../data/paths.ts";
 import { planTable } from "./experiments.ts";
 import { type Engine, executeExperiment, openExperimentDataset } from "./execute.ts";
-import { trainPreset } from "../engine/config.ts";
+import { resolveModel, resolveTrain } from "../experiment/spec.ts";
 import type { RunRecord } from "../experiment/record.ts";
 
 const root = datasetsRoot();
@@ -46,7 +46,6 @@ Deno.test({
         calls.push(o);
         return Promise.resolve({ dir: "/runs/x", record: { id: "x" } as RunRecord });
       },
-      trainPreset: (name, overrides) => ({ ...trainPreset(name, overrides), optimizer: "sgd" }),
       selectBackend: (name) => Promise.resolve({ backend: name === "auto" ? "cpu" : "?" }),
     };
     const out = await executeExperiment(r, {}, engine);
@@ -55,14 +54,10 @@ Deno.test({
     assert.deepEqual(o.protocol, { kind: "kfold", k: 5, by: "random", seed: 42 });
     assert.deepEqual(o.experiment, { table: "table5", row: "no-lbp-random", fast: true });
     assert.equal(o.backend, "cpu");
-    assert.equal(o.model.lbp, "none");
-    assert.equal(o.model.inputSize, 48);
-    assert.equal(o.model.width, 0.125);
-    assert.equal(o.model.numClasses, 6);
-    assert.equal(o.train.epochs, 1);
-    assert.equal(o.train.batchSize, 32);
-    assert.equal(o.train.lr, 1e-6); // the paper preset
-    assert.equal(o.train.optimizer, "sgd"); // came through the engine given
+    assert.deepEqual(o.model, { preset: "table1-no-lbp", inputSize: 48, width: 0.125, fcUnits: [64] });
+    assert.equal(resolveModel(o.model, o.dataset.classes.length).numClasses, 6, "the dataset gives the classes");
+    assert.deepEqual(o.train, { preset: "paper", epochs: 1, batchSize: 32 });
+    assert.equal(resolveTrain(o.train).lr, 1e-6); // the paper preset
     assert.equal(o.dataset.samples.length, 224);
   },
 });

@@ -1,32 +1,34 @@
 /**
- * Experiment configs: one JSON file per table row under `experiments/<table>/<row>.json`, naming the
- * dataset, protocol, input size, epochs, backend and model preset, plus a `fast` block (tiny width,
- * few samples and epochs) that CI uses.
+ * The paper tables' experiments: one JSON file per table row under `experiments/<table>/<row>.json`,
+ * holding the row's identity (table, row, label, the paper row it measures), its experiment spec at the
+ * paper's setting (lib/experiment/spec.ts, parsed by the same parser as `fer train --config`), the
+ * backend, and a `fast` block (tiny width, few samples and epochs) that CI uses.
  *
  * @example
  * ```ts
  * const exps = await loadExperiments("table5");
- * const run = resolveExperiment(exps[0], { fast: true }); // flat settings for one run
+ * const run = resolveExperiment(exps[0], { fast: true }); // the spec one run uses
  * ```
  * @module
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import {
+  datasetName,
+  type ExperimentSpec,
+  type ModelSpec,
+  needsUserData,
+  parseSpec,
+  type TrainSpec,
+} from "../experiment/spec.ts";
 import { TABLE_IDS, type TableId } from "./paper_numbers.ts";
-
-/** How a row is evaluated. `report` is the split whose accuracy goes in the table. */
-export type ExperimentProtocol =
-  | { kind: "split"; train: string; val: string; report: string }
-  | { kind: "kfold"; k: number; by: "random" | "subject"; seed: number };
 
 /** The knobs the fast (CI) mode overrides. */
 export interface FastOverrides {
-  inputSize: number;
-  /** Width multiplier of the model (1 = the paper's VGG widths). */
-  width: number;
-  fcUnits: number[];
-  epochs: number;
-  batchSize: number;
+  /** Model overrides (input size, width, hidden units). */
+  model: ModelSpec;
+  /** Training overrides (epochs, batch size). */
+  train: TrainSpec;
   /** At most this many training / validation samples (per fold for k-fold). */
   maxTrain: number;
   maxVal: number;
@@ -40,33 +42,17 @@ export interface ExperimentConfig {
   label: string;
   /** Key of the paper's row this measures (see paper_numbers.ts). */
   paperRow: string;
-  dataset: {
-    name: "fer2013" | "ckplus" | "oulu" | "jaffe" | "ncufe";
-    /** Folder under the datasets root, or null when the user must supply the data (--root). */
-    path: string | null;
-    needsUserData: boolean;
-    /** Classes left out to match the paper's label set (CK+'s contempt). */
-    excludeClasses: string[];
-  };
-  protocol: ExperimentProtocol;
-  /** Model preset name of lib/model/presets.ts. */
-  modelPreset: string;
-  inputSize: number;
-  /** Training preset name of lib/engine/config.ts. */
-  trainPreset: string;
-  epochs: number;
+  /** The experiment at the paper's setting. */
+  spec: ExperimentSpec;
   backend: string;
   fast: FastOverrides;
 }
 
-/** Flat settings of one run, with the fast overrides applied when asked. */
+/** The spec of one run, with the fast or CPU profile applied when asked. */
 export interface ResolvedExperiment {
   config: ExperimentConfig;
   fast: boolean;
-  modelPreset: string;
-  model: { inputSize: number; width?: number; fcUnits?: number[] };
-  trainPreset: string;
-  train: { epochs: number; batchSize?: number };
+  spec: ExperimentSpec;
   backend: string;
   maxTrain?: number;
   maxVal?: number;
@@ -80,28 +66,13 @@ export interface ResolvedExperiment {
  * with the fer-native kernels, instead of the paper's GPU-sized 256×256 for 100 epochs at lr 1e-6. Tables
  * show each measured row's input size and width, so such a run is never mistaken for the paper's setting.
  */
-export const CPU_PROFILE = { inputSize: 48, width: 0.125, trainPreset: "default", epochs: 15, batchSize: 32 } as const;
+export const CPU_PROFILE = {
+  model: { inputSize: 48, width: 0.125 },
+  train: { preset: "default", epochs: 15, batchSize: 32 },
+} as const;
 
 /** The experiments folder of this checkout. */
 export const EXPERIMENTS_DIR = fileURLToPath(new URL("../../experiments/", import.meta.url));
-
-const MODEL_PRESETS = [
-  "paper",
-  "table1-original-lbp",
-  "table1-uniform-lbp",
-  "table1-circle-lbp",
-  "table1-no-lbp",
-  "table2-no-feature-extraction",
-  "table2-no-attention",
-  "table2-no-reconstruction",
-  "table2-complete",
-  "table3-A",
-  "table3-B",
-  "table3-C",
-  "table3-D",
-  "table3-E",
-  "cpu-small",
-];
 
 /** Checks one parsed config; errors name the file and the field. */
 export function validateExperiment(x: unknown, file: string): ExperimentConfig {
@@ -111,21 +82,17 @@ export function validateExperiment(x: unknown, file: string): ExperimentConfig {
   if (typeof x !== "object" || x === null) return fail("expected a JSON object");
   const c = x as ExperimentConfig;
   if (!(TABLE_IDS as readonly string[]).includes(c.table)) fail(`table must be one of ${TABLE_IDS.join(", ")}`);
-  for (const k of ["row", "label", "paperRow", "modelPreset", "trainPreset", "backend"] as const) {
+  for (const k of ["row", "label", "paperRow", "backend"] as const) {
     if (typeof c[k] !== "string" || c[k] === "") fail(`"${k}" must be a non-empty string`);
   }
-  if (!MODEL_PRESETS.includes(c.modelPreset)) fail(`unknown modelPreset "${c.modelPreset}"`);
-  for (const k of ["inputSize", "epochs"] as const) {
-    if (!Number.isInteger(c[k]) || c[k] <= 0) fail(`"${k}" must be a positive integer`);
+  const spec = parseSpec(c.spec, `${file} "spec"`);
+  const f = c.fast;
+  if (!f || typeof f.model !== "object" || typeof f.train !== "object") fail(`"fast" needs model and train overrides`);
+  if (!Number.isInteger(f.maxTrain) || !Number.isInteger(f.maxVal) || typeof f.backend !== "string") {
+    fail(`"fast" needs integer maxTrain and maxVal and a backend`);
   }
-  if (!c.dataset || typeof c.dataset.name !== "string") fail(`"dataset.name" is missing`);
-  const p = c.protocol;
-  if (!p || (p.kind !== "split" && p.kind !== "kfold")) fail(`"protocol.kind" must be split or kfold`);
-  if (p.kind === "kfold" && (!(p.k >= 2) || (p.by !== "random" && p.by !== "subject"))) {
-    fail(`k-fold protocol needs k >= 2 and by = random | subject`);
-  }
-  if (!c.fast || !Number.isInteger(c.fast.epochs) || !(c.fast.width > 0)) fail(`"fast" needs epochs and width`);
-  return c;
+  parseSpec({ ...spec, model: { ...spec.model, ...f.model }, train: { ...spec.train, ...f.train } }, `${file} "fast"`);
+  return { ...c, spec };
 }
 
 /** Loads every config of one table (sorted by file name), validated. */
@@ -154,56 +121,30 @@ export async function loadExperiments(table: TableId, dir = EXPERIMENTS_DIR): Pr
   return out;
 }
 
-/** Applies (or not) the fast overrides, giving the settings one run uses. */
+/** Applies (or not) the fast or CPU profile, giving the spec one run uses. */
 export function resolveExperiment(c: ExperimentConfig, opts: { fast: boolean; cpu?: boolean }): ResolvedExperiment {
   if (opts.cpu) {
     if (opts.fast) throw new Error("choose one of the fast and cpu profiles");
-    return {
-      config: c,
-      fast: false,
-      profile: "cpu",
-      modelPreset: c.modelPreset,
-      model: { inputSize: CPU_PROFILE.inputSize, width: CPU_PROFILE.width },
-      trainPreset: CPU_PROFILE.trainPreset,
-      train: { epochs: CPU_PROFILE.epochs, batchSize: CPU_PROFILE.batchSize },
-      backend: c.backend,
-    };
+    const spec = { ...c.spec, model: { ...c.spec.model, ...CPU_PROFILE.model }, train: { ...CPU_PROFILE.train } };
+    return { config: c, fast: false, profile: "cpu", spec, backend: c.backend };
   }
-  if (!opts.fast) {
-    return {
-      config: c,
-      fast: false,
-      modelPreset: c.modelPreset,
-      model: { inputSize: c.inputSize },
-      trainPreset: c.trainPreset,
-      train: { epochs: c.epochs },
-      backend: c.backend,
-    };
-  }
+  if (!opts.fast) return { config: c, fast: false, spec: c.spec, backend: c.backend };
   const f = c.fast;
-  return {
-    config: c,
-    fast: true,
-    modelPreset: c.modelPreset,
-    model: { inputSize: f.inputSize, width: f.width, fcUnits: f.fcUnits },
-    trainPreset: c.trainPreset,
-    train: { epochs: f.epochs, batchSize: f.batchSize },
-    backend: f.backend,
-    maxTrain: f.maxTrain,
-    maxVal: f.maxVal,
-  };
+  const spec = { ...c.spec, model: { ...c.spec.model, ...f.model }, train: { ...c.spec.train, ...f.train } };
+  return { config: c, fast: true, spec, backend: f.backend, maxTrain: f.maxTrain, maxVal: f.maxVal };
 }
 
 /** One line describing a resolved experiment (the `--dry-run` plan). */
 export function describeExperiment(r: ResolvedExperiment): string {
-  const c = r.config;
-  const p = c.protocol.kind === "split"
-    ? `split train=${c.protocol.train} val=${c.protocol.val} report=${c.protocol.report}`
-    : `${c.protocol.k}-fold by ${c.protocol.by} seed=${c.protocol.seed}`;
-  const data = c.dataset.needsUserData ? `${c.dataset.name} (needs user data: --root)` : c.dataset.name;
+  const c = r.config, { dataset, model, train, protocol } = r.spec;
+  const p = protocol.kind === "split"
+    ? `split train=${protocol.train} val=${protocol.val} report=${protocol.test ?? protocol.val}`
+    : `${protocol.k}-fold by ${protocol.by} seed=${protocol.seed}`;
+  const name = datasetName(dataset);
+  const data = needsUserData(dataset) ? `${name} (needs user data: --root)` : name;
   const lim = r.fast ? ` max=${r.maxTrain}/${r.maxVal}` : "";
-  return `${c.table}/${c.row}: ${data}, ${p}, model=${r.modelPreset} input=${r.model.inputSize}` +
-    `${r.model.width ? ` width=${r.model.width}` : ""}, train=${r.trainPreset} epochs=${r.train.epochs}, ` +
+  return `${c.table}/${c.row}: ${data}, ${p}, model=${model.preset} input=${model.inputSize}` +
+    `${model.width ? ` width=${model.width}` : ""}, train=${train.preset} epochs=${train.epochs}, ` +
     `backend=${r.backend}${lim}${r.fast ? " [fast]" : ""}${r.profile === "cpu" ? " [cpu profile]" : ""}`;
 }
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describeExperiment, loadExperiments, resolveExperiment, validateExperiment } from "./experiments.ts";
+import { needsUserData } from "../experiment/spec.ts";
 import { PAPER_TABLES, TABLE_IDS } from "./paper_numbers.ts";
 
 Deno.test("every table has one config per own paper row (tables 5-8: subject and random folds)", async () => {
@@ -12,36 +13,33 @@ Deno.test("every table has one config per own paper row (tables 5-8: subject and
     for (const key of own) {
       const rows = exps.filter((e) => e.paperRow === key);
       if (["table5", "table6", "table7", "table8"].includes(t)) {
-        assert.deepEqual(rows.map((e) => e.protocol.kind === "kfold" && e.protocol.by).sort(), ["random", "subject"]);
+        assert.deepEqual(rows.map((e) => e.spec.protocol.kind === "kfold" && e.spec.protocol.by).sort(), [
+          "random",
+          "subject",
+        ]);
       } else {
         assert.equal(rows.length, 1, `${t}/${key}`);
-        assert.deepEqual(rows[0].protocol, {
-          kind: "split",
-          train: "Training",
-          val: "PublicTest",
-          report: "PublicTest",
-        });
+        assert.deepEqual(rows[0].spec.protocol, { kind: "split", train: "Training", val: "PublicTest" });
       }
     }
     for (const e of exps) assert.ok(own.includes(e.paperRow), `${t}/${e.row} measures unknown paper row ${e.paperRow}`);
   }
   assert.equal(total, 4 + 4 + 5 + 3 + 4 * 6);
   const ck = await loadExperiments("table5");
-  assert.ok(ck.every((e) => e.dataset.path === "ckplus48" && e.dataset.excludeClasses.includes("contempt")));
+  assert.ok(ck.every((e) => e.spec.dataset.datasetsPath === "ckplus48" && e.spec.dataset.dropContempt === true));
   const jaffe = await loadExperiments("table7");
-  assert.ok(jaffe.every((e) => e.dataset.needsUserData && e.dataset.path === null));
+  assert.ok(jaffe.every((e) => needsUserData(e.spec.dataset) && e.spec.dataset.datasetsPath === undefined));
 });
 
 Deno.test("fast mode overrides width, input size, epochs and sample limits", async () => {
   const [e] = await loadExperiments("table1");
   const full = resolveExperiment(e, { fast: false });
-  assert.equal(full.model.inputSize, 256);
-  assert.equal(full.train.epochs, 100);
+  assert.equal(full.spec.model.inputSize, 256);
+  assert.equal(full.spec.train.epochs, 100);
   assert.equal(full.maxTrain, undefined);
   const fast = resolveExperiment(e, { fast: true });
-  assert.equal(fast.model.inputSize, 48);
-  assert.equal(fast.model.width, 0.125);
-  assert.equal(fast.train.epochs, 1);
+  assert.deepEqual(fast.spec.model, { preset: "table1-circle-lbp", inputSize: 48, width: 0.125, fcUnits: [64] });
+  assert.deepEqual(fast.spec.train, { preset: "paper", epochs: 1, batchSize: 32 });
   assert.equal(fast.maxTrain, 256);
   assert.match(describeExperiment(fast), /^table1\/circle-lbp: fer2013, split train=Training .*\[fast\]$/);
 });
@@ -49,9 +47,9 @@ Deno.test("fast mode overrides width, input size, epochs and sample limits", asy
 Deno.test("cpu profile keeps the whole data and protocol but sizes model and training for a CPU", async () => {
   const [e] = await loadExperiments("table5");
   const cpu = resolveExperiment(e, { fast: false, cpu: true });
-  assert.deepEqual(cpu.model, { inputSize: 48, width: 0.125 });
-  assert.equal(cpu.trainPreset, "default");
-  assert.equal(cpu.train.epochs, 15);
+  assert.deepEqual(cpu.spec.model, { preset: "paper", inputSize: 48, width: 0.125 });
+  assert.deepEqual(cpu.spec.train, { preset: "default", epochs: 15, batchSize: 32 });
+  assert.deepEqual(cpu.spec.protocol, e.spec.protocol);
   assert.equal(cpu.maxTrain, undefined);
   assert.equal(cpu.fast, false);
   assert.equal(cpu.profile, "cpu");
@@ -63,12 +61,16 @@ Deno.test("bad configs are rejected with the file and field named", async () => 
   assert.throws(() => validateExperiment({ table: "table9" }, "x.json"), /x\.json: table must be one of/);
   const [good] = await loadExperiments("table3");
   assert.throws(
-    () => validateExperiment({ ...good, modelPreset: "huge" }, "y.json"),
-    /y\.json: unknown modelPreset "huge"/,
+    () => validateExperiment({ ...good, spec: { ...good.spec, model: { preset: "huge" } } }, "y.json"),
+    /y\.json "spec": unknown model preset "huge" \(have paper, .*cpu-tiny\)/,
   );
   assert.throws(
-    () => validateExperiment({ ...good, protocol: { kind: "kfold", k: 5, by: "people", seed: 1 } }, "z.json"),
-    /z\.json: k-fold protocol needs/,
+    () =>
+      validateExperiment(
+        { ...good, spec: { ...good.spec, protocol: { kind: "kfold", k: 5, by: "people", seed: 1 } } },
+        "z.json",
+      ),
+    /z\.json "spec": k-fold protocol needs/,
   );
   const dir = await Deno.makeTempDir();
   await Deno.mkdir(join(dir, "table3"));

@@ -11,40 +11,25 @@
  * ```
  * @module
  */
-import { preset } from "../model/presets.ts";
+import type { TrainConfig } from "../engine/config.ts";
 import type { ModelConfig } from "../model/config.ts";
-import { type TrainConfig, trainPreset } from "../engine/config.ts";
-import type { Protocol } from "../experiment/record.ts";
+import { datasetName, type Protocol, resolveModel, resolveTrain } from "../experiment/spec.ts";
 import type { ResolvedExperiment } from "./experiments.ts";
 import { type LoadedRun, runAccuracy } from "./runs.ts";
 
 /** The model config of a resolved experiment for a dataset with `numClasses` classes. */
 export function experimentModel(r: ResolvedExperiment, numClasses: number): ModelConfig {
-  return preset(r.modelPreset, {
-    inputSize: r.model.inputSize,
-    numClasses,
-    ...(r.model.width !== undefined ? { width: r.model.width } : {}),
-    ...(r.model.fcUnits !== undefined ? { fcUnits: r.model.fcUnits } : {}),
-  });
+  return resolveModel(r.spec.model, numClasses);
 }
 
-/** The training config of a resolved experiment (`make`: the training engine's preset function). */
-export function experimentTrain(
-  r: ResolvedExperiment,
-  make: (name: string, overrides: Partial<TrainConfig>) => TrainConfig = trainPreset,
-): TrainConfig {
-  return make(r.trainPreset, {
-    epochs: r.train.epochs,
-    ...(r.train.batchSize !== undefined ? { batchSize: r.train.batchSize } : {}),
-  });
+/** The training config of a resolved experiment. */
+export function experimentTrain(r: ResolvedExperiment): TrainConfig {
+  return resolveTrain(r.spec.train);
 }
 
-/** The run protocol of a resolved experiment (the report split is not part of it: it is the val split). */
+/** The run protocol of a resolved experiment. */
 export function experimentProtocol(r: ResolvedExperiment): Protocol {
-  const p = r.config.protocol;
-  return p.kind === "split"
-    ? { kind: "split", train: p.train, val: p.val }
-    : { kind: "kfold", k: p.k, by: p.by, seed: p.seed };
+  return r.spec.protocol;
 }
 
 /** JSON with object keys sorted, so two configs compare by content. */
@@ -68,9 +53,9 @@ export function sameExperimentRun(runs: LoadedRun[], r: ResolvedExperiment): Loa
   for (const run of [...runs].reverse()) {
     const rec = run.record;
     if (rec.status !== "done" || runAccuracy(rec) === null) continue;
-    if (rec.dataset?.name !== r.config.dataset.name || (rec.experiment?.fast === true) !== r.fast) continue;
+    if (rec.dataset?.name !== datasetName(r.spec.dataset) || (rec.experiment?.fast === true) !== r.fast) continue;
     const classes = (rec.dataset?.summary as { classes?: unknown } | undefined)?.classes;
-    if (!Array.isArray(classes) || r.config.dataset.excludeClasses.some((c) => classes.includes(c))) continue;
+    if (!Array.isArray(classes) || (r.spec.dataset.dropContempt && classes.includes("contempt"))) continue;
     const model = rec.config?.model as { numClasses?: number } | undefined;
     if (typeof model?.numClasses !== "number") continue;
     if (canonical(rec.protocol) !== protocol || canonical(rec.config?.train) !== train) continue;

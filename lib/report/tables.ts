@@ -13,6 +13,7 @@
 import { join, relative } from "node:path";
 import { type ExperimentConfig, EXPERIMENTS_DIR, loadExperiments, resolveExperiment } from "./experiments.ts";
 import { sameExperimentRun } from "./identity.ts";
+import { needsUserData, type Protocol } from "../experiment/spec.ts";
 import { PAPER_TABLES, type TableId } from "./paper_numbers.ts";
 import { latestRunFor, type LoadedRun, readRuns, runAccuracy } from "./runs.ts";
 import type { PeerEvalReport } from "../peers/peers.ts";
@@ -75,9 +76,9 @@ function sharedRun(runs: LoadedRun[], e: ExperimentConfig): LoadedRun | null {
   return null;
 }
 
-function protocolText(p: { kind: "split"; report: string; train: string } | { kind: "kfold"; k: number; by: string }) {
+function protocolText(p: Protocol) {
   return p.kind === "split"
-    ? `train ${p.train}, report ${p.report}`
+    ? `train ${p.train}, report ${p.test ?? p.val}`
     : `${p.k}-fold, ${p.by === "subject" ? "subject-independent" : "random"}`;
 }
 
@@ -85,8 +86,9 @@ function protocolText(p: { kind: "split"; report: string; train: string } | { ki
 export async function buildTable(id: TableId, opts: TableOptions = {}): Promise<TableResult> {
   const paper = PAPER_TABLES[id];
   const runs = await readRuns(opts.runsDir ?? "outputs/runs");
-  const order = (e: { paperRow: string; protocol: { kind: string; by?: string } }) =>
-    paper.rows.findIndex((r) => r.key === e.paperRow) * 2 + (e.protocol.by === "random" ? 1 : 0);
+  const order = (e: ExperimentConfig) =>
+    paper.rows.findIndex((r) => r.key === e.paperRow) * 2 +
+    (e.spec.protocol.kind === "kfold" && e.spec.protocol.by === "random" ? 1 : 0);
   // the paper's row order; subject-independent before random
   const exps = (await loadExperiments(id, opts.experimentsDir ?? EXPERIMENTS_DIR)).sort((a, b) => order(a) - order(b));
   const rows: TableRow[] = [];
@@ -107,10 +109,10 @@ export async function buildTable(id: TableId, opts: TableOptions = {}): Promise<
       source: "ours",
       key: e.row,
       label: e.label,
-      protocol: protocolText(e.protocol),
+      protocol: protocolText(e.spec.protocol),
       paper: paper.rows.find((r) => r.key === e.paperRow)?.accuracy ?? null,
       measured: null,
-      status: e.dataset.needsUserData ? "needs user data" : "not run",
+      status: needsUserData(e.spec.dataset) ? "needs user data" : "not run",
     };
     if (found) {
       const acc = runAccuracy(found.record)!;

@@ -8,6 +8,7 @@
  * @module
  */
 import { join } from "node:path";
+import { datasetName } from "../experiment/spec.ts";
 import type { ResolvedExperiment } from "./experiments.ts";
 import { experimentModel, experimentProtocol, experimentTrain } from "./identity.ts";
 
@@ -28,7 +29,7 @@ export async function writeRunOf(dir: string, id: string, r: ResolvedExperiment,
       ...(r.profile ? { profile: r.profile } : {}),
     },
     config: { model: experimentModel(r, 7), train: experimentTrain(r) },
-    dataset: { name: r.config.dataset.name, root: "/data", summary: { classes: FER } },
+    dataset: { name: datasetName(r.spec.dataset), root: "/data", summary: { classes: FER } },
     protocol: experimentProtocol(r),
     backend: "fer-native",
     status: "done",

@@ -1,0 +1,189 @@
+/**
+ * One experiment spec: the dataset, the model (a preset and overrides), the training (a preset and
+ * overrides) and the protocol, as plain JSON. One parser serves every entry point — `fer train`'s
+ * flags and `--config` file, `experiments/<table>/<row>.json`, the demo and the GPU check — and
+ * names the field and the place when something is wrong. Preset names are checked against the one
+ * registry of each (lib/model/presets.ts, lib/engine/config.ts); the number of classes is the
+ * dataset's, so no spec states it.
+ *
+ * @example
+ * ```ts
+ * const spec = parseSpec({
+ *   dataset: { dataset: "ckplus", datasetsPath: "ckplus48", dropContempt: true },
+ *   model: { preset: "cpu-small", inputSize: 48 },
+ *   train: "default",
+ *   protocol: { kind: "kfold", k: 5, by: "subject", seed: 42 },
+ * }, "my.json");
+ * const model = resolveModel(spec.model, 6); // a validated ModelConfig with numClasses 6
+ * ```
+ * @module
+ */
+import { join } from "node:path";
+import { DATASET_KINDS, type LoadDatasetOptions } from "../data/kinds.ts";
+import type { SplitRoute } from "../data/routing.ts";
+import { TRAIN_PRESETS, type TrainConfig, trainPreset } from "../engine/config.ts";
+import type { ModelConfig } from "../model/config.ts";
+import { preset, PRESETS } from "../model/presets.ts";
+
+/** A model: a preset of lib/model/presets.ts (default "paper") with overrides; a full config is one too. */
+export type ModelSpec = { preset?: string } & Partial<ModelConfig>;
+
+/** A training: a preset of lib/engine/config.ts (default "default") with overrides. */
+export type TrainSpec = { preset?: string } & Partial<TrainConfig>;
+
+/** A dataset: the loader options, with the folder given as a path or under the shared datasets root. */
+export type DatasetSpec = LoadDatasetOptions & {
+  /** A folder under the datasets root (FER_DATA or ../shared/datasets), instead of `root`. */
+  datasetsPath?: string;
+};
+
+/**
+ * How the data are split: official splits or held-out parts (see lib/data/routing.ts), or k folds,
+ * random or subject-independent.
+ */
+export type Protocol =
+  | ({ kind: "split" } & SplitRoute)
+  | { kind: "kfold"; k: number; by: "random" | "subject"; seed: number };
+
+/** One experiment. */
+export interface ExperimentSpec {
+  dataset: DatasetSpec;
+  model: ModelSpec;
+  train: TrainSpec;
+  protocol: Protocol;
+}
+
+/** The validated model config of a spec for a dataset of `numClasses` classes. */
+export function resolveModel(m: ModelSpec, numClasses: number): ModelConfig {
+  const { preset: name = "paper", ...overrides } = m;
+  if (overrides.numClasses !== undefined && overrides.numClasses !== numClasses) {
+    throw new Error(`model has ${overrides.numClasses} classes, the dataset has ${numClasses}`);
+  }
+  return preset(name, { ...overrides, numClasses });
+}
+
+/** The validated train config of a spec. */
+export function resolveTrain(t: TrainSpec): TrainConfig {
+  const { preset: name = "default", ...overrides } = t;
+  return trainPreset(name, overrides);
+}
+
+/** The name a dataset spec gives its dataset in records and tables. */
+export function datasetName(d: DatasetSpec): string {
+  return d.name ?? d.dataset;
+}
+
+/** True when the spec names no data folder: the user must supply one (JAFFE, Oulu-CASIA: not redistributable). */
+export function needsUserData(d: DatasetSpec): boolean {
+  return d.dataset !== "synthetic" && d.root === undefined && d.datasetsPath === undefined;
+}
+
+/**
+ * The loader options of a dataset spec: `root` (the user's folder) wins, then the spec's own root, then
+ * its `datasetsPath` under `datasetsRoot`; errors say what to pass.
+ */
+export function datasetOptions(
+  d: DatasetSpec,
+  o: { root?: string; datasetsRoot?: string | null; where?: string } = {},
+): LoadDatasetOptions {
+  const { datasetsPath, ...opts } = d;
+  const where = o.where ? `${o.where}: ` : "";
+  if (o.root !== undefined) return { ...opts, root: o.root };
+  if (opts.root !== undefined || opts.dataset === "synthetic") return opts;
+  if (datasetsPath === undefined) {
+    throw new Error(`${where}${datasetName(d)} cannot be redistributed; pass --root with your copy`);
+  }
+  if (!o.datasetsRoot) throw new Error(`${where}no datasets folder (set FER_DATA or pass --root)`);
+  return { ...opts, root: join(o.datasetsRoot, datasetsPath) };
+}
+
+const DATASET_KEYS = [
+  "dataset",
+  "root",
+  "datasetsPath",
+  "name",
+  "splits",
+  "lastK",
+  "dropContempt",
+  "modality",
+  "illumination",
+  "n",
+  "size",
+  "seed",
+  "subjects",
+];
+
+/**
+ * Checks a spec read from JSON (or built from flags) and returns it with string shorthands expanded
+ * (`"model": "cpu-small"` is `{ "preset": "cpu-small" }`). Every error starts with `where` and names the
+ * field. Model and train overrides are checked by resolving them (with the dataset's classes unknown).
+ */
+export function parseSpec(x: unknown, where: string): ExperimentSpec {
+  const fail = (msg: string): never => {
+    throw new Error(`${where}: ${msg}`);
+  };
+  const obj = (v: unknown, field: string): Record<string, unknown> => {
+    if (typeof v !== "object" || v === null || Array.isArray(v)) return fail(`"${field}" must be a JSON object`);
+    return v as Record<string, unknown>;
+  };
+  const o = obj(x, "spec");
+  const extra = Object.keys(o).filter((k) => !["dataset", "model", "train", "protocol"].includes(k));
+  if (extra.length) fail(`unknown field(s) ${extra.join(", ")}; a spec has dataset, model, train and protocol`);
+
+  const d = obj(o.dataset, "dataset");
+  if (!(DATASET_KINDS as readonly unknown[]).includes(d.dataset)) {
+    fail(`"dataset.dataset" must be one of ${DATASET_KINDS.join(", ")}, got ${JSON.stringify(d.dataset)}`);
+  }
+  const dExtra = Object.keys(d).filter((k) => !DATASET_KEYS.includes(k));
+  if (dExtra.length) fail(`unknown dataset field(s) ${dExtra.join(", ")}; known: ${DATASET_KEYS.join(", ")}`);
+
+  const model = (typeof o.model === "string" ? { preset: o.model } : obj(o.model, "model")) as ModelSpec;
+  if (model.preset !== undefined && !(model.preset in PRESETS)) {
+    fail(`unknown model preset "${model.preset}" (have ${Object.keys(PRESETS).join(", ")})`);
+  }
+  const train = (typeof o.train === "string" ? { preset: o.train } : obj(o.train, "train")) as TrainSpec;
+  if (train.preset !== undefined && !(train.preset in TRAIN_PRESETS)) {
+    fail(`unknown train preset "${train.preset}" (have ${Object.keys(TRAIN_PRESETS).join(", ")})`);
+  }
+  try {
+    resolveModel(model, model.numClasses ?? 7);
+    resolveTrain(train);
+  } catch (e) {
+    fail(e instanceof Error ? e.message : String(e));
+  }
+
+  const p = obj(o.protocol, "protocol");
+  if (p.kind === "split") {
+    for (const k of ["train", "val"]) {
+      if (typeof p[k] !== "string" || p[k] === "") fail(`"protocol.${k}" must be a split name`);
+    }
+    if (p.test !== undefined && (typeof p.test !== "string" || p.test === "")) {
+      fail(`"protocol.test" must be a split name`);
+    }
+  } else if (p.kind === "kfold") {
+    if (!(Number.isInteger(p.k) && (p.k as number) >= 2) || (p.by !== "random" && p.by !== "subject")) {
+      fail(`k-fold protocol needs k >= 2 and by = random | subject`);
+    }
+    if (!Number.isInteger(p.seed)) fail(`"protocol.seed" must be an integer`);
+  } else fail(`"protocol.kind" must be split or kfold`);
+  return { dataset: d as unknown as DatasetSpec, model, train, protocol: p as unknown as Protocol };
+}
+
+/** A spec as written, before {@link parseSpec}: every part optional, model and train may be a preset name. */
+export interface SpecInput {
+  dataset?: Partial<DatasetSpec>;
+  model?: string | ModelSpec;
+  train?: string | TrainSpec;
+  protocol?: Protocol;
+}
+
+/** `over` on top of `base`: dataset, model and train merge field by field (a preset name is `{ preset }`); a protocol replaces. */
+export function mergeSpecs(base: SpecInput, over: SpecInput): SpecInput {
+  const named = <T>(v: string | T | undefined) => (typeof v === "string" ? { preset: v } : v);
+  const out: SpecInput = { ...base };
+  if (over.dataset) out.dataset = { ...base.dataset, ...over.dataset };
+  if (over.model) out.model = { ...named(base.model), ...named(over.model) };
+  if (over.train) out.train = { ...named(base.train), ...named(over.train) };
+  if (over.protocol) out.protocol = over.protocol;
+  return out;
+}

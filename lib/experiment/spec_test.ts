@@ -1,0 +1,68 @@
+import assert from "node:assert/strict";
+import { trainPreset } from "../engine/config.ts";
+import { preset } from "../model/presets.ts";
+import { datasetOptions, mergeSpecs, needsUserData, parseSpec, resolveModel, resolveTrain } from "./spec.ts";
+
+const good = {
+  dataset: { dataset: "ckplus", datasetsPath: "ckplus48", dropContempt: true },
+  model: { preset: "cpu-small", inputSize: 32 },
+  train: "sgd",
+  protocol: { kind: "kfold", k: 5, by: "subject", seed: 3 },
+};
+
+Deno.test("a spec resolves to the registry's presets with overrides, the classes from the dataset", () => {
+  const spec = parseSpec(good, "good.json");
+  assert.deepEqual(spec.train, { preset: "sgd" });
+  assert.deepEqual(resolveModel(spec.model, 6), preset("cpu-small", { inputSize: 32, numClasses: 6 }));
+  assert.deepEqual(resolveTrain(spec.train), trainPreset("sgd"));
+  assert.deepEqual(resolveModel({}, 7), preset("paper"), "no preset: the paper's network");
+  assert.deepEqual(resolveTrain({ epochs: 3 }), trainPreset("default", { epochs: 3 }));
+  const full = preset("cpu-tiny", { numClasses: 7 });
+  assert.deepEqual(resolveModel(full, 7), full, "a full config is a spec that overrides everything");
+  assert.throws(() => resolveModel(full, 6), /model has 7 classes, the dataset has 6/);
+});
+
+Deno.test("bad specs are errors naming the place and the field", () => {
+  const bad = (patch: Record<string, unknown>) => () => parseSpec({ ...good, ...patch }, "x.json");
+  assert.throws(bad({ model: "huge" }), /x\.json: unknown model preset "huge" \(have paper, .*cpu-tiny\)/);
+  assert.throws(bad({ train: { preset: "adamw" } }), /x\.json: unknown train preset "adamw"/);
+  assert.throws(bad({ model: { preset: "paper", width: 9 } }), /x\.json: model config: width must be/);
+  assert.throws(bad({ train: { lr: -1 } }), /x\.json: train config: lr must be > 0/);
+  assert.throws(bad({ dataset: { dataset: "mnist" } }), /"dataset\.dataset" must be one of fer2013, ckplus/);
+  assert.throws(bad({ dataset: { dataset: "ckplus", rot: "x" } }), /unknown dataset field\(s\) rot/);
+  assert.throws(bad({ protocol: { kind: "kfold", k: 1, by: "subject", seed: 1 } }), /k-fold protocol needs k >= 2/);
+  assert.throws(bad({ protocol: { kind: "split", train: "Training" } }), /"protocol\.val" must be a split name/);
+  assert.throws(bad({ extra: 1 }), /unknown field\(s\) extra/);
+});
+
+Deno.test("datasets come from the user's root, the spec's root, or a folder under the datasets root", () => {
+  const d = parseSpec(good, "g").dataset;
+  assert.deepEqual(datasetOptions(d, { datasetsRoot: "/data" }), {
+    dataset: "ckplus",
+    dropContempt: true,
+    root: "/data/ckplus48",
+  });
+  assert.equal(datasetOptions(d, { root: "/mine", datasetsRoot: "/data" }).root, "/mine");
+  assert.throws(() => datasetOptions(d, { datasetsRoot: null, where: "t5/x" }), /t5\/x: no datasets folder/);
+  const jaffe = { dataset: "jaffe" as const };
+  assert.equal(needsUserData(jaffe), true);
+  assert.throws(() => datasetOptions(jaffe, { datasetsRoot: "/data" }), /jaffe cannot be redistributed; pass --root/);
+  assert.deepEqual(datasetOptions({ dataset: "synthetic", n: 70 }), { dataset: "synthetic", n: 70 });
+});
+
+Deno.test("flags merge over a config file over defaults, field by field; a protocol replaces", () => {
+  const merged = mergeSpecs(
+    mergeSpecs({ model: "cpu-small", train: "default" }, {
+      model: { inputSize: 32 },
+      train: "sgd",
+      protocol: { kind: "split", train: "all", val: "holdout:0.2" },
+    }),
+    { model: { preset: "cpu-tiny" }, train: { epochs: 2 }, dataset: { dataset: "synthetic" } },
+  );
+  assert.deepEqual(merged, {
+    model: { preset: "cpu-tiny", inputSize: 32 },
+    train: { preset: "sgd", epochs: 2 },
+    dataset: { dataset: "synthetic" },
+    protocol: { kind: "split", train: "all", val: "holdout:0.2" },
+  });
+});
