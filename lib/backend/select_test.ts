@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { selectBackend } from "./select.ts";
+import { ensureBackend, selectBackend } from "./select.ts";
 
 Deno.test("cpu is selected on request and layers models run on it (one tfjs-core instance)", async () => {
   const r = await selectBackend("cpu", { quiet: true });
@@ -37,4 +37,13 @@ Deno.test("unknown backend and missing tfjs-node are clear errors", async () => 
   // deno-lint-ignore no-explicit-any
   await assert.rejects(() => selectBackend("tpu" as any), /unknown backend "tpu"/);
   await assert.rejects(() => selectBackend("tensorflow", { quiet: true }), /add e\.g\. "@tensorflow\/tfjs-node-gpu"/);
+});
+
+Deno.test("ensureBackend keeps the active backend unless one is preferred", async () => {
+  await selectBackend("cpu", { quiet: true });
+  assert.equal(await ensureBackend(), "cpu");
+  assert.equal(await ensureBackend("wasm"), "wasm");
+  assert.equal(await ensureBackend(), "wasm");
+  await assert.rejects(() => ensureBackend("tpu"), /"tpu" could not be initialised/);
+  await selectBackend("cpu", { quiet: true });
 });

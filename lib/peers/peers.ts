@@ -18,7 +18,7 @@ import { loadFaceApiExpression } from "./face_api_expression.ts";
 import type { Expression } from "../data/labels.ts";
 import { accuracy, confusionMatrix, type EvalReport, perClassMetrics } from "../eval/metrics.ts";
 import { CANONICAL_LABELS, type PeerName, reorderToCanonical, toCanonical } from "./labels.ts";
-import { ensurePeerBackend } from "./backend.ts";
+import { ensureBackend } from "../backend/select.ts";
 import { evenSubset } from "../data/routing.ts";
 import type { GrayImage } from "../data/image.ts";
 import { loadDataset } from "../data/load.ts";
@@ -48,7 +48,7 @@ export function loadPeer(name: PeerName): Promise<PeerModel> {
 
 /** Runs a peer on grey face crops; returns canonical-order probabilities and the arg-max label. */
 export async function peerPredict(name: PeerName, images: GrayImage[], batchSize = 64): Promise<PeerPrediction[]> {
-  await ensurePeerBackend();
+  await ensureBackend();
   const model = await loadPeer(name);
   const out: PeerPrediction[] = [];
   for (let i = 0; i < images.length; i += batchSize) {
@@ -110,7 +110,7 @@ export async function evaluatePeer(name: PeerName, opts: EvaluatePeerOptions = {
   if (samples.length === 0) throw new Error(`${root}: no FER2013 images in split "${split}"`);
   if (opts.limit !== undefined) samples = evenSubset(samples, opts.limit);
   const bs = opts.batchSize ?? 128;
-  await ensurePeerBackend(opts.backend);
+  await ensureBackend(opts.backend);
   const truth: Expression[] = [];
   const pred: Expression[] = [];
   const p = new Progress({ label: `peer ${name} on ${split}`, total: samples.length, unit: "img" });
