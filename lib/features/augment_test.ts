@@ -12,7 +12,7 @@ import {
   targetPoint,
   type TransformParams,
 } from "./augment.ts";
-import { augmentBatch, enlarge } from "./augment_batch.ts";
+import { enlarge } from "./enlarge.ts";
 import { decodeImage, type GrayImage } from "../data/image.ts";
 import { datasetsRoot } from "../data/paths.ts";
 import { samplePerClass } from "./realdata.ts";
@@ -80,10 +80,12 @@ Deno.test("a known point moves where the matrix says: 90 degree rotation and a s
 });
 
 Deno.test("same seed, same transforms and images; another seed differs", () => {
-  const batch = [noise, noise, noise];
-  const a = augmentBatch(batch, new Rng(11));
-  const b = augmentBatch(batch, new Rng(11));
-  const c = augmentBatch(batch, new Rng(12));
+  const draw = (seed: number) => {
+    const rng = new Rng(seed);
+    const affines = [noise, noise, noise].map((img) => randomTransform(rng, PAPER_AUGMENT, img));
+    return { affines, images: affines.map((m) => applyAffine(noise, m)) };
+  };
+  const a = draw(11), b = draw(11), c = draw(12);
   assert.deepEqual(a.affines, b.affines);
   assert.deepEqual(a.images, b.images);
   assert.notDeepEqual(a.affines, c.affines);
@@ -106,8 +108,9 @@ Deno.test("drawn parameters stay inside the Keras ranges; both flip outcomes occ
 Deno.test("masks follow their image with the same matrix (nearest interpolation keeps labels)", () => {
   const face = image(24, 24, (r, c) => (r >= 8 && r < 16 && c >= 6 && c < 12 ? 250 : 10));
   const mask = image(24, 24, (r, c) => (r >= 8 && r < 16 && c >= 6 && c < 12 ? 1 : 0));
-  const { images, affines } = augmentBatch([face], new Rng(3));
-  const warpedMask = applyAffine(mask, affines[0], { interpolation: "nearest" });
+  const m = randomTransform(new Rng(3), PAPER_AUGMENT, face);
+  const images = [applyAffine(face, m)];
+  const warpedMask = applyAffine(mask, m, { interpolation: "nearest" });
   assert.ok(warpedMask.data.every((v) => v === 0 || v === 1), "nearest keeps label values");
   let agree = 0;
   warpedMask.data.forEach((v, k) => (agree += (v === 1) === (images[0].data[k] > 130) ? 1 : 0));

@@ -9,7 +9,7 @@
  * const train = toyPatterns({ perClass: 20, rng });
  * const test = toyPatterns({ perClass: 10, rng });
  * const model = fitNearestMean(train);
- * const cm = confusionMatrix(test.labels, predictNearestMean(model, test.images), TOY_CLASSES.length);
+ * const cm = confusionMatrix(test.labels, predictNearestMean(model, test.images), TOY_CLASSES.length); // lib/eval
  * ```
  * @module
  */
@@ -119,21 +119,4 @@ export function predictNearestMean(model: NearestMeanModel, images: Float32Array
     });
     return best;
   });
-}
-
-/**
- * Counts `m[truth][predicted]` over paired labels.
- *
- * @example
- * ```ts
- * confusionMatrix([0, 1, 1], [0, 1, 0], 2); // [[1, 0], [1, 1]]
- * ```
- */
-export function confusionMatrix(truth: number[], predicted: number[], classes: number): number[][] {
-  if (truth.length !== predicted.length) {
-    throw new Error(`confusionMatrix: ${truth.length} true labels but ${predicted.length} predictions`);
-  }
-  const m = Array.from({ length: classes }, () => new Array(classes).fill(0));
-  truth.forEach((t, i) => m[t][predicted[i]]++);
-  return m;
 }

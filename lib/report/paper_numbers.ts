@@ -5,8 +5,8 @@
  *
  * @example
  * ```ts
- * import { PAPER_TABLES, paperValue } from "./paper_numbers.ts";
- * paperValue("table5", "full"); // 98.68
+ * import { PAPER_TABLES } from "./paper_numbers.ts";
+ * PAPER_TABLES.table5.rows.find((r) => r.key === "full")?.accuracy; // 98.68
  * ```
  * @module
  */
@@ -173,12 +173,3 @@ export const PAPER_TABLES: Record<TableId, PaperTable> = {
     ],
   },
 };
-
-/** The paper's accuracy (percent) for one of its rows; throws on an unknown table or row. */
-export function paperValue(table: TableId, key: string): number {
-  const t = PAPER_TABLES[table];
-  if (!t) throw new Error(`unknown table "${table}" (known: ${TABLE_IDS.join(", ")})`);
-  const r = t.rows.find((x) => x.key === key);
-  if (!r) throw new Error(`${table} has no paper row "${key}" (rows: ${t.rows.map((x) => x.key).join(", ")})`);
-  return r.accuracy;
-}

@@ -1,6 +1,6 @@
 /**
- * Augmentation in bulk: per batch during training ({@link augmentBatch}) and offline enlargement of
- * a small set to a target size ({@link enlarge}, the paper's CK+ 981 → 12,000).
+ * Offline enlargement of a small set to a target size by augmentation ({@link enlarge}, the paper's
+ * CK+ 981 → 12,000).
  *
  * @example
  * ```ts
@@ -11,43 +11,14 @@
  */
 import { Progress } from "../util/progress.ts";
 import { Rng } from "../util/rng.ts";
-import {
-  type Affine,
-  applyAffine,
-  type ApplyOptions,
-  type AugmentParams,
-  PAPER_AUGMENT,
-  randomTransform,
-} from "./augment.ts";
+import { type Affine, applyAffine, type AugmentParams, PAPER_AUGMENT, randomTransform } from "./augment.ts";
 import type { GrayImage } from "./gray.ts";
 
-/** Augmented images and the matrix used for each (re-apply it to masks to keep them aligned). */
-export interface AugmentedBatch {
+/** Result of {@link enlarge}: `source[k]` is the index of the original behind `images[k]`, `affines[k]` its matrix. */
+export interface Enlarged {
   images: GrayImage[];
+  /** The matrix used for each image (re-apply it to masks to keep them aligned). */
   affines: Affine[];
-}
-
-/**
- * Augments every image of a batch with its own random matrix drawn from `rng`.
- *
- * @example
- * ```ts
- * const { images, affines } = augmentBatch(batch, rng);
- * const masks2 = masks.map((m, k) => applyAffine(m, affines[k], { interpolation: "nearest" }));
- * ```
- */
-export function augmentBatch(
-  images: GrayImage[],
-  rng: Rng,
-  params: AugmentParams = PAPER_AUGMENT,
-  opts: ApplyOptions = {},
-): AugmentedBatch {
-  const affines = images.map((img) => randomTransform(rng, params, img));
-  return { images: images.map((img, k) => applyAffine(img, affines[k], opts)), affines };
-}
-
-/** Result of {@link enlarge}: `source[k]` is the index of the original behind `images[k]`. */
-export interface Enlarged extends AugmentedBatch {
   source: number[];
 }
 

@@ -10,7 +10,8 @@
  * @module
  */
 import { inJupyter } from "../util/progress.ts";
-import { lineChart, toBase64 } from "../viz/mod.ts";
+import { lineChart } from "./line_chart.ts";
+import { toBase64 } from "./figure.ts";
 import type { EpochMetrics } from "../engine/epoch.ts";
 
 /** A redrawable curves display. */
