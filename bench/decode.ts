@@ -10,8 +10,7 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadFer2013Folders } from "../lib/data/fer2013.ts";
-import { decodeImage, type ResizeMethod } from "../lib/data/image.ts";
-import { datasetsRoot } from "../lib/data/paths.ts";
+import { datasetsRoot, decodeImage, type ResizeMethod } from "../lib/data/mod.ts";
 
 const { values } = parseArgs({
   args: Deno.args,

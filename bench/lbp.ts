@@ -9,12 +9,16 @@
  */
 import { cpuUsage } from "node:process";
 import { parseArgs } from "node:util";
-import { decodeImage, type GrayImage } from "../lib/data/image.ts";
-import { lbp, type LbpOptions } from "../lib/features/lbp.ts";
-import { datasetsRoot } from "../lib/data/paths.ts";
-import { listImages } from "../lib/features/realdata.ts";
-import { SKIMAGE_METHOD, skimageBench, type SkimageConfig } from "../lib/features/skimage.ts";
-import { Progress } from "../lib/util/progress.ts";
+import { datasetsRoot, decodeImage, type GrayImage } from "../lib/data/mod.ts";
+import {
+  lbp,
+  type LbpOptions,
+  listImages,
+  SKIMAGE_METHOD,
+  skimageBench,
+  type SkimageConfig,
+} from "../lib/features/mod.ts";
+import { Progress } from "../lib/util/mod.ts";
 
 const { values } = parseArgs({
   args: Deno.args,

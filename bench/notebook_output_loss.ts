@@ -13,7 +13,7 @@
  * @module
  */
 import { runNotebook } from "../tools/notebooks.ts";
-import { Progress } from "../lib/util/progress.ts";
+import { Progress } from "../lib/util/mod.ts";
 
 function arg(name: string, dflt: string): string {
   const i = Deno.args.indexOf(`--${name}`);

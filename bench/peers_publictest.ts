@@ -8,7 +8,7 @@
  * ```
  * @module
  */
-import { evaluatePeer, type PeerName } from "../lib/peers/peers.ts";
+import { evaluatePeer, type PeerName } from "../lib/peers/mod.ts";
 
 for (const peer of ["human", "face-api"] as PeerName[]) {
   const t0 = performance.now();

@@ -18,12 +18,10 @@
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { parseArgs } from "node:util";
-import { registerNativeBackend } from "../lib/backend/native.ts";
-import { type KernelTime, profileKernels } from "../lib/backend/profile.ts";
-import { Progress } from "../lib/util/progress.ts";
+import { type KernelTime, profileKernels, registerNativeBackend } from "../lib/backend/mod.ts";
+import { Progress } from "../lib/util/mod.ts";
+import { buildModel, preset } from "../lib/model/mod.ts";
 import type * as tfl from "@tensorflow/tfjs-layers";
-import { buildModel } from "../lib/model/build.ts";
-import { preset } from "../lib/model/presets.ts";
 import { referenceNet } from "./ref_net.ts";
 
 /** Speed of one engine at one input size. */

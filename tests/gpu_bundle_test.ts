@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { writePack } from "../lib/data/pack.ts";
-import { syntheticDataset } from "../lib/data/synthetic.ts";
+import { syntheticDataset, writePack } from "../lib/data/mod.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 

@@ -2,6 +2,8 @@
  * The shape of lib/'s dependencies, read from Deno's own module graph (`deno info --json`: static,
  * type-only and literal dynamic imports alike): no two lib/ folders import each other, directly or
  * round a longer loop, and no library file imports lib/cli/ (the command files live there, on top).
+ * Notebooks, tools, benchmarks and these tests use a folder's public surface, its mod.ts (the offline
+ * GPU check, which is bundled without native addons, excepted).
  *
  * @module
  */
@@ -127,6 +129,39 @@ function describeCycle(cycle: string[], g: Map<string, Map<string, FileEdge>>): 
   return `${cycle.join(" ⇄ ")}:\n    ${steps.join("\n    ")}`;
 }
 
+/**
+ * The layers, bottom first: a folder imports only folders of lower layers (so none import each other).
+ * cli → report/quickstart → experiment/peers → viz → engine → features → data/model/eval/backend → util.
+ */
+export const LAYERS: Record<string, number> = {
+  util: 0,
+  data: 1,
+  model: 1,
+  eval: 1,
+  backend: 1,
+  features: 2,
+  engine: 3,
+  viz: 4,
+  experiment: 5,
+  peers: 5,
+  report: 6,
+  quickstart: 6,
+  cli: 7,
+};
+
+/** Folder imports that do not go down the layers (or involve a folder with no layer). */
+export function layerViolations(g: Map<string, Map<string, FileEdge>>): string[] {
+  const out: string[] = [];
+  for (const [a, m] of g) {
+    for (const [b, e] of m) {
+      if (!(a in LAYERS) || !(b in LAYERS) || LAYERS[b] >= LAYERS[a]) {
+        out.push(`${a} → ${b} (${e.from} imports ${e.to})`);
+      }
+    }
+  }
+  return out.sort();
+}
+
 Deno.test("the checks find a folder cycle and a library import of lib/cli/ in a made-up graph", () => {
   const edges: FileEdge[] = [
     { from: "a/x.ts", to: "b/y.ts" },
@@ -142,9 +177,13 @@ Deno.test("the checks find a folder cycle and a library import of lib/cli/ in a 
   assert.match(describeCycle(["a", "b", "c"], g), /c → a \(c\/z\.ts imports a\/w\.ts\)/);
   assert.deepEqual(cliImports(edges), [{ from: "d/v.ts", to: "cli/command.ts" }]);
   assert.deepEqual(folderCycles(folderGraph(edges.filter((e) => e.from !== "c/z.ts" && e.from !== "d/v.ts"))), []);
+  assert.deepEqual(layerViolations(folderGraph([{ from: "util/a.ts", to: "data/b.ts" }])), [
+    "util → data (util/a.ts imports data/b.ts)",
+  ]);
+  assert.deepEqual(layerViolations(folderGraph([{ from: "engine/a.ts", to: "data/b.ts" }])), []);
 });
 
-Deno.test("lib/ folders import one way: no folder cycle, no library import of lib/cli/", async () => {
+Deno.test("lib/ folders import one way: no folder cycle, no library import of lib/cli/, down the layers", async () => {
   const edges = await libImports();
   assert.ok(edges.length > 100, `only ${edges.length} imports between lib/ files: the graph was not read`);
   const g = folderGraph(edges);
@@ -156,4 +195,35 @@ Deno.test("lib/ folders import one way: no folder cycle, no library import of li
   );
   const cli = cliImports(edges);
   assert.deepEqual(cli, [], "library files import lib/cli/ (command files belong in lib/cli/)");
+  assert.deepEqual(layerViolations(g), [], "imports against the layer order (or a folder missing from LAYERS)");
+});
+
+/** Files that import lib/ modules by path: the offline GPU bundle must not pull a mod.ts's native addons. */
+const BY_PATH = new Set(["tools/gpu_check.ts", "tools/gpu_learn.ts"]);
+
+/** `../lib/<folder>/<file>.ts` specifiers (file ≠ mod.ts) imported by a source text. */
+export function pathImports(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/(?:from|import)\s*\(?\s*\\?"((?:\.\.\/)+lib\/[a-z_]+\/[a-z_/]+\.ts)\\?"/g)) {
+    if (!m[1].endsWith("/mod.ts")) out.push(m[1]);
+  }
+  return out;
+}
+
+Deno.test("notebooks, tools, benchmarks and tests import lib/ folders through their mod.ts", async () => {
+  assert.deepEqual(pathImports('import { a } from "../lib/data/load.ts";\nimport { b } from "../lib/data/mod.ts";'), [
+    "../lib/data/load.ts",
+  ]);
+  assert.deepEqual(pathImports('"import { x } from \\"../lib/viz/show.ts\\";\\n"'), ["../lib/viz/show.ts"]);
+  const offenders: string[] = [];
+  for (const dir of ["notebooks", "tools", "bench", "tests"]) {
+    for await (const e of Deno.readDir(`${ROOT}${dir}`)) {
+      const rel = `${dir}/${e.name}`;
+      if (!e.isFile || !/\.(ts|ipynb)$/.test(e.name) || BY_PATH.has(rel) || rel === "tests/lib_imports_test.ts") {
+        continue;
+      }
+      for (const spec of pathImports(await Deno.readTextFile(`${ROOT}${rel}`))) offenders.push(`${rel}: ${spec}`);
+    }
+  }
+  assert.deepEqual(offenders, [], "import the folder's mod.ts instead");
 });

@@ -9,7 +9,7 @@
  * ```
  * @module
  */
-import { buildNative } from "../lib/backend/build.ts";
+import { buildNative } from "../lib/backend/mod.ts";
 
 if (import.meta.main) {
   const r = await buildNative({ force: Deno.args.includes("--force") });

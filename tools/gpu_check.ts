@@ -11,9 +11,10 @@
  * with a clear message when there is no hardware adapter (a software one such as llvmpipe is refused
  * unless `--allow-software`).
  *
- * It imports only the model, backend and training modules (no image decoders), so `deno task gpu-pack`
- * bundles it into one JavaScript file that runs offline with nothing but the deno binary
- * (tools/gpu_device.sh runs it there).
+ * It imports only the model, backend, engine and experiment modules it needs, by file rather than
+ * through their folders' mod.ts (which also re-export image decoders, polars and canvas: native addons
+ * that cannot load offline), so `deno task gpu-pack` bundles it into one JavaScript file that runs
+ * offline with nothing but the deno binary (tools/gpu_device.sh runs it there).
  *
  * @example
  * ```sh

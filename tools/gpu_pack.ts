@@ -14,9 +14,7 @@
  */
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
-import { loadDataset } from "../lib/data/load.ts";
-import { writePack } from "../lib/data/pack.ts";
-import { datasetsRoot } from "../lib/data/paths.ts";
+import { datasetsRoot, loadDataset, writePack } from "../lib/data/mod.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 

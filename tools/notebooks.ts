@@ -15,7 +15,7 @@
  * ```
  * @module
  */
-import { Progress } from "../lib/util/progress.ts";
+import { Progress } from "../lib/util/mod.ts";
 
 /** Options of {@link runNotebook}. */
 export interface RunNotebookOptions {

@@ -105,7 +105,7 @@ if (import.meta.main) {
     await ensureKernel();
   }
   // The fer-native backend's kernels (oneDNN via FFI); a failure only costs speed, so warn and go on.
-  const { buildNative } = await import("../lib/backend/build.ts");
+  const { buildNative } = await import("../lib/backend/mod.ts");
   const native = await buildNative();
   if (!native.ok) {
     console.error(`setup: fer-native kernels not built, training will use the slow cpu backend:\n${native.reason}`);

@@ -1,5 +1,6 @@
 /**
- * Figures and notebook display: Observable Plot charts rendered to SVG + PNG, image grids, tables.
+ * Figures and notebook display: Observable Plot charts rendered to SVG + PNG, image grids, tables,
+ * dataset figures, Markdown and live training curves in a notebook cell.
  *
  * @example
  * ```ts
@@ -16,6 +17,14 @@ export { lineChart, type LineChartOptions, type Series } from "./line_chart.ts";
 export { barChart, type BarChartOptions } from "./bar_chart.ts";
 export { type HeatmapOverlay, imageGrid, type ImageGridOptions, type Tile } from "./image_grid.ts";
 export { colormap, type ColormapName } from "./colormap.ts";
-export { type RecordsSource, show, showTable, type TableOptions } from "./show.ts";
+export { type RecordsSource, show, showTable, type TableOptions, type TableText, tableText } from "./show.ts";
 export { outputsDir, saveFigure } from "./save.ts";
-export { fastMode } from "../util/mode.ts";
+export {
+  classDistributionFigure,
+  classGridFigure,
+  type ClassGridOptions,
+  foldFigure,
+  foldTable,
+} from "./dataset_figures.ts";
+export { confusionMarkdown, type Displayable, showMarkdown } from "./display.ts";
+export { type LiveCurves, liveCurves } from "./live.ts";

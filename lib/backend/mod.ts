@@ -1,0 +1,25 @@
+/**
+ * TensorFlow.js backends: choosing and initialising one (`selectBackend`, `ensureBackend`), the
+ * project's native CPU backend "fer-native" (oneDNN kernels through Deno FFI) and its build, the
+ * faster filter gradient for tfjs' plain cpu backend, and kernel profiling.
+ *
+ * @example
+ * ```ts
+ * import { selectBackend } from "../lib/backend/mod.ts";
+ * const { backend, reason } = await selectBackend("auto");
+ * ```
+ * @module
+ */
+export {
+  BACKEND_NAMES,
+  type BackendChoice,
+  type BackendName,
+  describeAdapter,
+  ensureBackend,
+  gpuAdapter,
+  selectBackend,
+} from "./select.ts";
+export { patchCpuKernels } from "./cpu_kernels.ts";
+export { NATIVE_BACKEND, nativeKernelNames, registerNativeBackend } from "./native.ts";
+export { buildNative, nativeLibraryPath } from "./build.ts";
+export { type KernelTime, profileKernels } from "./profile.ts";

@@ -1,0 +1,13 @@
+/**
+ * The command line: `deno task fer <command>` and the shape of a command. Command files live here,
+ * on top of everything; no library module imports this folder.
+ *
+ * @example
+ * ```ts
+ * import { main } from "../lib/cli/mod.ts";
+ * Deno.exit(await main(["demo", "--fast"]));
+ * ```
+ * @module
+ */
+export { main } from "./main.ts";
+export { type Command, parse, required } from "./command.ts";

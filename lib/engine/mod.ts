@@ -1,0 +1,58 @@
+/**
+ * The engine: model inputs from pictures (LBP channel, augmentation, packing), seeded batches, the
+ * training loop and its policies (LR schedule, model selection and early stopping, checkpointing,
+ * time budget), prediction with test-time augmentation, checkpoints, and the training presets.
+ *
+ * @example
+ * ```ts
+ * import { ImageCache, lbpFor, train, trainPreset } from "../lib/engine/mod.ts";
+ * const r = await train({ model: fm, dataset: ds, trainIndices, valIndices, config: trainPreset("default"),
+ *   lbp: lbpFor(fm.config), runDir: "outputs/runs/x" });
+ * ```
+ * @module
+ */
+export { type Schedule, TRAIN_PRESETS, type TrainConfig, trainPreset, validateTrainConfig } from "./config.ts";
+export {
+  type AugmentFn,
+  inputTensors,
+  type LbpFn,
+  lbpFor,
+  type PackedInputs,
+  packInputs,
+  paperAugment,
+} from "./inputs.ts";
+export { batchCount, type BatchOptions, type HostBatch, hostBatches, ImageCache, toTensors } from "./pipeline.ts";
+export { type RunResult, train, type TrainOptions } from "./loop.ts";
+export { type BatchInfo, type EpochMetrics, type EpochOptions, runEpoch } from "./epoch.ts";
+export { classWeightVector, correctCount, weightedCrossEntropy } from "./loss.ts";
+export { makeOptimizer, setLr } from "./optimizer.ts";
+export { checkpointPath, type LoopState, resumeTraining, saveTraining } from "./policies/checkpointing.ts";
+export {
+  cosineLr,
+  initialSchedule,
+  lrForEpoch,
+  scheduleAfterEpoch,
+  type ScheduleState,
+} from "./policies/lr_schedule.ts";
+export { earlyStop, initialSelection, selectAfterEpoch, type SelectionState } from "./policies/selection.ts";
+export { overBudget } from "./policies/time_budget.ts";
+export {
+  evaluate,
+  flipLR,
+  predictImages,
+  type PredictOptions,
+  predictSamples,
+  resizeBilinear,
+  type Tta,
+  ttaViews,
+} from "./predict.ts";
+export {
+  type Checkpoint,
+  readCheckpoint,
+  restoreModel,
+  restoreOptimizer,
+  snapshotModel,
+  snapshotOptimizer,
+  type StoredArray,
+  writeCheckpoint,
+} from "./checkpoint.ts";

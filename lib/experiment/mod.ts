@@ -1,0 +1,45 @@
+/**
+ * Orchestration: one experiment spec (dataset, model, training, protocol), running and recording an
+ * experiment (split or k-fold) through a run store, the run records, and the demo.
+ *
+ * @example
+ * ```ts
+ * import { parseSpec, runExperiment } from "../lib/experiment/mod.ts";
+ * const spec = parseSpec(JSON.parse(await Deno.readTextFile("my-spec.json")), "my-spec.json");
+ * const r = await runExperiment({ ...spec, dataset: ds, backend: "cpu" });
+ * ```
+ * @module
+ */
+export {
+  datasetName,
+  datasetOptions,
+  type DatasetSpec,
+  type ExperimentSpec,
+  mergeSpecs,
+  type ModelSpec,
+  needsUserData,
+  parseSpec,
+  type Protocol,
+  resolveModel,
+  resolveTrain,
+  type SpecInput,
+  type TrainSpec,
+} from "./spec.ts";
+export { type ExperimentOptions, type ExperimentResult, runExperiment } from "./run.ts";
+export { type FoldRow, foldTableCsv, type KfoldOptions, type KfoldResult, runKfold } from "./kfold.ts";
+export {
+  defaultRunsDir,
+  gitCommit,
+  METRIC_COLUMNS,
+  metricsCsv,
+  newRunId,
+  readMetricsCsv,
+  type RunExperiment,
+  type RunRecord,
+  type StartRunOptions,
+  writeJsonAtomic,
+  writeTextAtomic,
+} from "./record.ts";
+export { fileStore, readRun, type RunStore } from "./store.ts";
+export { parquetStore } from "./parquet_store.ts";
+export { type DemoResult, runDemo } from "./demo.ts";

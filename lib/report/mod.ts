@@ -1,0 +1,71 @@
+/**
+ * The paper's tables and figures from run records: the experiments of each table row, running them,
+ * recognising the same experiment across rows, the tables beside the paper's numbers, and the
+ * attention study (Figure 6 made measurable).
+ *
+ * @example
+ * ```ts
+ * import { buildTable, planTable, tableMarkdown } from "../lib/report/mod.ts";
+ * const plan = await planTable("table5", { fast: true });
+ * console.log(tableMarkdown(await buildTable("table5")));
+ * ```
+ * @module
+ */
+export {
+  buildTable,
+  type FoldComparison,
+  foldComparison,
+  foldComparisonMarkdown,
+  type RowSource,
+  table1,
+  table2,
+  table3,
+  table4,
+  table5,
+  table6,
+  table7,
+  table8,
+  tableCsv,
+  tableMarkdown,
+  type TableOptions,
+  type TableResult,
+  type TableRow,
+  writeTable,
+} from "./tables.ts";
+export {
+  CPU_PROFILE,
+  describeExperiment,
+  type ExperimentConfig,
+  EXPERIMENTS_DIR,
+  type FastOverrides,
+  loadExperiments,
+  planTable,
+  type ResolvedExperiment,
+  resolveExperiment,
+  validateExperiment,
+} from "./experiments.ts";
+export { ENGINE, type Engine, executeExperiment, type ExecuteOptions, openExperimentDataset } from "./execute.ts";
+export { experimentModel, experimentProtocol, experimentTrain, sameExperimentRun } from "./identity.ts";
+export { latestRunFor, type LoadedRun, type ReadRecord, readRuns, runAccuracy } from "./runs.ts";
+export { PAPER_TABLES, type PaperRow, type PaperTable, TABLE_IDS, type TableId } from "./paper_numbers.ts";
+export {
+  type AttentionScore,
+  attentionScore,
+  type AttentionSummary,
+  baselineScores,
+  gaussianMap,
+  meanOverChannels,
+  scoreFmBatch,
+  summariesMarkdown,
+  summarizeByClass,
+  summarizeScores,
+  upsampleBilinear,
+} from "./attention_score.ts";
+export { type AttentionBatch, attentionOnBatch } from "./attention_eval.ts";
+export {
+  type AttentionRun,
+  type AttentionStudy,
+  attentionStudy,
+  type AttentionStudyOptions,
+  findAttentionRun,
+} from "./attention_study.ts";

@@ -1,0 +1,24 @@
+/**
+ * The bottom layer: seeded randomness, progress display and the fast (CI) mode switch.
+ *
+ * @example
+ * ```ts
+ * import { fastMode, Progress, Rng } from "../lib/util/mod.ts";
+ * const rng = new Rng("epoch:1");
+ * const p = new Progress({ label: "decode", total: fastMode() ? 10 : 1000, unit: "img" });
+ * ```
+ * @module
+ */
+export { fnv1a, Rng, type RngState } from "./rng.ts";
+export {
+  detectMode,
+  formatDuration,
+  formatLine,
+  inJupyter,
+  Progress,
+  type ProgressMode,
+  type ProgressOptions,
+  type ProgressSink,
+  type ProgressState,
+} from "./progress.ts";
+export { fastMode } from "./mode.ts";
