@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { ensureBackend, selectBackend } from "./select.ts";
+import { NATIVE_BACKEND, registerNativeBackend } from "./native.ts";
+import { ensureBackend, gpuAdapter, selectBackend } from "./select.ts";
 
 Deno.test("cpu is selected on request and layers models run on it (one tfjs-core instance)", async () => {
   const r = await selectBackend("cpu", { quiet: true });
@@ -17,11 +18,30 @@ Deno.test("cpu is selected on request and layers models run on it (one tfjs-core
   tf.dispose(y);
 });
 
-Deno.test("auto names what it skipped and what it chose", async () => {
+Deno.test("auto tries tfjs-node, then a hardware WebGPU adapter, then fer-native, then cpu, and names each skip", async () => {
+  const imports = JSON.parse(await Deno.readTextFile(new URL("../../deno.json", import.meta.url))).imports ?? {};
+  const adapter = await gpuAdapter();
+  const native = await registerNativeBackend();
+  const expected = "@tensorflow/tfjs-node-gpu" in imports || "@tensorflow/tfjs-node" in imports
+    ? "tensorflow"
+    : adapter && !adapter.info.isFallbackAdapter
+    ? "webgpu"
+    : native.ok
+    ? NATIVE_BACKEND
+    : "cpu";
   const r = await selectBackend("auto", { quiet: true });
-  assert.match(r.reason, /^auto: /);
-  assert.match(r.reason, /tfjs-node-gpu not installed|tfjs-node-gpu is installed/);
-  assert.equal(tf.getBackend(), r.backend);
+  assert.equal(r.backend, expected);
+  assert.equal(tf.getBackend(), expected);
+  if (expected !== "tensorflow") {
+    assert.match(
+      r.reason,
+      /^auto: skipped: no TensorFlow native backend: @tensorflow\/tfjs-node-gpu not installed; @tensorflow\/tfjs-node not installed; /,
+    );
+  }
+  if (expected === NATIVE_BACKEND || expected === "cpu") {
+    assert.match(r.reason, /skipped: (no WebGPU adapter|only a software WebGPU adapter)/);
+  }
+  if (expected === "cpu") assert.match(r.reason, /skipped: fer-native (is not available|did not load)/);
   await selectBackend("cpu", { quiet: true });
 });
 

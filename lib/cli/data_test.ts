@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { command, foldReport } from "./data.ts";
 import { readPack } from "../data/pack.ts";
 import { main } from "./main.ts";
-import { datasetsRoot } from "../data/paths.ts";
+import { datasetDir } from "../data/paths.ts";
+import { needsDataset } from "../data/fixtures.ts";
 import { syntheticDataset } from "../data/synthetic.ts";
 
 async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string }> {
@@ -72,15 +73,11 @@ Deno.test("data export writes the synthetic set with masks", async () => {
   await Deno.remove(out, { recursive: true });
 });
 
-const REAL = datasetsRoot();
 Deno.test({
-  name: REAL === null
-    ? "CLI on real FER2013: no ../shared/datasets (set FER_DATA); skipped"
-    : "CLI on real FER2013 --json reports the README's split totals",
-  ignore: REAL === null,
+  ...needsDataset("fer2013", "CLI on real FER2013 --json reports the README's split totals"),
   async fn() {
     const { code, out } = await capture(() =>
-      main(["data", "summary", "--dataset", "fer2013", "--root", join(REAL!, "fer2013"), "--json"])
+      main(["data", "summary", "--dataset", "fer2013", "--root", datasetDir("fer2013")!, "--json"])
     );
     assert.equal(code, 0);
     const j = JSON.parse(out);

@@ -44,6 +44,9 @@ export async function main(args: string[]): Promise<number> {
     return 2;
   }
   const cmd = await load();
+  // tfjs prints "Hi, looks like you are running TensorFlow.js in Node.js…" on first use of a cpu backend
+  // under Deno; prod mode silences tfjs's own log and warn output (and nothing else in tfjs 4.22).
+  (await import("@tensorflow/tfjs-core")).enableProdMode();
   try {
     return await cmd.run(rest);
   } catch (err) {

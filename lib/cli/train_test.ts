@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { syntheticDataset } from "../data/synthetic.ts";
 import { writeImage } from "../data/image.ts";
+import { splitProtocolIndices } from "../data/routing.ts";
+import { selectBackend } from "../backend/select.ts";
+import { lbpFor } from "../engine/inputs.ts";
+import { ImageCache } from "../engine/pipeline.ts";
+import { evaluate } from "../engine/predict.ts";
+import { loadModel } from "../model/io.ts";
 
 const main = new URL("./main.ts", import.meta.url).pathname;
 
@@ -34,6 +40,8 @@ Deno.test("train → evaluate --json → predict --json on the saved model, with
     "--json",
   );
   assert.equal(t.code, 0, t.err);
+  assert.doesNotMatch(t.err + t.out, /looks like you are running TensorFlow\.js in Node\.js/, "no tfjs banner");
+  assert.match(t.err, /^backend: cpu \(/m, "our own messages still show");
   const summary = JSON.parse(t.out.trim().split("\n").at(-1)!);
   assert.equal(summary.status, "done");
   assert.equal(summary.epochs, 2);
@@ -52,10 +60,21 @@ Deno.test("train → evaluate --json → predict --json on the saved model, with
   const rep = JSON.parse(e.out.trim().split("\n").at(-1)!);
   assert.equal(rep.confusion.length, 7);
   assert.equal(rep.confusion.flat().reduce((a: number, b: number) => a + b, 0), 70);
-  assert.ok(rep.accuracy >= 0 && rep.accuracy <= 1);
   assert.deepEqual(Object.keys(rep.per_class), run.result.labels);
-
+  // The saved model is the recorded one: evaluated here, on the run's own hold-out split and on all 70
+  // faces, it gives exactly the run record's result and the evaluate command's.
+  await selectBackend("cpu", { quiet: true });
+  const fm = await loadModel(`${summary.run}/model`);
   const ds = syntheticDataset({ n: 70 });
+  const cache = new ImageCache(ds, 16), lbp = lbpFor(fm.config);
+  const { val } = splitProtocolIndices(ds, run.protocol, run.config.train.seed);
+  const again = await evaluate({ model: fm, cache, indices: val, lbp, split: run.protocol.val });
+  assert.deepEqual(again, run.result);
+  const all = await evaluate({ model: fm, cache, indices: ds.samples.map((_, i) => i), lbp, split: "all" });
+  assert.deepEqual([rep.accuracy, rep.macro_f1, rep.confusion], [all.accuracy, all.macroF1, all.confusion]);
+  assert.equal(rep.accuracy, all.confusion.reduce((a, row, i) => a + row[i], 0) / 70);
+  fm.model.dispose();
+
   const files = [];
   for (const i of [0, 1]) {
     const f = `${runs}/face${i}.png`;

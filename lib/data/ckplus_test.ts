@@ -1,12 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { loadCkPlus } from "./ckplus.ts";
-import { patternImage, writeTree } from "./fixtures.ts";
-import { datasetsRoot } from "./paths.ts";
+import { needsDataset, patternImage, writeTree } from "./fixtures.ts";
+import { datasetDir } from "./paths.ts";
 import { summarize } from "./summary.ts";
 import { kFold, subjectOverlap } from "./routing.ts";
-
-const REAL = datasetsRoot();
 
 Deno.test("CK+48 layout: class folders, subject and sequence from S###_NNN_ names", async () => {
   const root = await writeTree({
@@ -70,12 +68,12 @@ Deno.test("original CK+: last k frames of each labelled sequence, unlabelled seq
 });
 
 Deno.test({
-  name: REAL === null
-    ? "real CK+48: no ../shared/datasets (set FER_DATA); skipped"
-    : "real CK+48: 981 images, 118 subjects, 7 classes; subject 5-fold has no overlap and every class per fold",
-  ignore: REAL === null,
+  ...needsDataset(
+    "ckplus48",
+    "real CK+48: 981 images, 118 subjects, 7 classes; subject 5-fold has no overlap and every class per fold",
+  ),
   fn() {
-    const ds = loadCkPlus({ root: join(REAL!, "ckplus48") });
+    const ds = loadCkPlus({ root: datasetDir("ckplus48")! });
     const s = summarize(ds);
     assert.deepEqual([s.total, s.subjects, s.classes.length], [981, 118, 7]);
     assert.deepEqual(s.splits[0].counts, {

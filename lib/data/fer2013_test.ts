@@ -1,13 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { loadFer2013Csv, loadFer2013Folders, parsePixels, writeFer2013Csv } from "./fer2013.ts";
-import { patternImage, writeTree } from "./fixtures.ts";
+import { needsDataset, patternImage, writeTree } from "./fixtures.ts";
 import { summarize } from "./summary.ts";
-import { datasetsRoot } from "./paths.ts";
+import { datasetDir } from "./paths.ts";
 import { pickSplit } from "./routing.ts";
-
-const REAL = datasetsRoot();
-const real = (name: string) => REAL === null ? `${name}: no ../shared/datasets (set FER_DATA); skipped` : name;
 
 Deno.test("FER2013 folders: official split names and the train/test variant", async () => {
   const root = await writeTree({
@@ -89,10 +86,9 @@ Deno.test("FER2013 csv errors name the file, row and what was expected", async (
 });
 
 Deno.test({
-  name: real("real FER2013: Training 28709 and PublicTest 3589 with the README's per-class counts"),
-  ignore: REAL === null,
+  ...needsDataset("fer2013", "real FER2013: Training 28709 and PublicTest 3589 with the README's per-class counts"),
   fn() {
-    const s = summarize(loadFer2013Folders({ root: join(REAL!, "fer2013") }));
+    const s = summarize(loadFer2013Folders({ root: datasetDir("fer2013")! }));
     const [train, pub] = s.splits;
     assert.deepEqual([train.split, train.total, pub.split, pub.total], ["Training", 28709, "PublicTest", 3589]);
     assert.deepEqual(train.counts, {
@@ -117,10 +113,9 @@ Deno.test({
 });
 
 Deno.test({
-  name: real("a csv written from real FER2013 images round-trips through the csv loader"),
-  ignore: REAL === null,
+  ...needsDataset("fer2013", "a csv written from real FER2013 images round-trips through the csv loader"),
   async fn() {
-    const ds = loadFer2013Folders({ root: join(REAL!, "fer2013"), splits: ["PublicTest"] });
+    const ds = loadFer2013Folders({ root: datasetDir("fer2013")!, splits: ["PublicTest"] });
     const picks = pickSplit(ds, "PublicTest").filter((_, i) => i % 500 === 0);
     const rows = [];
     for (const i of picks) {

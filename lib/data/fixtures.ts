@@ -1,5 +1,6 @@
 /**
- * Tiny dataset trees in official layouts, for loader tests and demos (never real data).
+ * Tiny dataset trees in official layouts, for loader tests and demos (never real data), and the switch
+ * of tests that need real data.
  *
  * @example
  * ```ts
@@ -9,6 +10,7 @@
  */
 import { dirname, join } from "node:path";
 import { type GrayImage, writeImage } from "./image.ts";
+import { missingDataset } from "./paths.ts";
 
 /** A small deterministic image whose pixels encode `id` (so tests can tell files apart). */
 export function patternImage(id: number, size = 8): GrayImage {
@@ -27,4 +29,18 @@ export async function writeTree(files: Record<string, GrayImage | string>): Prom
     else await writeImage(p, content);
   }
   return root;
+}
+
+/**
+ * The name and switch of a test that needs `<datasets root>/<folder>`: skipped without it, and then its
+ * name says what is missing.
+ *
+ * @example
+ * ```ts
+ * Deno.test({ ...needsDataset("ckplus48", "real CK+48 has 981 images"), fn() {} });
+ * ```
+ */
+export function needsDataset(folder: string, name: string): { name: string; ignore: boolean } {
+  const missing = missingDataset(folder);
+  return missing === null ? { name, ignore: false } : { name: `${name} — skipped: ${missing}`, ignore: true };
 }

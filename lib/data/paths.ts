@@ -4,8 +4,8 @@
  *
  * @example
  * ```ts
- * const root = datasetsRoot();
- * if (root) console.log(`${root}/fer2013`);
+ * const ck = datasetDir("ckplus48"); // "<datasets root>/ckplus48", or null without it
+ * if (!ck) console.log(missingDataset("ckplus48")); // says what is missing and how to provide it
  * ```
  * @module
  */
@@ -26,6 +26,21 @@ export function datasetsRoot(): string | null {
     if (isDir(p)) return p;
   }
   return null;
+}
+
+/** `<datasets root>/<folder>` (e.g. "fer2013", "ckplus48", "fer2013/PublicTest") when it exists, else null. */
+export function datasetDir(folder: string): string | null {
+  const root = datasetsRoot();
+  return root !== null && isDir(join(root, folder)) ? join(root, folder) : null;
+}
+
+/** What is missing for `<datasets root>/<folder>` and how to provide it; null when it is there. */
+export function missingDataset(folder: string): string | null {
+  const root = datasetsRoot();
+  if (root === null) {
+    return `no datasets folder for ${folder} (set FER_DATA, or put the datasets in ../shared/datasets)`;
+  }
+  return isDir(join(root, folder)) ? null : `no ${folder} in the datasets folder ${root}`;
 }
 
 /** True when the path exists and is a directory. */

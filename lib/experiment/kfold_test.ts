@@ -16,11 +16,12 @@ const folds = [0, 1, 2].map((f) =>
 
 Deno.test("subject-independent k-fold beats the majority class and writes the fold table", async () => {
   const runDir = await Deno.makeTempDir();
+  let built = 0;
   const opts = {
     dataset: ds,
     folds,
     by: "subject" as const,
-    build: () => tinyModel({ size: 16, numClasses: 3, lbp: true, seed: 5 }),
+    build: () => (built++, tinyModel({ size: 16, numClasses: 3, lbp: true, seed: 5 })),
     config: trainPreset("default", { epochs: 8, batchSize: 8, lr: 0.02, augment: false }),
     lbp: lbp3x3,
     valFraction: 0.2,
@@ -35,11 +36,12 @@ Deno.test("subject-independent k-fold beats the majority class and writes the fo
   assert.equal(csv[0], "fold,n_train,n_val,n_test,best_epoch,accuracy,macro_f1,seconds");
   assert.equal(csv.length, 1 + 3 + 2);
   assert.ok(csv[4].startsWith(`mean,,,,,${r.mean.accuracy}`));
-  // A second call finds every fold's report and trains nothing.
-  const t0 = performance.now();
+  assert.equal(built, 3, "one fresh model per fold");
+  // A second call finds every fold's report and builds (so trains) nothing.
   const again = await runKfold(opts);
   assert.deepEqual(again.mean, r.mean);
-  assert.ok(performance.now() - t0 < 2000);
+  assert.deepEqual(again.rows, r.rows);
+  assert.equal(built, 3, "no fold was trained again");
   await Deno.remove(runDir, { recursive: true });
 });
 

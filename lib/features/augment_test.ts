@@ -14,7 +14,7 @@ import {
 } from "./augment.ts";
 import { enlarge } from "./enlarge.ts";
 import { decodeImage, type GrayImage } from "../data/image.ts";
-import { datasetsRoot } from "../data/paths.ts";
+import { datasetDir, missingDataset } from "../data/paths.ts";
 import { samplePerClass } from "./realdata.ts";
 import { hasSkimage, packImages, SYSTEM_PYTHON } from "./skimage.ts";
 
@@ -132,12 +132,12 @@ Deno.test({
   name: "warps equal keras-preprocessing's apply_affine_transform (scipy, order=1) on FER2013 faces",
   ignore: !(await hasSkimage()),
   fn: async () => {
-    const root = datasetsRoot();
+    const faces = datasetDir("fer2013/PublicTest");
     let images: GrayImage[];
-    if (root) {
-      images = await Promise.all(samplePerClass(`${root}/fer2013/PublicTest`, 1).map((f) => decodeImage(f)));
+    if (faces) {
+      images = await Promise.all(samplePerClass(faces, 1).map((f) => decodeImage(f)));
     } else {
-      console.warn("real FER2013 faces SKIPPED (no datasets root); using a synthetic image");
+      console.warn(`real FER2013 faces SKIPPED (${missingDataset("fer2013/PublicTest")}); using a synthetic image`);
       images = [noise];
     }
     const rng = new Rng(2024);

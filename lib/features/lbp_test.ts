@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { decodeImage, type GrayImage } from "../data/image.ts";
 import { lbp, LBP_METHODS, lbpMaxCode, type LbpMethod, sampleOffsets } from "./lbp.ts";
-import { datasetsRoot } from "../data/paths.ts";
+import { datasetDir, missingDataset } from "../data/paths.ts";
 import { samplePerClass } from "./realdata.ts";
 import { hasSkimage, type SkimageConfig, skimageLbp } from "./skimage.ts";
 
@@ -122,13 +122,13 @@ Deno.test({
   name: "circle/uniform/riu2/ror equal scikit-image on real FER2013 faces, P in {8,16}, R in {1,2,3}",
   ignore: !skimage,
   fn: async (t) => {
-    const root = datasetsRoot();
-    if (!root) {
-      console.warn("SKIPPED real-data LBP check: no datasets root (set FER_DATA or provide ../shared/datasets)");
+    const dir = datasetDir("fer2013/PublicTest");
+    if (!dir) {
+      console.warn(`SKIPPED real-data LBP check: ${missingDataset("fer2013/PublicTest")}`);
       return;
     }
-    const files = samplePerClass(`${root}/fer2013/PublicTest`, 3);
-    assert.ok(files.length >= 7, `expected FER2013 PublicTest class folders under ${root}`);
+    const files = samplePerClass(dir, 3);
+    assert.ok(files.length >= 7, `expected FER2013 PublicTest class folders under ${dir}`);
     const cases = await Promise.all(files.map(async (f) => ({ name: f, img: await decodeImage(f) })));
     await t.step(`${cases.length} images`, () => compareWithSkimage(cases));
   },

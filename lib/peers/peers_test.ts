@@ -1,21 +1,12 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { evaluatePeer, peerPredict, scorePredictions } from "./peers.ts";
 import { evenSubset } from "../data/routing.ts";
-import { datasetsRoot } from "../data/paths.ts";
+import { datasetDir } from "../data/paths.ts";
+import { needsDataset } from "../data/fixtures.ts";
 import { loadDataset } from "../data/load.ts";
 import { CANONICAL_LABELS } from "./labels.ts";
 
-function ferRoot(): string | null {
-  const d = datasetsRoot();
-  if (!d) return null;
-  try {
-    return Deno.statSync(join(d, "fer2013", "PublicTest")).isDirectory ? join(d, "fer2013") : null;
-  } catch {
-    return null;
-  }
-}
-const root = ferRoot();
+const root = datasetDir("fer2013/PublicTest") && datasetDir("fer2013");
 
 Deno.test("scorePredictions counts a hand-made confusion", () => {
   const s = scorePredictions(["happy", "happy", "sad", "angry"], ["happy", "sad", "sad", "happy"]);
@@ -29,8 +20,7 @@ Deno.test("scorePredictions counts a hand-made confusion", () => {
 });
 
 Deno.test({
-  name: "peers give probability vectors on real FER2013 PublicTest crops",
-  ignore: root === null,
+  ...needsDataset("fer2013/PublicTest", "peers give probability vectors on real FER2013 PublicTest crops"),
   fn: async () => {
     const ds = await loadDataset({ dataset: "fer2013", root: root!, splits: ["PublicTest"] });
     const imgs = await Promise.all(evenSubset(ds.samples, 7).map((s) => ds.load(s)));
@@ -50,8 +40,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "peers beat chance clearly on 280 FER2013 PublicTest images",
-  ignore: root === null,
+  ...needsDataset("fer2013/PublicTest", "peers beat chance clearly on 280 FER2013 PublicTest images"),
   fn: async () => {
     for (const peer of ["human", "face-api"] as const) {
       const r = await evaluatePeer(peer, { root: root!, split: "PublicTest", limit: 280 });

@@ -1,23 +1,12 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { datasetsRoot } from "../data/paths.ts";
+import { needsDataset } from "../data/fixtures.ts";
 import { planTable } from "./experiments.ts";
 import { type Engine, executeExperiment, openExperimentDataset } from "./execute.ts";
 import { resolveModel, resolveTrain } from "../experiment/spec.ts";
 import type { RunRecord } from "../experiment/record.ts";
 
-const root = datasetsRoot();
-const hasCk = root !== null && (() => {
-  try {
-    return Deno.statSync(join(root, "ckplus48")).isDirectory;
-  } catch {
-    return false;
-  }
-})();
-
 Deno.test({
-  name: "fast mode opens CK+48 without contempt and caps it to maxTrain + maxVal samples",
-  ignore: !hasCk,
+  ...needsDataset("ckplus48", "fast mode opens CK+48 without contempt and caps it to maxTrain + maxVal samples"),
   fn: async () => {
     const [r] = await planTable("table5", { fast: true, row: "full-subject" });
     const ds = await openExperimentDataset(r);
@@ -36,8 +25,7 @@ Deno.test("user-data tables ask for --root", async () => {
 });
 
 Deno.test({
-  name: "executeExperiment hands the engine the row's dataset, model, protocol and fast flag",
-  ignore: !hasCk,
+  ...needsDataset("ckplus48", "executeExperiment hands the engine the row's dataset, model, protocol and fast flag"),
   fn: async () => {
     const [r] = await planTable("table5", { fast: true, row: "no-lbp-random" });
     const calls: Parameters<Engine["runExperiment"]>[0][] = [];
