@@ -63,7 +63,7 @@ export async function libImports(): Promise<FileEdge[]> {
   }
 }
 
-/** The lib/ folder of a path relative to lib/ (`train/loop.ts` → `train`). */
+/** The lib/ folder of a path relative to lib/ (`engine/loop.ts` → `engine`). */
 export function folderOf(path: string): string {
   return path.includes("/") ? path.slice(0, path.indexOf("/")) : ".";
 }

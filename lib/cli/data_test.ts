@@ -6,20 +6,10 @@ import { main } from "./main.ts";
 import { datasetDir } from "../data/paths.ts";
 import { needsDataset } from "../data/fixtures.ts";
 import { syntheticDataset } from "../data/synthetic.ts";
-
-async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string }> {
-  const lines: string[] = [];
-  const log = console.log;
-  console.log = (...a: unknown[]) => lines.push(a.join(" "));
-  try {
-    return { code: await fn(), out: lines.join("\n") };
-  } finally {
-    console.log = log;
-  }
-}
+import { captureLog } from "./testing.ts";
 
 Deno.test("data summary --json on synthetic data reports counts and subject folds", async () => {
-  const { code, out } = await capture(() =>
+  const { code, out } = await captureLog(() =>
     main([
       "data",
       "summary",
@@ -46,7 +36,7 @@ Deno.test("data summary --json on synthetic data reports counts and subject fold
 });
 
 Deno.test("text output prints the table and the overlap verdict; bad flags are named", async () => {
-  const { code, out } = await capture(() =>
+  const { code, out } = await captureLog(() =>
     command.run(["summary", "--dataset", "synthetic", "--n", "70", "--folds", "5", "--by", "subject"])
   );
   assert.equal(code, 0);
@@ -62,7 +52,7 @@ Deno.test("text output prints the table and the overlap verdict; bad flags are n
 
 Deno.test("data export writes the synthetic set with masks", async () => {
   const out = await Deno.makeTempDir();
-  const { code, out: text } = await capture(() =>
+  const { code, out: text } = await captureLog(() =>
     command.run(["export", "--dataset", "synthetic", "--n", "7", "--size", "32", "--out", out])
   );
   assert.equal(code, 0);
@@ -76,7 +66,7 @@ Deno.test("data export writes the synthetic set with masks", async () => {
 Deno.test({
   ...needsDataset("fer2013", "CLI on real FER2013 --json reports the README's split totals"),
   async fn() {
-    const { code, out } = await capture(() =>
+    const { code, out } = await captureLog(() =>
       main(["data", "summary", "--dataset", "fer2013", "--root", datasetDir("fer2013")!, "--json"])
     );
     assert.equal(code, 0);

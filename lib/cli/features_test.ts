@@ -2,17 +2,9 @@ import assert from "node:assert/strict";
 import { main } from "./main.ts";
 import { decodeImage } from "../data/image.ts";
 import { writeGrayPng } from "../features/gray.ts";
+import { captureLog } from "./testing.ts";
 
-async function capture(args: string[]): Promise<{ code: number; out: string[] }> {
-  const out: string[] = [];
-  const log = console.log;
-  console.log = (...a: unknown[]) => out.push(a.join(" "));
-  try {
-    return { code: await main(args), out };
-  } finally {
-    console.log = log;
-  }
-}
+const capture = (args: string[]) => captureLog(() => main(args));
 
 Deno.test("fer lbp --json prints row-major codes of the decoded picture (hand-worked 3x3)", async () => {
   const dir = await Deno.makeTempDir();
@@ -21,7 +13,7 @@ Deno.test("fer lbp --json prints row-major codes of the decoded picture (hand-wo
     await writeGrayPng(png, { width: 3, height: 3, data: new Uint8Array([10, 20, 30, 40, 50, 60, 70, 80, 90]) });
     const { code, out } = await capture(["lbp", "--method", "original", "--input", png, "--json"]);
     assert.equal(code, 0);
-    const parsed = JSON.parse(out[0]);
+    const parsed = JSON.parse(out.split("\n")[0]);
     assert.equal(parsed.width, 3);
     assert.equal(parsed.height, 3);
     // Worked by hand (bit order E NE N NW W SW S SE, outside = 0): row 0 = 193 225 96, row 1 starts 193 225.

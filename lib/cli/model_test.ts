@@ -2,17 +2,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { command } from "./model.ts";
 import { PRESETS } from "../model/presets.ts";
+import { captureLog } from "./testing.ts";
 
-async function capture(args: string[]): Promise<{ code: number; out: string }> {
-  const lines: string[] = [];
-  const log = console.log;
-  console.log = (...a: unknown[]) => lines.push(a.join(" "));
-  try {
-    return { code: await command.run(args), out: lines.join("\n") };
-  } finally {
-    console.log = log;
-  }
-}
+const capture = (args: string[]) => captureLog(() => command.run(args));
 
 Deno.test("fer model presets lists every preset; --json round-trips them", async () => {
   const { code, out } = await capture(["presets", "--json"]);

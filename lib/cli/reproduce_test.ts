@@ -4,29 +4,19 @@ import { command } from "./reproduce.ts";
 import { planTable } from "../report/experiments.ts";
 import { experimentModel, experimentTrain } from "../report/identity.ts";
 import { FER, writeRunOf } from "../report/testing.ts";
-
-async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string }> {
-  const orig = console.log;
-  let out = "";
-  console.log = (...a: unknown[]) => (out += a.join(" ") + "\n");
-  try {
-    return { code: await fn(), out };
-  } finally {
-    console.log = orig;
-  }
-}
+import { captureLog } from "./testing.ts";
 
 Deno.test("reproduce --dry-run lists one line per configuration of the table", async () => {
-  const { code, out } = await capture(() => command.run(["table5", "--fast", "--dry-run"]));
+  const { code, out } = await captureLog(() => command.run(["table5", "--fast", "--dry-run"]));
   assert.equal(code, 0);
   const lines = out.trim().split("\n");
   assert.match(lines[0], /plan for table5 \(fast mode\): 6 configuration/);
   assert.equal(lines.length, 7);
   assert.ok(lines.some((l) => /table5\/full-subject: ckplus, 5-fold by subject .*\[fast\]/.test(l)));
-  const one = await capture(() => command.run(["table3", "--dry-run", "--row", "E"]));
+  const one = await captureLog(() => command.run(["table3", "--dry-run", "--row", "E"]));
   assert.match(
     one.out,
-    /table3\/E: fer2013, split .* model=table3-E input=256, train=paper epochs=100, backend=auto\n$/,
+    /table3\/E: fer2013, split .* model=table3-E input=256, train=paper epochs=100, backend=auto$/,
   );
 });
 
@@ -61,7 +51,7 @@ Deno.test("reproduce --report-only writes the table from run records in a temp d
   const errOrig = console.error;
   console.error = () => {};
   try {
-    const { code } = await capture(() =>
+    const { code } = await captureLog(() =>
       command.run(["table3", "--report-only", "--runs-dir", runs, "--out", join(dir, "tables")])
     );
     assert.equal(code, 0);

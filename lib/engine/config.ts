@@ -37,56 +37,37 @@ export interface TrainConfig {
   seed: number;
 }
 
-/** Named training presets. */
+/** The "default" preset: Adam 1e-3, plateau schedule, early stopping on validation accuracy. */
+const DEFAULT: TrainConfig = {
+  optimizer: "adam",
+  lr: 1e-3,
+  momentum: 0,
+  batchSize: 32,
+  epochs: 30,
+  schedule: { kind: "plateau", factor: 0.5, patience: 3, minLr: 1e-5 },
+  classWeights: "none",
+  earlyStopping: { monitor: "val_accuracy", patience: 8 },
+  augment: true,
+  seed: 42,
+};
+
+/** Named training presets (each the default with what differs). */
 export const TRAIN_PRESETS: Record<string, TrainConfig> = {
   paper: {
-    optimizer: "adam",
+    ...DEFAULT,
     lr: 1e-6,
-    momentum: 0,
     batchSize: 40,
     epochs: 100,
     schedule: { kind: "none" },
-    classWeights: "none",
     earlyStopping: { monitor: "val_accuracy", patience: 0 },
-    augment: true,
-    seed: 42,
   },
-  default: {
-    optimizer: "adam",
-    lr: 1e-3,
-    momentum: 0,
-    batchSize: 32,
-    epochs: 30,
-    schedule: { kind: "plateau", factor: 0.5, patience: 3, minLr: 1e-5 },
-    classWeights: "none",
-    earlyStopping: { monitor: "val_accuracy", patience: 8 },
-    augment: true,
-    seed: 42,
-  },
+  default: DEFAULT,
   cosine: {
-    optimizer: "adam",
-    lr: 1e-3,
-    momentum: 0,
-    batchSize: 32,
-    epochs: 30,
+    ...DEFAULT,
     schedule: { kind: "cosine", minLr: 1e-5 },
-    classWeights: "none",
     earlyStopping: { monitor: "val_accuracy", patience: 0 },
-    augment: true,
-    seed: 42,
   },
-  sgd: {
-    optimizer: "sgd",
-    lr: 1e-2,
-    momentum: 0.9,
-    batchSize: 32,
-    epochs: 30,
-    schedule: { kind: "plateau", factor: 0.5, patience: 3, minLr: 1e-5 },
-    classWeights: "none",
-    earlyStopping: { monitor: "val_accuracy", patience: 8 },
-    augment: true,
-    seed: 42,
-  },
+  sgd: { ...DEFAULT, optimizer: "sgd", lr: 1e-2, momentum: 0.9 },
 };
 
 /** A copy of a preset with overrides; throws on an unknown name. */

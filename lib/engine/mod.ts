@@ -50,9 +50,7 @@ export {
   type Checkpoint,
   readCheckpoint,
   restoreModel,
-  restoreOptimizer,
   snapshotModel,
-  snapshotOptimizer,
   type StoredArray,
   writeCheckpoint,
 } from "./checkpoint.ts";

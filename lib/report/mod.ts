@@ -53,13 +53,9 @@ export {
   attentionScore,
   type AttentionSummary,
   baselineScores,
-  gaussianMap,
-  meanOverChannels,
-  scoreFmBatch,
   summariesMarkdown,
   summarizeByClass,
   summarizeScores,
-  upsampleBilinear,
 } from "./attention_score.ts";
 export { type AttentionBatch, attentionOnBatch } from "./attention_eval.ts";
 export {
