@@ -255,7 +255,9 @@ void def_pool() {
     if (!g.symmetric()) throw std::runtime_error("asymmetric padding");
     at::Tensor xi = nchw(c.x(1)).contiguous(at::MemoryFormat::ChannelsLast);
     at::Tensor dyi = nchw(c.x(0)).contiguous(at::MemoryFormat::ChannelsLast);
-    return {nhwc(at::avg_pool2d_backward(dyi, xi, {g.dh, g.dw}, {g.sh, g.sw}, g.pad(), false, false, c10::nullopt))};
+    // tfjs's AvgPoolGrad divides by the whole window also where it overlaps the padding (its forward
+    // does not): reproduce it, so that training matches tfjs's other backends.
+    return {nhwc(at::avg_pool2d_backward(dyi, xi, {g.dh, g.dw}, {g.sh, g.sw}, g.pad(), false, true, c10::nullopt))};
   });
 }
 
@@ -460,6 +462,17 @@ void def_layout() {
     for (auto s : idx.sizes()) shape.push_back(s);
     for (int64_t d = axis + 1; d < x.dim(); d++) shape.push_back(x.size(d));
     return {y.reshape(shape)};
+  });
+  // segment_sum: x, segment ids (one per row); args number of segments. Rows with an id out of range are dropped.
+  def("segment_sum", [](Call& c) -> Outs {
+    const at::Tensor& x = c.x(0);
+    const int64_t n = c.i(0);
+    at::Tensor ids = c.x(1).to(at::kLong);
+    at::Tensor keep = (ids >= 0).logical_and_(ids < n);
+    std::vector<int64_t> shape = {n};
+    for (int64_t d = 1; d < x.dim(); d++) shape.push_back(x.size(d));
+    at::Tensor rows = keep.nonzero().reshape({-1});
+    return {at::zeros(shape, x.options()).index_add_(0, ids.index_select(0, rows), x.index_select(0, rows))};
   });
   // fill: args dtype, value, rank, dims...
   def("fill", [](Call& c) -> Outs {

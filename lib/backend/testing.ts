@@ -36,16 +36,25 @@ export function randomInputs(shapes: number[][], rng: Rng): Float32Array[] {
   return shapes.map((s) => Float32Array.from({ length: s.reduce((p, q) => p * q, 1) }, () => rng.normal()));
 }
 
-/** Runs `fn` on cpu and fer-native with the same inputs; returns the worst deviation. */
+/** Which backend {@link compareBackends} tests against cpu, and how to make it available. */
+export interface CompareOptions {
+  /** Default "fer-native". */
+  backend?: string;
+  /** Registers the backend or throws (default {@link requireNative}). */
+  prepare?: () => Promise<void>;
+}
+
+/** Runs `fn` on cpu and on the tested backend (fer-native unless told) with the same inputs; returns the worst deviation. */
 export async function compareBackends(
   shapes: number[][],
   fn: (xs: tf.Tensor[]) => tf.Tensor[],
   rng: Rng,
+  opts: CompareOptions = {},
 ): Promise<Deviation> {
-  await requireNative();
+  await (opts.prepare ?? requireNative)();
   const data = randomInputs(shapes, rng);
   const results: Float32Array[][] = [];
-  for (const backend of ["cpu", NATIVE_BACKEND]) {
+  for (const backend of ["cpu", opts.backend ?? NATIVE_BACKEND]) {
     await tf.setBackend(backend);
     const outs = tf.tidy(() => fn(data.map((d, i) => tf.tensor(d.slice(), shapes[i], "float32"))));
     results.push(outs.map((o) => Float32Array.from(o.dataSync())));

@@ -1,7 +1,7 @@
 /**
  * Shape and layout kernels on libtorch: Identity (shares the data, as tfjs's cpu backend does),
- * Reshape, Transpose, Concat, Slice, SplitV, PadV2, Tile, Reverse, OneHot, GatherV2, Pack, Unpack
- * and Fill.
+ * Reshape, ExpandDims, Transpose, Concat, Slice, SplitV, PadV2, Tile, Reverse, OneHot, GatherV2 and
+ * its gradient UnsortedSegmentSum, Pack, Unpack and Fill.
  *
  * @example
  * ```ts
@@ -27,6 +27,15 @@ function reshape(args: TorchArgs): TensorInfo | TensorInfo[] {
   const shape = util.inferFromImplicitShape(args.attrs?.shape as number[], util.sizeFromShape(x.shape));
   if (!numeric(x)) return runOnCpu("Reshape", args, `${x.dtype} tensor`);
   return args.backend.run1("reshape", [x], [shape.length, ...shape]);
+}
+
+function expandDims(args: TorchArgs): TensorInfo | TensorInfo[] {
+  const { input } = named(args);
+  if (!numeric(input)) return runOnCpu("ExpandDims", args, `${input.dtype} tensor`);
+  const rank = input.shape.length, dim = Number(args.attrs?.dim);
+  const at = dim < 0 ? dim + rank + 1 : dim;
+  const shape = [...input.shape.slice(0, at), 1, ...input.shape.slice(at)];
+  return args.backend.run1("reshape", [input], [shape.length, ...shape]);
 }
 
 function concat(args: TorchArgs): TensorInfo | TensorInfo[] {
@@ -114,6 +123,13 @@ function layoutOps(): KernelDef[] {
       const [axis] = util.parseAxisParam(args.attrs?.axis as number, value.shape);
       return args.backend.run("unstack", [value], [axis], undefined, value.shape[axis]);
     }),
+    kernel("UnsortedSegmentSum", (args) => {
+      const { x, segmentIds } = named(args);
+      if (!numeric(x) || segmentIds.dtype !== "int32" || segmentIds.shape.length !== 1) {
+        return runOnCpu("UnsortedSegmentSum", args, "segment ids that are not one int32 per row");
+      }
+      return args.backend.run1("segment_sum", [x, segmentIds], [Number(args.attrs?.numSegments)]);
+    }),
     kernel("Fill", (args) => {
       const a = args.attrs as { shape: number[]; value: number; dtype: DataType };
       if (!(a.dtype in DTYPE_CODE)) return runOnCpu("Fill", args, `${a.dtype} output`);
@@ -124,5 +140,11 @@ function layoutOps(): KernelDef[] {
 
 /** Kernel configs of the layout ops. */
 export function layoutKernels(): KernelDef[] {
-  return [kernel("Identity", identity), kernel("Reshape", reshape), kernel("Concat", concat), ...layoutOps()];
+  return [
+    kernel("Identity", identity),
+    kernel("Reshape", reshape),
+    kernel("ExpandDims", expandDims),
+    kernel("Concat", concat),
+    ...layoutOps(),
+  ];
 }

@@ -1,6 +1,7 @@
 /**
  * 2-D pooling on libtorch: MaxPool, AvgPool and their gradients, NHWC. Average pools leave the
- * padding out of the count, as tfjs does; max-pool gradients go to the first maximum, as in tfjs.
+ * padding out of the count, as tfjs does, and AvgPoolGrad divides by the whole window at padded
+ * borders too, as tfjs's kernel does; max-pool gradients go to the first maximum, as in tfjs.
  * Cases ATen's pools cannot express (rounding modes, padding wider than half the window,
  * asymmetric padding of an average pool) run on the cpu kernel with a notice.
  *
