@@ -38,3 +38,16 @@ Deno.test("unknown backend and missing tfjs-node are clear errors", async () => 
   await assert.rejects(() => selectBackend("tpu" as any), /unknown backend "tpu"/);
   await assert.rejects(() => selectBackend("tensorflow", { quiet: true }), /add e\.g\. "@tensorflow\/tfjs-node-gpu"/);
 });
+
+Deno.test("torch is selected on request, with --device and --precision; they are refused for other backends", async () => {
+  const r = await selectBackend("torch", { quiet: true, device: "cpu", precision: "bf16" });
+  assert.equal(r.backend, "torch");
+  assert.equal(r.label, "torch (cpu, bf16)");
+  assert.equal(tf.getBackend(), "torch");
+  const back = await selectBackend("torch", { quiet: true, device: "cpu" });
+  assert.equal(back.label, "torch (cpu, fp32)");
+  await assert.rejects(() => selectBackend("cpu", { quiet: true, precision: "bf16" }), /torch backend only/);
+  await assert.rejects(() => selectBackend("torch", { quiet: true, precision: "fp16" }), /unknown precision "fp16"/);
+  await assert.rejects(() => selectBackend("auto", { quiet: true, device: "cuda:3" }), /torch sees 0 CUDA device/);
+  await selectBackend("cpu", { quiet: true });
+});

@@ -27,6 +27,8 @@ const datasetFlags = {
   root: { type: "string" },
   n: { type: "string" },
   backend: { type: "string", default: "auto" },
+  device: { type: "string", default: "auto" },
+  precision: { type: "string", default: "fp32" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -64,7 +66,9 @@ const TRAIN_HELP = `usage: deno task fer train (--preset NAME | --config FILE) -
   --epochs N --lr X --batch N --seed N --width X --size N   overrides
   --train-split NAME --val-split NAME   split protocol (FER2013: Training / PublicTest; "holdout:0.2")
   --folds K --by subject|random         k-fold protocol instead
-  --backend auto|tensorflow|webgpu|wasm|cpu|fer-native
+  --backend auto|tensorflow|webgpu|wasm|cpu|fer-native|torch
+  --device auto|cpu|cuda|cuda:N   torch's device (auto: CUDA when torch sees a GPU)
+  --precision fp32|tf32|bf16      torch's conv/matmul precision (tf32: NVIDIA only; default fp32)
   --resume DIR          continue a run folder (after a kill)
   --tta none|flip|tencrop   --runs DIR (default outputs/runs)   --experiment TABLE:ROW   --json`;
 
@@ -133,14 +137,14 @@ export const trainCommand: Command = {
         val: v["val-split"] ?? (ds.name === "fer2013" ? "PublicTest" : "holdout:0.2"),
       };
     }
-    const { backend } = await selectBackend(v.backend as BackendName);
+    const chosen = await selectBackend(v.backend as BackendName, { device: v.device, precision: v.precision });
     const [table, row] = (v.experiment ?? "").split(":");
     const r = await runExperiment({
       dataset: ds,
       model,
       train: trainCfg,
       protocol,
-      backend,
+      backend: chosen.label ?? chosen.backend,
       runsDir: v.runs,
       resumeDir: v.resume,
       tta: v.tta as Tta,
@@ -186,7 +190,7 @@ export const evaluateCommand: Command = {
     if (/privatetest/i.test(v.split!)) {
       console.error("note: PrivateTest is the final test split; report it, never select on it");
     }
-    await selectBackend(v.backend as BackendName, { quiet: v.json });
+    await selectBackend(v.backend as BackendName, { quiet: v.json, device: v.device, precision: v.precision });
     const fm = await loadFer(required(v, "model"));
     const ds = await openDataset(datasetOptions(v));
     const idx = ds.samples.flatMap((s, i) => (v.split === "all" || s.split === v.split ? [i] : []));
@@ -237,6 +241,8 @@ export const predictCommand: Command = {
     const { values: v, positionals } = parse(args, {
       model: { type: "string" },
       backend: { type: "string", default: "auto" },
+      device: { type: "string", default: "auto" },
+      precision: { type: "string", default: "fp32" },
       tta: { type: "string", default: "none" },
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
@@ -245,7 +251,7 @@ export const predictCommand: Command = {
       console.log("usage: deno task fer predict --model DIR IMG… [--tta flip] [--json]");
       return v.help ? 0 : 2;
     }
-    await selectBackend(v.backend as BackendName, { quiet: v.json });
+    await selectBackend(v.backend as BackendName, { quiet: v.json, device: v.device, precision: v.precision });
     const fm = await loadFer(required(v, "model"));
     const labels = fm.labels ?? Array.from({ length: fm.config.numClasses }, (_, i) => `class${i}`);
     const imgs = await Promise.all(positionals.map((p) => readPicture(p, fm.config.inputSize)));

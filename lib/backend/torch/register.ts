@@ -130,12 +130,28 @@ async function register(opts: TorchBackendOptions): Promise<TorchBackendResult> 
 
 /**
  * Builds (once, cached) and loads the shim and registers the "torch" backend. Safe to call many
- * times: later calls return the first result (the device is fixed for the process). Does not switch
- * backends; call `tf.setBackend(result.backend)` when ok.
+ * times: later calls return the first result, with the precision switched when they ask for
+ * another (the device is fixed for the process: asking for another throws). Does not switch backends; call
+ * `tf.setBackend(result.backend)` when ok.
  */
-export function registerTorchBackend(opts: TorchBackendOptions = {}): Promise<TorchBackendResult> {
+export async function registerTorchBackend(opts: TorchBackendOptions = {}): Promise<TorchBackendResult> {
   registered ??= register(opts);
-  return registered;
+  const r = await registered;
+  if (r.ok && opts.device !== undefined) {
+    const want = resolveDevice(opts.device, r.info!.cuda_devices);
+    if ((want < 0 ? "cpu" : `cuda:${want}`) !== r.device) {
+      throw new Error(`torch already runs on ${r.device} in this process; device ${opts.device} needs a new process`);
+    }
+  }
+  if (!r.ok || opts.precision === undefined || opts.precision === r.precision) return r;
+  setTorchPrecision(opts.precision);
+  const now = {
+    ...r,
+    precision: opts.precision,
+    reason: r.reason.replace(`, ${r.precision}, `, `, ${opts.precision}, `),
+  };
+  registered = Promise.resolve(now);
+  return now;
 }
 
 /** Switches the compute precision of convs and matmuls for all later ops (after registration). */
