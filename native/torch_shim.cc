@@ -20,6 +20,7 @@
 #include <cmath>
 #include <cstring>
 #include <functional>
+#include <mutex>
 #include <sstream>
 #include <string>
 #include <unordered_map>
@@ -29,16 +30,19 @@
 namespace {
 
 // ---- state -------------------------------------------------------------------------------------
+// Deno runs parallel test modules as isolates on threads of one process, all sharing this library:
+// the slot table is guarded by a mutex, and what an isolate sets for itself (precision, error text)
+// is per thread. The device is the process's.
 
-std::string g_err;
-std::string g_info;
-std::string g_last_op = "(none)";
+thread_local std::string g_err;
+thread_local std::string g_info;
+thread_local std::string g_last_op = "(none)";
+thread_local bool g_bf16 = false;
+thread_local bool g_sync = false;
+std::mutex g_mu;
 std::vector<at::Tensor> g_slots;
 std::vector<int32_t> g_free;
-int64_t g_live = 0;
 at::Device g_device(at::kCPU);
-bool g_bf16 = false;
-bool g_sync = false;
 
 enum DType { F32 = 0, I32 = 1, BOOL = 2 };
 constexpr int OUT_STRIDE = 11;
@@ -72,24 +76,28 @@ int dtype_code(const at::Tensor& t) {
 }
 
 int32_t put(at::Tensor t) {
-  int32_t id;
+  std::lock_guard<std::mutex> lock(g_mu);
   if (!g_free.empty()) {
-    id = g_free.back();
+    const int32_t id = g_free.back();
     g_free.pop_back();
     g_slots[id] = std::move(t);
-  } else {
-    id = static_cast<int32_t>(g_slots.size());
-    g_slots.push_back(std::move(t));
+    return id;
   }
-  g_live++;
-  return id;
+  g_slots.push_back(std::move(t));
+  return static_cast<int32_t>(g_slots.size() - 1);
 }
 
-at::Tensor& slot(int32_t id) {
+at::Tensor slot(int32_t id) {
+  std::lock_guard<std::mutex> lock(g_mu);
   if (id < 0 || id >= static_cast<int32_t>(g_slots.size()) || !g_slots[id].defined()) {
     throw std::runtime_error("invalid tensor slot " + std::to_string(id));
   }
   return g_slots[id];
+}
+
+void set_slot(int32_t id, at::Tensor t) {
+  std::lock_guard<std::mutex> lock(g_mu);
+  g_slots.at(id) = std::move(t);
 }
 
 // ---- op arguments ------------------------------------------------------------------------------
@@ -474,6 +482,11 @@ void def_layout() {
     at::Tensor rows = keep.nonzero().reshape({-1});
     return {at::zeros(shape, x.options()).index_add_(0, ids.index_select(0, rows), x.index_select(0, rows))};
   });
+  // range: args start, stop, step, dtype (the caller handles the empty cases as tfjs does).
+  def("range", [](Call& c) -> Outs {
+    at::Tensor r = at::arange(c.f(0), c.f(1), c.f(2), at::TensorOptions().dtype(at::kDouble).device(g_device));
+    return {r.to(scalar_type(static_cast<int>(c.i(3))))};
+  });
   // fill: args dtype, value, rank, dims...
   def("fill", [](Call& c) -> Outs {
     at::ScalarType dt = scalar_type(static_cast<int>(c.i(0)));
@@ -550,8 +563,9 @@ void def_optim() {
   });
 }
 
-void init_ops() {
-  if (!g_ops.empty()) return;
+std::once_flag g_ops_once;
+
+void init_ops_once() {
   def_conv();
   def_pool();
   def_matmul();
@@ -561,6 +575,8 @@ void init_ops() {
   def_norm();
   def_optim();
 }
+
+void init_ops() { std::call_once(g_ops_once, init_ops_once); }
 
 void sync_device() {
   if (g_device.is_cuda()) torch::cuda::synchronize(g_device.index());
@@ -641,7 +657,7 @@ int fer_torch_run(int op, const int32_t* in, int nin, const double* args, int na
     // The optimisers update their inputs in place: write the (possibly replaced) tensors back.
     if (outs.empty()) {
       for (int k = 0; k < nin; k++) {
-        if (in[k] >= 0) g_slots[in[k]] = c.in[k];
+        if (in[k] >= 0) set_slot(in[k], c.in[k]);
       }
     }
     if (g_sync) sync_device();
@@ -702,10 +718,12 @@ int fer_torch_to_host(int32_t id, void* dst, double nbytes) {
 }
 
 void fer_torch_free(int32_t id) {
+  at::Tensor dead;  // released after the lock
+  std::lock_guard<std::mutex> lock(g_mu);
   if (id < 0 || id >= static_cast<int32_t>(g_slots.size()) || !g_slots[id].defined()) return;
+  dead = std::move(g_slots[id]);
   g_slots[id] = at::Tensor();
   g_free.push_back(id);
-  g_live--;
 }
 
 int fer_torch_sync() {
@@ -718,13 +736,14 @@ int fer_torch_sync() {
   }
 }
 
-int fer_torch_live_count() { return static_cast<int>(g_live); }
-
-// Bytes held by live tensors, each storage counted once (views share their base's storage).
-double fer_torch_live_bytes() {
+// Bytes held by the given tensors, each storage counted once (views share their base's storage).
+double fer_torch_bytes(const int32_t* ids, int n) {
   std::unordered_set<const void*> seen;
   double total = 0;
-  for (auto& t : g_slots) {
+  std::lock_guard<std::mutex> lock(g_mu);
+  for (int k = 0; k < n; k++) {
+    if (ids[k] < 0 || ids[k] >= static_cast<int32_t>(g_slots.size())) continue;
+    const at::Tensor& t = g_slots[ids[k]];
     if (!t.defined()) continue;
     const void* key = t.storage().unsafeGetStorageImpl();
     if (seen.insert(key).second) total += static_cast<double>(t.storage().nbytes());

@@ -50,6 +50,8 @@ export class TorchBackend extends KernelBackend {
   readonly lib: TorchLib;
   readonly device: TorchInfo;
   private readonly store: DataStorage<TensorData>;
+  /** The shim slots this backend holds (the shim's table is shared by every isolate of the process). */
+  private readonly slots = new Set<number>();
 
   constructor(lib: TorchLib) {
     super();
@@ -78,7 +80,9 @@ export class TorchBackend extends KernelBackend {
     const v = values ?? new (dtype === "float32" ? Float32Array : dtype === "int32" ? Int32Array : Uint8Array)(
       util.sizeFromShape(shape),
     );
-    this.store.set(dataId, { slot: this.lib.upload(typed(v, dtype), shape, dtype), dtype, shape, refCount });
+    const slot = this.lib.upload(typed(v, dtype), shape, dtype);
+    this.slots.add(slot);
+    this.store.set(dataId, { slot, dtype, shape, refCount });
   }
 
   makeTensorInfo(shape: number[], dtype: DataType, values?: backend_util.BackendValues): TensorInfo {
@@ -102,7 +106,10 @@ export class TorchBackend extends KernelBackend {
     if (!d) return true;
     d.refCount--;
     if (!force && d.refCount > 0) return false;
-    if (d.slot >= 0) this.lib.free(d.slot);
+    if (d.slot >= 0) {
+      this.lib.free(d.slot);
+      this.slots.delete(d.slot);
+    }
     this.store.delete(dataId);
     return true;
   }
@@ -121,8 +128,12 @@ export class TorchBackend extends KernelBackend {
   }
 
   override memory(): { unreliable: boolean; reasons?: string[] } & Record<string, unknown> {
-    const live = this.lib.live();
-    return { unreliable: false, numTorchTensors: live.count, numBytesInTorch: live.bytes, device: this.device.device };
+    return {
+      unreliable: false,
+      numTorchTensors: this.slots.size,
+      numBytesInTorch: this.lib.bytes(Int32Array.from(this.slots)),
+      device: this.device.device,
+    };
   }
 
   override floatPrecision(): 16 | 32 {
@@ -174,6 +185,7 @@ export class TorchBackend extends KernelBackend {
         dt = dtype;
       }
       const dataId = {};
+      this.slots.add(slot);
       this.store.set(dataId, { slot, dtype: dt, shape: o.shape, refCount: 1 });
       return { dataId, shape: o.shape, dtype: dt };
     });

@@ -4,6 +4,7 @@ import { fallbackNotices, registerTorchBackend, resolveDevice, TORCH_BACKEND, to
 import { requireTorch } from "./testing.ts";
 
 Deno.test("registerTorchBackend registers every cpu kernel on torch, the hot ones on libtorch, and is idempotent", async () => {
+  await requireTorch();
   const r = await registerTorchBackend();
   assert.equal(r.ok, true, r.reason);
   assert.deepEqual(await registerTorchBackend(), r);

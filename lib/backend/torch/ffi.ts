@@ -25,8 +25,7 @@ const SYMBOLS = {
   fer_torch_to_host: { parameters: ["i32", "buffer", "f64"], result: "i32" },
   fer_torch_free: { parameters: ["i32"], result: "void" },
   fer_torch_sync: { parameters: [], result: "i32" },
-  fer_torch_live_count: { parameters: [], result: "i32" },
-  fer_torch_live_bytes: { parameters: [], result: "f64" },
+  fer_torch_bytes: { parameters: ["buffer", "i32"], result: "f64" },
 } as const;
 
 /** Compute precision of convolutions and matmuls. */
@@ -82,8 +81,8 @@ export interface TorchLib {
   /** Waits for the device (a no-op on the CPU). */
   sync(): void;
   info(): TorchInfo;
-  /** Live tensors and their bytes (each storage once). */
-  live(): { count: number; bytes: number };
+  /** Bytes held by these tensors, each storage once (views share their base's). */
+  bytes(slots: Int32Array): number;
   close(): void;
 }
 
@@ -161,7 +160,7 @@ export function openTorch(path: string): TorchLib {
       if (s.fer_torch_sync() !== 0) fail("sync");
     },
     info: () => JSON.parse(cstr(s.fer_torch_info())) as TorchInfo,
-    live: () => ({ count: s.fer_torch_live_count(), bytes: s.fer_torch_live_bytes() }),
+    bytes: (slots) => s.fer_torch_bytes(slots, slots.length),
     close: () => lib.close(),
   };
 }

@@ -37,7 +37,7 @@ async function twoEpochs(backend: string, ds: DatasetLike, presetName: string, i
 /** Per-epoch train and validation losses on torch match fer-native's within 1e-3 (fp32). */
 async function assertSameLosses(ds: DatasetLike, presetName: string, idx: number[]): Promise<void> {
   await requireTorch();
-  const native = await registerNativeBackend();
+  const native = await registerNativeBackend({ threads: 1 }); // see requireTorch
   assert.ok(native.ok, native.reason);
   const ref = await twoEpochs("fer-native", ds, presetName, idx);
   const got = await twoEpochs("torch", ds, presetName, idx);

@@ -1,7 +1,7 @@
 /**
  * Shape and layout kernels on libtorch: Identity (shares the data, as tfjs's cpu backend does),
  * Reshape, ExpandDims, Transpose, Concat, Slice, SplitV, PadV2, Tile, Reverse, OneHot, GatherV2 and
- * its gradient UnsortedSegmentSum, Pack, Unpack and Fill.
+ * its gradient UnsortedSegmentSum, Pack, Unpack, Range and Fill.
  *
  * @example
  * ```ts
@@ -129,6 +129,12 @@ function layoutOps(): KernelDef[] {
         return runOnCpu("UnsortedSegmentSum", args, "segment ids that are not one int32 per row");
       }
       return args.backend.run1("segment_sum", [x, segmentIds], [Number(args.attrs?.numSegments)]);
+    }),
+    kernel("Range", (args) => {
+      const a = args.attrs as { start: number; stop: number; step: number; dtype: "float32" | "int32" };
+      const empty = a.start === a.stop || (a.start < a.stop && a.step < 0) || (a.stop < a.start && a.step > 0);
+      if (empty) return fill(args.backend, [0], 0, a.dtype);
+      return args.backend.run1("range", [], [a.start, a.stop, a.step, DTYPE_CODE[a.dtype]], a.dtype);
     }),
     kernel("Fill", (args) => {
       const a = args.attrs as { shape: number[]; value: number; dtype: DataType };

@@ -50,7 +50,8 @@ Deno.test("torch layout kernels (reshape, transpose, concat, slice, split, pad, 
     const [gx, gy] = tf.grads((x: tf.Tensor, y: tf.Tensor) =>
       tf.addN(f(x, y).map((o, i) => tf.mul(tf.sum(tf.square(o)), i + 1)))
     )([x, y]);
-    return [...outs, gx, gy, tf.fill([2, 3], 1.5), tf.concat([x, tf.zeros([0, 3, 4])], 0)];
+    const ranges = [tf.range(0, 7), tf.range(2, -3, -0.5), tf.range(1, 10, 4, "int32"), tf.range(3, 3)];
+    return [...outs, gx, gy, tf.fill([2, 3], 1.5), tf.concat([x, tf.zeros([0, 3, 4])], 0), ...ranges];
   }, rng);
   assert.ok(d.maxRel <= TOL, d.where);
 });
