@@ -48,7 +48,8 @@ export interface TorchBuildResult {
 export interface TorchBuildOptions {
   /** Rebuild even when a library for this hash exists. */
   force?: boolean;
-  /** Project root (default: where deno.json lives). */
+  /** Project root, with native/torch_shim.cc (default: env FER_ROOT, else where deno.json lives;
+   * a bundled script, as on the GPU box, is told with FER_ROOT). */
   root?: string;
   /** Environment to read FER_TORCH / FER_PYTHON from (default: the process's). */
   env?: Record<string, string | undefined>;
@@ -184,7 +185,7 @@ async function sha256Hex(text: string): Promise<string> {
 
 /** Finds libtorch and compiles the shim unless a library for this source and libtorch exists. */
 export async function buildTorchShim(opts: TorchBuildOptions = {}): Promise<TorchBuildResult> {
-  const root = opts.root ?? projectRoot();
+  const root = opts.root ?? Deno.env.get("FER_ROOT") ?? projectRoot();
   const skipped: string[] = [];
   const install = await findTorch(opts.env ?? Deno.env.toObject(), skipped);
   if (!install) return { ok: false, path: "", reason: `no libtorch found: ${skipped.join("; ")}` };

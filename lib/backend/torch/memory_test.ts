@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import { Rng } from "../../util/rng.ts";
-import { buildFer, modelPreset } from "../../train/wiring.ts";
+import { buildModel } from "../../model/build.ts";
+import { preset } from "../../model/presets.ts";
 import { TORCH_BACKEND } from "./register.ts";
 import { requireTorch } from "./testing.ts";
 
@@ -14,7 +15,7 @@ Deno.test("300 training steps of the paper model on torch: tensor count and allo
   await requireTorch();
   await tf.setBackend(TORCH_BACKEND);
   const size = 16, n = 4, rng = new Rng("torch-memory");
-  const fm = buildFer(modelPreset("cpu-tiny", { numClasses: 7, inputSize: size, seed: 1 }));
+  const fm = buildModel(preset("cpu-tiny", { numClasses: 7, inputSize: size, seed: 1 }));
   const vars = fm.model.trainableWeights.map((w) => w.read() as tf.Variable);
   const opt = tf.train.adam(1e-3);
   const seen: TorchMemory[] = [];
