@@ -72,3 +72,44 @@ export async function compareBackends(
   });
   return { maxRel, where };
 }
+
+/** A random convolution problem of the conv tests (fer-native's and torch's). */
+export interface ConvCase {
+  n: number;
+  h: number;
+  w: number;
+  c: number;
+  oc: number;
+  k: [number, number];
+  stride: number;
+  dilation: number;
+  pad: "same" | "valid";
+}
+
+/** Random conv problems: strides 1–2, dilation 1–5 (only with stride 1, as tfjs requires), kernels 1–maxKernel, odd sizes. */
+export function convCases(rng: Rng, count: number, maxKernel = 3): ConvCase[] {
+  const out: ConvCase[] = [];
+  for (let i = 0; i < count; i++) {
+    const dilation = i % 3 === 2 ? 2 + rng.int(4) : 1;
+    const stride = dilation > 1 ? 1 : 1 + rng.int(2);
+    const k: [number, number] = [1 + rng.int(maxKernel), 1 + rng.int(maxKernel)];
+    const eff = Math.max(...k.map((q) => (q - 1) * dilation + 1));
+    out.push({
+      n: 1 + rng.int(3),
+      h: eff + rng.int(8),
+      w: eff + rng.int(9),
+      c: 1 + rng.int(9),
+      oc: 1 + rng.int(12),
+      k,
+      stride,
+      dilation,
+      pad: rng.bernoulli() ? "same" : "valid",
+    });
+  }
+  return out;
+}
+
+/** A short label of a conv case for assertion messages. */
+export function convLabel(c: ConvCase): string {
+  return `n${c.n} ${c.h}x${c.w}x${c.c}→${c.oc} k${c.k} s${c.stride} d${c.dilation} ${c.pad}`;
+}

@@ -13,17 +13,10 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { wrapGradient as wrap } from "../gradients.ts";
 import { BN_TRAIN, BN_TRAIN_GRAD } from "./kernels/norm.ts";
 
-type GradFunc = tf.GradConfig["gradFunc"];
-
 let installed = false;
-
-function wrap(kernelName: string, fast: (orig: GradFunc) => GradFunc): void {
-  const orig = tf.getGradient(kernelName);
-  if (!orig) throw new Error(`torch: tfjs has no gradient for ${kernelName}`);
-  tf.registerGradient({ ...orig, gradFunc: fast(orig.gradFunc) });
-}
 
 const f32 = (...ts: tf.Tensor[]) => ts.every((t) => t.dtype === "float32");
 const run = (name: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap = {}) =>

@@ -15,29 +15,15 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import type { AdamState, Slot } from "../adam.ts";
 import type { TorchBackend } from "./backend.ts";
 
 type Grads = tf.NamedTensorMap | { name: string; tensor: tf.Tensor }[];
-interface Slot {
-  originalName: string;
-  variable: tf.Variable;
-}
 interface Patchable {
   applyGradients(g: Grads): void;
 }
 
-/** The fields of tfjs's optimisers the updates read (public in JS, protected in the typings). */
-interface AdamState {
-  learningRate: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-  accBeta1: tf.Variable;
-  accBeta2: tf.Variable;
-  accumulatedFirstMoment: Slot[];
-  accumulatedSecondMoment: Slot[];
-  incrementIterations(): void;
-}
+/** The fields of tfjs's MomentumOptimizer the update reads (public in JS, protected in the typings). */
 interface MomentumState {
   learningRate: number;
   momentum: number;

@@ -1,47 +1,12 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import { Rng } from "../../../util/rng.ts";
-import { TOL } from "../../testing.ts";
+import { convCases, convLabel as label, TOL } from "../../testing.ts";
 import { compareTorch } from "../testing.ts";
-
-interface Case {
-  n: number;
-  h: number;
-  w: number;
-  c: number;
-  oc: number;
-  k: [number, number];
-  stride: number;
-  dilation: number;
-  pad: "same" | "valid";
-}
-
-/** Random conv problems: strides 1–2, dilation 1–5 (only with stride 1, as tfjs requires), odd sizes. */
-function cases(rng: Rng, count: number): Case[] {
-  return Array.from({ length: count }, (_, i) => {
-    const dilation = i % 3 === 2 ? 2 + rng.int(4) : 1;
-    const stride = dilation > 1 ? 1 : 1 + rng.int(2);
-    const k: [number, number] = [1 + rng.int(4), 1 + rng.int(4)];
-    const eff = Math.max(...k.map((q) => (q - 1) * dilation + 1));
-    return {
-      n: 1 + rng.int(3),
-      h: eff + rng.int(8),
-      w: eff + rng.int(9),
-      c: 1 + rng.int(9),
-      oc: 1 + rng.int(12),
-      k,
-      stride,
-      dilation,
-      pad: rng.bernoulli() ? "same" : "valid",
-    };
-  });
-}
-
-const label = (c: Case) => `n${c.n} ${c.h}x${c.w}x${c.c}→${c.oc} k${c.k} s${c.stride} d${c.dilation} ${c.pad}`;
 
 Deno.test("torch Conv2D forward matches cpu (strides, dilations 1–5, same/valid incl. asymmetric, even kernels)", async () => {
   const rng = new Rng("torch-conv-fwd");
-  for (const c of cases(rng, 24)) {
+  for (const c of convCases(rng, 24, 4)) {
     const d = await compareTorch(
       [[c.n, c.h, c.w, c.c], [c.k[0], c.k[1], c.c, c.oc]],
       ([x, w]) => [tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.stride, c.pad, "NHWC", c.dilation)],
@@ -54,7 +19,7 @@ Deno.test("torch Conv2D forward matches cpu (strides, dilations 1–5, same/vali
 Deno.test("torch FusedConv2D with bias and each fused activation matches cpu", async () => {
   const rng = new Rng("torch-conv-fused");
   const acts = ["relu", "linear", "elu", "sigmoid", "relu6", "leakyrelu", "prelu"] as const;
-  for (const [i, c] of cases(rng, 14).entries()) {
+  for (const [i, c] of convCases(rng, 14, 4).entries()) {
     const activation = acts[i % acts.length];
     const d = await compareTorch(
       [[c.n, c.h, c.w, c.c], [c.k[0], c.k[1], c.c, c.oc], [c.oc], [c.oc]],
@@ -79,7 +44,7 @@ Deno.test("torch FusedConv2D with bias and each fused activation matches cpu", a
 
 Deno.test("torch conv2d gradients (input, filter, bias; relu fused) match cpu", async () => {
   const rng = new Rng("torch-conv-grad");
-  for (const [i, c] of cases(rng, 18).filter((q) => q.dilation === 1).entries()) {
+  for (const [i, c] of convCases(rng, 18, 4).filter((q) => q.dilation === 1).entries()) {
     const d = await compareTorch(
       [[c.n, c.h, c.w, c.c], [c.k[0], c.k[1], c.c, c.oc], [c.oc]],
       ([x, w, b]) =>
