@@ -4,7 +4,8 @@
  * same batch, same thread count) measured in the same run, interleaved (PyTorch, fer-native, torch
  * fp32, torch bf16, PyTorch, …) so that load from other processes on the machine hits all alike.
  * The "torch" rows are this project's torch backend (lib/backend/torch) at each `--precisions`
- * entry, each with its ratio to PyTorch at the same precision. Prints one JSON document.
+ * entry, each with its ratio to PyTorch at the same precision (and, below fp32, to PyTorch's fp32).
+ * Prints one JSON document.
  * Without a PyTorch for `--python`, it says what to install and exits 2.
  *
  * Options: --sizes 48,96  --batch 32  --steps 3  --threads 2  --rounds 2  --precisions fp32,bf16
@@ -197,10 +198,12 @@ export async function benchTrain(args: string[]): Promise<Record<string, unknown
         train_img_s: mean(outs.map((q) => q.train_img_s)),
         infer_img_s: mean(outs.map((q) => q.infer_img_s)),
       };
+      const fp32 = row.pytorch as Speed;
       row[name] = {
         ...f,
         ratio_train: round(f.train_img_s / t.train_img_s),
         ratio_infer: round(f.infer_img_s / t.infer_img_s),
+        ...(precision === "fp32" ? {} : { ratio_train_vs_pytorch_fp32: round(f.train_img_s / fp32.train_img_s) }),
         rounds: outs.map((q) => round(q.train_img_s)),
         note: outs.find((q) => q.note)?.note,
         ...(values.profile ? { profile_ms_per_step: outs[outs.length - 1].profile } : {}),
