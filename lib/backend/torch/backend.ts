@@ -162,11 +162,6 @@ export class TorchBackend extends KernelBackend {
     return d.slot;
   }
 
-  /** True when every tensor lives in libtorch (not a host-only string tensor). */
-  inTorch(...ts: (TensorInfo | undefined)[]): boolean {
-    return ts.every((t) => t === undefined || t === null || t.dtype !== "string");
-  }
-
   /** Runs a shim op on tfjs tensors; returns new TensorInfos (cast to `dtype` when given). */
   run(
     op: string,

@@ -83,7 +83,6 @@ export interface TorchLib {
   info(): TorchInfo;
   /** Bytes held by these tensors, each storage once (views share their base's). */
   bytes(slots: Int32Array): number;
-  close(): void;
 }
 
 /** dlopens the shim; call `init` before making tensors. */
@@ -161,6 +160,5 @@ export function openTorch(path: string): TorchLib {
     },
     info: () => JSON.parse(cstr(s.fer_torch_info())) as TorchInfo,
     bytes: (slots) => s.fer_torch_bytes(slots, slots.length),
-    close: () => lib.close(),
   };
 }
