@@ -2,7 +2,8 @@
 128-128, 256x3 of conv3x3 + BatchNorm + ReLU with 2x2 max-pool, flatten, dense 256 + ReLU, dense
 classes), Adam 1e-3, cross-entropy, channels-first as PyTorch prefers.
 
-Usage: python3 bench/torch_ref.py --size 48 --batch 32 --steps 5 --threads 2 [--device cuda]
+Usage: python3 bench/torch_ref.py --size 48 --batch 32 --steps 5 --threads 2 [--device cuda] [--precision bf16]
+Precision: fp32 (TF32 off), tf32 (TF32 tensor cores on CUDA), bf16 (autocast: convs/matmuls in bfloat16).
 Prints one JSON line: {"train_img_s": ..., "infer_img_s": ..., "step_ms": [...]}.
 """
 import argparse
@@ -35,13 +36,16 @@ def main() -> None:
     p.add_argument("--channels", type=int, default=1)
     p.add_argument("--classes", type=int, default=7)
     p.add_argument("--device", default="cpu", help="cpu or cuda (timed with torch.cuda.synchronize)")
+    p.add_argument("--precision", default="fp32", choices=["fp32", "tf32", "bf16"])
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     dev = torch.device(a.device)
-    if dev.type == "cuda":  # plain fp32 like WebGPU: no TF32 tensor-core shortcuts in convs or matmuls
-        torch.backends.cudnn.allow_tf32 = False
-        torch.backends.cuda.matmul.allow_tf32 = False
+    if dev.type == "cuda":  # TF32 tensor cores only when asked; cuDNN picks its fastest algorithms
+        torch.backends.cudnn.allow_tf32 = a.precision == "tf32"
+        torch.backends.cuda.matmul.allow_tf32 = a.precision == "tf32"
+        torch.backends.cudnn.benchmark = True
+    autocast = torch.autocast(dev.type, dtype=torch.bfloat16, enabled=a.precision == "bf16")
     sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
     model = reference_net(a.size, a.channels, a.classes).to(dev)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
@@ -51,7 +55,8 @@ def main() -> None:
 
     def step() -> None:
         opt.zero_grad()
-        loss = loss_fn(model(x), y)
+        with autocast:
+            loss = loss_fn(model(x), y)
         loss.backward()
         opt.step()
         sync()
@@ -65,7 +70,7 @@ def main() -> None:
         step()
         times.append((time.perf_counter() - t0) * 1000)
     model.eval()
-    with torch.no_grad():
+    with torch.no_grad(), autocast:
         model(x)
         sync()
         t0 = time.perf_counter()
@@ -77,7 +82,8 @@ def main() -> None:
     train_ms = sum(times) / len(times)
     print(json.dumps({
         "engine": f"pytorch {torch.__version__}",
-        "device": torch.cuda.get_device_name(dev) + " (fp32, TF32 off)" if dev.type == "cuda" else "cpu",
+        "device": torch.cuda.get_device_name(dev) if dev.type == "cuda" else "cpu",
+        "precision": a.precision,
         "threads": a.threads,
         "size": a.size,
         "batch": a.batch,

@@ -1,13 +1,19 @@
 /**
  * `deno task bench train`: training and inference speed of the reference VGG-style net
  * (bench/ref_net.ts) on tfjs backends against PyTorch (bench/torch_ref.py, same architecture,
- * same batch, same thread count) measured in the same run, interleaved (torch, tfjs, torch, tfjs)
- * so that load from other processes on the machine hits both alike. Prints one JSON document.
+ * same batch, same thread count) measured in the same run, interleaved (PyTorch, fer-native, torch
+ * fp32, torch bf16, PyTorch, …) so that load from other processes on the machine hits all alike.
+ * The "torch" rows are this project's torch backend (lib/backend/torch) at each `--precisions`
+ * entry, each with its ratio to PyTorch at the same precision (and, below fp32, to PyTorch's fp32).
+ * Prints one JSON document.
+ * Without a PyTorch for `--python`, it says what to install and exits 2.
  *
- * Options: --sizes 48,96  --batch 32  --steps 3  --threads 2  --rounds 2
+ * Options: --sizes 48,96  --batch 32  --steps 3  --threads 2  --rounds 2  --precisions fp32,bf16
+ *          --device cpu|cuda (torch backend and PyTorch on that device; fer-native is CPU-only)
+ *          --python /usr/bin/python3 (the interpreter whose torch is the reference)
  *          --cpu (also time the pure-JS cpu backend: 1 step at batch 1, extrapolated, slow)
- *          --profile (per-kernel milliseconds per step on fer-native)
- *          --paper cpu-small (also time the paper model, lib/model preset, on fer-native; no PyTorch mirror)
+ *          --profile (per-kernel milliseconds per step on fer-native and torch)
+ *          --paper cpu-small (also time the paper model, lib/model preset, on fer-native and torch; no PyTorch mirror)
  *
  * @example
  * ```sh
@@ -18,7 +24,14 @@
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { parseArgs } from "node:util";
-import { type KernelTime, profileKernels, registerNativeBackend } from "../lib/backend/mod.ts";
+import {
+  type KernelTime,
+  type Precision,
+  profileKernels,
+  registerNativeBackend,
+  registerTorchBackend,
+  setTorchPrecision,
+} from "../lib/backend/mod.ts";
 import { Progress } from "../lib/util/mod.ts";
 import { buildModel, preset } from "../lib/model/mod.ts";
 import type * as tfl from "@tensorflow/tfjs-layers";
@@ -34,19 +47,43 @@ export interface Speed {
 
 interface TorchOut extends Speed {
   engine: string;
+  device: string;
 }
 
-async function torchRef(size: number, batch: number, steps: number, threads: number): Promise<TorchOut> {
+interface RefOptions {
+  python: string;
+  size: number;
+  batch: number;
+  steps: number;
+  threads: number;
+  device: string;
+  precision: Precision;
+}
+
+/** Why PyTorch cannot be the reference for `python`, with exactly what to install; null when it can. */
+export async function pytorchMissing(python: string): Promise<string | null> {
+  let out: Deno.CommandOutput | null = null;
+  try {
+    out = await new Deno.Command(python, { args: ["-c", "import torch"], stdout: "null", stderr: "piped" }).output();
+  } catch { /* not runnable: said below */ }
+  if (out?.code === 0) return null;
+  const why = out ? new TextDecoder().decode(out.stderr).trim().split("\n").pop() : `${python} not found`;
+  return `bench train: PyTorch, the speed reference, is not importable by ${python} (${why}). Install it: ` +
+    `"sudo apt-get install python3-torch" (Debian; or "deno task setup --bench"), or "${python} -m pip install torch"; ` +
+    `another interpreter: --python PATH`;
+}
+
+async function torchRef(o: RefOptions): Promise<TorchOut> {
   const script = new URL("./torch_ref.py", import.meta.url).pathname;
-  const out = await new Deno.Command("/usr/bin/python3", {
-    args: [script, "--size", `${size}`, "--batch", `${batch}`, "--steps", `${steps}`, "--threads", `${threads}`],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
+  const args = [script, "--size", `${o.size}`, "--batch", `${o.batch}`, "--steps", `${o.steps}`];
+  args.push("--threads", `${o.threads}`, "--device", o.device, "--precision", o.precision);
+  const out = await new Deno.Command(o.python, { args, stdout: "piped", stderr: "piped" }).output();
   const text = new TextDecoder().decode(out.stdout).trim();
   if (out.code !== 0) throw new Error(`torch_ref.py failed: ${new TextDecoder().decode(out.stderr).slice(-800)}`);
   return JSON.parse(text.split("\n").pop()!);
 }
+
+type Timed = Speed & { profile?: KernelTime[] };
 
 async function tfjsSpeed(
   backend: string,
@@ -109,46 +146,88 @@ export async function benchTrain(args: string[]): Promise<Record<string, unknown
       steps: { type: "string", default: "3" },
       threads: { type: "string", default: "2" },
       rounds: { type: "string", default: "2" },
+      precisions: { type: "string", default: "fp32,bf16" },
+      device: { type: "string", default: "cpu" },
+      python: { type: "string", default: "/usr/bin/python3" },
       cpu: { type: "boolean", default: false },
       profile: { type: "boolean", default: false },
       paper: { type: "string" },
     },
   });
   const batch = Number(values.batch), steps = Number(values.steps), threads = Number(values.threads);
-  const rounds = Number(values.rounds);
-  const native = await registerNativeBackend({ threads });
+  const rounds = Number(values.rounds), device = values.device;
+  const precisions = values.precisions.split(",").filter(Boolean) as Precision[];
+  const loadStart = Deno.loadavg();
+  const missing = await pytorchMissing(values.python);
+  if (missing) {
+    console.error(missing);
+    Deno.exit(2);
+  }
+  const native = device === "cpu" ? await registerNativeBackend({ threads }) : null;
+  const torch = await registerTorchBackend({ threads, device: device as "cpu" | "cuda" });
   const results: Record<string, unknown>[] = [];
   for (const size of values.sizes.split(",").map(Number)) {
-    const torch: TorchOut[] = [], fer: (Speed & { profile?: KernelTime[] })[] = [];
+    const ref = (precision: Precision) =>
+      torchRef({ python: values.python, size, batch, steps, threads, device, precision });
+    const pytorch = new Map<Precision, TorchOut[]>(), ours = new Map<string, Timed[]>();
+    const add = <T>(m: Map<string, T[]>, k: string, v: T) => m.set(k, [...m.get(k) ?? [], v]);
+    const last = (r: number) => values.profile && r === rounds - 1;
     for (let r = 0; r < rounds; r++) {
-      torch.push(await torchRef(size, batch, steps, threads));
-      if (native.ok) fer.push(await tfjsSpeed("fer-native", size, batch, steps, values.profile && r === rounds - 1));
+      for (const p of new Set<Precision>(["fp32", ...precisions])) {
+        add(pytorch as Map<string, TorchOut[]>, p, await ref(p));
+      }
+      if (native?.ok) add(ours, "fer-native", await tfjsSpeed("fer-native", size, batch, steps, last(r)));
+      if (!torch.ok) continue;
+      for (const p of precisions) {
+        setTorchPrecision(p);
+        add(ours, p === "fp32" ? "torch" : `torch_${p}`, await tfjsSpeed("torch", size, batch, steps, last(r)));
+      }
+      setTorchPrecision("fp32");
     }
-    const t = {
-      train_img_s: mean(torch.map((q) => q.train_img_s)),
-      infer_img_s: mean(torch.map((q) => q.infer_img_s)),
-    };
-    const row: Record<string, unknown> = {
-      size,
-      batch,
-      pytorch: { engine: torch[0].engine, threads, ...t, rounds: torch.map((q) => round(q.train_img_s)) },
-    };
-    if (native.ok) {
-      const f = { train_img_s: mean(fer.map((q) => q.train_img_s)), infer_img_s: mean(fer.map((q) => q.infer_img_s)) };
-      row["fer-native"] = { ...f, rounds: fer.map((q) => round(q.train_img_s)), note: fer.find((q) => q.note)?.note };
-      row.ratio_train = round(f.train_img_s / t.train_img_s);
-      row.ratio_infer = round(f.infer_img_s / t.infer_img_s);
-      if (values.profile) row.profile_ms_per_step = fer[fer.length - 1].profile;
-    } else {
-      row["fer-native"] = { error: native.reason };
+    const row: Record<string, unknown> = { size, batch };
+    for (const [p, outs] of pytorch) {
+      row[p === "fp32" ? "pytorch" : `pytorch_${p}`] = {
+        engine: outs[0].engine,
+        device: outs[0].device,
+        threads,
+        train_img_s: mean(outs.map((q) => q.train_img_s)),
+        infer_img_s: mean(outs.map((q) => q.infer_img_s)),
+        rounds: outs.map((q) => round(q.train_img_s)),
+      };
     }
+    for (const [name, outs] of ours) {
+      const precision = name === "fer-native" || name === "torch" ? "fp32" : name.slice("torch_".length);
+      const t = row[precision === "fp32" ? "pytorch" : `pytorch_${precision}`] as Speed;
+      const f = {
+        train_img_s: mean(outs.map((q) => q.train_img_s)),
+        infer_img_s: mean(outs.map((q) => q.infer_img_s)),
+      };
+      const fp32 = row.pytorch as Speed;
+      row[name] = {
+        ...f,
+        ratio_train: round(f.train_img_s / t.train_img_s),
+        ratio_infer: round(f.infer_img_s / t.infer_img_s),
+        ...(precision === "fp32" ? {} : { ratio_train_vs_pytorch_fp32: round(f.train_img_s / fp32.train_img_s) }),
+        rounds: outs.map((q) => round(q.train_img_s)),
+        note: outs.find((q) => q.note)?.note,
+        ...(values.profile ? { profile_ms_per_step: outs[outs.length - 1].profile } : {}),
+      };
+    }
+    if (native && !native.ok) row["fer-native"] = { error: native.reason };
+    if (!torch.ok) row.torch = { error: torch.reason };
+    const fer = row["fer-native"] as { ratio_train?: number; ratio_infer?: number } | undefined;
+    if (fer?.ratio_train !== undefined) (row.ratio_train = fer.ratio_train, row.ratio_infer = fer.ratio_infer);
     if (values.cpu) {
       const c = await tfjsSpeed("cpu", size, 1, 1, false);
       row.cpu = { ...c, note: "pure-JS cpu backend: 1 step at batch 1 (a batch-32 step takes tens of minutes)" };
     }
-    if (values.paper && native.ok) {
-      const p = await tfjsSpeed("fer-native", size, batch, steps, values.profile, values.paper);
-      row.paper_model = { preset: values.paper, ...p };
+    if (values.paper) {
+      const paper: Record<string, unknown> = { preset: values.paper };
+      if (native?.ok) {
+        paper["fer-native"] = await tfjsSpeed("fer-native", size, batch, steps, values.profile, values.paper);
+      }
+      if (torch.ok) paper.torch = await tfjsSpeed("torch", size, batch, steps, values.profile, values.paper);
+      row.paper_model = paper;
     }
     results.push(row);
   }
@@ -156,7 +235,9 @@ export async function benchTrain(args: string[]): Promise<Record<string, unknown
     bench: "train",
     net: "ref VGG: conv3x3 64-64 / 128-128 / 256x3 (+BN+ReLU, maxpool) → dense 256 → 7, Adam",
     threads,
-    machine: { cores: navigator.hardwareConcurrency, loadavg: Deno.loadavg() },
+    device,
+    torch: torch.ok ? torch.reason : torch.reason.split("\n")[0],
+    machine: { cores: navigator.hardwareConcurrency, loadavg_start: loadStart, loadavg_end: Deno.loadavg() },
     results,
   };
 }

@@ -45,3 +45,26 @@ Deno.test("the bundled gpu-check runs with nothing but deno: speed rows and a tr
   assert.ok(l.accuracy >= 0 && l.accuracy <= 1);
   await Deno.remove(dir, { recursive: true });
 });
+
+// The torch half of tools/gpu_device.sh: the bundled torch tests run with nothing but deno from a folder
+// with no node_modules and no deno.json, building the shim from FER_ROOT (filtered to two quick tests here).
+Deno.test("the bundled torch tests run with nothing but deno and FER_ROOT", async () => {
+  const dir = await Deno.makeTempDir();
+  const bundle = await new Deno.Command(Deno.execPath(), {
+    args: ["bundle", "--platform", "deno", "-o", `${dir}/torch-tests.js`, `${ROOT}tools/torch_device_tests.ts`],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(bundle.code, 0, new TextDecoder().decode(bundle.stderr));
+  const run = await new Deno.Command(Deno.execPath(), {
+    args: ["test", "-A", "--no-config", "--filter", "/resolveDevice|on CUDA: auto picks/", "torch-tests.js"],
+    cwd: dir,
+    env: { FER_ROOT: ROOT.replace(/\/$/, ""), NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const out = new TextDecoder().decode(run.stdout);
+  assert.equal(run.code, 0, out.slice(-2000) + new TextDecoder().decode(run.stderr).slice(-2000));
+  assert.match(out, /ok \| 1 passed \| 0 failed \| 1 ignored|ok \| 2 passed \| 0 failed/);
+  await Deno.remove(dir, { recursive: true });
+});

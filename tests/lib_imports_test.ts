@@ -198,8 +198,11 @@ Deno.test("lib/ folders import one way: no folder cycle, no library import of li
   assert.deepEqual(layerViolations(g), [], "imports against the layer order (or a folder missing from LAYERS)");
 });
 
-/** Files that import lib/ modules by path: the offline GPU bundle must not pull a mod.ts's native addons. */
-const BY_PATH = new Set(["tools/gpu_check.ts", "tools/gpu_learn.ts"]);
+/**
+ * Files that import lib/ modules by path: the offline GPU bundle must not pull a mod.ts's native addons,
+ * and the torch device tests' entry bundles test modules, which no mod.ts exports.
+ */
+const BY_PATH = new Set(["tools/gpu_check.ts", "tools/gpu_learn.ts", "tools/torch_device_tests.ts"]);
 
 /** `../lib/<folder>/<file>.ts` specifiers (file ≠ mod.ts) imported by a source text. */
 export function pathImports(text: string): string[] {

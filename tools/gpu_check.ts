@@ -1,5 +1,6 @@
 /**
- * `deno task gpu-check`: brings up Deno's WebGPU with tfjs-backend-webgpu and, at each size, times
+ * `deno task gpu-check`: brings up a GPU backend (`--backend webgpu`, the default: Deno's WebGPU with
+ * tfjs-backend-webgpu; or `--backend torch`: libtorch on CUDA, at each `--precisions` entry) and, at each size, times
  * (1) training steps of the paper model and (2) the issue-7 reference net (bench/ref_net.ts), with
  * PyTorch training the same reference net on CUDA in the same run when it can (bench/torch_ref.py
  * `--device cuda`), so the GPU speed is a ratio measured on one machine. Random inputs: this
@@ -22,13 +23,16 @@
  * deno task fer data pack --dataset ckplus --size 48 --out build/ckplus48.ferpack
  * deno task gpu-check --learn build/ckplus48.ferpack --learn-epochs 12 --learn-width 0.5
  * deno task gpu-check --sizes 48 --steps 2 --width 0.125 --allow-software --no-torch   # smoke test anywhere
+ * deno task gpu-check --backend torch --precisions fp32,tf32,bf16   # libtorch on CUDA, PyTorch at each precision
+ * deno task gpu-check --backend torch --device cpu --precisions fp32,bf16 --sizes 48 --steps 2   # dry run on a CPU
  * ```
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { parseArgs } from "node:util";
-import { describeAdapter, gpuAdapter, selectBackend } from "../lib/backend/select.ts";
+import { type BackendChoice, describeAdapter, gpuAdapter, selectBackend } from "../lib/backend/select.ts";
+import { type Precision, setTorchPrecision } from "../lib/backend/torch/mod.ts";
 import { preset } from "../lib/model/presets.ts";
 import { buildModel } from "../lib/model/build.ts";
 import { referenceNet } from "../bench/ref_net.ts";
@@ -39,6 +43,8 @@ import { learnOnPack, type LearnResult } from "./gpu_learn.ts";
 export interface GpuCheckRow {
   /** `paper` (the paper model at `width`) or `reference` (bench/ref_net.ts). */
   net: "paper" | "reference";
+  /** Compute precision of convs and matmuls (the torch backend's; WebGPU is fp32). */
+  precision?: Precision;
   size: number;
   batch: number;
   steps: number;
@@ -124,14 +130,25 @@ export async function timeTraining(o: TimeTrainingOptions): Promise<GpuCheckRow>
 /** What bench/torch_ref.py printed, or why it did not run. */
 export type TorchResult = { train_img_s: number; device: string; engine: string } | { error: string };
 
-/** Runs bench/torch_ref.py (`script`) on CUDA for the reference net at one size and batch. */
+/** Runs bench/torch_ref.py (`script`) on `device` (default CUDA) for the reference net at one size and batch. */
 export async function torchReference(
-  o: { python: string; script: string; size: number; batch: number; steps: number },
+  o: {
+    python: string;
+    script: string;
+    size: number;
+    batch: number;
+    steps: number;
+    device?: string;
+    precision?: string;
+  },
 ): Promise<TorchResult> {
   const { script } = o;
   try {
     const out = await new Deno.Command(o.python, {
-      args: [script, "--device", "cuda", "--size", `${o.size}`, "--batch", `${o.batch}`, "--steps", `${o.steps}`],
+      args: [
+        ...[script, "--device", o.device ?? "cuda", "--precision", o.precision ?? "fp32"],
+        ...["--size", `${o.size}`, "--batch", `${o.batch}`, "--steps", `${o.steps}`],
+      ],
       stdout: "piped",
       stderr: "piped",
     }).output();
@@ -161,43 +178,52 @@ if (import.meta.main) {
       "learn-width": { type: "string", default: "0.5" },
       "learn-budget": { type: "string" },
       "learn-runs": { type: "string", default: "gpu-check-runs" },
+      backend: { type: "string", default: "webgpu" },
+      device: { type: "string", default: "cuda" },
+      precisions: { type: "string", default: "fp32,tf32,bf16" },
     },
   });
-  const adapter = await gpuAdapter();
-  if (!adapter) {
-    console.error(
-      "gpu-check: no WebGPU adapter (navigator.gpu gave none). Needs a GPU with a Vulkan driver; nothing was run.",
-    );
-    Deno.exit(3);
-  }
-  if (adapter.info.isFallbackAdapter && !v["allow-software"]) {
-    console.error(
-      `gpu-check: only a software adapter (${describeAdapter(adapter)}); pass --allow-software to time it anyway.`,
-    );
-    Deno.exit(3);
-  }
-  const choice = await selectBackend("webgpu");
-  console.error(`gpu-check: ${choice.backend} on ${describeAdapter(adapter)}`);
+  const torch = v.backend === "torch";
+  if (!torch && v.backend !== "webgpu") throw new Error(`--backend must be webgpu or torch, got "${v.backend}"`);
+  const { choice, where } = torch ? await useTorch(v.device) : await useWebgpu(Boolean(v["allow-software"]));
+  console.error(`gpu-check: ${choice.backend} on ${where}`);
+  const precisions = (torch ? v.precisions.split(",").filter(Boolean) : ["fp32"]) as Precision[];
   const steps = Number(v.steps), width = Number(v.width);
-  const rows: (GpuCheckRow & { pytorch_cuda_img_per_s?: number; ratio?: number; pytorch_error?: string })[] = [];
+  const rows: (GpuCheckRow & { pytorch_img_per_s?: number; ratio?: number; pytorch_error?: string })[] = [];
   let torchDevice: string | undefined;
   for (const size of v.sizes.split(",").filter(Boolean).map(Number)) { // --sizes "": learning only
     const batch = Number(size >= 128 ? v["batch-256"] : v.batch);
-    rows.push(await timeTraining({ net: "paper", size, batch, steps, width }));
-    console.error(`gpu-check: ${JSON.stringify(rows.at(-1))}`);
-    const ref: (typeof rows)[number] = await timeTraining({ net: "reference", size, batch, steps, width: 1 });
-    if (!v["no-torch"]) {
-      const t = await torchReference({ python: v.python, script: v["torch-script"], size, batch, steps });
-      if ("error" in t) ref.pytorch_error = t.error;
-      else {
-        torchDevice = `${t.engine} on ${t.device}`;
-        ref.pytorch_cuda_img_per_s = t.train_img_s;
-        ref.ratio = ref.img_per_s / t.train_img_s;
+    for (const precision of precisions) {
+      if (torch) setTorchPrecision(precision);
+      rows.push({ ...await timeTraining({ net: "paper", size, batch, steps, width }), precision });
+      console.error(`gpu-check: ${JSON.stringify(rows.at(-1))}`);
+      const ref: (typeof rows)[number] = {
+        ...await timeTraining({ net: "reference", size, batch, steps, width: 1 }),
+        precision,
+      };
+      if (!v["no-torch"]) {
+        const device = torch ? v.device : "cuda";
+        const t = await torchReference({
+          python: v.python,
+          script: v["torch-script"],
+          size,
+          batch,
+          steps,
+          device,
+          precision,
+        });
+        if ("error" in t) ref.pytorch_error = t.error;
+        else {
+          torchDevice = `${t.engine} on ${t.device}`;
+          ref.pytorch_img_per_s = t.train_img_s;
+          ref.ratio = ref.img_per_s / t.train_img_s;
+        }
       }
+      rows.push(ref);
+      console.error(`gpu-check: ${JSON.stringify(ref)}`);
     }
-    rows.push(ref);
-    console.error(`gpu-check: ${JSON.stringify(ref)}`);
   }
+  if (torch) setTorchPrecision("fp32");
   const learn: LearnResult[] = [];
   for (const pack of v.learn) {
     learn.push(
@@ -214,10 +240,39 @@ if (import.meta.main) {
   }
   console.log(JSON.stringify({
     backend: choice.backend,
-    adapter: describeAdapter(adapter),
+    ...(torch ? { torch: choice.reason } : { adapter: where }),
     pytorch: torchDevice ?? null,
     width,
     results: rows,
     learn,
   }));
+}
+
+/** The torch backend on `device` (cuda: exits 3 when torch sees no GPU). */
+async function useTorch(device: string): Promise<{ choice: BackendChoice; where: string }> {
+  try {
+    const choice = await selectBackend("torch", { device });
+    return { choice, where: choice.label ?? choice.reason };
+  } catch (e) {
+    console.error(`gpu-check: the torch backend did not start on ${device}: ${(e as Error).message}; nothing was run.`);
+    Deno.exit(3);
+  }
+}
+
+/** The WebGPU backend on a hardware adapter (exits 3 without one, unless software is allowed). */
+async function useWebgpu(allowSoftware: boolean): Promise<{ choice: BackendChoice; where: string }> {
+  const adapter = await gpuAdapter();
+  if (!adapter) {
+    console.error(
+      "gpu-check: no WebGPU adapter (navigator.gpu gave none). Needs a GPU with a Vulkan driver; nothing was run.",
+    );
+    Deno.exit(3);
+  }
+  if (adapter.info.isFallbackAdapter && !allowSoftware) {
+    console.error(
+      `gpu-check: only a software adapter (${describeAdapter(adapter)}); pass --allow-software to time it anyway.`,
+    );
+    Deno.exit(3);
+  }
+  return { choice: await selectBackend("webgpu"), where: describeAdapter(adapter) };
 }

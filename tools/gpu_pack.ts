@@ -1,7 +1,9 @@
 /**
  * `deno task gpu-pack`: puts into build/gpu/ everything tools/gpu_device.sh needs on a GPU machine that
  * has no network and nothing installed: gpu-check.js (tools/gpu_check.ts bundled with its npm
- * dependencies), deno.xz (this deno binary, xz-compressed; about 31 MB), and dataset packs at 48×48
+ * dependencies), torch-tests.js (the torch backend's tests, tools/torch_device_tests.ts, bundled;
+ * the shim itself is compiled there, against that machine's PyTorch, from native/torch_shim.cc),
+ * deno.xz (this deno binary, xz-compressed; about 31 MB), and dataset packs at 48×48
  * (synthetic faces, and CK+48 at 48 and 96 when the dataset folder is there). Copy the repository
  * with build/gpu/ to the GPU box and run `bash tools/gpu_device.sh` there.
  *
@@ -32,8 +34,11 @@ export async function gpuPack(opts: { root?: string; out?: string } = {}): Promi
   const out = opts.out ?? `${ROOT}build/gpu`;
   await Deno.mkdir(out, { recursive: true });
   await run(Deno.execPath(), ["bundle", "--platform", "deno", "-o", `${out}/gpu-check.js`, "tools/gpu_check.ts"]);
+  await run(Deno.execPath(), [
+    ...["bundle", "--platform", "deno", "-o", `${out}/torch-tests.js`, "tools/torch_device_tests.ts"],
+  ]);
   await run("xz", ["-T0", "-6", "-c", Deno.execPath()], { stdout: `${out}/deno.xz` });
-  const files = [`${out}/gpu-check.js`, `${out}/deno.xz`];
+  const files = [`${out}/gpu-check.js`, `${out}/torch-tests.js`, `${out}/deno.xz`];
   await writePack(await loadDataset({ dataset: "synthetic", n: 2100, size: 48, seed: 1 }), {
     out: `${out}/synthetic48.ferpack`,
     size: 48,

@@ -25,6 +25,7 @@ export const TEST_PACKAGES = [
   "build-essential",
   "libopenblas-dev",
   "libdnnl-dev",
+  "libtorch-dev", // the torch backend's libtorch when no Python torch is there (lib/backend/torch/build.ts)
   "mesa-vulkan-drivers", // the software Vulkan adapter WebGPU tests train on (lib/engine/webgpu_test.ts)
 ];
 
@@ -109,5 +110,11 @@ if (import.meta.main) {
   const native = await buildNative();
   if (!native.ok) {
     console.error(`setup: fer-native kernels not built, training will use the slow cpu backend:\n${native.reason}`);
+  }
+  // The torch backend's shim, for the tests and --backend torch (the demo's auto choice does not need it).
+  const { buildTorchShim } = await import("../lib/backend/mod.ts");
+  const torch = Deno.args.includes("--native") ? null : await buildTorchShim();
+  if (torch && !torch.ok) {
+    console.error(`setup: the torch backend's shim was not built (--backend torch unavailable):\n${torch.reason}`);
   }
 }

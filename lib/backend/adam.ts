@@ -19,13 +19,14 @@ import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import type { NativeLib } from "./ffi.ts";
 import { isF32 } from "./kernels/util.ts";
 
-interface Slot {
+/** A state variable of a tfjs optimizer (a moment, an accumulation). */
+export interface Slot {
   originalName: string;
   variable: tf.Variable;
 }
 
 /** The AdamOptimizer fields the update reads (public in JS, protected in its typings). */
-interface AdamState {
+export interface AdamState {
   learningRate: number;
   beta1: number;
   beta2: number;

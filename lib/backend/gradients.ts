@@ -18,7 +18,8 @@ type GradFunc = tf.GradConfig["gradFunc"];
 
 let installed = false;
 
-function wrap(kernelName: string, fast: (orig: GradFunc) => GradFunc): void {
+/** Re-registers the gradient of `kernelName` as `fast(original)` (fer-native's and torch's gradients). */
+export function wrapGradient(kernelName: string, fast: (orig: GradFunc) => GradFunc): void {
   const orig = tf.getGradient(kernelName);
   if (!orig) throw new Error(`fer-native: tfjs has no gradient for ${kernelName}`);
   tf.registerGradient({ ...orig, gradFunc: fast(orig.gradFunc) });
@@ -34,19 +35,19 @@ export function installNativeGradients(backendName: string): void {
   const run = (name: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap = {}) =>
     tf.engine().runKernel(name, inputs, attrs);
 
-  wrap("Relu", (orig) => (dy, saved, attrs) => {
+  wrapGradient("Relu", (orig) => (dy, saved, attrs) => {
     const [x] = saved;
     if (!active() || !f32(dy as tf.Tensor, x)) return orig(dy, saved, attrs);
     return { x: () => run("FerReluGrad", { dy: dy as tf.Tensor, x }) as tf.Tensor };
   });
 
-  wrap("Square", (orig) => (dy, saved, attrs) => {
+  wrapGradient("Square", (orig) => (dy, saved, attrs) => {
     const [x] = saved;
     if (!active() || !f32(dy as tf.Tensor, x)) return orig(dy, saved, attrs);
     return { x: () => run("FerSquareGrad", { dy: dy as tf.Tensor, x }) as tf.Tensor };
   });
 
-  wrap("Mean", (orig) => (dy, saved, attrs) => {
+  wrapGradient("Mean", (orig) => (dy, saved, attrs) => {
     const [x] = saved;
     if (!active() || !f32(dy as tf.Tensor, x)) return orig(dy, saved, attrs);
     const axes = tf.util.parseAxisParam((attrs as { axis: number | number[] }).axis, x.shape);
@@ -62,7 +63,7 @@ export function installNativeGradients(backendName: string): void {
     };
   });
 
-  wrap("FusedBatchNorm", (orig) => (dy, saved, attrs) => {
+  wrapGradient("FusedBatchNorm", (orig) => (dy, saved, attrs) => {
     const [x, mean, variance, scale] = saved;
     const c = x.shape[x.shape.length - 1];
     const perChannel = (t: tf.Tensor | undefined) => t === undefined || (t.rank === 1 && t.shape[0] === c);

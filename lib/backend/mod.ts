@@ -23,3 +23,13 @@ export { patchCpuKernels } from "./cpu_kernels.ts";
 export { NATIVE_BACKEND, nativeKernelNames, registerNativeBackend } from "./native.ts";
 export { buildNative, nativeLibraryPath } from "./build.ts";
 export { type KernelTime, profileKernels } from "./profile.ts";
+export {
+  buildTorchShim,
+  findTorch,
+  type Precision,
+  PRECISIONS,
+  registerTorchBackend,
+  setTorchPrecision,
+  TORCH_BACKEND,
+  type TorchDevice,
+} from "./torch/mod.ts";

@@ -2,9 +2,11 @@
  * Picks and initialises the TensorFlow.js backend, and says which one and why.
  *
  * `auto` order: tfjs-node-gpu / tfjs-node when the user has added it to deno.json's imports (never
- * a dependency of this project), then WebGPU when `navigator.gpu` gives a hardware adapter (a
- * software fallback adapter such as llvmpipe is slower than the CPU paths and is skipped), then the
- * project's native CPU backend "fer-native" when it loads, else tfjs' plain "cpu".
+ * a dependency of this project); then "torch" on CUDA when the libtorch found is a CUDA build and
+ * sees a GPU; then the faster of the two native CPU backends by bench/train.ts ({@link CPU_ORDER}),
+ * the other if it fails to load; then WebGPU when `navigator.gpu` gives a hardware adapter (a
+ * software fallback adapter such as llvmpipe is slower than the CPU paths and is skipped); else
+ * tfjs' plain "cpu". `--device` and `--precision` go to the torch backend.
  *
  * Every backend registers with the single `@tensorflow/tfjs-core` instance the import map pins
  * (tfjs-layers resolves the same one), so models built anywhere run on the chosen backend.
@@ -18,16 +20,31 @@
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { patchCpuKernels } from "./cpu_kernels.ts";
+import { findTorch, type Precision, PRECISIONS, registerTorchBackend, type TorchDevice } from "../backend/torch/mod.ts";
 
 /** Names accepted by `--backend`. */
-export const BACKEND_NAMES = ["auto", "tensorflow", "webgpu", "wasm", "cpu", "fer-native"] as const;
+export const BACKEND_NAMES = ["auto", "tensorflow", "webgpu", "wasm", "cpu", "fer-native", "torch"] as const;
 /** A backend request. */
 export type BackendName = typeof BACKEND_NAMES[number];
+
+/** The CPU backends `auto` tries, fastest first by `deno task bench train` (see the README's backend section). */
+export const CPU_ORDER: readonly ("fer-native" | "torch")[] = ["fer-native", "torch"];
+
+/** Options of {@link selectBackend}. */
+export interface SelectOptions {
+  quiet?: boolean;
+  /** Torch device: auto (CUDA when torch sees one), cpu, cuda, cuda:N. */
+  device?: string;
+  /** Torch compute precision of convs and matmuls (fp32 by default). */
+  precision?: string;
+}
 
 /** The chosen backend and a human reason. */
 export interface BackendChoice {
   backend: string;
   reason: string;
+  /** What run records call it, when more than its name: "torch (cuda:0, bf16)". */
+  label?: string;
 }
 
 let adapterPromise: Promise<GPUAdapter | null> | null = null;
@@ -122,6 +139,23 @@ async function useNative(): Promise<BackendChoice> {
   return { backend: r.backend, reason: r.reason || "native CPU kernels loaded" };
 }
 
+async function useTorch(device: string, precision: string, cudaOnly = false): Promise<BackendChoice> {
+  if (!(PRECISIONS as readonly string[]).includes(precision)) {
+    throw new Error(`unknown precision "${precision}" (have ${PRECISIONS.join(", ")})`);
+  }
+  if (cudaOnly) {
+    const t = await findTorch();
+    if (!t?.cuda) {
+      throw new Error(`torch on CUDA: ${t ? `libtorch ${t.version} (${t.source}) is a CPU build` : "no libtorch"}`);
+    }
+  }
+  const r = await registerTorchBackend({ device: device as TorchDevice, precision: precision as Precision });
+  if (!r.ok) throw new Error(`torch did not load: ${r.reason}`);
+  if (cudaOnly && r.device === "cpu") throw new Error("torch on CUDA: torch sees no CUDA device");
+  if (!(await tf.setBackend(r.backend))) throw new Error("torch registered but failed to initialise");
+  return { backend: r.backend, reason: r.reason, label: `torch (${r.device}, ${r.precision})` };
+}
+
 async function useCpu(): Promise<BackendChoice> {
   await tf.setBackend("cpu");
   patchCpuKernels();
@@ -129,19 +163,29 @@ async function useCpu(): Promise<BackendChoice> {
 }
 
 /** Selects and initialises a backend; prints `backend: <name> (<reason>)` to stderr unless quiet. */
-export async function selectBackend(name: BackendName, opts: { quiet?: boolean } = {}): Promise<BackendChoice> {
+export async function selectBackend(name: BackendName, opts: SelectOptions = {}): Promise<BackendChoice> {
   if (!(BACKEND_NAMES as readonly string[]).includes(name)) {
     throw new Error(`unknown backend "${name}" (have ${BACKEND_NAMES.join(", ")})`);
   }
+  const device = opts.device ?? "auto", precision = opts.precision ?? "fp32";
+  if (name !== "auto" && name !== "torch" && (device !== "auto" || precision !== "fp32")) {
+    throw new Error(`--device and --precision apply to the torch backend only (backend "${name}")`);
+  }
   let choice: BackendChoice;
-  if (name === "auto") {
+  if (name === "auto" && device !== "auto") {
+    choice = await useTorch(device, precision); // only torch has a --device
+    choice = { ...choice, reason: `auto: --device ${device} → torch; ${choice.reason}` };
+  } else if (name === "auto") {
     const skipped: string[] = [];
+    // Only torch has the lower precisions: asking for one makes it the CPU backend.
+    const order = precision === "fp32" ? CPU_ORDER : ["torch"];
     choice = await firstOk([
       () => useTensorflow(),
+      () => useTorch("auto", precision, true),
+      ...order.map((b) => b === "torch" ? () => useTorch("cpu", precision) : () => useNative()),
       () => useWebgpu(false),
-      () => useNative(),
     ], skipped) ?? await useCpu();
-    choice = { backend: choice.backend, reason: `auto: ${[...skipped, choice.reason].join("; ")}` };
+    choice = { ...choice, reason: `auto: ${[...skipped, choice.reason].join("; ")}` };
   } else {
     const run = {
       tensorflow: useTensorflow,
@@ -149,6 +193,7 @@ export async function selectBackend(name: BackendName, opts: { quiet?: boolean }
       wasm: useWasm,
       cpu: useCpu,
       "fer-native": useNative,
+      torch: () => useTorch(device, precision),
     }[name];
     choice = await run();
   }

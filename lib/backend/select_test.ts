@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { NATIVE_BACKEND, registerNativeBackend } from "./native.ts";
-import { ensureBackend, gpuAdapter, selectBackend } from "./select.ts";
+import { registerNativeBackend } from "./native.ts";
+import { CPU_ORDER, ensureBackend, gpuAdapter, selectBackend } from "./select.ts";
+import { registerTorchBackend, TORCH_BACKEND } from "./torch/mod.ts";
 
 Deno.test("cpu is selected on request and layers models run on it (one tfjs-core instance)", async () => {
   const r = await selectBackend("cpu", { quiet: true });
@@ -18,17 +19,18 @@ Deno.test("cpu is selected on request and layers models run on it (one tfjs-core
   tf.dispose(y);
 });
 
-Deno.test("auto tries tfjs-node, then a hardware WebGPU adapter, then fer-native, then cpu, and names each skip", async () => {
+Deno.test("auto tries tfjs-node, torch on CUDA, the CPU backends in CPU_ORDER, a hardware WebGPU adapter, then cpu, and names each skip", async () => {
   const imports = JSON.parse(await Deno.readTextFile(new URL("../../deno.json", import.meta.url))).imports ?? {};
+  const torch = await registerTorchBackend({ device: "cpu" });
+  const cuda = (torch.info?.cuda_devices ?? 0) > 0;
+  const cpuOk: Record<string, boolean> = { "fer-native": (await registerNativeBackend()).ok, torch: torch.ok };
   const adapter = await gpuAdapter();
-  const native = await registerNativeBackend();
   const expected = "@tensorflow/tfjs-node-gpu" in imports || "@tensorflow/tfjs-node" in imports
     ? "tensorflow"
-    : adapter && !adapter.info.isFallbackAdapter
-    ? "webgpu"
-    : native.ok
-    ? NATIVE_BACKEND
-    : "cpu";
+    : cuda
+    ? TORCH_BACKEND
+    : CPU_ORDER.find((b) => cpuOk[b]) ??
+      (adapter && !adapter.info.isFallbackAdapter ? "webgpu" : "cpu");
   const r = await selectBackend("auto", { quiet: true });
   assert.equal(r.backend, expected);
   assert.equal(tf.getBackend(), expected);
@@ -38,10 +40,18 @@ Deno.test("auto tries tfjs-node, then a hardware WebGPU adapter, then fer-native
       /^auto: skipped: no TensorFlow native backend: @tensorflow\/tfjs-node-gpu not installed; @tensorflow\/tfjs-node not installed; /,
     );
   }
-  if (expected === NATIVE_BACKEND || expected === "cpu") {
-    assert.match(r.reason, /skipped: (no WebGPU adapter|only a software WebGPU adapter)/);
+  if (expected !== "tensorflow" && !cuda) {
+    assert.match(r.reason, /skipped: torch on CUDA: /);
+    // Every CPU backend tried before the chosen one (all of them when none loaded) names its skip.
+    const chosen = CPU_ORDER.findIndex((b) => b === expected);
+    for (const b of CPU_ORDER.slice(0, chosen < 0 ? CPU_ORDER.length : chosen)) {
+      assert.match(r.reason, new RegExp(`skipped: ${b}`), `${b} comes first in CPU_ORDER: its skip is named`);
+    }
   }
-  if (expected === "cpu") assert.match(r.reason, /skipped: fer-native (is not available|did not load)/);
+  if (expected === "cpu") {
+    assert.match(r.reason, /skipped: (no WebGPU adapter|only a software WebGPU adapter)/);
+    assert.match(r.reason, /skipped: fer-native (is not available|did not load)/);
+  }
   await selectBackend("cpu", { quiet: true });
 });
 
@@ -65,5 +75,18 @@ Deno.test("ensureBackend keeps the active backend unless one is preferred", asyn
   assert.equal(await ensureBackend("wasm"), "wasm");
   assert.equal(await ensureBackend(), "wasm");
   await assert.rejects(() => ensureBackend("tpu"), /"tpu" could not be initialised/);
+  await selectBackend("cpu", { quiet: true });
+});
+
+Deno.test("torch is selected on request, with --device and --precision; they are refused for other backends", async () => {
+  const r = await selectBackend("torch", { quiet: true, device: "cpu", precision: "bf16" });
+  assert.equal(r.backend, "torch");
+  assert.equal(r.label, "torch (cpu, bf16)");
+  assert.equal(tf.getBackend(), "torch");
+  const back = await selectBackend("torch", { quiet: true, device: "cpu" });
+  assert.equal(back.label, "torch (cpu, fp32)");
+  await assert.rejects(() => selectBackend("cpu", { quiet: true, precision: "bf16" }), /torch backend only/);
+  await assert.rejects(() => selectBackend("torch", { quiet: true, precision: "fp16" }), /unknown precision "fp16"/);
+  await assert.rejects(() => selectBackend("auto", { quiet: true, device: "cuda:3" }), /torch sees 0 CUDA device/);
   await selectBackend("cpu", { quiet: true });
 });

@@ -36,16 +36,25 @@ export function randomInputs(shapes: number[][], rng: Rng): Float32Array[] {
   return shapes.map((s) => Float32Array.from({ length: s.reduce((p, q) => p * q, 1) }, () => rng.normal()));
 }
 
-/** Runs `fn` on cpu and fer-native with the same inputs; returns the worst deviation. */
+/** Which backend {@link compareBackends} tests against cpu, and how to make it available. */
+export interface CompareOptions {
+  /** Default "fer-native". */
+  backend?: string;
+  /** Registers the backend or throws (default {@link requireNative}). */
+  prepare?: () => Promise<void>;
+}
+
+/** Runs `fn` on cpu and on the tested backend (fer-native unless told) with the same inputs; returns the worst deviation. */
 export async function compareBackends(
   shapes: number[][],
   fn: (xs: tf.Tensor[]) => tf.Tensor[],
   rng: Rng,
+  opts: CompareOptions = {},
 ): Promise<Deviation> {
-  await requireNative();
+  await (opts.prepare ?? requireNative)();
   const data = randomInputs(shapes, rng);
   const results: Float32Array[][] = [];
-  for (const backend of ["cpu", NATIVE_BACKEND]) {
+  for (const backend of ["cpu", opts.backend ?? NATIVE_BACKEND]) {
     await tf.setBackend(backend);
     const outs = tf.tidy(() => fn(data.map((d, i) => tf.tensor(d.slice(), shapes[i], "float32"))));
     results.push(outs.map((o) => Float32Array.from(o.dataSync())));
@@ -62,4 +71,45 @@ export async function compareBackends(
     });
   });
   return { maxRel, where };
+}
+
+/** A random convolution problem of the conv tests (fer-native's and torch's). */
+export interface ConvCase {
+  n: number;
+  h: number;
+  w: number;
+  c: number;
+  oc: number;
+  k: [number, number];
+  stride: number;
+  dilation: number;
+  pad: "same" | "valid";
+}
+
+/** Random conv problems: strides 1–2, dilation 1–5 (only with stride 1, as tfjs requires), kernels 1–maxKernel, odd sizes. */
+export function convCases(rng: Rng, count: number, maxKernel = 3): ConvCase[] {
+  const out: ConvCase[] = [];
+  for (let i = 0; i < count; i++) {
+    const dilation = i % 3 === 2 ? 2 + rng.int(4) : 1;
+    const stride = dilation > 1 ? 1 : 1 + rng.int(2);
+    const k: [number, number] = [1 + rng.int(maxKernel), 1 + rng.int(maxKernel)];
+    const eff = Math.max(...k.map((q) => (q - 1) * dilation + 1));
+    out.push({
+      n: 1 + rng.int(3),
+      h: eff + rng.int(8),
+      w: eff + rng.int(9),
+      c: 1 + rng.int(9),
+      oc: 1 + rng.int(12),
+      k,
+      stride,
+      dilation,
+      pad: rng.bernoulli() ? "same" : "valid",
+    });
+  }
+  return out;
+}
+
+/** A short label of a conv case for assertion messages. */
+export function convLabel(c: ConvCase): string {
+  return `n${c.n} ${c.h}x${c.w}x${c.c}→${c.oc} k${c.k} s${c.stride} d${c.dilation} ${c.pad}`;
 }

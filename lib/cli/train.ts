@@ -37,6 +37,8 @@ const datasetFlags = {
   root: { type: "string" },
   n: { type: "string" },
   backend: { type: "string", default: "auto" },
+  device: { type: "string", default: "auto" },
+  precision: { type: "string", default: "fp32" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -78,7 +80,9 @@ const TRAIN_HELP =
   --train-split NAME --val-split NAME   split protocol (FER2013: Training / PublicTest; "holdout:0.2")
   --folds K --by subject|random         k-fold protocol instead
   --dataset KIND --root DIR --n N       the data (fer2013, ckplus, jaffe, oulu, sequences, folder, synthetic, pack)
-  --backend auto|tensorflow|webgpu|wasm|cpu|fer-native
+  --backend auto|tensorflow|webgpu|wasm|cpu|fer-native|torch
+  --device auto|cpu|cuda|cuda:N   torch's device (auto: CUDA when torch sees a GPU)
+  --precision fp32|tf32|bf16      torch's conv/matmul precision (tf32: NVIDIA only; default fp32)
   --resume DIR          continue a run folder (after a kill)
   --tta none|flip|tencrop   --runs DIR (default outputs/runs)   --experiment TABLE:ROW   --json`;
 
@@ -155,12 +159,12 @@ export const trainCommand: Command = {
       input = { ...input, protocol };
     }
     const spec = parseSpec(input, where);
-    const { backend } = await selectBackend(v.backend as BackendName);
+    const chosen = await selectBackend(v.backend as BackendName, { device: v.device, precision: v.precision });
     const [table, row] = (v.experiment ?? "").split(":");
     const r = await runExperiment({
       ...spec,
       dataset: ds,
-      backend,
+      backend: chosen.label ?? chosen.backend,
       runsDir: v.runs,
       resumeDir: v.resume,
       tta: v.tta as Tta,
@@ -206,7 +210,7 @@ export const evaluateCommand: Command = {
     if (/privatetest/i.test(v.split!)) {
       console.error("note: PrivateTest is the final test split; report it, never select on it");
     }
-    await selectBackend(v.backend as BackendName, { quiet: v.json });
+    await selectBackend(v.backend as BackendName, { quiet: v.json, device: v.device, precision: v.precision });
     const fm = await loadModel(required(v, "model"));
     const ds = await loadDataset(
       datasetOptions({ ...datasetFlagsSpec(v), dataset: required(v, "dataset") as DatasetKind }),
@@ -258,6 +262,8 @@ export const predictCommand: Command = {
     const { values: v, positionals } = parse(args, {
       model: { type: "string" },
       backend: { type: "string", default: "auto" },
+      device: { type: "string", default: "auto" },
+      precision: { type: "string", default: "fp32" },
       tta: { type: "string", default: "none" },
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
@@ -266,7 +272,7 @@ export const predictCommand: Command = {
       console.log("usage: deno task fer predict --model DIR IMG… [--tta flip] [--json]");
       return v.help ? 0 : 2;
     }
-    await selectBackend(v.backend as BackendName, { quiet: v.json });
+    await selectBackend(v.backend as BackendName, { quiet: v.json, device: v.device, precision: v.precision });
     const fm = await loadModel(required(v, "model"));
     const labels = fm.labels ?? Array.from({ length: fm.config.numClasses }, (_, i) => `class${i}`);
     const imgs = await Promise.all(positionals.map((p) => decodeImage(p, { size: fm.config.inputSize })));

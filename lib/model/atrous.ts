@@ -10,8 +10,9 @@
  *   (cropping the extra padding).
  *
  * Every op in that chain has a gradient, so the layer trains. The result equals
- * `tf.conv2d(x, w, 1, "same", "NHWC", d)` (see atrous_test.ts). The class is registered with
- * `tf.serialization`, so models containing it save and load like any other.
+ * `tf.conv2d(x, w, 1, "same", "NHWC", d)` (see atrous_test.ts), which is what runs on a backend whose
+ * Conv2D gradient supports dilation (it says so with `dilatedConvGradient: true`: the torch backend).
+ * The class is registered with `tf.serialization`, so models containing it save and load like any other.
  *
  * @example
  * ```ts
@@ -127,6 +128,10 @@ export function atrousConv3x3(x: tf.Tensor4D, w: tf.Tensor4D, d: number): tf.Ten
     throw new Error(`atrousConv3x3: kernel must be [3,3,C,F], got [${w.shape}]`);
   }
   if (d === 1) return tf.conv2d(x, w, 1, "same");
+  // A backend whose Conv2D gradient takes dilation (the torch backend) runs the dilated conv directly.
+  if ((tf.backend() as { dilatedConvGradient?: boolean }).dilatedConvGradient) {
+    return tf.conv2d(x, w, 1, "same", "NHWC", d);
+  }
   const [, h, wd] = x.shape;
   // 'same' for an effective kernel of 2d+1 needs d on each side; extra bottom/right padding
   // makes the padded size a multiple of the block d and is cropped again afterwards.

@@ -1,0 +1,68 @@
+import assert from "node:assert/strict";
+
+const main = new URL("../../cli/main.ts", import.meta.url).pathname;
+
+async function fer(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const r = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", main, ...args],
+    stdout: "piped",
+    stderr: "piped",
+    env: { FER_PROGRESS: "silent", FER_THREADS: "1" }, // one thread: see requireTorch
+  }).output();
+  const dec = new TextDecoder();
+  return { code: r.code, out: dec.decode(r.stdout), err: dec.decode(r.stderr) };
+}
+
+Deno.test("fer train --backend torch: run record, checkpoint, saved model, resume to more epochs, evaluate", async () => {
+  const runs = await Deno.makeTempDir();
+  const common = ["--dataset", "synthetic", "--n", "60", "--backend", "torch", "--device", "cpu"];
+  const t = await fer(
+    "train",
+    "--preset",
+    "cpu-tiny",
+    "--size",
+    "16",
+    "--epochs",
+    "1",
+    "--batch",
+    "16",
+    ...common,
+    "--precision",
+    "bf16",
+    "--runs",
+    runs,
+    "--json",
+  );
+  assert.equal(t.code, 0, t.err);
+  assert.match(t.err, /backend: torch \(libtorch .*; cpu, bf16, 1 threads\)/);
+  const first = JSON.parse(t.out.trim().split("\n").at(-1)!);
+  const run = JSON.parse(await Deno.readTextFile(`${first.run}/run.json`));
+  assert.equal(run.backend, "torch (cpu, bf16)");
+  await Deno.stat(`${first.run}/checkpoint/ckpt.bin`);
+  await Deno.stat(`${first.run}/model/model.json`);
+
+  const r = await fer(
+    "train",
+    "--resume",
+    first.run,
+    "--epochs",
+    "2",
+    "--backend",
+    "torch",
+    "--precision",
+    "bf16",
+    "--json",
+  );
+  assert.equal(r.code, 0, r.err);
+  const resumed = JSON.parse(r.out.trim().split("\n").at(-1)!);
+  assert.equal(resumed.run, first.run);
+  assert.equal(resumed.epochs, 2);
+  const csv = (await Deno.readTextFile(`${first.run}/metrics.csv`)).trim().split("\n");
+  assert.equal(csv.length, 3, "header + 2 epochs");
+
+  const e = await fer("evaluate", "--model", `${first.run}/model`, ...common, "--split", "all", "--json");
+  assert.equal(e.code, 0, e.err);
+  const rep = JSON.parse(e.out.trim().split("\n").at(-1)!);
+  assert.equal(rep.confusion.flat().reduce((a: number, b: number) => a + b, 0), 60);
+  await Deno.remove(runs, { recursive: true });
+});

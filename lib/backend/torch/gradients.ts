@@ -1,0 +1,67 @@
+/**
+ * Gradients for the torch backend. tfjs's gradient registry is global, so
+ * {@link installTorchGradients} wraps the registered gradients of Relu, Sigmoid and Conv2D: while
+ * "torch" is the active backend (and the tensors are float32) they run one libtorch kernel each,
+ * anywhere else the original tfjs gradient. Conv2D's wrapped gradient also takes dilations, which
+ * tfjs's refuses: on torch the atrous convolutions train as dilated convolutions.
+ * It also registers the gradient of the training-mode batch norm (kernels/norm.ts).
+ *
+ * @example
+ * ```ts
+ * installTorchGradients("torch");
+ * ```
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { wrapGradient as wrap } from "../gradients.ts";
+import { BN_TRAIN, BN_TRAIN_GRAD } from "./kernels/norm.ts";
+
+let installed = false;
+
+const f32 = (...ts: tf.Tensor[]) => ts.every((t) => t.dtype === "float32");
+const run = (name: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap = {}) =>
+  tf.engine().runKernel(name, inputs, attrs) as tf.Tensor | tf.Tensor[];
+
+/** Installs the torch gradients (once); `backendName` is the backend they apply to. */
+export function installTorchGradients(backendName: string): void {
+  if (installed) return;
+  installed = true;
+  const active = () => tf.getBackend() === backendName;
+
+  wrap("Relu", (orig) => (dy, saved, attrs) => {
+    const [x] = saved;
+    if (!active() || !f32(dy as tf.Tensor, x)) return orig(dy, saved, attrs);
+    return { x: () => run("TorchReluGrad", { dy: dy as tf.Tensor, x }) as tf.Tensor };
+  });
+
+  wrap("Sigmoid", (orig) => (dy, saved, attrs) => {
+    const [y] = saved;
+    if (!active() || !f32(dy as tf.Tensor, y)) return orig(dy, saved, attrs);
+    return { x: () => run("TorchSigmoidGrad", { dy: dy as tf.Tensor, y }) as tf.Tensor };
+  });
+
+  wrap("Conv2D", (orig) => (dy, saved, attrs) => {
+    const [x, filter] = saved;
+    if (!active()) return orig(dy, saved, attrs);
+    const { strides, pad, dataFormat, dimRoundingMode, dilations } = attrs as unknown as tf.Conv2DAttrs;
+    const common = { strides, pad, dataFormat, dimRoundingMode, dilations } as unknown as tf.NamedAttrMap;
+    return {
+      x: () =>
+        run("Conv2DBackpropInput", { dy: dy as tf.Tensor, filter }, { ...common, inputShape: x.shape }) as tf.Tensor,
+      filter: () =>
+        run("Conv2DBackpropFilter", { x, dy: dy as tf.Tensor }, { ...common, filterShape: filter.shape }) as tf.Tensor,
+    };
+  });
+
+  tf.registerGradient({
+    kernelName: BN_TRAIN,
+    inputsToSave: ["x", "scale"],
+    outputsToSave: [false, true, false, true],
+    gradFunc: (dys, saved, attrs) => {
+      const [x, scale, mean, invstd] = saved;
+      const dy = (dys as tf.Tensor[])[0];
+      const [dx, dScale, dOffset] = run(BN_TRAIN_GRAD, { dy, x, scale, mean, invstd }, attrs) as tf.Tensor[];
+      return { x: () => dx, scale: () => dScale, offset: () => dOffset };
+    },
+  });
+}

@@ -1,0 +1,53 @@
+/**
+ * Batch normalisation on libtorch, channel axis last:
+ *
+ * - FusedBatchNorm (tfjs's kernel: given mean and variance, as at inference) → at::batch_norm;
+ * - TorchBatchNormTrain {x, scale, offset} attrs {varianceEpsilon} → [y, batch mean, biased batch
+ *   variance, 1/√(var+ε)] in one at::native_batch_norm call;
+ * - TorchBatchNormGrad {dy, x, scale, mean, invstd} → [dx, dscale, doffset] in one
+ *   at::native_batch_norm_backward call (the full training-mode gradient, through the batch
+ *   statistics), in place of tfjs's ~15-op composite of moments and batchNorm gradients.
+ *
+ * The training pair is used by ../layers.ts while a BatchNormalization layer trains on "torch".
+ *
+ * @example
+ * ```ts
+ * const [y, mean, variance] = engine().runKernel("TorchBatchNormTrain", { x, scale, offset }, { varianceEpsilon: 1e-3 });
+ * ```
+ * @module
+ */
+import { type TensorInfo, util } from "@tensorflow/tfjs-core";
+import { runOnCpu, type TorchArgs } from "../fallback.ts";
+import { kernel, type KernelDef, named } from "./util.ts";
+
+/** Name of the training-mode batch-norm kernel. */
+export const BN_TRAIN = "TorchBatchNormTrain";
+/** Name of its gradient kernel. */
+export const BN_TRAIN_GRAD = "TorchBatchNormGrad";
+
+function inference(args: TorchArgs): TensorInfo | TensorInfo[] {
+  const { x, mean, variance, offset, scale } = named(args);
+  const c = x.shape[x.shape.length - 1];
+  const perChannel = (t: TensorInfo | undefined) =>
+    t === undefined || (t.dtype === "float32" && util.sizeFromShape(t.shape) === c);
+  if (x.shape.length < 2 || x.dtype !== "float32" || ![mean, variance, offset, scale].every(perChannel)) {
+    return runOnCpu("FusedBatchNorm", args, "statistics that are not one per channel");
+  }
+  const eps = Number(args.attrs?.varianceEpsilon ?? 0.001);
+  return args.backend.run1("bn_infer", [x, mean, variance, offset, scale], [eps]);
+}
+
+/** Kernel configs of batch normalisation. */
+export function normKernels(): KernelDef[] {
+  return [
+    kernel("FusedBatchNorm", inference),
+    kernel(BN_TRAIN, (args) => {
+      const { x, scale, offset } = named(args);
+      return args.backend.run("bn_train", [x, scale, offset], [Number(args.attrs?.varianceEpsilon)]);
+    }),
+    kernel(BN_TRAIN_GRAD, (args) => {
+      const { dy, x, scale, mean, invstd } = named(args);
+      return args.backend.run("bn_train_bwd", [dy, x, scale, mean, invstd], [Number(args.attrs?.varianceEpsilon)]);
+    }),
+  ];
+}

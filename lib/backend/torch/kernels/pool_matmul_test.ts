@@ -1,0 +1,54 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs-core";
+import { Rng } from "../../../util/rng.ts";
+import { TOL } from "../../testing.ts";
+import { compareTorch } from "../testing.ts";
+
+Deno.test("torch MaxPool/AvgPool forward and gradients match cpu (windows 1–3, strides 1–3, same/valid, odd sizes)", async () => {
+  const rng = new Rng("torch-pool");
+  for (let i = 0; i < 16; i++) {
+    const k = 1 + rng.int(3), s = 1 + rng.int(3), pad = rng.bernoulli() ? "same" as const : "valid" as const;
+    const shape = [1 + rng.int(3), k + rng.int(7), k + rng.int(8), 1 + rng.int(6)];
+    for (const kind of ["max", "avg"] as const) {
+      const pool = (x: tf.Tensor) =>
+        kind === "max" ? tf.maxPool(x as tf.Tensor4D, k, s, pad) : tf.avgPool(x as tf.Tensor4D, k, s, pad);
+      const d = await compareTorch(
+        [shape],
+        ([x]) => [pool(x), tf.grad((x: tf.Tensor) => tf.sum(tf.square(pool(x))))(x)],
+        rng,
+      );
+      assert.ok(d.maxRel <= TOL, `${kind} k${k} s${s} ${pad} [${shape}]: ${d.where}`);
+    }
+  }
+});
+
+Deno.test("torch matMul/batched/fused matmul forward and gradients match cpu (transposes, broadcast batch, bias + activation)", async () => {
+  const rng = new Rng("torch-matmul");
+  for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+    const [m, k, n] = [2 + rng.int(9), 1 + rng.int(12), 1 + rng.int(10)];
+    const a = ta ? [k, m] : [m, k], b = tb ? [n, k] : [k, n];
+    const d = await compareTorch([a, b, [n]], ([x, y, bias]) => {
+      const f = (x: tf.Tensor, y: tf.Tensor, bias: tf.Tensor) =>
+        tf.fused.matMul({
+          a: x as tf.Tensor2D,
+          b: y as tf.Tensor2D,
+          transposeA: ta,
+          transposeB: tb,
+          bias,
+          activation: "relu",
+        });
+      return [
+        f(x, y, bias),
+        tf.matMul(x, y, ta, tb),
+        ...tf.grads((x, y, z) => tf.sum(tf.square(f(x, y, z))))([x, y, bias]),
+      ];
+    }, rng);
+    assert.ok(d.maxRel <= TOL, `transpose ${ta},${tb}: ${d.where}`);
+  }
+  const d = await compareTorch([[3, 4, 5], [1, 5, 2], [3, 5, 2]], ([a, b, c]) => [
+    tf.matMul(a, b), // tfjs has no gradient for a broadcast batch dim
+    tf.matMul(a, c, false, false),
+    ...tf.grads((a: tf.Tensor, c: tf.Tensor) => tf.sum(tf.square(tf.matMul(a, c))))([a, c]),
+  ], rng);
+  assert.ok(d.maxRel <= TOL, `batched: ${d.where}`);
+});

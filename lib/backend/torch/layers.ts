@@ -1,0 +1,69 @@
+/**
+ * Training-mode BatchNormalization in one libtorch call each way. tfjs-layers normalises a training
+ * batch with tf.moments + tf.batchNorm, whose gradient is a composite of ~15 full-size passes;
+ * {@link installTorchBatchNorm} patches BatchNormalization.call so that, while "torch" is active and
+ * the layer normalises its last axis, the batch statistics, the output and (through its registered
+ * gradient) dx, dγ and dβ come from at::native_batch_norm(_backward). Everything else is the layer's
+ * own logic: the same biased batch variance, the same moving-average updates, inference unchanged.
+ *
+ * @example
+ * ```ts
+ * installTorchBatchNorm("torch");
+ * ```
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-layers";
+import { BN_TRAIN } from "./kernels/norm.ts";
+
+/** The BatchNormalization fields the training path reads (public in JS). */
+interface BatchNormLayer {
+  axis: number;
+  momentum: number;
+  epsilon: number;
+  center: boolean;
+  scale: boolean;
+  gamma: { read(): tf.Tensor };
+  beta: { read(): tf.Tensor };
+  movingMean: { read(): tf.Tensor; write(t: tf.Tensor): void };
+  movingVariance: { read(): tf.Tensor; write(t: tf.Tensor): void };
+}
+
+let installed = false;
+
+/** Patches tfjs-layers' BatchNormalization (once) for the given backend. */
+export function installTorchBatchNorm(backendName: string): void {
+  if (installed) return;
+  installed = true;
+  const entry = tf.serialization.SerializationMap.getMap().classNameMap["BatchNormalization"];
+  if (!entry) throw new Error("torch: tfjs-layers' BatchNormalization is not registered");
+  const proto = entry[0].prototype as {
+    call(this: BatchNormLayer, inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor;
+  };
+  const original = proto.call;
+  proto.call = function (this: BatchNormLayer, inputs, kwargs) {
+    const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor;
+    const axis = this.axis >= 0 ? this.axis : this.axis + x.rank;
+    if (
+      tf.getBackend() !== backendName || !kwargs?.training || axis !== x.rank - 1 || x.rank < 2 ||
+      !this.center || !this.scale || x.dtype !== "float32"
+    ) {
+      return original.call(this, inputs, kwargs);
+    }
+    return tf.tidy(() => {
+      const [y, mean, variance] = tf.engine().runKernel(
+        BN_TRAIN,
+        { x, scale: this.gamma.read(), offset: this.beta.read() },
+        { varianceEpsilon: this.epsilon },
+      ) as tf.Tensor[];
+      const decay = 1 - this.momentum;
+      for (const [v, value] of [[this.movingMean, mean], [this.movingVariance, variance]] as const) {
+        tf.tidy(() => {
+          const orig = v.read();
+          v.write(tf.sub(orig, tf.mul(tf.sub(orig, value), decay)));
+        });
+      }
+      return y;
+    });
+  };
+}

@@ -1,0 +1,27 @@
+/**
+ * The "torch" tfjs backend: tensors are libtorch tensors on the CPU or a CUDA GPU, kernels run on
+ * ATen (PyTorch's engine) through a small C++ shim (native/torch_shim.cc) called with Deno FFI.
+ * The model, the layers, the training loop and the optimisers stay tfjs; only the kernels change.
+ *
+ * @example
+ * ```ts
+ * import { registerTorchBackend } from "./lib/backend/torch/mod.ts";
+ * const r = await registerTorchBackend({ device: "auto", precision: "fp32" });
+ * if (r.ok) await tf.setBackend(r.backend);
+ * ```
+ * @module
+ */
+export {
+  registerTorchBackend,
+  resolveDevice,
+  setTorchPrecision,
+  TORCH_BACKEND,
+  type TorchBackendOptions,
+  type TorchBackendResult,
+  type TorchDevice,
+  torchKernels,
+} from "./register.ts";
+export { buildTorchShim, findTorch, type TorchBuildResult, type TorchInstall } from "./build.ts";
+export { type Precision, PRECISIONS, type TorchInfo } from "./ffi.ts";
+export { fallbackNotices } from "./fallback.ts";
+export { TorchBackend } from "./backend.ts";

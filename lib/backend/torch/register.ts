@@ -1,0 +1,162 @@
+/**
+ * Registers the "torch" backend: builds the shim (once, cached), opens it, picks the device
+ * (CUDA when torch sees a GPU, else the CPU, unless told), sets the precision, registers the
+ * libtorch kernels and, for every other kernel of tfjs's cpu backend, a host fallback with a notice;
+ * then installs the torch gradients, the fused batch norm and the fused optimiser updates.
+ *
+ * @example
+ * ```ts
+ * const r = await registerTorchBackend({ device: "auto", precision: "bf16" });
+ * if (r.ok) await tf.setBackend(r.backend); else console.warn(r.reason);
+ * ```
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-backend-cpu";
+import "@tensorflow/tfjs-layers";
+import { TorchBackend } from "./backend.ts";
+import { buildTorchShim } from "./build.ts";
+import { openTorch, type Precision, PRECISIONS, type TorchInfo, type TorchLib } from "./ffi.ts";
+import { viaCpu } from "./fallback.ts";
+import { installTorchGradients } from "./gradients.ts";
+import { convKernels } from "./kernels/conv.ts";
+import { gradKernels } from "./kernels/grads.ts";
+import { layoutKernels } from "./kernels/layout.ts";
+import { mathKernels } from "./kernels/math.ts";
+import { normKernels } from "./kernels/norm.ts";
+import { poolKernels } from "./kernels/pool.ts";
+import { reduceKernels } from "./kernels/reduce.ts";
+import type { KernelDef } from "./kernels/util.ts";
+import { installTorchBatchNorm } from "./layers.ts";
+import { installTorchOptimizers } from "./optimizers.ts";
+
+/** Name of the backend registered by {@link registerTorchBackend}. */
+export const TORCH_BACKEND = "torch";
+
+/** A device request: `auto` (CUDA when torch sees one), `cpu`, `cuda` (= cuda:0) or `cuda:N`. */
+export type TorchDevice = "auto" | "cpu" | "cuda" | `cuda:${number}`;
+
+/** Options of {@link registerTorchBackend}. */
+export interface TorchBackendOptions {
+  device?: TorchDevice;
+  precision?: Precision;
+  /** Intra-op CPU threads (default: env FER_THREADS, else all cores). */
+  threads?: number;
+  /** Backend priority in tfjs's registry (default 0: never chosen implicitly). */
+  priority?: number;
+}
+
+/** Outcome of {@link registerTorchBackend}. */
+export interface TorchBackendResult {
+  ok: boolean;
+  backend: string;
+  reason: string;
+  /** "cpu" or "cuda:N" (when ok). */
+  device?: string;
+  precision?: Precision;
+  info?: TorchInfo;
+}
+
+let registered: Promise<TorchBackendResult> | undefined;
+let lib: TorchLib | undefined;
+let initOpts: { threads: number; device: number; sync: boolean } | undefined;
+
+/** The libtorch kernels, by kernel name. */
+export function torchKernels(): KernelDef[] {
+  return [
+    ...convKernels(),
+    ...poolKernels(),
+    ...mathKernels(),
+    ...reduceKernels(),
+    ...layoutKernels(),
+    ...normKernels(),
+    ...gradKernels(),
+  ];
+}
+
+/** Resolves a device request against the number of CUDA devices torch sees: -1 is the CPU. */
+export function resolveDevice(request: string, cudaDevices: number): number {
+  if (request === "auto") return cudaDevices > 0 ? 0 : -1;
+  if (request === "cpu") return -1;
+  const m = request.match(/^cuda(?::(\d+))?$/);
+  if (!m) throw new Error(`unknown device "${request}" (expected cpu, cuda or cuda:N)`);
+  const n = Number(m[1] ?? 0);
+  if (n >= cudaDevices) {
+    throw new Error(`device ${request} requested but torch sees ${cudaDevices} CUDA device(s)`);
+  }
+  return n;
+}
+
+async function register(opts: TorchBackendOptions): Promise<TorchBackendResult> {
+  const fail = (reason: string): TorchBackendResult => ({ ok: false, backend: TORCH_BACKEND, reason });
+  if (Deno.build.os !== "linux") return fail(`the torch backend supports Linux only (this is ${Deno.build.os})`);
+  const built = await buildTorchShim();
+  if (!built.ok) return fail(built.reason);
+  const envThreads = Number(Deno.env.get("FER_THREADS") ?? "0");
+  const threads = opts.threads ?? (envThreads > 0 ? envThreads : navigator.hardwareConcurrency);
+  const precision = opts.precision ?? "fp32";
+  try {
+    lib = openTorch(built.path);
+    const device = resolveDevice(opts.device ?? "auto", lib.info().cuda_devices);
+    initOpts = { threads, device, sync: Deno.env.get("FER_TORCH_SYNC") === "1" };
+    lib.init({ ...initOpts, precision });
+  } catch (e) {
+    return fail(`cannot start libtorch from ${built.path}: ${(e as Error).message}`);
+  }
+  const torch = lib;
+  if (!tf.findBackendFactory(TORCH_BACKEND)) {
+    tf.registerBackend(TORCH_BACKEND, () => new TorchBackend(torch), opts.priority ?? 0);
+  }
+  const own = new Map(torchKernels().map((k) => [k.kernelName, k]));
+  for (const k of own.values()) tf.registerKernel({ ...k, backendName: TORCH_BACKEND });
+  for (const k of tf.getKernelsForBackend("cpu")) {
+    if (!own.has(k.kernelName)) {
+      tf.registerKernel({ kernelName: k.kernelName, backendName: TORCH_BACKEND, kernelFunc: viaCpu(k.kernelName) });
+    }
+  }
+  installTorchGradients(TORCH_BACKEND);
+  installTorchBatchNorm(TORCH_BACKEND);
+  installTorchOptimizers(TORCH_BACKEND);
+  const info = torch.info();
+  return {
+    ok: true,
+    backend: TORCH_BACKEND,
+    reason: `${built.reason.split("; skipped")[0]}; ${info.device}, ${precision}, ${info.threads} threads`,
+    device: info.device,
+    precision,
+    info,
+  };
+}
+
+/**
+ * Builds (once, cached) and loads the shim and registers the "torch" backend. Safe to call many
+ * times: later calls return the first result, with the precision switched when they ask for
+ * another (the device is fixed for the process: asking for another throws). Does not switch backends; call
+ * `tf.setBackend(result.backend)` when ok.
+ */
+export async function registerTorchBackend(opts: TorchBackendOptions = {}): Promise<TorchBackendResult> {
+  registered ??= register(opts);
+  const r = await registered;
+  if (r.ok && opts.device !== undefined) {
+    const want = resolveDevice(opts.device, r.info!.cuda_devices);
+    if ((want < 0 ? "cpu" : `cuda:${want}`) !== r.device) {
+      throw new Error(`torch already runs on ${r.device} in this process; device ${opts.device} needs a new process`);
+    }
+  }
+  if (!r.ok || opts.precision === undefined || opts.precision === r.precision) return r;
+  setTorchPrecision(opts.precision);
+  const now = {
+    ...r,
+    precision: opts.precision,
+    reason: r.reason.replace(`, ${r.precision}, `, `, ${opts.precision}, `),
+  };
+  registered = Promise.resolve(now);
+  return now;
+}
+
+/** Switches the compute precision of convs and matmuls for all later ops (after registration). */
+export function setTorchPrecision(precision: Precision): void {
+  if (!lib || !initOpts) throw new Error("setTorchPrecision: the torch backend is not registered");
+  if (!PRECISIONS.includes(precision)) throw new Error(`unknown precision "${precision}"`);
+  lib.init({ ...initOpts, precision });
+}

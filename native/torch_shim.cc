@@ -1,0 +1,754 @@
+// The "torch" tfjs backend's native half: an extern "C" shim over libtorch/ATen, called by Deno FFI
+// (lib/backend/torch/ffi.ts). Tensors live in a slot table and are named by int32 slot ids; every
+// op is looked up by name once (fer_torch_op_id) and then run by id (fer_torch_run) with its input
+// slots and a vector of double arguments, and writes each output as [slot, dtype, rank, dims x 8].
+//
+// Layout: tfjs tensors are NHWC with HWIO filters. Convolutions and pools run on NCHW views of the
+// same memory (ATen's channels_last format: permute without copy); results are permuted back.
+// Precision: fp32; tf32 (CUDA tensor cores for convs/matmuls); bf16 (convs/matmuls computed in
+// bfloat16 from fp32 tensors, results returned as fp32, everything else fp32).
+// Errors: every entry point catches C++ exceptions and returns -1; fer_torch_last_error() has the
+// message, prefixed with the op's name. A host read synchronises the device first, so an
+// asynchronous CUDA error surfaces there, named with the last op launched.
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <c10/core/InferenceMode.h>
+#include <torch/cuda.h>
+#include <torch/version.h>
+
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace {
+
+// ---- state -------------------------------------------------------------------------------------
+// Deno runs parallel test modules as isolates on threads of one process, all sharing this library:
+// the slot table is guarded by a mutex, and what an isolate sets for itself (precision, error text)
+// is per thread. The device is the process's.
+
+thread_local std::string g_err;
+thread_local std::string g_info;
+thread_local std::string g_last_op = "(none)";
+thread_local bool g_bf16 = false;
+thread_local bool g_sync = false;
+std::mutex g_mu;
+std::vector<at::Tensor> g_slots;
+std::vector<int32_t> g_free;
+at::Device g_device(at::kCPU);
+
+enum DType { F32 = 0, I32 = 1, BOOL = 2 };
+constexpr int OUT_STRIDE = 11;
+constexpr int MAX_RANK = 8;
+
+at::ScalarType scalar_type(int code) {
+  switch (code) {
+    case F32: return at::kFloat;
+    case I32: return at::kInt;
+    case BOOL: return at::kBool;
+  }
+  throw std::runtime_error("unknown dtype code " + std::to_string(code));
+}
+
+// tfjs has float32, int32 and bool: everything else is brought to one of them.
+at::Tensor normalise(const at::Tensor& t) {
+  switch (t.scalar_type()) {
+    case at::kFloat: case at::kInt: case at::kBool: return t;
+    case at::kLong: case at::kShort: case at::kByte: case at::kChar: return t.to(at::kInt);
+    default: return t.to(at::kFloat);
+  }
+}
+
+int dtype_code(const at::Tensor& t) {
+  switch (t.scalar_type()) {
+    case at::kFloat: return F32;
+    case at::kInt: return I32;
+    case at::kBool: return BOOL;
+    default: throw std::runtime_error("unnormalised dtype");
+  }
+}
+
+int32_t put(at::Tensor t) {
+  std::lock_guard<std::mutex> lock(g_mu);
+  if (!g_free.empty()) {
+    const int32_t id = g_free.back();
+    g_free.pop_back();
+    g_slots[id] = std::move(t);
+    return id;
+  }
+  g_slots.push_back(std::move(t));
+  return static_cast<int32_t>(g_slots.size() - 1);
+}
+
+at::Tensor slot(int32_t id) {
+  std::lock_guard<std::mutex> lock(g_mu);
+  if (id < 0 || id >= static_cast<int32_t>(g_slots.size()) || !g_slots[id].defined()) {
+    throw std::runtime_error("invalid tensor slot " + std::to_string(id));
+  }
+  return g_slots[id];
+}
+
+void set_slot(int32_t id, at::Tensor t) {
+  std::lock_guard<std::mutex> lock(g_mu);
+  g_slots.at(id) = std::move(t);
+}
+
+// ---- op arguments ------------------------------------------------------------------------------
+
+struct Call {
+  std::vector<at::Tensor> in;  // undefined where the caller passed -1 (an absent optional input)
+  const double* a;
+  int na;
+  int64_t i(int k) const { return static_cast<int64_t>(f(k)); }
+  double f(int k) const {
+    if (k >= na) throw std::runtime_error("missing argument " + std::to_string(k));
+    return a[k];
+  }
+  bool b(int k) const { return f(k) != 0; }
+  std::vector<int64_t> list(int k, int n) const {
+    std::vector<int64_t> v(n);
+    for (int j = 0; j < n; j++) v[j] = i(k + j);
+    return v;
+  }
+  const at::Tensor& x(int k) const {
+    if (k >= static_cast<int>(in.size()) || !in[k].defined()) throw std::runtime_error("missing input " + std::to_string(k));
+    return in[k];
+  }
+  bool has(int k) const { return k < static_cast<int>(in.size()) && in[k].defined(); }
+};
+
+using Outs = std::vector<at::Tensor>;
+using OpFn = std::function<Outs(Call&)>;
+std::unordered_map<std::string, int> g_op_ids;
+std::vector<OpFn> g_ops;
+std::vector<std::string> g_op_names;
+
+void def(const std::string& name, OpFn fn) {
+  g_op_ids[name] = static_cast<int>(g_ops.size());
+  g_ops.push_back(std::move(fn));
+  g_op_names.push_back(name);
+}
+
+// ---- layout and precision helpers --------------------------------------------------------------
+
+at::Tensor nchw(const at::Tensor& x) { return x.permute({0, 3, 1, 2}); }
+at::Tensor nhwc(const at::Tensor& y) { return y.permute({0, 2, 3, 1}).contiguous(); }
+at::Tensor oihw(const at::Tensor& w) { return w.permute({3, 2, 0, 1}); }
+at::Tensor hwio(const at::Tensor& g) { return g.permute({2, 3, 1, 0}).contiguous(); }
+// The compute dtype of convs and matmuls: bf16 in bf16 mode, else the tensor's own.
+at::Tensor lowp(const at::Tensor& t) { return g_bf16 && t.scalar_type() == at::kFloat ? t.to(at::kBFloat16) : t; }
+at::Tensor fp32(const at::Tensor& t) { return t.scalar_type() == at::kBFloat16 ? t.to(at::kFloat) : t; }
+
+// Fused activations of FusedConv2D/_FusedMatMul: 0 linear, 1 relu, 2 relu6, 3 elu, 4 sigmoid,
+// 5 leakyrelu (alpha), 6 prelu (weights).
+at::Tensor activate(at::Tensor y, int64_t act, double alpha, const at::Tensor* prelu) {
+  switch (act) {
+    case 0: return y;
+    case 1: return y.relu_();
+    case 2: return y.clamp_(0, 6);
+    case 3: return at::elu(y);
+    case 4: return y.sigmoid_();
+    case 5: return at::leaky_relu(y, alpha);
+    case 6: return at::where(y < 0, y * *prelu, y);
+  }
+  throw std::runtime_error("unknown activation " + std::to_string(act));
+}
+
+// Moves the last (channel) axis of an NHWC-like tensor to position 1, as ATen's norms expect.
+at::Tensor channels_first(const at::Tensor& x) {
+  const int64_t r = x.dim();
+  if (r <= 2) return x;
+  std::vector<int64_t> p = {0, r - 1};
+  for (int64_t d = 1; d < r - 1; d++) p.push_back(d);
+  return x.permute(p);
+}
+at::Tensor channels_last_back(const at::Tensor& y) {
+  const int64_t r = y.dim();
+  if (r <= 2) return y.contiguous();
+  std::vector<int64_t> p = {0};
+  for (int64_t d = 2; d < r; d++) p.push_back(d);
+  p.push_back(1);
+  return y.permute(p).contiguous();
+}
+
+// Geometry shared by the conv and pool ops: strides, explicit (possibly asymmetric) pads, dilations.
+struct Geo {
+  int64_t sh, sw, pt, pb, pl, pr, dh, dw;
+  Geo(const Call& c, int k)
+      : sh(c.i(k)), sw(c.i(k + 1)), pt(c.i(k + 2)), pb(c.i(k + 3)), pl(c.i(k + 4)), pr(c.i(k + 5)),
+        dh(c.i(k + 6)), dw(c.i(k + 7)) {}
+  bool symmetric() const { return pt == pb && pl == pr; }
+  std::vector<int64_t> pad() const { return symmetric() ? std::vector<int64_t>{pt, pl} : std::vector<int64_t>{0, 0}; }
+  // NCHW input padded explicitly when the padding is asymmetric (ATen pads symmetrically).
+  at::Tensor prepad(const at::Tensor& x, double value = 0) const {
+    return symmetric() ? x : at::constant_pad_nd(x, {pl, pr, pt, pb}, value);
+  }
+};
+
+// ---- ops ---------------------------------------------------------------------------------------
+
+void def_conv() {
+  // conv2d: x NHWC, w HWIO, [bias], [prelu]; args geo(8), activation, alpha.
+  def("conv2d", [](Call& c) -> Outs {
+    Geo g(c, 0);
+    const at::Tensor& x = c.x(0);
+    at::Tensor xi = g.prepad(nchw(lowp(x))).contiguous(at::MemoryFormat::ChannelsLast);
+    at::Tensor wi = oihw(lowp(c.x(1))).contiguous(at::MemoryFormat::ChannelsLast);
+    c10::optional<at::Tensor> bias;
+    if (c.has(2)) bias = lowp(c.x(2)).reshape({-1});
+    at::Tensor y = at::convolution(xi, wi, bias, {g.sh, g.sw}, g.pad(), {g.dh, g.dw}, false, {0, 0}, 1);
+    y = nhwc(fp32(y));
+    at::Tensor prelu = c.has(3) ? c.x(3) : at::Tensor();
+    return {activate(y, c.i(8), c.f(9), &prelu)};
+  });
+  // conv2d_bwd_input: dy NHWC, w HWIO; args geo(8), N, H, W, C of x.
+  def("conv2d_bwd_input", [](Call& c) -> Outs {
+    Geo g(c, 0);
+    const at::Tensor& dy = c.x(0);
+    at::Tensor wi = oihw(lowp(c.x(1))).contiguous(at::MemoryFormat::ChannelsLast);
+    const int64_t n = c.i(8), h = c.i(9), w = c.i(10), ch = c.i(11);
+    const int64_t hp = g.symmetric() ? h : h + g.pt + g.pb, wp = g.symmetric() ? w : w + g.pl + g.pr;
+    at::Tensor shape_only = at::empty({n, ch, hp, wp}, wi.options().memory_format(at::MemoryFormat::ChannelsLast));
+    at::Tensor dyi = nchw(lowp(dy)).contiguous(at::MemoryFormat::ChannelsLast);
+    auto r = at::convolution_backward(dyi, shape_only, wi, c10::nullopt, {g.sh, g.sw}, g.pad(), {g.dh, g.dw}, false,
+                                      {0, 0}, 1, {true, false, false});
+    at::Tensor dx = std::get<0>(r);
+    if (!g.symmetric()) dx = dx.narrow(2, g.pt, h).narrow(3, g.pl, w);
+    return {nhwc(fp32(dx))};
+  });
+  // conv2d_bwd_filter: x NHWC, dy NHWC; args geo(8), kh, kw, ci, co.
+  def("conv2d_bwd_filter", [](Call& c) -> Outs {
+    Geo g(c, 0);
+    at::Tensor xi = g.prepad(nchw(lowp(c.x(0)))).contiguous(at::MemoryFormat::ChannelsLast);
+    at::Tensor dyi = nchw(lowp(c.x(1))).contiguous(at::MemoryFormat::ChannelsLast);
+    const int64_t kh = c.i(8), kw = c.i(9), ci = c.i(10), co = c.i(11);
+    at::Tensor shape_only = at::empty({co, ci, kh, kw}, xi.options().memory_format(at::MemoryFormat::ChannelsLast));
+    auto r = at::convolution_backward(dyi, xi, shape_only, c10::nullopt, {g.sh, g.sw}, g.pad(), {g.dh, g.dw}, false,
+                                      {0, 0}, 1, {false, true, false});
+    return {hwio(fp32(std::get<1>(r)))};
+  });
+}
+
+void def_pool() {
+  // maxpool/avgpool: x NHWC; args geo(8) with dilations = filter size (kh, kw).
+  def("maxpool", [](Call& c) -> Outs {
+    Geo g(c, 0);
+    at::Tensor xi = g.prepad(nchw(c.x(0)), -INFINITY);
+    return {nhwc(at::max_pool2d(xi, {g.dh, g.dw}, {g.sh, g.sw}, g.pad()))};
+  });
+  def("maxpool_bwd", [](Call& c) -> Outs {  // dy, x
+    Geo g(c, 0);
+    at::Tensor xi = g.prepad(nchw(c.x(1)), -INFINITY).contiguous(at::MemoryFormat::ChannelsLast);
+    auto [y, idx] = at::max_pool2d_with_indices(xi, {g.dh, g.dw}, {g.sh, g.sw}, g.pad());
+    at::Tensor dyi = nchw(c.x(0)).contiguous(at::MemoryFormat::ChannelsLast);
+    at::Tensor dx = at::max_pool2d_with_indices_backward(dyi, xi, {g.dh, g.dw}, {g.sh, g.sw}, g.pad(), {1, 1}, false, idx);
+    if (!g.symmetric()) dx = dx.narrow(2, g.pt, c.x(1).size(1)).narrow(3, g.pl, c.x(1).size(2));
+    return {nhwc(dx)};
+  });
+  // Average pools exclude the padding from the count, as tfjs does; asymmetric padding is refused.
+  def("avgpool", [](Call& c) -> Outs {
+    Geo g(c, 0);
+    if (!g.symmetric()) throw std::runtime_error("asymmetric padding");
+    return {nhwc(at::avg_pool2d(nchw(c.x(0)), {g.dh, g.dw}, {g.sh, g.sw}, g.pad(), false, false))};
+  });
+  def("avgpool_bwd", [](Call& c) -> Outs {  // dy, x
+    Geo g(c, 0);
+    if (!g.symmetric()) throw std::runtime_error("asymmetric padding");
+    at::Tensor xi = nchw(c.x(1)).contiguous(at::MemoryFormat::ChannelsLast);
+    at::Tensor dyi = nchw(c.x(0)).contiguous(at::MemoryFormat::ChannelsLast);
+    // tfjs's AvgPoolGrad divides by the whole window also where it overlaps the padding (its forward
+    // does not): reproduce it, so that training matches tfjs's other backends.
+    return {nhwc(at::avg_pool2d_backward(dyi, xi, {g.dh, g.dw}, {g.sh, g.sw}, g.pad(), false, true, c10::nullopt))};
+  });
+}
+
+void def_matmul() {
+  // matmul: a, b (rank >= 2, batch dims broadcast), [bias], [prelu]; args transposeA, transposeB, act, alpha.
+  def("matmul", [](Call& c) -> Outs {
+    at::Tensor a = lowp(c.x(0)), b = lowp(c.x(1));
+    if (c.b(0)) a = a.transpose(-1, -2);
+    if (c.b(1)) b = b.transpose(-1, -2);
+    at::Tensor y = fp32(at::matmul(a, b));
+    if (c.has(2)) y.add_(c.x(2));
+    at::Tensor prelu = c.has(3) ? c.x(3) : at::Tensor();
+    return {activate(y, c.i(2), c.f(3), &prelu)};
+  });
+}
+
+void def_elementwise() {
+  using B = std::function<at::Tensor(const at::Tensor&, const at::Tensor&)>;
+  const std::vector<std::pair<std::string, B>> binary = {
+      {"add", [](auto& a, auto& b) { return at::add(a, b); }},
+      {"sub", [](auto& a, auto& b) { return at::sub(a, b); }},
+      {"mul", [](auto& a, auto& b) { return at::mul(a, b); }},
+      {"div", [](auto& a, auto& b) { return at::div(a, b); }},
+      {"floordiv", [](auto& a, auto& b) { return at::div(a, b, "floor"); }},
+      {"mod", [](auto& a, auto& b) { return at::remainder(a, b); }},
+      {"pow", [](auto& a, auto& b) { return at::pow(a, b); }},
+      {"maximum", [](auto& a, auto& b) { return at::maximum(a, b); }},
+      {"minimum", [](auto& a, auto& b) { return at::minimum(a, b); }},
+      {"sqdiff", [](auto& a, auto& b) { auto d = at::sub(a, b); return d.mul_(d); }},
+      {"atan2", [](auto& a, auto& b) { return at::atan2(a, b); }},
+      {"eq", [](auto& a, auto& b) { return at::eq(a, b); }},
+      {"ne", [](auto& a, auto& b) { return at::ne(a, b); }},
+      {"gt", [](auto& a, auto& b) { return at::gt(a, b); }},
+      {"ge", [](auto& a, auto& b) { return at::ge(a, b); }},
+      {"lt", [](auto& a, auto& b) { return at::lt(a, b); }},
+      {"le", [](auto& a, auto& b) { return at::le(a, b); }},
+      {"and", [](auto& a, auto& b) { return at::logical_and(a, b); }},
+      {"or", [](auto& a, auto& b) { return at::logical_or(a, b); }},
+      {"prelu", [](auto& x, auto& al) { return at::where(x < 0, x * al, x); }},
+      {"relu_bwd", [](auto& dy, auto& x) { return at::threshold_backward(dy, x, 0); }},
+      {"sigmoid_bwd", [](auto& dy, auto& y) { return at::sigmoid_backward(dy, y); }},
+      {"elu_bwd", [](auto& dy, auto& y) { return at::where(y < 0, dy * (y + 1), dy); }},
+  };
+  for (auto& [name, fn] : binary) {
+    def(name, [fn = fn](Call& c) -> Outs { return {fn(c.x(0), c.x(1))}; });
+  }
+  using U = std::function<at::Tensor(const at::Tensor&)>;
+  const std::vector<std::pair<std::string, U>> unary = {
+      {"abs", [](auto& x) { return at::abs(x); }},
+      {"neg", [](auto& x) { return at::neg(x); }},
+      {"exp", [](auto& x) { return at::exp(x); }},
+      {"expm1", [](auto& x) { return at::expm1(x); }},
+      {"log", [](auto& x) { return at::log(x); }},
+      {"log1p", [](auto& x) { return at::log1p(x); }},
+      {"sqrt", [](auto& x) { return at::sqrt(x); }},
+      {"rsqrt", [](auto& x) { return at::rsqrt(x); }},
+      {"square", [](auto& x) { return at::mul(x, x); }},
+      {"reciprocal", [](auto& x) { return at::reciprocal(x); }},
+      {"relu", [](auto& x) { return at::relu(x); }},
+      {"relu6", [](auto& x) { return at::clamp(x, 0, 6); }},
+      {"elu", [](auto& x) { return at::elu(x); }},
+      {"selu", [](auto& x) { return at::selu(x); }},
+      {"sigmoid", [](auto& x) { return at::sigmoid(x); }},
+      {"tanh", [](auto& x) { return at::tanh(x); }},
+      {"softplus", [](auto& x) { return at::softplus(x); }},
+      {"sin", [](auto& x) { return at::sin(x); }},
+      {"cos", [](auto& x) { return at::cos(x); }},
+      {"tan", [](auto& x) { return at::tan(x); }},
+      {"asin", [](auto& x) { return at::asin(x); }},
+      {"acos", [](auto& x) { return at::acos(x); }},
+      {"atan", [](auto& x) { return at::atan(x); }},
+      {"sinh", [](auto& x) { return at::sinh(x); }},
+      {"cosh", [](auto& x) { return at::cosh(x); }},
+      {"asinh", [](auto& x) { return at::asinh(x); }},
+      {"acosh", [](auto& x) { return at::acosh(x); }},
+      {"atanh", [](auto& x) { return at::atanh(x); }},
+      {"erf", [](auto& x) { return at::erf(x); }},
+      {"floor", [](auto& x) { return at::floor(x); }},
+      {"ceil", [](auto& x) { return at::ceil(x); }},
+      {"round", [](auto& x) { return at::round(x); }},
+      {"sign", [](auto& x) { return at::sign(x); }},
+      {"isnan", [](auto& x) { return at::isnan(x); }},
+      {"isinf", [](auto& x) { return at::isinf(x); }},
+      {"isfinite", [](auto& x) { return at::isfinite(x); }},
+      {"not", [](auto& x) { return at::logical_not(x); }},
+      {"clone", [](auto& x) { return x.clone(); }},
+      {"zeros_like", [](auto& x) { return at::zeros_like(x); }},
+      {"ones_like", [](auto& x) { return at::ones_like(x); }},
+  };
+  for (auto& [name, fn] : unary) {
+    def(name, [fn = fn](Call& c) -> Outs { return {fn(c.x(0))}; });
+  }
+  def("leaky_relu", [](Call& c) -> Outs { return {at::where(c.x(0) < 0, c.x(0) * c.f(0), c.x(0))}; });
+  // step: 1 where x > 0, else alpha; NaN stays NaN.
+  def("step", [](Call& c) -> Outs {
+    const at::Tensor& x = c.x(0);
+    at::Tensor s = at::where(x > 0, at::ones_like(x), at::full_like(x, c.f(0)));
+    return {at::where(at::isnan(x), x, s)};
+  });
+  def("clip", [](Call& c) -> Outs { return {at::clamp(c.x(0), c.f(0), c.f(1))}; });
+  def("cast", [](Call& c) -> Outs { return {c.x(0).to(scalar_type(static_cast<int>(c.i(0))))}; });
+  def("select", [](Call& c) -> Outs { return {at::where(c.x(0), c.x(1), c.x(2))}; });
+  def("add_n", [](Call& c) -> Outs {
+    at::Tensor s = c.x(0).clone();
+    for (size_t k = 1; k < c.in.size(); k++) s.add_(c.x(static_cast<int>(k)));
+    return {s};
+  });
+  def("softmax", [](Call& c) -> Outs { return {at::softmax(c.x(0), c.i(0))}; });
+}
+
+void def_reduce() {
+  // args: keepDims, n, axes...
+  using R = std::function<at::Tensor(const at::Tensor&, const std::vector<int64_t>&, bool)>;
+  const std::vector<std::pair<std::string, R>> reductions = {
+      {"sum", [](auto& x, auto& ax, bool k) { return at::sum(x, ax, k); }},
+      {"mean", [](auto& x, auto& ax, bool k) { return at::mean(x, ax, k); }},
+      {"max", [](auto& x, auto& ax, bool k) { return at::amax(x, ax, k); }},
+      {"min", [](auto& x, auto& ax, bool k) { return at::amin(x, ax, k); }},
+      {"prod", [](auto& x, auto& ax, bool k) {
+         at::Tensor y = x;
+         std::vector<int64_t> s = ax;
+         std::sort(s.rbegin(), s.rend());
+         for (int64_t a : s) y = at::prod(y, a, k);
+         return y;
+       }},
+      {"all", [](auto& x, auto& ax, bool k) {
+         at::Tensor y = x;
+         std::vector<int64_t> s = ax;
+         std::sort(s.rbegin(), s.rend());
+         for (int64_t a : s) y = at::all(y, a, k);
+         return y;
+       }},
+      {"any", [](auto& x, auto& ax, bool k) {
+         at::Tensor y = x;
+         std::vector<int64_t> s = ax;
+         std::sort(s.rbegin(), s.rend());
+         for (int64_t a : s) y = at::any(y, a, k);
+         return y;
+       }},
+  };
+  for (auto& [name, fn] : reductions) {
+    def(name, [fn = fn](Call& c) -> Outs {
+      const at::Tensor& x = c.x(0);
+      std::vector<int64_t> axes = c.list(2, static_cast<int>(c.i(1)));
+      if (axes.empty()) return {x.clone()};
+      return {fn(x, axes, c.b(0))};
+    });
+  }
+  def("argmax", [](Call& c) -> Outs { return {at::argmax(c.x(0), c.i(0))}; });
+  def("argmin", [](Call& c) -> Outs { return {at::argmin(c.x(0), c.i(0))}; });
+}
+
+void def_layout() {
+  def("reshape", [](Call& c) -> Outs { return {c.x(0).reshape(c.list(1, static_cast<int>(c.i(0))))}; });
+  def("transpose", [](Call& c) -> Outs {
+    return {c.x(0).permute(c.list(1, static_cast<int>(c.i(0)))).contiguous()};
+  });
+  def("concat", [](Call& c) -> Outs { return {at::cat(c.in, c.i(0))}; });
+  def("stack", [](Call& c) -> Outs { return {at::stack(c.in, c.i(0))}; });
+  def("unstack", [](Call& c) -> Outs {
+    Outs o;
+    for (auto& t : at::unbind(c.x(0), c.i(0))) o.push_back(t.contiguous());
+    return o;
+  });
+  // slice: args rank, begin..., size...
+  def("slice", [](Call& c) -> Outs {
+    const int r = static_cast<int>(c.i(0));
+    at::Tensor y = c.x(0);
+    for (int d = 0; d < r; d++) y = y.narrow(d, c.i(1 + d), c.i(1 + r + d));
+    return {y.contiguous()};
+  });
+  // split: args axis, n, sizes...
+  def("split", [](Call& c) -> Outs {
+    Outs o;
+    for (auto& t : at::split_with_sizes(c.x(0), c.list(2, static_cast<int>(c.i(1))), c.i(0))) o.push_back(t.contiguous());
+    return o;
+  });
+  // pad: args rank, (before, after) x rank, value
+  def("pad", [](Call& c) -> Outs {
+    const int r = static_cast<int>(c.i(0));
+    std::vector<int64_t> p;
+    for (int d = r - 1; d >= 0; d--) p.push_back(c.i(1 + 2 * d)), p.push_back(c.i(2 + 2 * d));
+    return {at::constant_pad_nd(c.x(0), p, c.f(1 + 2 * r))};
+  });
+  def("tile", [](Call& c) -> Outs { return {c.x(0).repeat(c.list(1, static_cast<int>(c.i(0))))}; });
+  def("reverse", [](Call& c) -> Outs { return {at::flip(c.x(0), c.list(1, static_cast<int>(c.i(0))))}; });
+  // one_hot: indices; args depth, on, off, dtype. Out-of-range indices give an all-off row, as in tfjs.
+  def("one_hot", [](Call& c) -> Outs {
+    const at::Tensor& idx = c.x(0);
+    at::Tensor hot = at::arange(c.i(0), idx.options().dtype(at::kLong)).eq(idx.to(at::kLong).unsqueeze(-1));
+    at::ScalarType dt = scalar_type(static_cast<int>(c.i(3)));
+    return {at::where(hot, at::scalar_tensor(c.f(1), idx.options().dtype(dt)),
+                      at::scalar_tensor(c.f(2), idx.options().dtype(dt)))};
+  });
+  // gather: x, indices; args axis.
+  def("gather", [](Call& c) -> Outs {
+    const at::Tensor& x = c.x(0);
+    const at::Tensor& idx = c.x(1);
+    const int64_t axis = c.i(0);
+    at::Tensor y = at::index_select(x, axis, idx.reshape({-1}).to(at::kLong));
+    std::vector<int64_t> shape(x.sizes().begin(), x.sizes().begin() + axis);
+    for (auto s : idx.sizes()) shape.push_back(s);
+    for (int64_t d = axis + 1; d < x.dim(); d++) shape.push_back(x.size(d));
+    return {y.reshape(shape)};
+  });
+  // segment_sum: x, segment ids (one per row); args number of segments. Rows with an id out of range are dropped.
+  def("segment_sum", [](Call& c) -> Outs {
+    const at::Tensor& x = c.x(0);
+    const int64_t n = c.i(0);
+    at::Tensor ids = c.x(1).to(at::kLong);
+    at::Tensor keep = (ids >= 0).logical_and_(ids < n);
+    std::vector<int64_t> shape = {n};
+    for (int64_t d = 1; d < x.dim(); d++) shape.push_back(x.size(d));
+    at::Tensor rows = keep.nonzero().reshape({-1});
+    return {at::zeros(shape, x.options()).index_add_(0, ids.index_select(0, rows), x.index_select(0, rows))};
+  });
+  // range: args start, stop, step, dtype (the caller handles the empty cases as tfjs does).
+  def("range", [](Call& c) -> Outs {
+    at::Tensor r = at::arange(c.f(0), c.f(1), c.f(2), at::TensorOptions().dtype(at::kDouble).device(g_device));
+    return {r.to(scalar_type(static_cast<int>(c.i(3))))};
+  });
+  // fill: args dtype, value, rank, dims...
+  def("fill", [](Call& c) -> Outs {
+    at::ScalarType dt = scalar_type(static_cast<int>(c.i(0)));
+    return {at::full(c.list(3, static_cast<int>(c.i(2))), c.f(1), at::TensorOptions().dtype(dt).device(g_device))};
+  });
+}
+
+void def_norm() {
+  // bn_infer: x, mean, variance, [offset], [scale] (per channel, last axis); args eps.
+  def("bn_infer", [](Call& c) -> Outs {
+    const at::Tensor& x = c.x(0);
+    c10::optional<at::Tensor> off, sc;
+    if (c.has(3)) off = c.x(3).reshape({-1});
+    if (c.has(4)) sc = c.x(4).reshape({-1});
+    at::Tensor mean = c.x(1).reshape({-1}), var = c.x(2).reshape({-1});
+    at::Tensor y = at::batch_norm(channels_first(x), sc, off, mean, var, false, 0.0, c.f(0), true);
+    return {channels_last_back(y)};
+  });
+  // bn_train: x, scale, offset; args eps → y, batch mean, batch (biased) variance, 1/sqrt(var + eps).
+  def("bn_train", [](Call& c) -> Outs {
+    const at::Tensor& x = c.x(0);
+    const double eps = c.f(0);
+    auto [y, mean, invstd] = at::native_batch_norm(channels_first(x), c.x(1), c.x(2), c10::nullopt, c10::nullopt, true,
+                                                   0.0, eps);
+    at::Tensor var = (invstd.to(at::kDouble).pow(-2) - eps).to(at::kFloat);
+    return {channels_last_back(y), mean, var, invstd};
+  });
+  // bn_train_bwd: dy, x, scale, mean, invstd; args eps → dx, dscale, doffset.
+  def("bn_train_bwd", [](Call& c) -> Outs {
+    auto [dx, dscale, doffset] = at::native_batch_norm_backward(
+        channels_first(c.x(0)), channels_first(c.x(1)), c.x(2), c10::nullopt, c10::nullopt, c.x(3), c.x(4), true,
+        c.f(0), {true, true, true});
+    return {channels_last_back(dx), dscale, doffset};
+  });
+}
+
+// Optimiser updates, in place on the slots' own storage (the caller guarantees that no other tfjs
+// tensor shares the slot); a tensor whose storage a view shares gets a fresh one instead.
+bool exclusive(const at::Tensor& t) { return t.storage().use_count() == 1 && t.is_contiguous(); }
+
+void def_optim() {
+  // adam: value, grad, m, v; args beta1, beta2, 1-beta1^t, 1-beta2^t, lr, eps (tfjs's formula).
+  def("adam", [](Call& c) -> Outs {
+    at::Tensor &value = c.in.at(0), &m = c.in.at(2), &v = c.in.at(3);
+    const at::Tensor& g = c.x(1);
+    const double b1 = c.f(0), b2 = c.f(1), c1 = c.f(2), c2 = c.f(3), lr = c.f(4), eps = c.f(5);
+    if (exclusive(m)) m.mul_(b1).add_(g, 1 - b1);
+    else m = m * b1 + g * (1 - b1);
+    if (exclusive(v)) v.mul_(b2).addcmul_(g, g, 1 - b2);
+    else v = v * b2 + g * g * (1 - b2);
+    at::Tensor denom = (v / c2).sqrt_().add_(eps);
+    if (exclusive(value)) value.addcdiv_(m, denom, -lr / c1);
+    else value = value - (m / c1).div_(denom).mul_(lr);
+    return {};
+  });
+  // sgd: value, grad; args lr.
+  def("sgd", [](Call& c) -> Outs {
+    at::Tensor& value = c.in.at(0);
+    if (exclusive(value)) value.add_(c.x(1), -c.f(0));
+    else value = value - c.x(1) * c.f(0);
+    return {};
+  });
+  // momentum: value, grad, accumulation; args lr, momentum, nesterov (tfjs's MomentumOptimizer).
+  def("momentum", [](Call& c) -> Outs {
+    at::Tensor &value = c.in.at(0), &acc = c.in.at(2);
+    const at::Tensor& g = c.x(1);
+    const double lr = c.f(0), mom = c.f(1);
+    if (exclusive(acc)) acc.mul_(mom).add_(g);
+    else acc = acc * mom + g;
+    at::Tensor step = c.b(2) ? g + acc * mom : acc;
+    if (exclusive(value)) value.add_(step, -lr);
+    else value = value - step * lr;
+    return {};
+  });
+}
+
+std::once_flag g_ops_once;
+
+void init_ops_once() {
+  def_conv();
+  def_pool();
+  def_matmul();
+  def_elementwise();
+  def_reduce();
+  def_layout();
+  def_norm();
+  def_optim();
+}
+
+void init_ops() { std::call_once(g_ops_once, init_ops_once); }
+
+void sync_device() {
+  if (g_device.is_cuda()) torch::cuda::synchronize(g_device.index());
+}
+
+}  // namespace
+
+extern "C" {
+
+const char* fer_torch_last_error() { return g_err.c_str(); }
+
+// A one-line JSON description of this libtorch: version, CUDA devices, device and precision in use.
+const char* fer_torch_info() {
+  try {
+    std::ostringstream s;
+    s << "{\"torch\":\"" << TORCH_VERSION << "\",\"cuda_devices\":" << torch::cuda::device_count()
+      << ",\"cudnn\":" << (torch::cuda::cudnn_is_available() ? "true" : "false") << ",\"device\":\"" << g_device.str()
+      << "\",\"threads\":" << at::get_num_threads() << ",\"bf16\":" << (g_bf16 ? "true" : "false")
+      << ",\"tf32\":" << (at::globalContext().allowTF32CuDNN() ? "true" : "false") << ",\"sync\":"
+      << (g_sync ? "true" : "false") << "}";
+    g_info = s.str();
+  } catch (const std::exception& e) {
+    g_info = std::string("{\"error\":\"") + e.what() + "\"}";
+  }
+  return g_info.c_str();
+}
+
+// device: -1 = CPU, N = cuda:N. precision: 0 fp32, 1 tf32, 2 bf16. sync: synchronise after each op.
+int fer_torch_init(int threads, int device, int precision, int sync) {
+  try {
+    init_ops();
+    if (threads > 0) at::set_num_threads(threads);
+    if (device >= 0) {
+      const int n = static_cast<int>(torch::cuda::device_count());
+      if (device >= n) {
+        throw std::runtime_error("cuda:" + std::to_string(device) + " requested, torch sees " + std::to_string(n) +
+                                 " CUDA device(s)");
+      }
+      g_device = at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(device));
+    } else {
+      g_device = at::Device(at::kCPU);
+    }
+    g_bf16 = precision == 2;
+    at::globalContext().setAllowTF32CuDNN(precision == 1);
+    at::globalContext().setAllowTF32CuBLAS(precision == 1);
+    if (g_device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);
+    g_sync = sync != 0;
+    return 0;
+  } catch (const std::exception& e) {
+    g_err = std::string("init: ") + e.what();
+    return -1;
+  }
+}
+
+int fer_torch_op_id(const char* name) {
+  init_ops();
+  auto it = g_op_ids.find(name);
+  if (it == g_op_ids.end()) {
+    g_err = std::string("no op named ") + name;
+    return -1;
+  }
+  return it->second;
+}
+
+// Runs op `op` on the input slots (-1 = absent) with `nargs` double arguments; writes each output
+// as OUT_STRIDE int32s [slot, dtype, rank, dims...] into out (room for `cap` outputs). Returns the
+// number of outputs, or -1 with fer_torch_last_error() set.
+int fer_torch_run(int op, const int32_t* in, int nin, const double* args, int nargs, int32_t* out, int cap) {
+  const char* name = op >= 0 && op < static_cast<int>(g_op_names.size()) ? g_op_names[op].c_str() : "?";
+  try {
+    c10::InferenceMode guard;
+    if (op < 0 || op >= static_cast<int>(g_ops.size())) throw std::runtime_error("unknown op id");
+    g_last_op = name;
+    Call c{{}, args, nargs};
+    c.in.reserve(nin);
+    for (int k = 0; k < nin; k++) c.in.push_back(in[k] < 0 ? at::Tensor() : slot(in[k]));
+    Outs outs = g_ops[op](c);
+    // The optimisers update their inputs in place: write the (possibly replaced) tensors back.
+    if (outs.empty()) {
+      for (int k = 0; k < nin; k++) {
+        if (in[k] >= 0) set_slot(in[k], c.in[k]);
+      }
+    }
+    if (g_sync) sync_device();
+    if (static_cast<int>(outs.size()) > cap) throw std::runtime_error("too many outputs");
+    for (size_t k = 0; k < outs.size(); k++) {
+      at::Tensor t = normalise(outs[k]);
+      if (t.dim() > MAX_RANK) throw std::runtime_error("rank > 8");
+      int32_t* o = out + k * OUT_STRIDE;
+      o[1] = dtype_code(t);
+      o[2] = static_cast<int32_t>(t.dim());
+      for (int64_t d = 0; d < t.dim(); d++) o[3 + d] = static_cast<int32_t>(t.size(d));
+      o[0] = put(std::move(t));
+    }
+    return static_cast<int>(outs.size());
+  } catch (const std::exception& e) {
+    g_err = std::string(name) + ": " + e.what();
+    return -1;
+  }
+}
+
+// Copies host data (float32 / int32 / uint8-as-bool) into a new tensor on the device.
+int fer_torch_from_host(const void* data, const int32_t* shape, int rank, int dtype) {
+  try {
+    c10::InferenceMode guard;
+    std::vector<int64_t> s(shape, shape + rank);
+    at::ScalarType st = scalar_type(dtype);
+    at::Tensor host = at::from_blob(const_cast<void*>(data), s, at::TensorOptions().dtype(st));
+    return put(g_device.is_cpu() ? host.clone() : host.to(g_device, st, false, true));
+  } catch (const std::exception& e) {
+    g_err = std::string("upload: ") + e.what();
+    return -1;
+  }
+}
+
+// Copies a tensor to host memory (nbytes must match); synchronises the device first.
+int fer_torch_to_host(int32_t id, void* dst, double nbytes) {
+  try {
+    c10::InferenceMode guard;
+    at::Tensor t = slot(id);
+    if (g_device.is_cuda()) {
+      try {
+        sync_device();
+      } catch (const std::exception& e) {
+        throw std::runtime_error(std::string("device error (last op launched: ") + g_last_op +
+                                 "; FER_TORCH_SYNC=1 names the failing op exactly): " + e.what());
+      }
+      t = t.to(at::kCPU);
+    }
+    t = t.contiguous();
+    const double have = static_cast<double>(t.numel() * t.element_size());
+    if (have != nbytes) throw std::runtime_error("size mismatch: tensor has " + std::to_string(have) + " bytes");
+    if (t.numel() > 0) std::memcpy(dst, t.data_ptr(), static_cast<size_t>(nbytes));
+    return 0;
+  } catch (const std::exception& e) {
+    g_err = std::string("read: ") + e.what();
+    return -1;
+  }
+}
+
+void fer_torch_free(int32_t id) {
+  at::Tensor dead;  // released after the lock
+  std::lock_guard<std::mutex> lock(g_mu);
+  if (id < 0 || id >= static_cast<int32_t>(g_slots.size()) || !g_slots[id].defined()) return;
+  dead = std::move(g_slots[id]);
+  g_slots[id] = at::Tensor();
+  g_free.push_back(id);
+}
+
+int fer_torch_sync() {
+  try {
+    sync_device();
+    return 0;
+  } catch (const std::exception& e) {
+    g_err = std::string("sync (last op launched: ") + g_last_op + "): " + e.what();
+    return -1;
+  }
+}
+
+// Bytes held by the given tensors, each storage counted once (views share their base's storage).
+double fer_torch_bytes(const int32_t* ids, int n) {
+  std::unordered_set<const void*> seen;
+  double total = 0;
+  std::lock_guard<std::mutex> lock(g_mu);
+  for (int k = 0; k < n; k++) {
+    if (ids[k] < 0 || ids[k] >= static_cast<int32_t>(g_slots.size())) continue;
+    const at::Tensor& t = g_slots[ids[k]];
+    if (!t.defined()) continue;
+    const void* key = t.storage().unsafeGetStorageImpl();
+    if (seen.insert(key).second) total += static_cast<double>(t.storage().nbytes());
+  }
+  return total;
+}
+
+}  // extern "C"
