@@ -10,12 +10,13 @@
  * ```
  * @module
  */
-export { type Figure, renderPlot, svgToPng, toBase64 } from "./figure.ts";
+export { type Figure, renderPlot, svgFigure, svgToPng, toBase64 } from "./figure.ts";
 export { confusionMatrixFigure, type ConfusionMatrixOptions } from "./confusion_matrix.ts";
 export { lineChart, type LineChartOptions, type Series } from "./line_chart.ts";
 export { barChart, type BarChartOptions } from "./bar_chart.ts";
 export { type GrayImage, type HeatmapOverlay, imageGrid, type ImageGridOptions } from "./image_grid.ts";
 export { colormap, type ColormapName } from "./colormap.ts";
 export { type RecordsSource, show, showTable, type TableOptions } from "./show.ts";
+export { markdownHtml } from "./markdown.ts";
 export { outputsDir, saveFigure } from "./save.ts";
 export { fastMode } from "../util/mode.ts";
