@@ -17,7 +17,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { Progress } from "../util/progress.ts";
+import { Progress, ProgressDisplay } from "../util/progress.ts";
 import { Rng, type RngState } from "../util/rng.ts";
 import { argmaxRows, crossEntropy, predictSamples } from "../eval/evaluate.ts";
 import { classWeightVector, cosineLr, type TrainConfig, validateTrainConfig } from "./config.ts";
@@ -154,6 +154,7 @@ export async function train(opts: TrainOptions): Promise<RunResult> {
   const savedRandom = Math.random;
   Math.random = () => mathRng.next();
   let stopReason: RunResult["stopReason"] = "epochs";
+  const progressDisplay = new ProgressDisplay(); // in a notebook: one line, the current epoch's
   try {
     for (let e = st.epoch; e < cfg.epochs; e++) {
       if (cfg.schedule.kind === "cosine") st.lr = cosineLr(cfg.lr, cfg.schedule.minLr, e, cfg.epochs);
@@ -163,6 +164,7 @@ export async function train(opts: TrainOptions): Promise<RunResult> {
         label: `${opts.label ? opts.label + " " : ""}epoch ${e + 1}/${cfg.epochs}`,
         total: opts.trainIndices.length,
         unit: "img",
+        display: progressDisplay,
       });
       let lossSum = 0, correct = 0, seen = 0, b = 0;
       const rng = new Rng(`${cfg.seed}:epoch:${e}`);
