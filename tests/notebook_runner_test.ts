@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describeFailure, runNotebook } from "../tools/notebooks.ts";
+import { describeFailure, outputFolder, PYTHON, runNotebook } from "../tools/notebooks.ts";
 
 const PROGRESS = new URL("../lib/util/progress.ts", import.meta.url).href;
 
@@ -117,6 +117,8 @@ Deno.test("runner: pictures of cells tagged dataset-images are never saved, thei
     ]);
     const nb = JSON.parse(await Deno.readTextFile(path));
     nb.cells[1].metadata.tags = ["dataset-images"];
+    nb.cells[2].id = "kept-id";
+    nb.nbformat_minor = 4;
     await Deno.writeTextFile(path, JSON.stringify(nb));
     const out = `${dir}/out.ipynb`;
     const r = await runNotebook({ path, outPath: out });
@@ -129,6 +131,33 @@ Deno.test("runner: pictures of cells tagged dataset-images are never saved, thei
     assert.match(text, /grid of 3 faces/);
     assert.match(text, /dataset images are not saved/);
     assert.equal(plain(cells[2].outputs.find((o) => o.output_type === "execute_result")!), `"kept"`);
+    // Saved as valid nbformat 4.5: every cell has a unique id, an existing one is kept.
+    const saved = JSON.parse(await Deno.readTextFile(out));
+    assert.equal(saved.nbformat_minor, 5);
+    const ids = saved.cells.map((c: { id?: string }) => c.id);
+    assert.equal(ids[2], "kept-id");
+    assert.equal(new Set(ids).size, 3);
+    for (const id of ids) assert.match(id, /^[a-zA-Z0-9-_]{1,64}$/);
+    const check = await new Deno.Command(PYTHON, {
+      args: ["-c", "import nbformat, sys; nbformat.validate(nbformat.read(sys.argv[1], as_version=4))", out],
+    }).output();
+    assert.equal(check.code, 0, new TextDecoder().decode(check.stderr));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("runner: a fast run is saved to outputs/notebooks-fast, never over the committed chapters", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const books = `${dir}/notebooks`;
+    await Deno.mkdir(books);
+    const o = { notebooksDir: books, root: dir };
+    assert.equal(await outputFolder({ fast: false, ...o }), undefined, "a full run saves in place");
+    assert.equal(await outputFolder({ fast: true, ...o }), `${dir}/outputs/notebooks-fast`);
+    assert.equal(await outputFolder({ fast: true, out: `${dir}/elsewhere`, ...o }), `${dir}/elsewhere`);
+    await assert.rejects(outputFolder({ fast: true, out: `${books}/`, ...o }), /would replace the committed/);
+    await assert.rejects(outputFolder({ fast: true, out: `${dir}/./notebooks`, ...o }), /would replace the committed/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
