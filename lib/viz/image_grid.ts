@@ -23,8 +23,8 @@ export interface GrayImage {
 
 /** A heatmap blended over each tile (e.g. an attention map); resized bilinearly to the image size. */
 export interface HeatmapOverlay {
-  /** One map per image (same order). */
-  maps: GrayImage[];
+  /** One map per image (same order); `null` leaves that tile without overlay. */
+  maps: (GrayImage | null)[];
   /** Opacity of the heatmap, 0..1 (default 0.45). */
   alpha?: number;
   /** Default "jet". */
@@ -81,9 +81,10 @@ function checkImage(img: GrayImage, what: string): void {
 }
 
 /** Smallest and largest value of the maps. */
-function extent(maps: GrayImage[]): [number, number] {
+function extent(maps: (GrayImage | null)[]): [number, number] {
   let lo = Infinity, hi = -Infinity;
   for (const map of maps) {
+    if (!map) continue;
     for (let i = 0; i < map.data.length; i++) {
       const v = valueAt(map, i);
       if (v < lo) lo = v;
@@ -132,7 +133,7 @@ export function imageGrid(opts: ImageGridOptions): Figure {
     if (maps.length !== images.length) {
       throw new Error(`imageGrid: ${images.length} images but ${maps.length} overlay maps`);
     }
-    maps.forEach((m, i) => checkImage(m, `overlay map ${i}`));
+    maps.forEach((m, i) => m && checkImage(m, `overlay map ${i}`));
   }
   const scale = Math.max(1, Math.round(opts.scale ?? 2));
   const columns = Math.max(1, Math.min(images.length, opts.columns ?? 8));
@@ -169,7 +170,8 @@ export function imageGrid(opts: ImageGridOptions): Figure {
   images.forEach((img, k) => {
     const w = img.width * scale, h = img.height * scale;
     const rgba = ctx.createImageData(w, h);
-    const heat = maps ? resizedMap(maps[k], img.width, img.height, shared ?? extent([maps[k]])) : undefined;
+    const map = maps?.[k];
+    const heat = map ? resizedMap(map, img.width, img.height, shared ?? extent([map])) : undefined;
     for (let y = 0; y < img.height; y++) {
       for (let x = 0; x < img.width; x++) {
         const i = y * img.width + x;

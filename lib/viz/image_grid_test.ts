@@ -62,8 +62,12 @@ Deno.test("imageGrid: shared overlay range, colour bar with its end values, titl
   // the bar: 16 px under the grid, from jet(0) on the left to jet(1) on the right
   assert.deepEqual(px(6 + 2, 28 + 16 + 6), colormap("jet", 2 / 219));
   assert.deepEqual(px(6 + 217, 28 + 16 + 6), colormap("jet", 217 / 219));
-  const each = imageGrid({ images: [face, face], overlay: { maps: [low, high], alpha: 1 }, columns: 2, scale: 2 });
+  const each = imageGrid({ images: [face, face], overlay: { maps: [null, high], alpha: 1 }, columns: 2, scale: 2 });
   assert.equal(each.height, 28, "no colour bar unless asked");
+  const plain = await loadImage(each.png);
+  const pctx = createCanvas(plain.width, plain.height).getContext("2d");
+  pctx.drawImage(plain, 0, 0);
+  assert.deepEqual(Array.from(pctx.getImageData(10, 10, 1, 1).data.slice(0, 3)), [0, 0, 0], "a null map: no overlay");
   const title = "a title far wider than one small tile";
   assert.ok(imageGrid({ images: [face], title }).width > title.length * 7, "the canvas grows to the title");
 });
