@@ -8,6 +8,7 @@
  * ```
  * @module
  */
+import { relative, resolve } from "node:path";
 
 /**
  * Absolute path of the repository (the folder holding `lib/`), without a trailing slash.
@@ -19,6 +20,18 @@
  */
 export function repoRoot(): string {
   return new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
+}
+
+/**
+ * One path relative to the repository root, also when it lies outside (`../shared/datasets`).
+ *
+ * @example
+ * ```ts
+ * repoPath(`${repoRoot()}/../shared/datasets`); // "../shared/datasets"
+ * ```
+ */
+export function repoPath(path: string): string {
+  return relative(repoRoot(), resolve(path)) || ".";
 }
 
 /**

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { repoRelative, repoRoot } from "./repo.ts";
+import { repoPath, repoRelative, repoRoot } from "./repo.ts";
 
 Deno.test("repoRoot holds lib/; repoRelative rewrites paths inside it, in paths and in text, and nothing else", async () => {
   const root = repoRoot();
@@ -12,4 +12,7 @@ Deno.test("repoRoot holds lib/; repoRelative rewrites paths inside it, in paths 
   );
   assert.equal(repoRelative(`${root}-other/file`), `${root}-other/file`, "a sibling folder is not inside");
   assert.equal(repoRelative("/usr/lib/x.so"), "/usr/lib/x.so");
+  assert.equal(repoPath(`${root}/../shared/datasets`), "../shared/datasets");
+  assert.equal(repoPath(`${root}/outputs/`), "outputs");
+  assert.equal(repoPath(root), ".");
 });
