@@ -134,6 +134,10 @@ Deno.test("runner: pictures of cells tagged dataset-images are never saved, thei
     // Saved as valid nbformat 4.5: every cell has a unique id, an existing one is kept.
     const saved = JSON.parse(await Deno.readTextFile(out));
     assert.equal(saved.nbformat_minor, 5);
+    // The kernel's own language_info, so Jupyter finds nothing to change when it connects.
+    assert.equal(saved.metadata.language_info.name, "typescript");
+    assert.equal(typeof saved.metadata.language_info.version, "string");
+    assert.equal(saved.metadata.language_info.codemirror_mode, "typescript");
     const ids = saved.cells.map((c: { id?: string }) => c.id);
     assert.equal(ids[2], "kept-id");
     assert.equal(new Set(ids).size, 3);

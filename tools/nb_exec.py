@@ -10,7 +10,8 @@ only after its shell `execute_reply` AND its idle have arrived AND iopub has bee
 period; at the end the channel is drained again before the kernel is shut down.
 
 The saved notebook is nbformat 4.5: every cell gets a stable `id` if it has none (a missing id makes
-Jupyter rewrite the file on open and log MissingIDFieldWarning).
+Jupyter rewrite the file on open and log MissingIDFieldWarning), and `metadata.language_info` is the
+kernel's own (Jupyter copies it from the kernel on open and counts any difference as an unsaved change).
 
 Prints one JSON line: {"ok", "cells", "executed", "error": {"cell", "code_cell", "ename", "evalue",
 "source"}}. Exit code 0 on success, 1 when a cell failed, 2 on usage or kernel problems.
@@ -171,6 +172,20 @@ def ensure_cell_ids(nb):
         nb["nbformat_minor"] = 5
 
 
+def language_info(kc, timeout=30.0):
+    """The kernel's `language_info`, from a kernel_info request (None if it does not answer)."""
+    msg_id = kc.kernel_info()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            reply = kc.get_shell_msg(timeout=max(0.01, deadline - time.monotonic()))
+        except queue.Empty:
+            break
+        if reply.get("parent_header", {}).get("msg_id") == msg_id:
+            return reply["content"].get("language_info")
+    return None
+
+
 def start_kernel(name, cwd, attempts=3):
     """Starts a kernel and waits until it answers; retries when it dies during start-up."""
     for attempt in range(1, attempts + 1):
@@ -211,6 +226,9 @@ def main():
     km, kc = start_kernel(args.kernel, args.cwd)
     result = {"ok": True, "cells": len(cells), "executed": 0, "error": None}
     try:
+        info = language_info(kc)
+        if info:
+            nb.setdefault("metadata", {})["language_info"] = info
         runner = Runner(kc, args.grace)
         for k, (i, cell) in enumerate(code_cells):
             try:

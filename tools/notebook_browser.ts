@@ -115,12 +115,12 @@ export interface ChapterView {
   trusted: boolean;
   /** The "Not Trusted" indicator's text. */
   trustLabel: string;
-  /** True when the notebook counted as modified right after opening (it would prompt to save). */
+  /** True when the notebook counted as modified once open and its kernel connected (it would prompt to save). */
   dirty: boolean;
   /** `<table>` elements in outputs. */
   tables: number;
   figures: ShownFigure[];
-  /** Output texts that still show Markdown pipe tables (`|---|`). */
+  /** Output and Markdown-cell texts that still show Markdown pipe tables (`|---|`). */
   rawPipeText: string[];
   /** Visible stderr blocks (their text, shortened). */
   stderr: string[];
@@ -156,7 +156,8 @@ const INSPECT = `(() => {
     dirty: Jupyter.notebook.dirty,
     tables: outputs.reduce((n, o) => n + o.querySelectorAll("table").length, 0),
     figures,
-    rawPipeText: outputs.filter((o) => visible(o) && pipe.test(o.innerText)).map((o) => cut(o.innerText)),
+    rawPipeText: [...outputs, ...document.querySelectorAll(".text_cell_render")]
+      .filter((o) => visible(o) && pipe.test(o.innerText)).map((o) => cut(o.innerText)),
     stderr: [...document.querySelectorAll(".output_stderr")].filter(visible).map((o) => cut(o.innerText)),
     errors: [...document.querySelectorAll(".output_error")].filter(visible).map((o) => cut(o.innerText)),
   };
@@ -192,6 +193,13 @@ export async function openChapter(
     timeoutS: opts.timeoutS ?? 60,
   });
   await page.waitFor("[...document.images].every((i) => i.complete)", opts.timeoutS ?? 60, `${name}'s images`);
+  // Classic Notebook starts the chapter's kernel and copies its language_info into the notebook: only then
+  // does it know whether opening changed anything.
+  await page.waitFor(
+    "Jupyter.notebook.kernel && Jupyter.notebook.kernel.info_reply && Jupyter.notebook.kernel.info_reply.language_info",
+    opts.timeoutS ?? 60,
+    `${name}'s kernel`,
+  );
   const view = await page.evaluate<Omit<ChapterView, "name" | "seconds" | "pageErrors">>(INSPECT);
   if (opts.screenshot) {
     await page.evaluate(UNCLIP);
