@@ -9,13 +9,19 @@ message is routed to its cell by `parent_header.msg_id`, whenever it arrives; a 
 only after its shell `execute_reply` AND its idle have arrived AND iopub has been quiet for a grace
 period; at the end the channel is drained again before the kernel is shut down.
 
+The saved notebook is nbformat 4.5: every cell gets a stable `id` if it has none (a missing id makes
+Jupyter rewrite the file on open and log MissingIDFieldWarning), and `metadata.language_info` is the
+kernel's own (Jupyter copies it from the kernel on open and counts any difference as an unsaved change).
+
 Prints one JSON line: {"ok", "cells", "executed", "error": {"cell", "code_cell", "ename", "evalue",
 "source"}}. Exit code 0 on success, 1 when a cell failed, 2 on usage or kernel problems.
 """
 import argparse
+import hashlib
 import json
 import os
 import queue
+import re
 import sys
 import time
 
@@ -147,6 +153,39 @@ def strip_dataset_images(cell):
     cell["outputs"] = kept
 
 
+CELL_ID = re.compile(r"^[a-zA-Z0-9-_]{1,64}$")
+
+
+def ensure_cell_ids(nb):
+    """nbformat 4.5: each cell has a unique id; missing or invalid ones are derived from the cell's place and source."""
+    seen = set()
+    for i, cell in enumerate(nb.get("cells", [])):
+        cid = cell.get("id")
+        if not (isinstance(cid, str) and CELL_ID.match(cid)) or cid in seen:
+            digest = hashlib.sha1(f"{i}:{source_text(cell)}".encode("utf-8")).hexdigest()
+            cid = digest[:8]
+            while cid in seen:
+                cid = hashlib.sha1(cid.encode("utf-8")).hexdigest()[:8]
+            cell["id"] = cid
+        seen.add(cid)
+    if nb.get("nbformat") == 4 and nb.get("nbformat_minor", 0) < 5:
+        nb["nbformat_minor"] = 5
+
+
+def language_info(kc, timeout=30.0):
+    """The kernel's `language_info`, from a kernel_info request (None if it does not answer)."""
+    msg_id = kc.kernel_info()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            reply = kc.get_shell_msg(timeout=max(0.01, deadline - time.monotonic()))
+        except queue.Empty:
+            break
+        if reply.get("parent_header", {}).get("msg_id") == msg_id:
+            return reply["content"].get("language_info")
+    return None
+
+
 def start_kernel(name, cwd, attempts=3):
     """Starts a kernel and waits until it answers; retries when it dies during start-up."""
     for attempt in range(1, attempts + 1):
@@ -187,6 +226,9 @@ def main():
     km, kc = start_kernel(args.kernel, args.cwd)
     result = {"ok": True, "cells": len(cells), "executed": 0, "error": None}
     try:
+        info = language_info(kc)
+        if info:
+            nb.setdefault("metadata", {})["language_info"] = info
         runner = Runner(kc, args.grace)
         for k, (i, cell) in enumerate(code_cells):
             try:
@@ -205,6 +247,7 @@ def main():
         for _, c in code_cells:
             c.pop("_clear_pending", None)
             strip_dataset_images(c)
+        ensure_cell_ids(nb)
         with open(args.output, "w", encoding="utf-8") as f:
             json.dump(nb, f, indent=1, ensure_ascii=False)
             f.write("\n")

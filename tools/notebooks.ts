@@ -1,8 +1,10 @@
 /**
  * Notebook runner: `deno task notebooks [pattern] [--fast] [--out DIR] [--timeout S]` executes the chapters in
  * `notebooks/` headless with the Deno Jupyter kernel and saves every cell's outputs into the .ipynb (in place,
- * or into `--out`). Cells run with cwd = the notebook's folder. A failing cell stops that notebook and fails
- * the run with the notebook's path and the cell's index.
+ * or into `--out`). A fast run (`--fast`, FER_FAST=1) never replaces the committed full-mode outputs: it is
+ * written to `outputs/notebooks-fast/` unless `--out` names another folder. Cells run with cwd = the
+ * notebook's folder. A failing cell stops that notebook and fails the run with the notebook's path and the
+ * cell's index.
  *
  * It drives tools/nb_exec.py (jupyter_client under /usr/bin/python3), which does not lose results to the Deno
  * kernel's early `idle`: see that file. Cells tagged `dataset-images` (real faces) keep their text outputs but
@@ -10,8 +12,8 @@
  *
  * @example
  * ```sh
- * deno task notebooks            # every chapter, full mode
- * deno task notebooks 02 --fast  # chapters whose file name contains "02", FER_FAST=1
+ * deno task notebooks            # every chapter, full mode, saved in place
+ * deno task notebooks 02 --fast  # chapters whose file name contains "02", FER_FAST=1, saved to outputs/notebooks-fast/
  * ```
  * @module
  */
@@ -160,6 +162,31 @@ export async function listNotebooks(dir: string, pattern = ""): Promise<string[]
   return names.sort();
 }
 
+/**
+ * Where executed chapters are saved: `out` when given, else in place (undefined) for a full run, and
+ * `<root>/outputs/notebooks-fast` for a fast one. A fast run aimed at the chapters' own folder is refused:
+ * its small-data outputs would replace the committed full-mode ones.
+ *
+ * @example
+ * ```ts
+ * await outputFolder({ fast: true, notebooksDir: "/r/notebooks", root: "/r" }); // "/r/outputs/notebooks-fast"
+ * ```
+ */
+export async function outputFolder(
+  o: { fast: boolean; out?: string; notebooksDir: string; root: string },
+): Promise<string | undefined> {
+  if (!o.fast) return o.out;
+  if (o.out === undefined) return `${o.root}/outputs/notebooks-fast`;
+  const real = (p: string) => Deno.realPath(p).catch(() => p);
+  if ((await real(o.out)).replace(/\/$/, "") === (await real(o.notebooksDir)).replace(/\/$/, "")) {
+    throw new Error(
+      `a fast run is not saved into ${o.notebooksDir}: it would replace the committed full-mode outputs ` +
+        `(leave out --out for outputs/notebooks-fast/, or name another folder)`,
+    );
+  }
+  return o.out;
+}
+
 function usage(): never {
   console.error("usage: deno task notebooks [pattern] [--fast] [--out DIR] [--timeout SECONDS]");
   Deno.exit(2);
@@ -182,6 +209,12 @@ async function main(argv: string[]): Promise<number> {
   if (books.length === 0) {
     console.error(`no notebooks in ${dir} match "${pattern}"`);
     return 1;
+  }
+  try {
+    outDir = await outputFolder({ fast, out: outDir, notebooksDir: dir, root });
+  } catch (e) {
+    console.error((e as Error).message);
+    return 2;
   }
   if (outDir) await Deno.mkdir(outDir, { recursive: true });
   const progress = new Progress({ label: "notebooks", total: books.length, unit: "nb" });

@@ -20,7 +20,9 @@ export const TEST_PACKAGES = [
   "jupyter-nbconvert",
   "python3-nbclient",
   "python3-ipykernel",
-  "jupyter-notebook",
+  "python3-nbformat", // the notebooks' schema check (tests/notebooks_saved_test.ts)
+  "jupyter-notebook", // serves the chapters to the browser test (tests/notebooks_browser_test.ts)
+  "chromium", // opens them there, headless
   "fonts-dejavu-core",
   "build-essential",
   "libopenblas-dev",

@@ -198,6 +198,10 @@ export async function selectBackend(name: BackendName, opts: SelectOptions = {})
     choice = await run();
   }
   await tf.ready();
+  // tfjs' CPU backends print an "install tfjs-node" banner on their first tensor under Node-like runtimes
+  // (every notebook and command here); which backend runs, and why, is said here instead.
+  const active = tf.backend() as { firstUse?: boolean };
+  if (active.firstUse) active.firstUse = false;
   if (!opts.quiet) console.error(`backend: ${choice.backend} (${choice.reason})`);
   return choice;
 }

@@ -5,8 +5,14 @@ import { registerNativeBackend } from "./native.ts";
 import { CPU_ORDER, ensureBackend, gpuAdapter, selectBackend } from "./select.ts";
 import { registerTorchBackend, TORCH_BACKEND } from "./torch/mod.ts";
 
-Deno.test("cpu is selected on request and layers models run on it (one tfjs-core instance)", async () => {
+Deno.test("cpu is selected on request and layers models run on it (one tfjs-core instance), with no banner", async () => {
+  const warned: string[] = [];
+  const warn = console.warn;
+  console.warn = (...a: unknown[]) => warned.push(a.join(" "));
   const r = await selectBackend("cpu", { quiet: true });
+  tf.dispose(tf.ones([2])); // the backend's first tensor: where tfjs prints its "install tfjs-node" banner
+  console.warn = warn;
+  assert.deepEqual(warned, []);
   assert.deepEqual(r, { backend: "cpu", reason: "tfjs plain JavaScript CPU kernels (faster conv filter gradient)" });
   assert.equal(tf.getBackend(), "cpu");
   const m = tfl.sequential({ layers: [tfl.layers.dense({ units: 2, inputShape: [3], kernelInitializer: "ones" })] });

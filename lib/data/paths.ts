@@ -9,12 +9,39 @@
  * ```
  * @module
  */
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** Absolute path of the project root (the folder holding deno.json). */
 export function projectRoot(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+}
+
+/**
+ * One path relative to the project root, also when it lies outside (`../shared/datasets`): how notebooks
+ * print a folder, so saved outputs read the same on every machine.
+ *
+ * @example
+ * ```ts
+ * projectPath(`${projectRoot()}/outputs/runs`); // "outputs/runs"
+ * ```
+ */
+export function projectPath(path: string): string {
+  return relative(projectRoot(), resolve(path)) || ".";
+}
+
+/**
+ * Rewrites every absolute path inside the project, in a path or in any text, relative to the root (the root
+ * itself becomes "."); paths elsewhere are left as they are.
+ *
+ * @example
+ * ```ts
+ * projectRelative(`loaded from ${projectRoot()}/build/libfer.so`); // "loaded from build/libfer.so"
+ * ```
+ */
+export function projectRelative(text: string): string {
+  const escaped = projectRoot().replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return text.replace(new RegExp(`${escaped}(/|(?![\\w.-]))`, "g"), (_m, slash: string) => (slash ? "" : "."));
 }
 
 /** The real-data folder, or null when none is present (tests then skip real-data checks). */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { needsDataset } from "./fixtures.ts";
-import { datasetDir, datasetsRoot, isDir, missingDataset, projectRoot } from "./paths.ts";
+import { datasetDir, datasetsRoot, isDir, missingDataset, projectPath, projectRelative, projectRoot } from "./paths.ts";
 
 /** Runs `fn` with FER_DATA set to `value` (deleted for undefined), restoring it after. */
 function withFerData<T>(value: string | undefined, fn: () => T): T {
@@ -40,4 +40,19 @@ Deno.test("FER_DATA names the datasets folder; a dataset is found in it or named
   });
   withFerData("relative/data", () => assert.equal(datasetsRoot(), join(Deno.cwd(), "relative/data")));
   Deno.removeSync(root, { recursive: true });
+});
+
+Deno.test("projectRelative rewrites paths inside the project, in paths and in text; projectPath reaches outside", () => {
+  const root = projectRoot();
+  assert.equal(projectRelative(`${root}/outputs/runs/x`), "outputs/runs/x");
+  assert.equal(projectRelative(root), ".");
+  assert.equal(
+    projectRelative(`mode: full; run records: ${root}/outputs/runs; tables: ${root}/outputs/tables`),
+    "mode: full; run records: outputs/runs; tables: outputs/tables",
+  );
+  assert.equal(projectRelative(`${root}-other/file`), `${root}-other/file`, "a sibling folder is not inside");
+  assert.equal(projectRelative("/usr/lib/x.so"), "/usr/lib/x.so");
+  assert.equal(projectPath(`${root}/../shared/datasets`), "../shared/datasets");
+  assert.equal(projectPath(`${root}/outputs/`), "outputs");
+  assert.equal(projectPath(root), ".");
 });

@@ -12,7 +12,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { Progress } from "../util/progress.ts";
+import { Progress, type ProgressDisplay } from "../util/progress.ts";
 import { Rng } from "../util/rng.ts";
 import { argmaxRows, crossEntropy } from "../eval/metrics.ts";
 import type { FerModel } from "../model/build.ts";
@@ -62,6 +62,8 @@ export interface EpochOptions {
   /** Epochs finished before this one (the last good checkpoint, named in errors). */
   finished?: number;
   label?: string;
+  /** Where the epoch's progress bar is drawn: one display shared by a run's epochs keeps a notebook cell to one line. */
+  display?: ProgressDisplay;
   onBatch?: (info: BatchInfo) => void;
   signal?: AbortSignal;
 }
@@ -75,6 +77,7 @@ export async function runEpoch(o: EpochOptions): Promise<EpochMetrics | null> {
     label: `${o.label ? o.label + " " : ""}epoch ${e + 1}/${cfg.epochs}`,
     total: o.trainIndices.length,
     unit: "img",
+    display: o.display,
   });
   let lossSum = 0, correct = 0, seen = 0, b = 0;
   const rng = new Rng(`${cfg.seed}:epoch:${e}`);

@@ -19,6 +19,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { ProgressDisplay } from "../util/progress.ts";
 import { Rng } from "../util/rng.ts";
 import { type Dataset, labelOf } from "../data/dataset.ts";
 import type { FerModel } from "../model/build.ts";
@@ -113,6 +114,7 @@ export async function train(opts: TrainOptions): Promise<RunResult> {
   const savedRandom = Math.random;
   Math.random = () => mathRng.next();
   let stopReason: RunResult["stopReason"] = "epochs";
+  const display = new ProgressDisplay(); // in a notebook: one line, the current epoch's
   try {
     for (let e = st.epoch; e < cfg.epochs; e++) {
       const lr = lrForEpoch(cfg, st, e);
@@ -132,6 +134,7 @@ export async function train(opts: TrainOptions): Promise<RunResult> {
         lr,
         finished: st.epoch,
         label: opts.label,
+        display,
         onBatch: opts.onBatch,
         signal: opts.signal,
       });

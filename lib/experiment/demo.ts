@@ -33,14 +33,14 @@ export interface DemoResult {
   seconds: number;
 }
 
-/** Runs the demo; `fast` shrinks data and epochs to a smoke test. */
+/** Runs the demo; `fast` shrinks data and epochs to a smoke test; `quiet` leaves the backend unannounced. */
 export async function runDemo(
-  opts: { fast?: boolean; backend?: BackendName; out?: string; preset?: string } = {},
+  opts: { fast?: boolean; backend?: BackendName; out?: string; preset?: string; quiet?: boolean } = {},
 ): Promise<DemoResult> {
   const fast = opts.fast ?? fastMode();
   const out = opts.out ?? `${outputsDir()}/demo`;
   const t0 = performance.now();
-  const { backend } = await selectBackend(opts.backend ?? "auto");
+  const { backend } = await selectBackend(opts.backend ?? "auto", { quiet: opts.quiet });
   const spec = parseSpec({
     dataset: { dataset: "synthetic", n: fast ? 140 : 2100, size: 48, seed: 1 },
     model: opts.preset ? { preset: opts.preset } : { preset: "cpu-tiny", inputSize: fast ? 24 : 48 },

@@ -68,12 +68,23 @@ function op(x: number, y: number, symbol: string, on: boolean): string {
   }" text-anchor="middle" font-size="15" fill="${c.text}">${symbol}</text></g>`;
 }
 
+/** The caption's name of a configuration: the complete network, or the modules it goes without. */
+function variantName(cfg: ModelConfig): string {
+  const without = [
+    !cfg.featureExtraction && "feature extraction",
+    !cfg.attention && "attention",
+    !cfg.reconstruction && "reconstruction",
+  ].filter((m): m is string => typeof m === "string");
+  return without.length === 0 ? "Li et al. 2020, complete network" : `Li et al. 2020 without ${without.join(" and ")}`;
+}
+
 /**
- * Draws the network described by `cfg` as an SVG document (1040×400 user units).
+ * Draws the network described by `cfg` as an SVG document (1040×400 user units), captioned with what the
+ * configuration goes without, its input size, width, LBP and dilations.
  *
  * @example
  * ```ts
- * Deno.jupyter.svg`${modelDiagram(preset("paper"))}`;
+ * show(svgFigure(modelDiagram(preset("paper")))); // lib/viz: the SVG with its PNG, shown even untrusted
  * ```
  */
 export function modelDiagram(cfg: ModelConfig): string {
@@ -186,7 +197,8 @@ export function modelDiagram(cfg: ModelConfig): string {
   if (rec) parts.push(arrow(recB.x + recB.w, 145, cls.x + 55, cls.y));
   else parts.push(arrow(ax + 11, my, cls.x + 55, cls.y, true, att ? "" : "F3"));
 
-  const title = `Li et al. 2020 network: ${s}×${s} input, width ${cfg.width}, ${cfg.lbp} LBP`;
+  const title = `${variantName(cfg)}: ${s}×${s} input, width ${cfg.width}, ` +
+    `${hasLbp ? `${cfg.lbp} LBP` : "no LBP"}, dilations ${cfg.dilations.join(", ")}`;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1040 400" width="1040" height="400" font-family="DejaVu Sans, sans-serif" font-size="12">`,
     `<title>${esc(title)}</title>`,

@@ -21,6 +21,16 @@ Deno.test("the complete network draws every module on, with its shapes", () => {
   assert.match(text, /circle LBP/);
   assert.match(text, /flatten 65536/);
   assert.match(text, /softmax 7/);
+  assert.match(text, /Li et al\. 2020, complete network: 256×256 input, width 1, circle LBP, dilations 2, 3, 4, 5/);
+});
+
+Deno.test("each variant's caption names what it goes without", () => {
+  const caption = (name: string) => parse(modelDiagram(preset(name))).text.split("\n").at(-1);
+  assert.match(caption("table2-no-feature-extraction")!, /^Li et al\. 2020 without feature extraction: 256×256/);
+  assert.match(caption("table2-no-attention")!, /^Li et al\. 2020 without attention: /);
+  assert.match(caption("table2-no-reconstruction")!, /^Li et al\. 2020 without reconstruction: /);
+  assert.match(caption("table1-no-lbp")!, /, no LBP, /);
+  assert.match(caption("table3-A")!, /dilations 1, 1, 1, 1$/);
 });
 
 Deno.test("switched-off modules are greyed and labelled off", () => {

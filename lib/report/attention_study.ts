@@ -13,6 +13,8 @@
  * @module
  */
 import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs-core";
+import type { GrayImage } from "../data/image.ts";
 import { syntheticDataset } from "../data/synthetic.ts";
 import { inputTensors, lbpFor, packInputs } from "../engine/inputs.ts";
 import type { FerModel } from "../model/build.ts";
@@ -26,20 +28,92 @@ export interface AttentionRun {
   id: string;
   dir: string;
   fast: boolean;
+  /** The dataset it was trained on (`root` as recorded: a folder, or `synthetic:<seed>`). */
+  dataset: { name: string; root: string };
 }
 
-/** The newest finished split run on the synthetic set with a saved `model/` folder; null when none. */
-export async function findAttentionRun(runsDir = "outputs/runs"): Promise<AttentionRun | null> {
+/**
+ * The newest finished split run on one of `datasets` (default: the synthetic set) with a saved `model/`
+ * folder; null when none.
+ *
+ * @example
+ * ```ts
+ * const real = await findAttentionRun("outputs/runs", { datasets: ["fer2013", "ckplus"] });
+ * ```
+ */
+export async function findAttentionRun(
+  runsDir = "outputs/runs",
+  opts: { datasets?: string[] } = {},
+): Promise<AttentionRun | null> {
+  const datasets = opts.datasets ?? ["synthetic"];
   const runs = (await readRuns(runsDir)).filter((r) =>
-    r.record.dataset?.name === "synthetic" && r.record.status === "done" && r.record.protocol.kind === "split"
+    datasets.includes(r.record.dataset?.name ?? "") && r.record.status === "done" && r.record.protocol.kind === "split"
   );
   for (const r of runs.reverse()) {
     try {
       await Deno.stat(join(r.dir, "model"));
-      return { id: r.record.id, dir: r.dir, fast: r.record.experiment?.fast === true };
+      const { name, root } = r.record.dataset!;
+      return {
+        id: r.record.id,
+        dir: r.dir,
+        fast: r.record.experiment?.fast === true,
+        dataset: { name, root: root ?? "" },
+      };
     } catch { /* no saved model: keep looking */ }
   }
   return null;
+}
+
+const FM_COLORBAR = "F_m, mean over channels (one scale for all faces)";
+
+/** The model's inputs for `images` (each `inputSize`² pixels): raw pixels / 255, and the scaled LBP codes. */
+function fmInputs(fm: FerModel, images: GrayImage[]): tf.Tensor4D[] {
+  return inputTensors(
+    packInputs(images, { size: fm.config.inputSize, lbp: lbpFor(fm.config), names: (i) => `face ${i}` }),
+  );
+}
+
+/** A face to draw with its attention map. */
+export interface LabelledFace {
+  label: string;
+  image: GrayImage;
+}
+
+/**
+ * Figure 6: each face (top row) above the same face under its F_m heatmap (bottom row): the channel mean of
+ * F_m, upsampled to the face, on one colour scale shared by all faces, with a colour bar.
+ *
+ * @example
+ * ```ts
+ * const fig = await attentionFigure(fm, [{ label: "angry", image: angryFace }, { label: "happy", image: happyFace }], {
+ *   title: "Figure 6",
+ * });
+ * ```
+ */
+export async function attentionFigure(fm: FerModel, faces: LabelledFace[], opts: { title: string }): Promise<Figure> {
+  if (!fm.attention) throw new Error("the model has no attention module (config attention: false): no F_m to draw");
+  if (faces.length === 0) throw new Error("attentionFigure: no faces given");
+  const images = faces.map((f) => f.image);
+  const inputs = fmInputs(fm, images);
+  const out = fm.attention.predict(inputs.length === 1 ? inputs[0] : inputs) as tf.Tensor4D;
+  inputs.forEach((t) => t.dispose());
+  const channelMean = tf.tidy(() => tf.mean(out, 3));
+  out.dispose();
+  const data = await channelMean.data() as Float32Array;
+  const [n, h, w] = channelMean.shape;
+  channelMean.dispose();
+  const maps = Array.from(
+    { length: n },
+    (_, i) => ({ width: w, height: h, data: data.slice(i * h * w, (i + 1) * h * w) }),
+  );
+  return imageGrid({
+    images: [...images, ...images],
+    labels: [...faces.map((f) => f.label), ...faces.map(() => "F_m")],
+    overlay: { maps: [...faces.map(() => null), ...maps], alpha: 0.5, range: "shared", colorbar: FM_COLORBAR },
+    columns: faces.length,
+    scale: 3,
+    title: opts.title,
+  });
 }
 
 /** The study's numbers and figure. */
@@ -69,7 +143,7 @@ export async function attentionStudy(fm: FerModel, opts: AttentionStudyOptions):
   const images = await Promise.all(ds.samples.map((s) => ds.load(s)));
   const masks = await Promise.all(ds.samples.map((s) => ds.loadMask!(s)));
   const n = images.length;
-  const inputs = inputTensors(packInputs(images, { size, lbp: lbpFor(fm.config) }));
+  const inputs = fmInputs(fm, images);
   const { scores, maps } = await attentionOnBatch(fm.attention, inputs, masks);
   inputs.forEach((t) => t.dispose());
   const labels = ds.samples.map((s) => ds.classes[s.label]);
@@ -77,7 +151,7 @@ export async function attentionStudy(fm: FerModel, opts: AttentionStudyOptions):
   const figure = imageGrid({
     images: firstOf.map((i) => images[i]),
     labels: firstOf.map((i) => `${labels[i]} ×${scores[i].ratio.toFixed(2)}`),
-    overlay: { maps: firstOf.map((i) => maps[i]) },
+    overlay: { maps: firstOf.map((i) => maps[i]), range: "shared", colorbar: FM_COLORBAR },
     columns: firstOf.length,
     scale: 3,
     title: opts.title ?? "F_m over synthetic faces (label: attention ratio vs uniform)",

@@ -59,6 +59,7 @@ export {
 } from "./attention_score.ts";
 export { type AttentionBatch, attentionOnBatch } from "./attention_eval.ts";
 export {
+  attentionFigure,
   type AttentionRun,
   type AttentionStudy,
   attentionStudy,

@@ -229,8 +229,19 @@ function cell(r: TableRow): string {
   return r.std !== undefined ? `${r.measured.toFixed(2)} ± ${r.std.toFixed(2)}` : r.measured.toFixed(2);
 }
 
-/** The table as Markdown; a measured cell links to its run.json (relative to `linkBase`). */
-export function tableMarkdown(t: TableResult, linkBase = "outputs/tables"): string {
+/**
+ * The table as Markdown. A measured row names its run; the id links to the run's `run.json` relative to
+ * `linkBase` (the folder the Markdown is written to), or is plain code when `linkBase` is null, as in a
+ * notebook: run records live under the git-ignored `outputs/`, so a link there would not resolve in the
+ * repository.
+ *
+ * @example
+ * ```ts
+ * tableMarkdown(t, "outputs/tables"); // "… | [20261128-…](../runs/20261128-…/run.json) | …"
+ * tableMarkdown(t, null); // "… | `20261128-…` | …"
+ * ```
+ */
+export function tableMarkdown(t: TableResult, linkBase: string | null = "outputs/tables"): string {
   const lines = [
     `### ${t.title}`,
     "",
@@ -238,9 +249,12 @@ export function tableMarkdown(t: TableResult, linkBase = "outputs/tables"): stri
     "|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const r of t.rows) {
-    const run = r.runId && r.runDir
-      ? `[${r.runId}](${relative(linkBase, join(r.runDir, "run.json"))})${r.runOf ? ` (run for ${r.runOf})` : ""}`
-      : "";
+    const id = !r.runId || !r.runDir
+      ? ""
+      : linkBase === null
+      ? `\`${r.runId}\``
+      : `[${r.runId}](${relative(linkBase, join(r.runDir, "run.json"))})`;
+    const run = id && r.runOf ? `${id} (run for ${r.runOf})` : id;
     lines.push(
       `| ${r.label} | ${r.source} | ${r.protocol} | ${r.paper === null ? "—" : r.paper.toFixed(2)} | ${
         cell(r)

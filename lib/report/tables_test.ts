@@ -117,6 +117,9 @@ Deno.test("table1 picks the newest finished full run, flags fast runs, never inv
     /\| Circle LBP \| ours \| .* \| 75\.82 \| 61\.23 \| \[r2\]\(.*r2\/run\.json\) \| 256px ×1 \| 40 \| webgpu \| no \|/,
   );
   assert.match(md, /\| Uniform LBP \| ours \| .* \| 70\.32 \| not run \|/);
+  const unlinked = tableMarkdown(t, null);
+  assert.match(unlinked, /\| 61\.23 \| `r2` \| 256px ×1 \|/);
+  assert.doesNotMatch(unlinked, /\]\(/, "no links when there is no base to resolve them from");
   const csv = tableCsv(t).trim().split("\n");
   assert.equal(csv.length, 5);
   assert.ok(csv.some((l) => l.startsWith("table1,ours,uniform-lbp,Uniform LBP,") && l.includes(",70.32,,,not run,")));

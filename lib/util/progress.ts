@@ -51,6 +51,8 @@ export interface ProgressOptions {
   mode?: ProgressMode;
   /** Draw somewhere else entirely (tests, custom UIs). */
   sink?: ProgressSink;
+  /** In a notebook, draw into this display, shared with other bars (see {@link ProgressDisplay}). */
+  display?: ProgressDisplay;
 }
 
 /** Picks the mode from `FER_PROGRESS`, the Jupyter kernel and whether stderr is a terminal. */
@@ -125,9 +127,32 @@ class LineSink implements ProgressSink {
 
 let displayCounter = 0;
 
+/**
+ * One notebook display that successive bars redraw in place, e.g. the bar of each epoch of a training
+ * run: the cell then holds one line, the latest, instead of one frozen line per epoch. Outside a notebook
+ * it changes nothing.
+ *
+ * @example
+ * ```ts
+ * const display = new ProgressDisplay();
+ * for (let e = 1; e <= 3; e++) {
+ *   const p = new Progress({ label: `epoch ${e}/3`, total: 100, display });
+ *   p.done();
+ * }
+ * ```
+ */
+export class ProgressDisplay {
+  /** The Jupyter display id. */
+  readonly id = `fer-progress-${Date.now()}-${displayCounter++}`;
+  /** True once a bar has created the display (later bars update it). */
+  shown = false;
+}
+
 class NotebookSink implements ProgressSink {
-  #id = `fer-progress-${Date.now()}-${displayCounter++}`;
-  #shown = false;
+  #display: ProgressDisplay;
+  constructor(display = new ProgressDisplay()) {
+    this.#display = display;
+  }
   update(st: ProgressState): void {
     // deno-lint-ignore no-explicit-any
     const jup = (Deno as any).jupyter;
@@ -139,10 +164,10 @@ class NotebookSink implements ProgressSink {
     const content = {
       data: { "text/plain": formatLine(st), "text/html": html },
       metadata: {},
-      transient: { display_id: this.#id },
+      transient: { display_id: this.#display.id },
     };
-    jup.broadcast(this.#shown ? "update_display_data" : "display_data", content);
-    this.#shown = true;
+    jup.broadcast(this.#display.shown ? "update_display_data" : "display_data", content);
+    this.#display.shown = true;
   }
 }
 
@@ -175,7 +200,7 @@ export class Progress {
         : mode === "lines"
         ? new LineSink()
         : mode === "notebook"
-        ? new NotebookSink()
+        ? new NotebookSink(opts.display)
         : null);
   }
 

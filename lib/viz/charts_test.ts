@@ -50,6 +50,18 @@ Deno.test("lineChart: two series with legend, decoded PNG has the size and colou
   assert.ok(many.svg.includes(">series number 7</text>"));
 });
 
+Deno.test("lineChart: one point per series (a first epoch) draws without Observable Plot's warnings", () => {
+  const warned: unknown[] = [];
+  const warn = console.warn;
+  console.warn = (...a: unknown[]) => warned.push(a.join(" "));
+  try {
+    lineChart({ series: [{ name: "train", x: [1], y: [0.9] }, { name: "val", x: [1], y: [1.1] }] });
+  } finally {
+    console.warn = warn;
+  }
+  assert.deepEqual(warned, []);
+});
+
 Deno.test("barChart: plain and grouped bars decode with the expected size and drawn bars", async () => {
   const plain = barChart({ labels: ["angry", "happy"], values: [40, 90], width: 300, height: 200 });
   const ps = await pngStats(plain.png);

@@ -1,6 +1,7 @@
 /**
  * Rich display of report pieces in the Deno Jupyter kernel (and plain text elsewhere): a value whose
- * `Symbol.for("Jupyter.display")` method returns a MIME bundle.
+ * `Symbol.for("Jupyter.display")` method returns a MIME bundle. The bundle carries the Markdown rendered as
+ * HTML too: an untrusted notebook shows `text/html` (sanitised) but not `text/markdown`.
  *
  * @example
  * ```ts
@@ -9,14 +10,26 @@
  * @module
  */
 
+import { markdownHtml } from "../viz/markdown.ts";
+
 /** Something the Deno kernel renders through its display protocol. */
 export interface Displayable {
   [key: symbol]: () => Record<string, string>;
 }
 
-/** Wraps Markdown so a notebook cell renders it (text/plain keeps the source). */
+/**
+ * Wraps Markdown so a notebook cell renders it: HTML for any notebook, trusted or not, Markdown for viewers
+ * that prefer it, and the source as text/plain.
+ *
+ * @example
+ * ```ts
+ * showMarkdown("| a |\n|---|\n| 1 |"); // as a cell's last expression: a rendered table
+ * ```
+ */
 export function showMarkdown(md: string): Displayable {
-  return { [Symbol.for("Jupyter.display")]: () => ({ "text/markdown": md, "text/plain": md }) };
+  return {
+    [Symbol.for("Jupyter.display")]: () => ({ "text/html": markdownHtml(md), "text/markdown": md, "text/plain": md }),
+  };
 }
 
 /**

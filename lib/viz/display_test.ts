@@ -6,6 +6,8 @@ Deno.test("confusionMarkdown shows counts and per-class recall; showMarkdown off
   assert.match(md, /\| \*\*a\*\* \| 3 \| 1 \| 75\.0% \|/);
   assert.match(md, /\| \*\*b\*\* \| 0 \| 4 \| 100\.0% \|/);
   assert.throws(() => confusionMarkdown(["a"], [[1, 2]]), /must be 1×1/);
-  const bundle = showMarkdown("# hi")[Symbol.for("Jupyter.display")]();
-  assert.equal(bundle["text/markdown"], "# hi");
+  const bundle = showMarkdown(`# hi\n\n${md}`)[Symbol.for("Jupyter.display")]();
+  assert.equal(bundle["text/markdown"], `# hi\n\n${md}`);
+  assert.match(bundle["text/html"], /<h1[^>]*>hi<\/h1>/);
+  assert.match(bundle["text/html"], /<td><strong>a<\/strong><\/td>\s*<td>3<\/td>\s*<td>1<\/td>\s*<td>75\.0%<\/td>/);
 });

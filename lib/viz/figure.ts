@@ -73,6 +73,19 @@ export function svgToPng(svg: string): { png: Uint8Array; width: number; height:
 }
 
 /**
+ * A {@link Figure} of a standalone SVG drawn elsewhere (e.g. the model diagram): the SVG plus its PNG, so a
+ * notebook shows it even untrusted, where SVG outputs are hidden.
+ *
+ * @example
+ * ```ts
+ * show(svgFigure(modelDiagram(preset("paper"))));
+ * ```
+ */
+export function svgFigure(svg: string): Figure {
+  return { svg, ...svgToPng(svg) };
+}
+
+/**
  * Renders Observable Plot options to a {@link Figure}. `title`, `subtitle` and categorical colour legends
  * (which Plot draws as HTML) are redrawn as SVG so the result is one self-contained SVG file.
  *

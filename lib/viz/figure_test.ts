@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as Plot from "@observablehq/plot";
-import { renderPlot, svgToPng, toBase64 } from "./figure.ts";
+import { renderPlot, svgFigure, svgToPng, toBase64 } from "./figure.ts";
 import { pngStats } from "./test_helpers.ts";
 
 Deno.test("renderPlot: title and categorical legend become SVG text, PNG matches the declared size", async () => {
@@ -35,6 +35,17 @@ Deno.test("svgToPng: renders text with the DejaVu font (glyph pixels present)", 
   );
   assert.equal((await pngStats(blank.png)).variance, 0);
   assert.ok((await pngStats(text.png)).nonBackground > 0.02);
+});
+
+Deno.test("svgFigure keeps the SVG and adds its PNG at the SVG's size", async () => {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40"><rect x="10" y="10" width="50" ` +
+    `height="20" fill="red"/></svg>`;
+  const fig = svgFigure(svg);
+  assert.equal(fig.svg, svg);
+  assert.deepEqual([fig.width, fig.height], [120, 40]);
+  const s = await pngStats(fig.png);
+  assert.deepEqual([s.width, s.height], [120, 40]);
+  assert.ok(s.coloured > 900, `red pixels ${s.coloured}`);
 });
 
 Deno.test("toBase64 matches btoa on small and chunk-crossing inputs", () => {

@@ -20,12 +20,19 @@ export type Tile = GrayImage | FloatMap;
 
 /** A heatmap blended over each tile (e.g. an attention map); resized bilinearly to the image size. */
 export interface HeatmapOverlay {
-  /** One map per image (same order); values are min-max normalised per map before colouring. */
-  maps: Tile[];
+  /** One map per image (same order); `null` leaves that tile without overlay. */
+  maps: (Tile | null)[];
   /** Opacity of the heatmap, 0..1 (default 0.45). */
   alpha?: number;
   /** Default "jet". */
   colormap?: ColormapName;
+  /**
+   * Which values span the colour map: `"each"` (default) each map's own min..max, `"shared"` the min..max
+   * over all maps (tiles comparable), or a fixed `[lo, hi]`.
+   */
+  range?: "each" | "shared" | [number, number];
+  /** Draws a colour bar under the grid with this caption, its ends labelled with the range's values. */
+  colorbar?: string;
 }
 
 /** Options of {@link imageGrid}. */
@@ -45,6 +52,10 @@ export interface ImageGridOptions {
 const PAD = 6;
 const LABEL_H = 16;
 const TITLE_H = 24;
+/** Colour bar strip: caption line, bar, value labels. */
+const BAR_H = 46;
+const BAR_W = 220;
+const TITLE_FONT = `bold 15px "${FONT_FAMILY}"`;
 let fontsRegistered = false;
 
 function registerFonts(): void {
@@ -66,14 +77,22 @@ function checkImage(img: Tile, what: string): void {
   }
 }
 
-/** Bilinear sample of map at continuous coordinates scaled to (w, h), normalised to [0, 1]. */
-function resizedMap(map: Tile, w: number, h: number): Float32Array {
+/** Smallest and largest value of the maps. */
+function extent(maps: (Tile | null)[]): [number, number] {
   let lo = Infinity, hi = -Infinity;
-  for (let i = 0; i < map.data.length; i++) {
-    const v = valueAt(map, i);
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
+  for (const map of maps) {
+    if (!map) continue;
+    for (let i = 0; i < map.data.length; i++) {
+      const v = valueAt(map, i);
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
   }
+  return [lo, hi];
+}
+
+/** Bilinear sample of map at continuous coordinates scaled to (w, h), mapped from [lo, hi] to [0, 1]. */
+function resizedMap(map: Tile, w: number, h: number, [lo, hi]: [number, number]): Float32Array {
   const span = hi > lo ? hi - lo : 1;
   const out = new Float32Array(w * h);
   for (let y = 0; y < h; y++) {
@@ -111,7 +130,7 @@ export function imageGrid(opts: ImageGridOptions): Figure {
     if (maps.length !== images.length) {
       throw new Error(`imageGrid: ${images.length} images but ${maps.length} overlay maps`);
     }
-    maps.forEach((m, i) => checkImage(m, `overlay map ${i}`));
+    maps.forEach((m, i) => m && checkImage(m, `overlay map ${i}`));
   }
   const scale = Math.max(1, Math.round(opts.scale ?? 2));
   const columns = Math.max(1, Math.min(images.length, opts.columns ?? 8));
@@ -120,9 +139,16 @@ export function imageGrid(opts: ImageGridOptions): Figure {
   const tileH = Math.max(...images.map((m) => m.height)) * scale;
   const labelH = opts.labels ? LABEL_H : 0;
   const titleH = opts.title ? TITLE_H : 0;
-  const width = PAD + columns * (tileW + PAD);
-  const height = titleH + PAD + rows * (tileH + labelH + PAD);
+  const barH = maps && opts.overlay?.colorbar !== undefined ? BAR_H : 0;
   registerFonts();
+  // The canvas is at least as wide as the title and the colour bar, so neither is clipped.
+  const measure = createCanvas(1, 1).getContext("2d");
+  measure.font = TITLE_FONT;
+  const titleW = opts.title ? Math.ceil(measure.measureText(opts.title).width) + 2 * PAD : 0;
+  const gridW = PAD + columns * (tileW + PAD);
+  const width = Math.max(gridW, titleW, barH ? BAR_W + 2 * PAD + 80 : 0);
+  const gridH = titleH + PAD + rows * (tileH + labelH + PAD);
+  const height = gridH + barH;
   const canvas = createCanvas(width, height);
   const ctx = canvas.getContext("2d");
   ctx.fillStyle = "white";
@@ -130,10 +156,19 @@ export function imageGrid(opts: ImageGridOptions): Figure {
   const cmap = opts.colormap ?? "gray";
   const alpha = Math.min(1, Math.max(0, opts.overlay?.alpha ?? 0.45));
   const overlayMap = opts.overlay?.colormap ?? "jet";
+  const range = opts.overlay?.range ?? "each";
+  const shared: [number, number] | undefined = !maps
+    ? undefined
+    : range === "shared"
+    ? extent(maps)
+    : Array.isArray(range)
+    ? range
+    : undefined;
   images.forEach((img, k) => {
     const w = img.width * scale, h = img.height * scale;
     const rgba = ctx.createImageData(w, h);
-    const heat = maps ? resizedMap(maps[k], img.width, img.height) : undefined;
+    const map = maps?.[k];
+    const heat = map ? resizedMap(map, img.width, img.height, shared ?? extent([map])) : undefined;
     for (let y = 0; y < img.height; y++) {
       for (let x = 0; x < img.width; x++) {
         const i = y * img.width + x;
@@ -167,9 +202,10 @@ export function imageGrid(opts: ImageGridOptions): Figure {
       ctx.fillText(fitLabel(opts.labels[k], tileW), x0 + tileW / 2, y0 + tileH + 2, tileW);
     }
   });
+  if (barH) drawColorbar(ctx, { x: PAD, y: gridH, colormap: overlayMap, caption: opts.overlay!.colorbar!, shared });
   if (opts.title) {
     ctx.fillStyle = "black";
-    ctx.font = `bold 15px "${FONT_FAMILY}"`;
+    ctx.font = TITLE_FONT;
     ctx.textAlign = "left";
     ctx.textBaseline = "middle";
     ctx.fillText(opts.title, PAD, TITLE_H / 2 + 2);
@@ -179,6 +215,41 @@ export function imageGrid(opts: ImageGridOptions): Figure {
     `viewBox="0 0 ${width} ${height}">${opts.title ? `<title>${escapeXml(opts.title)}</title>` : ""}` +
     `<image width="${width}" height="${height}" href="data:image/png;base64,${toBase64(png)}"/></svg>`;
   return { svg, png, width, height };
+}
+
+type Context = ReturnType<ReturnType<typeof createCanvas>["getContext"]>;
+
+/** A horizontal colour bar: caption above, the colour map left to right, its end values below. */
+function drawColorbar(
+  ctx: Context,
+  o: { x: number; y: number; colormap: ColormapName; caption: string; shared?: [number, number] },
+): void {
+  const barY = o.y + 16, barHeight = 12;
+  for (let i = 0; i < BAR_W; i++) {
+    const [r, g, b] = colormap(o.colormap, i / (BAR_W - 1));
+    ctx.fillStyle = `rgb(${r},${g},${b})`;
+    ctx.fillRect(o.x + i, barY, 1, barHeight);
+  }
+  ctx.strokeStyle = "#444";
+  ctx.lineWidth = 1;
+  ctx.strokeRect(o.x + 0.5, barY + 0.5, BAR_W - 1, barHeight - 1);
+  ctx.fillStyle = "black";
+  ctx.font = `11px "${FONT_FAMILY}"`;
+  ctx.textBaseline = "top";
+  ctx.textAlign = "left";
+  ctx.fillText(o.caption, o.x, o.y + 2);
+  const [lo, hi] = o.shared ? o.shared.map(formatValue) : ["min", "max"];
+  ctx.fillText(lo, o.x, barY + barHeight + 2);
+  ctx.textAlign = "right";
+  ctx.fillText(hi, o.x + BAR_W, barY + barHeight + 2);
+  if (!o.shared) {
+    ctx.textAlign = "left";
+    ctx.fillText("(of each map)", o.x + BAR_W + 6, barY);
+  }
+}
+
+function formatValue(v: number): string {
+  return Math.abs(v) >= 100 || Number.isInteger(v) ? String(Math.round(v)) : v.toPrecision(3);
 }
 
 function fitLabel(label: string, px: number): string {

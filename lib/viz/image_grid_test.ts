@@ -44,6 +44,34 @@ Deno.test("imageGrid: jet overlay colours the tiles; bad sizes are clear errors"
   assert.throws(() => imageGrid({ images: [] }), /no images/);
 });
 
+Deno.test("imageGrid: shared overlay range, colour bar with its end values, title never clipped", async () => {
+  const face = { width: 8, height: 8, data: new Uint8Array(64).fill(0) };
+  const low = { width: 4, height: 4, data: new Float32Array(16).fill(0.2) };
+  const high = { width: 4, height: 4, data: new Float32Array(16).fill(0.8) };
+  const overlay = { maps: [low, high], alpha: 1, range: "shared" as const, colorbar: "F_m" };
+  const fig = imageGrid({ images: [face, face], overlay, columns: 2, scale: 2 });
+  // grid 6 + 2*(16+6) = 50 wide, 6 + 16 + 6 = 28 high; the colour bar widens it and adds its strip
+  assert.equal(fig.height, 28 + 46);
+  assert.ok(fig.width >= 220 + 12);
+  const img = await loadImage(fig.png);
+  const ctx = createCanvas(img.width, img.height).getContext("2d");
+  ctx.drawImage(img, 0, 0);
+  const px = (x: number, y: number) => Array.from(ctx.getImageData(x, y, 1, 1).data.slice(0, 3));
+  assert.deepEqual(px(10, 10), colormap("jet", 0), "the lower map sits at the bottom of the shared range");
+  assert.deepEqual(px(32, 10), colormap("jet", 1), "the higher map at its top");
+  // the bar: 16 px under the grid, from jet(0) on the left to jet(1) on the right
+  assert.deepEqual(px(6 + 2, 28 + 16 + 6), colormap("jet", 2 / 219));
+  assert.deepEqual(px(6 + 217, 28 + 16 + 6), colormap("jet", 217 / 219));
+  const each = imageGrid({ images: [face, face], overlay: { maps: [null, high], alpha: 1 }, columns: 2, scale: 2 });
+  assert.equal(each.height, 28, "no colour bar unless asked");
+  const plain = await loadImage(each.png);
+  const pctx = createCanvas(plain.width, plain.height).getContext("2d");
+  pctx.drawImage(plain, 0, 0);
+  assert.deepEqual(Array.from(pctx.getImageData(10, 10, 1, 1).data.slice(0, 3)), [0, 0, 0], "a null map: no overlay");
+  const title = "a title far wider than one small tile";
+  assert.ok(imageGrid({ images: [face], title }).width > title.length * 7, "the canvas grows to the title");
+});
+
 Deno.test("colormap: endpoints of gray, jet and viridis", () => {
   assert.deepEqual(colormap("gray", 0), [0, 0, 0]);
   assert.deepEqual(colormap("gray", 2), [255, 255, 255]);

@@ -62,7 +62,8 @@ export function lineChart(opts: LineChartOptions): Figure {
     y: { label: opts.yLabel ?? "y" },
     color: { domain: names, legend: names.length > 1 },
     marks: [
-      Plot.line(rows, { x: "x", y: "y", stroke: "name", strokeWidth: 2 }),
+      // z named explicitly: with one point per series Plot would warn about an "implicit z channel".
+      Plot.line(rows, { x: "x", y: "y", stroke: "name", z: "name", strokeWidth: 2 }),
       Plot.dot(rows, { x: "x", y: "y", fill: "name", r: 2.5 }),
     ],
   });

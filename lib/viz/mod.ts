@@ -11,13 +11,14 @@
  * ```
  * @module
  */
-export { type Figure, renderPlot, svgToPng, toBase64 } from "./figure.ts";
+export { type Figure, renderPlot, svgFigure, svgToPng, toBase64 } from "./figure.ts";
 export { confusionMatrixFigure, type ConfusionMatrixOptions } from "./confusion_matrix.ts";
 export { lineChart, type LineChartOptions, type Series } from "./line_chart.ts";
 export { barChart, type BarChartOptions } from "./bar_chart.ts";
 export { type HeatmapOverlay, imageGrid, type ImageGridOptions, type Tile } from "./image_grid.ts";
 export { colormap, type ColormapName } from "./colormap.ts";
 export { type RecordsSource, show, showTable, type TableOptions, type TableText, tableText } from "./show.ts";
+export { markdownHtml } from "./markdown.ts";
 export { outputsDir, saveFigure } from "./save.ts";
 export {
   classDistributionFigure,
