@@ -1,19 +1,20 @@
 /**
  * `deno task bench train`: training and inference speed of the reference VGG-style net
  * (bench/ref_net.ts) on tfjs backends against PyTorch (bench/torch_ref.py, same architecture,
- * same batch, same thread count) measured in the same run, interleaved (PyTorch, fer-native, torch
- * fp32, torch bf16, PyTorch, …) so that load from other processes on the machine hits all alike.
+ * same batch, same thread count) measured in the same run, interleaved (PyTorch, torch fp32, torch
+ * bf16, PyTorch, …) so that load from other processes on the machine hits all alike.
  * The "torch" rows are this project's torch backend (lib/backend/torch) at each `--precisions`
- * entry, each with its ratio to PyTorch at the same precision (and, below fp32, to PyTorch's fp32).
+ * entry, each with its ratio to PyTorch at the same precision (and, below fp32, to PyTorch's fp32);
+ * the row's own `ratio_train`/`ratio_infer` are torch fp32's.
  * Prints one JSON document.
  * Without a PyTorch for `--python`, it says what to install and exits 2.
  *
  * Options: --sizes 48,96  --batch 32  --steps 3  --threads 2  --rounds 2  --precisions fp32,bf16
- *          --device cpu|cuda (torch backend and PyTorch on that device; fer-native is CPU-only)
+ *          --device cpu|cuda (torch backend and PyTorch on that device)
  *          --python /usr/bin/python3 (the interpreter whose torch is the reference)
  *          --cpu (also time the pure-JS cpu backend: 1 step at batch 1, extrapolated, slow)
- *          --profile (per-kernel milliseconds per step on fer-native and torch)
- *          --paper cpu-small (also time the paper model, lib/model preset, on fer-native and torch; no PyTorch mirror)
+ *          --profile (per-kernel milliseconds per step on torch)
+ *          --paper cpu-small (also time the paper model, lib/model preset, on torch; no PyTorch mirror)
  *
  * @example
  * ```sh
@@ -28,7 +29,6 @@ import {
   type KernelTime,
   type Precision,
   profileKernels,
-  registerNativeBackend,
   registerTorchBackend,
   setTorchPrecision,
 } from "../lib/backend/mod.ts";
@@ -163,7 +163,6 @@ export async function benchTrain(args: string[]): Promise<Record<string, unknown
     console.error(missing);
     Deno.exit(2);
   }
-  const native = device === "cpu" ? await registerNativeBackend({ threads }) : null;
   const torch = await registerTorchBackend({ threads, device: device as "cpu" | "cuda" });
   const results: Record<string, unknown>[] = [];
   for (const size of values.sizes.split(",").map(Number)) {
@@ -176,7 +175,6 @@ export async function benchTrain(args: string[]): Promise<Record<string, unknown
       for (const p of new Set<Precision>(["fp32", ...precisions])) {
         add(pytorch as Map<string, TorchOut[]>, p, await ref(p));
       }
-      if (native?.ok) add(ours, "fer-native", await tfjsSpeed("fer-native", size, batch, steps, last(r)));
       if (!torch.ok) continue;
       for (const p of precisions) {
         setTorchPrecision(p);
@@ -196,7 +194,7 @@ export async function benchTrain(args: string[]): Promise<Record<string, unknown
       };
     }
     for (const [name, outs] of ours) {
-      const precision = name === "fer-native" || name === "torch" ? "fp32" : name.slice("torch_".length);
+      const precision = name === "torch" ? "fp32" : name.slice("torch_".length);
       const t = row[precision === "fp32" ? "pytorch" : `pytorch_${precision}`] as Speed;
       const f = {
         train_img_s: mean(outs.map((q) => q.train_img_s)),
@@ -213,19 +211,15 @@ export async function benchTrain(args: string[]): Promise<Record<string, unknown
         ...(values.profile ? { profile_ms_per_step: outs[outs.length - 1].profile } : {}),
       };
     }
-    if (native && !native.ok) row["fer-native"] = { error: native.reason };
     if (!torch.ok) row.torch = { error: torch.reason };
-    const fer = row["fer-native"] as { ratio_train?: number; ratio_infer?: number } | undefined;
-    if (fer?.ratio_train !== undefined) (row.ratio_train = fer.ratio_train, row.ratio_infer = fer.ratio_infer);
+    const main = row.torch as { ratio_train?: number; ratio_infer?: number } | undefined;
+    if (main?.ratio_train !== undefined) (row.ratio_train = main.ratio_train, row.ratio_infer = main.ratio_infer);
     if (values.cpu) {
       const c = await tfjsSpeed("cpu", size, 1, 1, false);
       row.cpu = { ...c, note: "pure-JS cpu backend: 1 step at batch 1 (a batch-32 step takes tens of minutes)" };
     }
     if (values.paper) {
       const paper: Record<string, unknown> = { preset: values.paper };
-      if (native?.ok) {
-        paper["fer-native"] = await tfjsSpeed("fer-native", size, batch, steps, values.profile, values.paper);
-      }
       if (torch.ok) paper.torch = await tfjsSpeed("torch", size, batch, steps, values.profile, values.paper);
       row.paper_model = paper;
     }

@@ -7,7 +7,7 @@
  * ```sh
  * deno run -A tools/setup.ts            # tests' needs
  * deno run -A tools/setup.ts --bench    # also PyTorch for the speed reference
- * deno run -A tools/setup.ts --native   # only the fast CPU kernels (what `deno task main` needs)
+ * deno run -A tools/setup.ts --native   # only the torch backend's shim (what `deno task main` needs)
  * ```
  * @module
  */
@@ -26,13 +26,14 @@ export const TEST_PACKAGES = [
   "fonts-dejavu-core",
   "build-essential",
   "libopenblas-dev",
-  "libdnnl-dev",
   "libtorch-dev", // the torch backend's libtorch when no Python torch is there (lib/backend/torch/build.ts)
   "mesa-vulkan-drivers", // the software Vulkan adapter WebGPU tests train on (lib/engine/webgpu_test.ts)
 ];
 
-/** What the fer-native CPU kernels need: a C++ compiler and oneDNN. */
-export const NATIVE_PACKAGES = ["build-essential", "libdnnl-dev"];
+/** What the torch backend's shim needs: a C++ compiler, and libtorch unless a Python torch is there. */
+export const NATIVE_PACKAGES = ["build-essential"];
+/** The libtorch installed when `python3` has no torch (lib/backend/torch/build.ts finds either). */
+export const LIBTORCH_PACKAGES = ["libtorch-dev"];
 
 /** Extra packages for `deno task bench` (the PyTorch speed reference). */
 export const BENCH_PACKAGES = ["python3-torch"];
@@ -91,7 +92,9 @@ async function ensureNpm(): Promise<void> {
 
 async function setupNativeOnly(): Promise<void> {
   try {
-    await ensurePackages(NATIVE_PACKAGES);
+    const { findTorch } = await import("../lib/backend/mod.ts");
+    const torch = await findTorch();
+    await ensurePackages(torch ? NATIVE_PACKAGES : [...NATIVE_PACKAGES, ...LIBTORCH_PACKAGES]);
   } catch (err) {
     console.error(`setup: ${err instanceof Error ? err.message : err}`);
   }
@@ -100,23 +103,20 @@ async function setupNativeOnly(): Promise<void> {
 if (import.meta.main) {
   const bench = Deno.args.includes("--bench");
   if (Deno.args.includes("--native")) {
-    // The main job: the fast kernels are worth installing, but their absence only costs speed.
+    // The main job: the torch backend is worth installing, but its absence only costs speed.
     await setupNativeOnly();
   } else {
     await ensureNpm();
     await ensurePackages(bench ? [...TEST_PACKAGES, ...BENCH_PACKAGES] : TEST_PACKAGES);
     await ensureKernel();
   }
-  // The fer-native backend's kernels (oneDNN via FFI); a failure only costs speed, so warn and go on.
-  const { buildNative } = await import("../lib/backend/mod.ts");
-  const native = await buildNative();
-  if (!native.ok) {
-    console.error(`setup: fer-native kernels not built, training will use the slow cpu backend:\n${native.reason}`);
-  }
-  // The torch backend's shim, for the tests and --backend torch (the demo's auto choice does not need it).
+  // The torch backend's shim (libtorch's kernels via FFI), the fast CPU path `auto` picks; a failure
+  // only costs speed, so warn and go on.
   const { buildTorchShim } = await import("../lib/backend/mod.ts");
-  const torch = Deno.args.includes("--native") ? null : await buildTorchShim();
-  if (torch && !torch.ok) {
-    console.error(`setup: the torch backend's shim was not built (--backend torch unavailable):\n${torch.reason}`);
+  const torch = await buildTorchShim();
+  if (!torch.ok) {
+    console.error(
+      `setup: the torch backend's shim was not built, training will use the slow cpu backend:\n${torch.reason}`,
+    );
   }
 }

@@ -2,7 +2,7 @@
  * The torch backend's test modules in one entry, for `deno task gpu-pack` to bundle into
  * build/gpu/torch-tests.js: on the GPU box (tools/gpu_device.sh) `deno test` runs them offline with
  * nothing but the deno binary, against that machine's own PyTorch, on CUDA (the backend's auto
- * device). The paper-model loss test stays out: it needs fer-native (oneDNN) as its reference.
+ * device). The paper-model loss test stays out: its reference is tfjs's slow cpu backend.
  *
  * @example
  * ```sh

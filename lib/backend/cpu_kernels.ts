@@ -15,8 +15,50 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import type { KernelConfig, KernelFunc } from "@tensorflow/tfjs-core";
-import { filterGradCall } from "./kernels/util.ts";
+import {
+  backend_util,
+  type KernelConfig,
+  type KernelFunc,
+  type NamedAttrMap,
+  type TensorInfo,
+} from "@tensorflow/tfjs-core";
+
+/** A Conv2DBackpropFilter call read off tfjs's kernel arguments: the tensors and the conv geometry. */
+interface FilterGradCall {
+  x: TensorInfo;
+  dy: TensorInfo;
+  filterShape: [number, number, number, number];
+  info: backend_util.Conv2DInfo;
+}
+
+/**
+ * Reads a Conv2DBackpropFilter call; null when it is not NHWC float32, which is left to tfjs's own kernel.
+ */
+function filterGradCall(
+  inputs: Record<string, TensorInfo | undefined>,
+  attrs: NamedAttrMap | undefined,
+): FilterGradCall | null {
+  const { x, dy } = inputs;
+  const a = attrs as unknown as {
+    filterShape: [number, number, number, number];
+    strides: number | [number, number];
+    pad: "valid" | "same" | number | backend_util.ExplicitPadding;
+    dataFormat: "NHWC" | "NCHW";
+    dimRoundingMode?: "floor" | "round" | "ceil";
+  };
+  if (!x || !dy || a.dataFormat !== "NHWC" || x.dtype !== "float32" || dy.dtype !== "float32") return null;
+  const info = backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    a.filterShape,
+    a.strides,
+    1,
+    a.pad,
+    a.dimRoundingMode,
+    false,
+    "channelsLast",
+  );
+  return { x, dy, filterShape: a.filterShape, info };
+}
 
 let patched = false;
 

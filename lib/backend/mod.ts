@@ -1,7 +1,7 @@
 /**
  * TensorFlow.js backends: choosing and initialising one (`selectBackend`, `ensureBackend`), the
- * project's native CPU backend "fer-native" (oneDNN kernels through Deno FFI) and its build, the
- * faster filter gradient for tfjs' plain cpu backend, and kernel profiling.
+ * "torch" backend (tfjs kernels run by libtorch through Deno FFI, on the CPU or CUDA) and its build,
+ * the faster filter gradient for tfjs' plain cpu backend, and kernel profiling.
  *
  * @example
  * ```ts
@@ -20,8 +20,6 @@ export {
   selectBackend,
 } from "./select.ts";
 export { patchCpuKernels } from "./cpu_kernels.ts";
-export { NATIVE_BACKEND, nativeKernelNames, registerNativeBackend } from "./native.ts";
-export { buildNative, nativeLibraryPath } from "./build.ts";
 export { type KernelTime, profileKernels } from "./profile.ts";
 export {
   buildTorchShim,

@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * const prof = profileKernels("fer-native");
+ * const prof = profileKernels("torch");
  * model.trainOnBatch(x, y);
  * console.table(prof.report());
  * prof.restore();

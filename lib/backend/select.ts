@@ -3,8 +3,8 @@
  *
  * `auto` order: tfjs-node-gpu / tfjs-node when the user has added it to deno.json's imports (never
  * a dependency of this project); then "torch" on CUDA when the libtorch found is a CUDA build and
- * sees a GPU; then the faster of the two native CPU backends by bench/train.ts ({@link CPU_ORDER}),
- * the other if it fails to load; then WebGPU when `navigator.gpu` gives a hardware adapter (a
+ * sees a GPU; then "torch" on the CPU (libtorch's oneDNN kernels: the fastest CPU path by
+ * `deno task bench train`, which retired the project's own oneDNN backend "fer-native"); then WebGPU when `navigator.gpu` gives a hardware adapter (a
  * software fallback adapter such as llvmpipe is slower than the CPU paths and is skipped); else
  * tfjs' plain "cpu". `--device` and `--precision` go to the torch backend.
  *
@@ -23,12 +23,14 @@ import { patchCpuKernels } from "./cpu_kernels.ts";
 import { findTorch, type Precision, PRECISIONS, registerTorchBackend, type TorchDevice } from "../backend/torch/mod.ts";
 
 /** Names accepted by `--backend`. */
-export const BACKEND_NAMES = ["auto", "tensorflow", "webgpu", "wasm", "cpu", "fer-native", "torch"] as const;
+export const BACKEND_NAMES = ["auto", "tensorflow", "webgpu", "wasm", "cpu", "torch"] as const;
 /** A backend request. */
 export type BackendName = typeof BACKEND_NAMES[number];
 
-/** The CPU backends `auto` tries, fastest first by `deno task bench train` (see the README's backend section). */
-export const CPU_ORDER: readonly ("fer-native" | "torch")[] = ["fer-native", "torch"];
+/** Backends that were removed, with what to use instead (an old script's `--backend` gets this). */
+const RETIRED: Record<string, string> = {
+  "fer-native": "fer-native was retired: the torch backend runs the same oneDNN kernels faster (--backend torch)",
+};
 
 /** Options of {@link selectBackend}. */
 export interface SelectOptions {
@@ -128,17 +130,6 @@ async function useWasm(): Promise<BackendChoice> {
   return { backend: "wasm", reason: "requested" };
 }
 
-async function useNative(): Promise<BackendChoice> {
-  const path = "./native.ts"; // a variable: not bundled into the offline GPU check; absent → clear error
-  const mod = await import(path).catch((e) => {
-    throw new Error(`fer-native is not available (${path}: ${e instanceof Error ? e.message.split("\n")[0] : e})`);
-  });
-  const r = await mod.registerNativeBackend();
-  if (!r.ok) throw new Error(`fer-native did not load: ${r.reason}`);
-  if (!(await tf.setBackend(r.backend))) throw new Error("fer-native registered but failed to initialise");
-  return { backend: r.backend, reason: r.reason || "native CPU kernels loaded" };
-}
-
 async function useTorch(device: string, precision: string, cudaOnly = false): Promise<BackendChoice> {
   if (!(PRECISIONS as readonly string[]).includes(precision)) {
     throw new Error(`unknown precision "${precision}" (have ${PRECISIONS.join(", ")})`);
@@ -165,7 +156,8 @@ async function useCpu(): Promise<BackendChoice> {
 /** Selects and initialises a backend; prints `backend: <name> (<reason>)` to stderr unless quiet. */
 export async function selectBackend(name: BackendName, opts: SelectOptions = {}): Promise<BackendChoice> {
   if (!(BACKEND_NAMES as readonly string[]).includes(name)) {
-    throw new Error(`unknown backend "${name}" (have ${BACKEND_NAMES.join(", ")})`);
+    const retired = RETIRED[name] ? `: ${RETIRED[name]}` : "";
+    throw new Error(`unknown backend "${name}"${retired} (have ${BACKEND_NAMES.join(", ")})`);
   }
   const device = opts.device ?? "auto", precision = opts.precision ?? "fp32";
   if (name !== "auto" && name !== "torch" && (device !== "auto" || precision !== "fp32")) {
@@ -177,12 +169,10 @@ export async function selectBackend(name: BackendName, opts: SelectOptions = {})
     choice = { ...choice, reason: `auto: --device ${device} → torch; ${choice.reason}` };
   } else if (name === "auto") {
     const skipped: string[] = [];
-    // Only torch has the lower precisions: asking for one makes it the CPU backend.
-    const order = precision === "fp32" ? CPU_ORDER : ["torch"];
     choice = await firstOk([
       () => useTensorflow(),
       () => useTorch("auto", precision, true),
-      ...order.map((b) => b === "torch" ? () => useTorch("cpu", precision) : () => useNative()),
+      () => useTorch("cpu", precision),
       () => useWebgpu(false),
     ], skipped) ?? await useCpu();
     choice = { ...choice, reason: `auto: ${[...skipped, choice.reason].join("; ")}` };
@@ -192,7 +182,6 @@ export async function selectBackend(name: BackendName, opts: SelectOptions = {})
       webgpu: () => useWebgpu(true),
       wasm: useWasm,
       cpu: useCpu,
-      "fer-native": useNative,
       torch: () => useTorch(device, precision),
     }[name];
     choice = await run();

@@ -1,34 +1,27 @@
 /**
- * Test support for the native kernels: runs the same computation on the reference "cpu" backend
- * and on "fer-native" from identical inputs and reports the largest deviation relative to the
- * reference's magnitude. Used by the *_test.ts files beside it.
+ * Test support for a kernel backend: runs the same computation on the reference "cpu" backend
+ * and on the tested one (torch, see torch/testing.ts) from identical inputs and reports the largest
+ * deviation relative to the reference's magnitude.
  *
  * @example
  * ```ts
- * const d = await compareBackends([[2, 5, 5, 3]], ([x]) => [tf.relu(x)], rng);
+ * const d = await compareBackends([[2, 5, 5, 3]], ([x]) => [tf.relu(x)], rng, { backend: "torch", prepare });
  * assert.ok(d.maxRel <= 1e-4);
  * ```
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { Rng } from "../util/rng.ts";
-import { NATIVE_BACKEND, registerNativeBackend } from "./native.ts";
 
-/** Tolerance used by the equality tests: max |native − cpu| ≤ TOL · max(1, max |cpu|), per output. */
+/** Tolerance used by the equality tests: max |tested − cpu| ≤ TOL · max(1, max |cpu|), per output. */
 export const TOL = 1e-4;
 
 /** Result of {@link compareBackends}. */
 export interface Deviation {
-  /** Largest |native − cpu| / max(1, max |cpu|) over all outputs. */
+  /** Largest |tested − cpu| / max(1, max |cpu|) over all outputs. */
   maxRel: number;
   /** Output index and element where it occurs, for messages. */
   where: string;
-}
-
-/** Registers fer-native or throws with the build's reason (tests need the real thing). */
-export async function requireNative(): Promise<void> {
-  const r = await registerNativeBackend();
-  if (!r.ok) throw new Error(`fer-native unavailable: ${r.reason}`);
 }
 
 /** Random normal Float32Arrays for the given shapes. */
@@ -38,23 +31,23 @@ export function randomInputs(shapes: number[][], rng: Rng): Float32Array[] {
 
 /** Which backend {@link compareBackends} tests against cpu, and how to make it available. */
 export interface CompareOptions {
-  /** Default "fer-native". */
-  backend?: string;
-  /** Registers the backend or throws (default {@link requireNative}). */
-  prepare?: () => Promise<void>;
+  /** The tested backend's name. */
+  backend: string;
+  /** Registers the backend or throws. */
+  prepare: () => Promise<void>;
 }
 
-/** Runs `fn` on cpu and on the tested backend (fer-native unless told) with the same inputs; returns the worst deviation. */
+/** Runs `fn` on cpu and on the tested backend with the same inputs; returns the worst deviation. */
 export async function compareBackends(
   shapes: number[][],
   fn: (xs: tf.Tensor[]) => tf.Tensor[],
   rng: Rng,
-  opts: CompareOptions = {},
+  opts: CompareOptions,
 ): Promise<Deviation> {
-  await (opts.prepare ?? requireNative)();
+  await opts.prepare();
   const data = randomInputs(shapes, rng);
   const results: Float32Array[][] = [];
-  for (const backend of ["cpu", opts.backend ?? NATIVE_BACKEND]) {
+  for (const backend of ["cpu", opts.backend]) {
     await tf.setBackend(backend);
     const outs = tf.tidy(() => fn(data.map((d, i) => tf.tensor(d.slice(), shapes[i], "float32"))));
     results.push(outs.map((o) => Float32Array.from(o.dataSync())));
@@ -73,7 +66,7 @@ export async function compareBackends(
   return { maxRel, where };
 }
 
-/** A random convolution problem of the conv tests (fer-native's and torch's). */
+/** A random convolution problem of the conv tests. */
 export interface ConvCase {
   n: number;
   h: number;

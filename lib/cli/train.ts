@@ -80,7 +80,7 @@ const TRAIN_HELP =
   --train-split NAME --val-split NAME   split protocol (FER2013: Training / PublicTest; "holdout:0.2")
   --folds K --by subject|random         k-fold protocol instead
   --dataset KIND --root DIR --n N       the data (fer2013, ckplus, jaffe, oulu, sequences, folder, synthetic, pack)
-  --backend auto|tensorflow|webgpu|wasm|cpu|fer-native|torch
+  --backend auto|tensorflow|webgpu|wasm|cpu|torch
   --device auto|cpu|cuda|cuda:N   torch's device (auto: CUDA when torch sees a GPU)
   --precision fp32|tf32|bf16      torch's conv/matmul precision (tf32: NVIDIA only; default fp32)
   --resume DIR          continue a run folder (after a kill)

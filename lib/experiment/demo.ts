@@ -4,8 +4,8 @@
  * → evaluation → confusion-matrix and training-curve PNGs plus the metrics CSV under outputs/demo/.
  *
  * The default model is `cpu-tiny` at 48×48 (the full architecture at an eighth of the channels), trained on
- * 2,100 faces for 16 epochs with the paper's augmentation: about 5 minutes on 2 cores with the fer-native
- * kernels (the network only starts to separate the classes after ~6 epochs). `--preset cpu-small` runs the
+ * 2,100 faces for 16 epochs with the paper's augmentation: about 5 minutes on 2 cores with the torch
+ * backend (the network only starts to separate the classes after ~6 epochs). `--preset cpu-small` runs the
  * quarter-width model instead.
  *
  * @example

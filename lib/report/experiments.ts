@@ -63,7 +63,7 @@ export interface ResolvedExperiment {
 /**
  * A CPU-sized profile for every configuration (`fer reproduce --cpu`): the whole dataset and protocol, but
  * the eighth-width network at 48×48 trained with Adam 1e-3 for 15 epochs — minutes per fold on 2 cores
- * with the fer-native kernels, instead of the paper's GPU-sized 256×256 for 100 epochs at lr 1e-6. Tables
+ * with the torch backend's kernels, instead of the paper's GPU-sized 256×256 for 100 epochs at lr 1e-6. Tables
  * show each measured row's input size and width, so such a run is never mistaken for the paper's setting.
  */
 export const CPU_PROFILE = {

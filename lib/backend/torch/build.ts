@@ -1,6 +1,6 @@
 /**
  * Finds a libtorch and builds native/torch_shim.cc against it into build/, cached by a hash of the
- * source, the flags and the libtorch found (as fer-native's build is). The first libtorch found wins:
+ * source, the flags and the libtorch found. The first libtorch found wins:
  *
  * 1. `FER_TORCH=<dir>`: a libtorch folder with include/ and lib/ (the libtorch zip, or a Python
  *    torch package folder); its C++ ABI is read from its libc10.so;
@@ -17,7 +17,6 @@
  * ```
  * @module
  */
-import { projectRoot } from "../build.ts";
 
 /** A libtorch installation the shim can be compiled against. */
 export interface TorchInstall {
@@ -53,6 +52,11 @@ export interface TorchBuildOptions {
   root?: string;
   /** Environment to read FER_TORCH / FER_PYTHON from (default: the process's). */
   env?: Record<string, string | undefined>;
+}
+
+/** The project root: where deno.json lives. */
+function projectRoot(): string {
+  return new URL("../../../", import.meta.url).pathname.replace(/\/$/, "");
 }
 
 const FLAGS = ["-O2", "-std=c++17", "-shared", "-fPIC", "-Wno-deprecated-declarations"];

@@ -13,8 +13,16 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { wrapGradient as wrap } from "../gradients.ts";
 import { BN_TRAIN, BN_TRAIN_GRAD } from "./kernels/norm.ts";
+
+type GradFunc = tf.GradConfig["gradFunc"];
+
+/** Re-registers the gradient of `kernelName` as `fast(original)`. */
+function wrap(kernelName: string, fast: (orig: GradFunc) => GradFunc): void {
+  const orig = tf.getGradient(kernelName);
+  if (!orig) throw new Error(`torch: tfjs has no gradient for ${kernelName}`);
+  tf.registerGradient({ ...orig, gradFunc: fast(orig.gradFunc) });
+}
 
 let installed = false;
 

@@ -15,8 +15,26 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import type { AdamState, Slot } from "../adam.ts";
 import type { TorchBackend } from "./backend.ts";
+
+/** A state variable of a tfjs optimizer (a moment, an accumulation). */
+interface Slot {
+  originalName: string;
+  variable: tf.Variable;
+}
+
+/** The fields of tfjs's AdamOptimizer the update reads (public in JS, protected in the typings). */
+interface AdamState {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  accBeta1: tf.Variable;
+  accBeta2: tf.Variable;
+  accumulatedFirstMoment: Slot[];
+  accumulatedSecondMoment: Slot[];
+  incrementIterations(): void;
+}
 
 type Grads = tf.NamedTensorMap | { name: string; tensor: tf.Tensor }[];
 interface Patchable {
