@@ -29,6 +29,11 @@ export const TEST_PACKAGES = [
   "libdnnl-dev",
   "libtorch-dev", // the torch backend's libtorch when no Python torch is there (lib/backend/torch/build.ts)
   "mesa-vulkan-drivers", // the software Vulkan adapter WebGPU tests train on (lib/engine/webgpu_test.ts)
+  // a one-node Slurm cluster the grid's submission is tested on (tests/slurm_test.ts, tools/slurm_local.ts)
+  "slurmctld",
+  "slurmd",
+  "slurm-client",
+  "munge",
 ];
 
 /** What the fer-native CPU kernels need: a C++ compiler and oneDNN. */

@@ -15,9 +15,9 @@
  */
 import { join, resolve } from "node:path";
 import { datasetsRoot, projectRoot } from "../data/paths.ts";
-import { gitCommit } from "../experiment/record.ts";
+import { gitCommit, readMetricsCsv } from "../experiment/record.ts";
 import { specHash } from "../experiment/hash.ts";
-import { datasetOptions } from "../experiment/spec.ts";
+import { datasetOptions, resolveTrain } from "../experiment/spec.ts";
 import { collectGrid } from "../report/collect.ts";
 import { executeExperiment } from "../report/execute.ts";
 import { type GridJob, type GridOverrides, jobState, planGrid } from "../report/grid.ts";
@@ -159,7 +159,8 @@ export async function runJob(f: GridFlags, fold: number | undefined, hash: strin
     console.error(`${label(job)}: done in ${dir}; skipped`);
     return 0;
   }
-  console.error(`${label(job)}: ${state === "resume" ? "resuming" : "starting"} in ${dir}`);
+  const how = state === "resume" ? `resuming in ${dir} ${await progressOf(dir, job)}` : `starting in ${dir}`;
+  console.error(`${label(job)}: ${how}`);
   const { record } = await executeExperiment(job.experiment, {
     root: f.root,
     runsDir: f.runsDir,
@@ -169,6 +170,19 @@ export async function runJob(f: GridFlags, fold: number | undefined, hash: strin
   const acc = record.folds?.[0]?.accuracy ?? runAccuracy(record)?.accuracy;
   console.error(`${label(job)}: ${record.status}${acc !== undefined ? `, accuracy ${(100 * acc).toFixed(2)}%` : ""}`);
   return record.status === "done" ? 0 : 1;
+}
+
+/** How far a started job got: the epochs its metrics.csv holds (its checkpoint, written first, may hold one more). */
+async function progressOf(dir: string, job: GridJob): Promise<string> {
+  const file = join(job.fold !== undefined ? `fold-${job.fold}` : "", "metrics.csv");
+  try {
+    const epochs = (await readMetricsCsv(join(dir, file))).length;
+    const of = resolveTrain(job.experiment.spec.train).epochs;
+    return `from its checkpoint (${file}: ${epochs} of ${of} epochs done)`;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return "(killed before its first epoch ended: from the start)";
+    throw e;
+  }
 }
 
 /** `--collect`: assembles the finished jobs, writes the table; fails naming the jobs that are not done. */

@@ -66,6 +66,8 @@ export function arrayScript(o: ScriptOptions & { tasks: ScriptTask[] }): string 
     ...(r.gpu ? ["#SBATCH --gres=gpu:1"] : []),
     `#SBATCH --time=${r.time}`,
     `#SBATCH --output=${o.logDir}/%x-%A_%a.out`,
+    // a requeued task appends to its log: the first attempt's output stays
+    "#SBATCH --open-mode=append",
   ]);
   lines.push(...ENV, `cd ${shellQuote(o.repo)}`, 'case "$SLURM_ARRAY_TASK_ID" in');
   for (const [i, t] of o.tasks.entries()) {
