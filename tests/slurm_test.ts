@@ -173,7 +173,8 @@ Deno.test({
         /full-subject fold 1\/2 seed \d+: resuming in .* from its checkpoint \(fold-1\/metrics\.csv: (\d+) of 6 epochs done\)/
           .exec(taskLog);
       assert.ok(resumed, `task 0 resumed:\n${taskLog}`);
-      assert.equal(Number(resumed[1]), atKill);
+      // the killed process may have checkpointed one more epoch between the cancel and its death
+      assert.ok(Number(resumed[1]) >= atKill && Number(resumed[1]) < EPOCHS, resumed[0]);
       const history = await readMetricsCsv(metrics);
       assert.deepEqual(history.map((m) => m.epoch), [1, 2, 3, 4, 5, 6], "each epoch once");
       console.log(

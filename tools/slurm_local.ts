@@ -128,8 +128,8 @@ export function slurmConf(
  * {@link stopLocalSlurm} (by the pids in `dir`).
  */
 export async function startLocalSlurm(dir: string, opts: { cpus?: number } = {}): Promise<LocalSlurm> {
-  const why = await slurmUnavailable();
-  if (why) throw new Error(why);
+  const unavailable = await slurmUnavailable();
+  if (unavailable) throw new Error(unavailable);
   const node = (await run("hostname", ["-s"])).out.trim();
   for (const sub of ["state", "spool"]) await Deno.mkdir(join(dir, sub), { recursive: true });
   const conf = join(dir, "slurm.conf");
@@ -138,16 +138,22 @@ export async function startLocalSlurm(dir: string, opts: { cpus?: number } = {})
   const munged = await ensureMunge();
   if (munged !== null) await Deno.writeTextFile(join(dir, "munged.pid"), `${munged}\n`);
   const env = { SLURM_CONF: conf };
-  await run("slurmctld", ["-f", conf], { env });
-  await run("slurmd", ["-f", conf], { env });
-  for (let i = 0; i < 300; i++) {
-    const s = await run("sinfo", ["-h", "-o", "%t"], { env, check: false });
-    if (s.code === 0 && s.out.trim() === "idle") return { dir, conf, node };
-    await sleep(100);
+  let why: string;
+  try {
+    await run("slurmctld", ["-f", conf], { env });
+    await run("slurmd", ["-f", conf], { env });
+    for (let i = 0; i < 300; i++) {
+      const s = await run("sinfo", ["-h", "-o", "%t"], { env, check: false });
+      if (s.code === 0 && s.out.trim() === "idle") return { dir, conf, node };
+      await sleep(100);
+    }
+    why = "did not become idle in 30 s";
+  } catch (e) {
+    why = `did not start: ${e instanceof Error ? e.message : e}`;
   }
   const log = await Deno.readTextFile(join(dir, "slurmctld.log")).catch(() => "");
   await stopLocalSlurm(dir);
-  throw new Error(`the one-node Slurm in ${dir} did not become idle in 30 s; slurmctld.log:\n${log.slice(-2000)}`);
+  throw new Error(`the one-node Slurm in ${dir} ${why}; slurmctld.log:\n${log.slice(-2000)}`);
 }
 
 /**
