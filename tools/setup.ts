@@ -28,6 +28,11 @@ export const TEST_PACKAGES = [
   "libopenblas-dev",
   "libtorch-dev", // the torch backend's libtorch when no Python torch is there (lib/backend/torch/build.ts)
   "mesa-vulkan-drivers", // the software Vulkan adapter WebGPU tests train on (lib/engine/webgpu_test.ts)
+  // a one-node Slurm cluster the grid's submission is tested on (tests/slurm_test.ts, tools/slurm_local.ts)
+  "slurmctld",
+  "slurmd",
+  "slurm-client",
+  "munge",
 ];
 
 /** What the torch backend's shim needs: a C++ compiler, and libtorch unless a Python torch is there. */

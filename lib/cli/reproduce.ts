@@ -1,16 +1,22 @@
 /**
  * `deno task fer reproduce <table-id> [--fast] [--dry-run] [--report-only]`: lists or executes the
- * experiment configs of one paper table, then regenerates the table from the run records.
+ * experiment configs of one paper table, then regenerates the table from the run records; or, as a grid
+ * of jobs (grid.ts), plans, runs one job, submits to a cluster, or collects.
  *
  * @example
  * ```sh
  * deno task fer reproduce table5 --fast --dry-run
  * deno task fer reproduce table4 --report-only --peers   # table from existing runs + live peers
+ * deno task fer reproduce table5 --fast --plan --submit print   # the Slurm array script of the grid
  * ```
  * @module
  */
 import { type Command, parse } from "./command.ts";
+import { resolve } from "node:path";
 import { describeExperiment, planTable } from "../report/experiments.ts";
+import { type GridOverrides, overrideExperiment } from "../report/grid.ts";
+import { clusterSettings } from "./cluster.ts";
+import { collect, type GridFlags, printPlan, runJob, submit } from "./grid.ts";
 import { TABLE_IDS, type TableId } from "../report/paper_numbers.ts";
 import { buildTable, tableMarkdown, writeTable } from "../report/tables.ts";
 import { executeExperiment } from "../report/execute.ts";
@@ -29,14 +35,36 @@ options:
                   the tables show each run's input size and width
   --dry-run       print the plan (one line per configuration) and exit
   --report-only   do not train: rebuild the table from outputs/runs and write it
-  --row ROW       only this row's configuration
+  --rows A,B      only these rows (--row: the same)
+  --folds K       k-fold rows use K folds     --epochs N   train N epochs
+  --seed N        the training seed (weights, batches, augmentation; folds keep the row's assignment)
   --rerun         train even when a finished run of the same experiment exists (the paper's full model
                   is a row of Tables 1-4: one run serves them all unless you ask again)
   --peers         (table4) evaluate both peers live on FER2013 PublicTest and add their rows
   --peer-limit N  evaluate the peers on an evenly spaced subset of N images
   --root DIR      the dataset folder (JAFFE, Oulu-CASIA, NCUFE: your copy; default: FER_DATA or ../shared/datasets)
+  --device DEV    torch's device (cpu, cuda, cuda:N): the backend becomes torch
   --runs-dir DIR  run records (default outputs/runs)
-  --out DIR       where tables go (default outputs/tables)`;
+  --out DIR       where tables go (default outputs/tables)
+
+the grid (one job per row, fold and seed; see the README's "On a cluster"):
+  --plan          list the jobs, their state (new, resume, done) and each one's command
+  --seeds N       N training seeds per row and fold: --seed (or the row's) and the next N-1
+  --submit HOW    slurm: write an sbatch array script (one task per job not done) and a collect job,
+                  and submit both; print: print the scripts; k8s: print an Indexed Job manifest
+  --collect       assemble the jobs' records, write the table; exit 1 naming jobs not done
+  --fold I --hash H   (with one --row) run one job of the plan into --runs-dir; a done job is
+                  skipped, a started one resumes from its checkpoint
+  --partition P --account A --sbatch LINE (repeatable) --cpus N --time [D-]HH:MM:SS --max-parallel N
+  --image IMG --namespace NS   (k8s)
+  --cluster-config FILE   these settings as JSON (default ./fer-cluster.json when present); options win`;
+
+function posInt(v: string | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag} must be a positive integer, got "${v}"`);
+  return n;
+}
 
 /** The reproduce command. */
 export const command: Command = {
@@ -49,12 +77,32 @@ export const command: Command = {
       "dry-run": { type: "boolean" },
       "report-only": { type: "boolean" },
       row: { type: "string" },
+      rows: { type: "string" },
+      folds: { type: "string" },
+      epochs: { type: "string" },
+      seed: { type: "string" },
+      seeds: { type: "string" },
       rerun: { type: "boolean" },
       peers: { type: "boolean" },
       "peer-limit": { type: "string" },
       "runs-dir": { type: "string" },
       root: { type: "string" },
+      device: { type: "string" },
       out: { type: "string" },
+      plan: { type: "boolean" },
+      submit: { type: "string" },
+      collect: { type: "boolean" },
+      fold: { type: "string" },
+      hash: { type: "string" },
+      partition: { type: "string" },
+      account: { type: "string" },
+      sbatch: { type: "string", multiple: true },
+      cpus: { type: "string" },
+      time: { type: "string" },
+      "max-parallel": { type: "string" },
+      image: { type: "string" },
+      namespace: { type: "string" },
+      "cluster-config": { type: "string" },
       help: { type: "boolean", short: "h" },
     }, true);
     if (values.help) {
@@ -69,7 +117,59 @@ export const command: Command = {
       return 2;
     }
     const fast = values.fast === true, cpu = values.cpu === true;
-    const plan = await planTable(table as TableId, { fast, cpu, row: values.row });
+    const seed = values.seed === undefined ? undefined : Number(values.seed);
+    if (seed !== undefined && !Number.isInteger(seed)) {
+      throw new Error(`--seed must be an integer, got "${values.seed}"`);
+    }
+    const overrides: GridOverrides = {
+      k: posInt(values.folds, "folds"),
+      epochs: posInt(values.epochs, "epochs"),
+      seed,
+    };
+    const rowList = values.rows ?? values.row;
+    const grid: GridFlags = {
+      table: table as TableId,
+      fast,
+      cpu,
+      rows: rowList?.split(",").map((r) => r.trim()),
+      seeds: posInt(values.seeds, "seeds"),
+      overrides,
+      runsDir: resolve(values["runs-dir"] ?? defaultRunsDir()),
+      root: values.root && resolve(values.root),
+      device: values.device,
+      out: values.out ?? "outputs/tables",
+    };
+    if (values.submit !== undefined && !["slurm", "print", "k8s"].includes(values.submit)) {
+      throw new Error(`--submit must be slurm, print or k8s, got "${values.submit}"`);
+    }
+    if (values.hash !== undefined || values.fold !== undefined) {
+      if (values.hash === undefined) throw new Error("--fold runs one job of a plan: give its --hash too");
+      return await runJob(grid, posInt(values.fold, "fold"), values.hash);
+    }
+    if (values.collect) return await collect(grid);
+    if (values.submit) {
+      const settings = await clusterSettings({
+        partition: values.partition,
+        account: values.account,
+        sbatch: values.sbatch,
+        cpus: posInt(values.cpus, "cpus"),
+        time: values.time,
+        maxParallel: posInt(values["max-parallel"], "max-parallel"),
+        image: values.image,
+        namespace: values.namespace,
+      }, values["cluster-config"]);
+      return await submit(grid, values.submit as "slurm" | "print" | "k8s", settings);
+    }
+    if (values.plan) return await printPlan(grid);
+    if (grid.seeds !== undefined) throw new Error("--seeds makes a grid: use it with --plan, --submit or --collect");
+    const plan = (await planTable(table as TableId, { fast, cpu })).filter((r) =>
+      !grid.rows || grid.rows.includes(r.config.row)
+    )
+      .map((r) => overrideExperiment(r, overrides));
+    if (grid.rows) {
+      const missing = grid.rows.filter((r) => !plan.some((p) => p.config.row === r));
+      if (missing.length) throw new Error(`${table} has no row "${missing.join('", "')}"`);
+    }
     if (values["dry-run"]) {
       const mode = fast ? " (fast mode)" : cpu ? " (cpu profile)" : "";
       console.log(`plan for ${table}${mode}: ${plan.length} configuration(s)`);
@@ -88,7 +188,11 @@ export const command: Command = {
           console.error(`  same experiment already run: ${prior.record.id}${tag}; not training again (--rerun does)`);
           continue;
         }
-        const { record } = await executeExperiment(r, { root: values.root, runsDir: values["runs-dir"] });
+        const { record } = await executeExperiment(r, {
+          root: values.root,
+          runsDir: values["runs-dir"],
+          device: values.device,
+        });
         const acc = runAccuracy(record);
         console.error(
           `  run ${record.id}: ${record.status}${acc ? `, accuracy ${(100 * acc.accuracy).toFixed(2)}%` : ""}`,

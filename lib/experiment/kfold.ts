@@ -47,6 +47,8 @@ export interface KfoldOptions {
   runDir?: string;
   /** Where each fold's per-epoch metrics go (default: the plain file store). */
   store?: RunStore;
+  /** Run only this fold (1-based), as one job of a grid: the result holds its report alone, no fold table. */
+  only?: number;
   /** Called after each fold with its model (save it, plot it) before the model is disposed. */
   onFold?: (fold: number, report: EvalReport, model: FerModel, history: EpochMetrics[]) => void | Promise<void>;
 }
@@ -75,6 +77,9 @@ export interface KfoldResult {
 export async function runKfold(opts: KfoldOptions): Promise<KfoldResult> {
   const k = opts.folds.length;
   if (k < 2) throw new Error(`k-fold needs at least 2 folds, got ${k}`);
+  if (opts.only !== undefined && !(Number.isInteger(opts.only) && opts.only >= 1 && opts.only <= k)) {
+    throw new Error(`k-fold: fold ${opts.only} does not exist (folds 1 to ${k})`);
+  }
   const seen = new Set<number>();
   for (const f of opts.folds) {
     for (const i of f) {
@@ -85,6 +90,7 @@ export async function runKfold(opts: KfoldOptions): Promise<KfoldResult> {
   let cache: ImageCache | null = null;
   const reports: EvalReport[] = [], rows: FoldRow[] = [];
   for (let f = 0; f < k; f++) {
+    if (opts.only !== undefined && f !== opts.only - 1) continue;
     const dir = opts.runDir ? `${opts.runDir}/fold-${f + 1}` : undefined;
     const done = dir ? await readJson<{ report: EvalReport; row: FoldRow }>(`${dir}/report.json`) : null;
     if (done) {
@@ -151,7 +157,9 @@ export async function runKfold(opts: KfoldOptions): Promise<KfoldResult> {
     mean: { accuracy: acc.mean, macroF1: f1.mean },
     std: { accuracy: acc.std, macroF1: f1.std },
   };
-  if (opts.runDir) await Deno.writeTextFile(`${opts.runDir}/folds.csv`, foldTableCsv(result));
+  if (opts.runDir && opts.only === undefined) {
+    await Deno.writeTextFile(`${opts.runDir}/folds.csv`, foldTableCsv(result));
+  }
   return result;
 }
 

@@ -26,10 +26,12 @@ export {
   type TrainSpec,
 } from "./spec.ts";
 export { type ExperimentOptions, type ExperimentResult, runExperiment } from "./run.ts";
+export { canonicalJson, specHash } from "./hash.ts";
 export { type FoldRow, foldTableCsv, type KfoldOptions, type KfoldResult, runKfold } from "./kfold.ts";
 export {
   defaultRunsDir,
   gitCommit,
+  type JobTag,
   METRIC_COLUMNS,
   metricsCsv,
   newRunId,

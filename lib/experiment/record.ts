@@ -26,12 +26,25 @@ export interface RunExperiment {
   profile?: string;
 }
 
+/**
+ * The job of a grid plan a run is (lib/report/grid.ts): the hash of its spec, under which a finished job
+ * is recognised and skipped; a record assembled from other runs (a k-fold row from its fold jobs, a row
+ * over several seeds) names them in `parts`.
+ */
+export interface JobTag {
+  hash: string;
+  parts?: string[];
+  /** The training seeds of a record that reports a mean over seeds. */
+  seeds?: number[];
+}
+
 /** The content of `run.json`. */
 export interface RunRecord {
   id: string;
   createdAt: string;
   gitCommit: string | null;
   experiment?: RunExperiment;
+  job?: JobTag;
   config: { model: ModelConfig; train: TrainConfig };
   dataset: { name: string; root: string; summary: unknown };
   protocol: Protocol;

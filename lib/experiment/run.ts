@@ -23,7 +23,7 @@ import { evaluate, type Tta } from "../engine/predict.ts";
 import { buildModel, type FerModel } from "../model/build.ts";
 import { saveModel } from "../model/io.ts";
 import { runKfold } from "./kfold.ts";
-import type { RunExperiment, RunRecord } from "./record.ts";
+import type { JobTag, RunExperiment, RunRecord } from "./record.ts";
 import { type ExperimentSpec, resolveModel, resolveTrain } from "./spec.ts";
 import type { RunStore } from "./store.ts";
 
@@ -32,8 +32,12 @@ export interface ExperimentOptions extends Omit<ExperimentSpec, "dataset"> {
   dataset: Dataset;
   backend: string;
   experiment?: RunExperiment;
+  /** The grid job this run is; its folder is then `<runsDir>/<id>`. */
+  job?: JobTag;
   /** Parent of run folders (default outputs/runs). */
   runsDir?: string;
+  /** The run folder's name (default: a new run id). */
+  id?: string;
   /** Continue the run in this folder (its run.json and checkpoints). */
   resumeDir?: string;
   tta?: Tta;
@@ -69,7 +73,9 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
     ? { dir: opts.resumeDir, ...await store.update(opts.resumeDir, { status: "running", config }) }
     : await store.start({
       runsDir: opts.runsDir,
+      id: opts.id,
       experiment: opts.experiment,
+      job: opts.job,
       config,
       dataset: { name: ds.name, root: ds.root, summary: summarize(ds) },
       protocol: opts.protocol,
@@ -133,6 +139,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       tta: opts.tta,
       runDir: dir,
       store,
+      only: p.fold,
       onFold: async (f, _rep, fm, history) => {
         epochs += history.length;
         await saveModel({ ...fm, labels: ds.classes }, `${dir}/fold-${f + 1}/model`);
@@ -142,8 +149,8 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       status: "done",
       epochs,
       folds: r.folds,
-      mean: r.mean,
-      std: r.std,
+      // one fold alone has no mean: the grid's collect step assembles the k fold records into one
+      ...(p.fold === undefined ? { mean: r.mean, std: r.std } : {}),
       seconds: (performance.now() - t0) / 1000,
     });
     return { dir, record, model: null };

@@ -39,11 +39,13 @@ export type DatasetSpec = LoadDatasetOptions & {
 
 /**
  * How the data are split: official splits or held-out parts (see lib/data/routing.ts), or k folds,
- * random or subject-independent.
+ * random or subject-independent. A k-fold protocol with `fold` (1-based) runs that fold alone: one job
+ * of a grid (lib/report/grid.ts), whose record holds that fold's report; the k records together give
+ * what the whole k-fold run gives.
  */
 export type Protocol =
   | ({ kind: "split" } & SplitRoute)
-  | { kind: "kfold"; k: number; by: "random" | "subject"; seed: number };
+  | { kind: "kfold"; k: number; by: "random" | "subject"; seed: number; fold?: number };
 
 /** One experiment. */
 export interface ExperimentSpec {
@@ -161,10 +163,14 @@ export function parseSpec(x: unknown, where: string): ExperimentSpec {
       fail(`"protocol.test" must be a split name`);
     }
   } else if (p.kind === "kfold") {
-    if (!(Number.isInteger(p.k) && (p.k as number) >= 2) || (p.by !== "random" && p.by !== "subject")) {
+    const k = p.k as number;
+    if (!(Number.isInteger(k) && k >= 2) || (p.by !== "random" && p.by !== "subject")) {
       fail(`k-fold protocol needs k >= 2 and by = random | subject`);
     }
     if (!Number.isInteger(p.seed)) fail(`"protocol.seed" must be an integer`);
+    if (p.fold !== undefined && !(Number.isInteger(p.fold) && (p.fold as number) >= 1 && p.fold as number <= k)) {
+      fail(`"protocol.fold" must be an integer from 1 to k = ${k}, got ${JSON.stringify(p.fold)}`);
+    }
   } else fail(`"protocol.kind" must be split or kfold`);
   return { dataset: d as unknown as DatasetSpec, model, train, protocol: p as unknown as Protocol };
 }

@@ -32,6 +32,11 @@ Deno.test("bad specs are errors naming the place and the field", () => {
   assert.throws(bad({ dataset: { dataset: "ckplus", rot: "x" } }), /unknown dataset field\(s\) rot/);
   assert.throws(bad({ protocol: { kind: "kfold", k: 1, by: "subject", seed: 1 } }), /k-fold protocol needs k >= 2/);
   assert.throws(bad({ protocol: { kind: "split", train: "Training" } }), /"protocol\.val" must be a split name/);
+  const fold = (f: unknown) => bad({ protocol: { kind: "kfold", k: 5, by: "subject", seed: 1, fold: f } });
+  assert.throws(fold(6), /x\.json: "protocol\.fold" must be an integer from 1 to k = 5, got 6/);
+  assert.throws(fold(0), /"protocol\.fold" must be an integer from 1 to k = 5, got 0/);
+  assert.throws(fold("2"), /"protocol\.fold" must be an integer from 1 to k = 5, got "2"/);
+  assert.equal(fold(5)().protocol.kind, "kfold", "fold k is the last one");
   assert.throws(bad({ extra: 1 }), /unknown field\(s\) extra/);
 });
 

@@ -15,7 +15,8 @@ import type { Dataset } from "../data/dataset.ts";
 import { loadDataset } from "../data/load.ts";
 import { datasetsRoot } from "../data/paths.ts";
 import { limitDataset } from "../data/routing.ts";
-import type { RunRecord } from "../experiment/record.ts";
+import { join } from "node:path";
+import { defaultRunsDir, type RunRecord } from "../experiment/record.ts";
 import { type ExperimentOptions, runExperiment } from "../experiment/run.ts";
 import { datasetOptions } from "../experiment/spec.ts";
 import type { ResolvedExperiment } from "./experiments.ts";
@@ -28,6 +29,10 @@ export interface ExecuteOptions {
   root?: string;
   /** Parent of run folders (default outputs/runs). */
   runsDir?: string;
+  /** Torch's device (auto, cpu, cuda, cuda:N); anything but auto makes the backend torch. */
+  device?: string;
+  /** A grid job: its folder name and tag, and whether it continues there (see grid.ts). */
+  job?: { id: string; hash: string; resume: boolean };
 }
 
 /** Opens the config's dataset (the user's `root` for data that cannot be redistributed); fast mode takes a subset. */
@@ -48,15 +53,18 @@ export async function openExperimentDataset(r: ResolvedExperiment, opts: Execute
 /** The parts of the training engine this module calls (lib/experiment); tests may pass their own. */
 export interface Engine {
   runExperiment(
-    opts: Pick<ExperimentOptions, "dataset" | "model" | "train" | "protocol" | "backend" | "experiment" | "runsDir">,
+    opts: Pick<
+      ExperimentOptions,
+      "dataset" | "model" | "train" | "protocol" | "backend" | "experiment" | "runsDir" | "id" | "job" | "resumeDir"
+    >,
   ): Promise<{ dir: string; record: RunRecord }>;
-  selectBackend(name: string): Promise<{ backend: string }>;
+  selectBackend(name: string, device?: string): Promise<{ backend: string; label?: string }>;
 }
 
 /** The real training engine. */
 export const ENGINE: Engine = {
   runExperiment: (o) => runExperiment(o),
-  selectBackend: (name) => selectBackend(name as BackendName),
+  selectBackend: (name, device) => selectBackend(name as BackendName, { device }),
 };
 
 /** Trains and evaluates one configuration; returns its run folder and finished record. */
@@ -67,17 +75,19 @@ export async function executeExperiment(
 ): Promise<{ dir: string; record: RunRecord }> {
   const c = r.config;
   const ds = await openExperimentDataset(r, opts);
-  const { backend } = await engine.selectBackend(r.backend);
+  const chosen = await engine.selectBackend(r.backend, opts.device);
   // `fast` travels in run.json so the tables can flag CI-sized runs
   const experiment = { table: c.table, row: c.row, fast: r.fast, ...(r.profile ? { profile: r.profile } : {}) };
-  const { model, train, protocol } = r.spec;
+  const { model, train, protocol } = r.spec, job = opts.job;
   return await engine.runExperiment({
     dataset: ds,
     model,
     train,
     protocol,
-    backend,
+    backend: chosen.label ?? chosen.backend,
     experiment,
     runsDir: opts.runsDir,
+    ...(job && { id: job.id, job: { hash: job.hash } }),
+    ...(job?.resume && { resumeDir: join(opts.runsDir ?? defaultRunsDir(), job.id) }),
   });
 }

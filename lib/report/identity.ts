@@ -13,6 +13,7 @@
  */
 import type { TrainConfig } from "../engine/config.ts";
 import type { ModelConfig } from "../model/config.ts";
+import { canonicalJson as canonical } from "../experiment/hash.ts";
 import { datasetName, type Protocol, resolveModel, resolveTrain } from "../experiment/spec.ts";
 import type { ResolvedExperiment } from "./experiments.ts";
 import { type LoadedRun, runAccuracy } from "./runs.ts";
@@ -30,17 +31,6 @@ export function experimentTrain(r: ResolvedExperiment): TrainConfig {
 /** The run protocol of a resolved experiment. */
 export function experimentProtocol(r: ResolvedExperiment): Protocol {
   return r.spec.protocol;
-}
-
-/** JSON with object keys sorted, so two configs compare by content. */
-function canonical(v: unknown): string {
-  return JSON.stringify(
-    v,
-    (_k, x) =>
-      x && typeof x === "object" && !Array.isArray(x)
-        ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b)))
-        : x,
-  );
 }
 
 /**

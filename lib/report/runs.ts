@@ -68,11 +68,14 @@ export async function readRuns(runsDir: string): Promise<LoadedRun[]> {
   return out.sort((a, b) => a.record.createdAt.localeCompare(b.record.createdAt));
 }
 
-/** The accuracy (in [0,1]) a finished run reports, with its std for k-fold; null if it has none. */
+/**
+ * The accuracy (in [0,1]) a finished run reports, with its std for k-fold (over folds) or a grid's mean
+ * over seeds (over seeds); null if it has none (one fold of a k-fold grid has no mean).
+ */
 export function runAccuracy(r: ReadRecord): { accuracy: number; std?: number } | null {
   if (r.status !== "done") return null;
-  if (r.protocol.kind === "kfold") return r.mean ? { accuracy: r.mean.accuracy, std: r.std?.accuracy } : null;
-  return r.result ? { accuracy: r.result.accuracy } : null;
+  if (r.mean) return { accuracy: r.mean.accuracy, std: r.std?.accuracy };
+  return r.protocol.kind === "split" && r.result ? { accuracy: r.result.accuracy } : null;
 }
 
 /**

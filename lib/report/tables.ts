@@ -119,6 +119,9 @@ export async function buildTable(id: TableId, opts: TableOptions = {}): Promise<
       base.measured = pct(acc.accuracy);
       if (acc.std !== undefined) base.std = pct(acc.std);
       base.status = "measured";
+      // what the run measured: its own protocol (a grid may change k), over seeds when it is a mean of several
+      const seeds = found.record.job?.seeds;
+      base.protocol = protocolText(found.record.protocol) + (seeds ? `; mean ± std over ${seeds.length} seeds` : "");
       base.runId = found.record.id;
       base.runDir = found.dir;
       // run.json's `epochs` counts every fold's epochs; the configured epochs per model are what a reader compares

@@ -1,0 +1,262 @@
+/**
+ * `fer reproduce`'s grid modes: `--plan` lists the jobs (one per row, fold and seed) with their state and
+ * their own command lines; one such command (`--row R [--fold I] --hash H`) runs one job into the shared
+ * runs folder, skipping it when done and resuming it from its checkpoint otherwise; `--submit` hands the
+ * jobs not yet done to Slurm (or prints the scripts, or a Kubernetes Indexed Job); `--collect` assembles the records and writes the table.
+ *
+ * @example
+ * ```sh
+ * deno task fer reproduce table5 --fast --folds 2 --plan
+ * deno task fer reproduce table5 --fast --folds 2 --row full-subject --fold 1 --hash 3fa2… --runs-dir /shared/runs
+ * deno task fer reproduce table5 --fast --folds 2 --submit slurm --partition gpu
+ * deno task fer reproduce table5 --fast --folds 2 --collect
+ * ```
+ * @module
+ */
+import { join, resolve } from "node:path";
+import { datasetsRoot, projectRoot } from "../data/paths.ts";
+import { gitCommit, readMetricsCsv } from "../experiment/record.ts";
+import { specHash } from "../experiment/hash.ts";
+import { datasetOptions, resolveTrain } from "../experiment/spec.ts";
+import { collectGrid } from "../report/collect.ts";
+import { executeExperiment } from "../report/execute.ts";
+import { type GridJob, type GridOverrides, jobState, planGrid } from "../report/grid.ts";
+import type { TableId } from "../report/paper_numbers.ts";
+import { runAccuracy } from "../report/runs.ts";
+import { buildTable, tableMarkdown, writeTable } from "../report/tables.ts";
+import { type ClusterSettings, shellQuote, taskResources } from "./cluster.ts";
+import { indexedJob } from "./k8s.ts";
+import { arrayScript, collectScript, submitSlurm } from "./slurm.ts";
+
+/** The options of a grid, as `fer reproduce` parsed them. */
+export interface GridFlags {
+  table: TableId;
+  fast: boolean;
+  cpu: boolean;
+  rows?: string[];
+  seeds?: number;
+  overrides: GridOverrides;
+  /** Absolute. */
+  runsDir: string;
+  /** The dataset folder given with --root (absolute). */
+  root?: string;
+  device?: string;
+  /** Where tables go. */
+  out: string;
+}
+
+const FER = ["deno", "task", "fer", "reproduce"];
+
+/** The table and profile of every command of the grid. */
+function head(f: GridFlags): string[] {
+  return [...FER, f.table, ...(f.fast ? ["--fast"] : f.cpu ? ["--cpu"] : [])];
+}
+
+/** The overrides of every command of the grid. */
+function overrides(f: GridFlags): string[] {
+  const o = f.overrides;
+  return [
+    ...(o.k !== undefined ? ["--folds", String(o.k)] : []),
+    ...(o.epochs !== undefined ? ["--epochs", String(o.epochs)] : []),
+  ];
+}
+
+/** The data folder a job reads: --root, else the row's folder under the datasets root when there is one here. */
+function dataFolder(f: GridFlags, job: GridJob): string | undefined {
+  const d = job.experiment.spec.dataset;
+  if (f.root || d.dataset === "synthetic" || d.root !== undefined) return f.root;
+  const root = datasetsRoot();
+  return root && d.datasetsPath ? datasetOptions(d, { datasetsRoot: root }).root : undefined;
+}
+
+/** The self-contained command of one job. */
+export function jobCommand(f: GridFlags, job: GridJob): string[] {
+  const data = dataFolder(f, job);
+  return [
+    ...head(f),
+    "--row",
+    job.experiment.config.row,
+    ...(job.fold !== undefined ? ["--fold", String(job.fold)] : []),
+    ...overrides(f),
+    ...(job.experiment.spec.train.seed !== undefined ? ["--seed", String(job.seed)] : []),
+    "--hash",
+    job.hash,
+    "--runs-dir",
+    f.runsDir,
+    ...(data ? ["--root", resolve(data)] : []),
+    ...(f.device ? ["--device", f.device] : []),
+  ];
+}
+
+/** The command that collects the grid's records into its table. */
+export function collectCommand(f: GridFlags): string[] {
+  return [
+    ...head(f),
+    ...(f.rows ? ["--rows", f.rows.join(",")] : []),
+    ...overrides(f),
+    ...(f.overrides.seed !== undefined ? ["--seed", String(f.overrides.seed)] : []),
+    ...((f.seeds ?? 1) > 1 ? ["--seeds", String(f.seeds)] : []),
+    "--collect",
+    "--runs-dir",
+    f.runsDir,
+    "--out",
+    resolve(f.out),
+  ];
+}
+
+/** The grid's jobs. */
+export function gridJobs(f: GridFlags): Promise<GridJob[]> {
+  return planGrid(f.table, { fast: f.fast, cpu: f.cpu, rows: f.rows, seeds: f.seeds, overrides: f.overrides });
+}
+
+function describe(f: GridFlags, jobs: GridJob[]): string {
+  const rows = new Set(jobs.map((j) => j.experiment.config.row)).size;
+  const folds = new Set(jobs.map((j) => j.fold ?? 0)).size, seeds = new Set(jobs.map((j) => j.seed)).size;
+  const mode = f.fast ? " (fast mode)" : f.cpu ? " (cpu profile)" : "";
+  return `${f.table}${mode}: ${jobs.length} job(s), ${rows} row(s) × ${folds} fold(s) × ${seeds} seed(s)`;
+}
+
+function label(j: GridJob): string {
+  const p = j.experiment.spec.protocol, c = j.experiment.config;
+  const fold = p.kind === "kfold" ? ` fold ${j.fold}/${p.k}` : "";
+  return `${c.table}/${c.row}${fold} seed ${j.seed}`;
+}
+
+/** `--plan`: one line per job with its state, and its command. */
+export async function printPlan(f: GridFlags): Promise<number> {
+  const jobs = await gridJobs(f);
+  const states = await Promise.all(jobs.map((j) => jobState(f.runsDir, j)));
+  const count = (s: string) => states.filter((x) => x === s).length;
+  console.log(
+    `plan for ${describe(f, jobs)}; ${count("done")} done, ${count("resume")} to resume, ${count("new")} new; ` +
+      `records in ${f.runsDir}`,
+  );
+  for (const [i, j] of jobs.entries()) {
+    console.log(`  ${states[i].padEnd(6)} ${j.id}  ${label(j)}`);
+    console.log(`         ${jobCommand(f, j).map(shellQuote).join(" ")}`);
+  }
+  console.log(`collect: ${collectCommand(f).map(shellQuote).join(" ")}`);
+  return 0;
+}
+
+/** One job (`--row R [--fold I] [--seed S] --hash H`): skipped when done, resumed when started. */
+export async function runJob(f: GridFlags, fold: number | undefined, hash: string): Promise<number> {
+  if (f.rows?.length !== 1) throw new Error("a job is one row: give --row with the plan's --fold and --hash");
+  const jobs = await gridJobs(f);
+  const job = jobs.find((j) => j.fold === fold);
+  if (!job) {
+    throw new Error(`${f.table}/${f.rows[0]} has no fold ${fold} (folds: ${jobs.map((j) => j.fold ?? "none")})`);
+  }
+  if (job.hash !== hash) {
+    throw new Error(
+      `${label(job)}: its spec hashes to ${job.hash}, the plan said ${hash}: the experiment changed ` +
+        `since the plan (experiments/, options or code); plan again`,
+    );
+  }
+  const state = await jobState(f.runsDir, job);
+  const dir = join(f.runsDir, job.id);
+  if (state === "done") {
+    console.error(`${label(job)}: done in ${dir}; skipped`);
+    return 0;
+  }
+  const how = state === "resume" ? `resuming in ${dir} ${await progressOf(dir, job)}` : `starting in ${dir}`;
+  console.error(`${label(job)}: ${how}`);
+  const { record } = await executeExperiment(job.experiment, {
+    root: f.root,
+    runsDir: f.runsDir,
+    device: f.device,
+    job: { id: job.id, hash: job.hash, resume: state === "resume" },
+  });
+  const acc = record.folds?.[0]?.accuracy ?? runAccuracy(record)?.accuracy;
+  console.error(`${label(job)}: ${record.status}${acc !== undefined ? `, accuracy ${(100 * acc).toFixed(2)}%` : ""}`);
+  return record.status === "done" ? 0 : 1;
+}
+
+/** How far a started job got: the epochs its metrics.csv holds (its checkpoint, written first, may hold one more). */
+async function progressOf(dir: string, job: GridJob): Promise<string> {
+  const file = join(job.fold !== undefined ? `fold-${job.fold}` : "", "metrics.csv");
+  try {
+    const epochs = (await readMetricsCsv(join(dir, file))).length;
+    const of = resolveTrain(job.experiment.spec.train).epochs;
+    return `from its checkpoint (${file}: ${epochs} of ${of} epochs done)`;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return "(killed before its first epoch ended: from the start)";
+    throw e;
+  }
+}
+
+/** `--collect`: assembles the finished jobs, writes the table; fails naming the jobs that are not done. */
+export async function collect(f: GridFlags): Promise<number> {
+  const jobs = await gridJobs(f);
+  const { written, missing } = await collectGrid(jobs, f.runsDir);
+  for (const id of written) console.error(`assembled ${join(f.runsDir, id)}`);
+  const t = await buildTable(f.table, { runsDir: f.runsDir });
+  const { md, csv } = await writeTable(t, f.out);
+  console.log(tableMarkdown(t, f.out));
+  console.error(`wrote ${md} and ${csv}`);
+  if (missing.length === 0) return 0;
+  console.error(`${missing.length} of ${jobs.length} job(s) not done:`);
+  for (const j of missing) console.error(`  ${j.id}  ${label(j)}`);
+  return 1;
+}
+
+/**
+ * `--submit slurm|print|k8s`: the scripts for the jobs not done yet, submitted or printed; or the
+ * Kubernetes manifest, printed (apply it with kubectl; collect afterwards).
+ */
+export async function submit(f: GridFlags, how: "slurm" | "print" | "k8s", settings: ClusterSettings): Promise<number> {
+  const jobs = await gridJobs(f);
+  const states = await Promise.all(jobs.map((j) => jobState(f.runsDir, j)));
+  const todo = jobs.filter((_, i) => states[i] !== "done");
+  if (todo.length === 0) {
+    console.error(`all ${jobs.length} job(s) of ${f.table} are done; collect them:`);
+    console.log(collectCommand(f).map(shellQuote).join(" "));
+    return 0;
+  }
+  const logDir = join(f.runsDir, "slurm"), planHash = specHash(todo.map((j) => j.hash)).slice(0, 8);
+  const name = `fer-${f.table}`, base = join(logDir, `${f.table}-${planHash}`);
+  const resources = await taskResources(todo, { runsDir: f.runsDir, device: f.device, settings });
+  const about = [
+    `fer reproduce ${describe(f, jobs)}: ${todo.length} to run, ${jobs.length - todo.length} done`,
+    `planned ${new Date().toISOString()} at commit ${(await gitCommit()) ?? "(no git)"}`,
+    `one array task per job; each writes its record to ${f.runsDir}/grid-<hash>/, skips a done job and`,
+    "resumes a killed one (--requeue: preempted tasks come back) from its checkpoint",
+    `submit: mkdir -p ${logDir} && sbatch ${base}.sbatch, then`,
+    `sbatch --dependency=afterany:<array job id> ${base}-collect.sbatch (what --submit slurm does)`,
+  ];
+  const tasks = todo.map((j) => ({ command: jobCommand(f, j), label: label(j) }));
+  if (how === "k8s") {
+    const mounts = [f.runsDir, ...new Set(todo.map((j) => dataFolder(f, j)).filter((d) => d !== undefined))];
+    const k8sAbout = [
+      `fer reproduce ${describe(f, jobs)}: ${todo.length} to run, ${jobs.length - todo.length} done`,
+      `the image holds this checkout at ${projectRoot()} with deno; mount ${mounts.join(", ")} at these paths`,
+      `then: kubectl apply -f <this file>; when it completes: ${collectCommand(f).map(shellQuote).join(" ")}`,
+    ];
+    console.log(
+      indexedJob({ name: `${name}-${planHash}`, about: k8sAbout, tasks, resources, settings, repo: projectRoot() }),
+    );
+    return 0;
+  }
+  const opts = { name, about, resources, settings, repo: projectRoot(), logDir };
+  const array = arrayScript({ ...opts, tasks });
+  const coll = collectScript({
+    ...opts,
+    about: [`collects ${describe(f, jobs)} into its table`],
+    command: collectCommand(f),
+  });
+  if (how === "print") {
+    console.log(array);
+    console.log(`# ---- ${base}-collect.sbatch ----`);
+    console.log(coll);
+    return 0;
+  }
+  await Deno.mkdir(logDir, { recursive: true });
+  await Deno.writeTextFile(`${base}.sbatch`, array);
+  await Deno.writeTextFile(`${base}-collect.sbatch`, coll);
+  const ids = await submitSlurm(`${base}.sbatch`, `${base}-collect.sbatch`);
+  console.log(JSON.stringify({ array: ids.array, collect: ids.collect, tasks: todo.length, script: `${base}.sbatch` }));
+  console.error(
+    `submitted ${todo.length} task(s) as array job ${ids.array} and the collect job ${ids.collect}; logs in ${logDir}`,
+  );
+  return 0;
+}
