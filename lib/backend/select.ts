@@ -4,8 +4,9 @@
  * `auto` order: tfjs-node-gpu / tfjs-node when the user has added it to deno.json's imports (never
  * a dependency of this project); then "torch" on CUDA when the libtorch found is a CUDA build and
  * sees a GPU; then "torch" on the CPU (libtorch's oneDNN kernels: the fastest CPU path by
- * `deno task bench train`, which retired the project's own oneDNN backend "fer-native"); then WebGPU when `navigator.gpu` gives a hardware adapter (a
- * software fallback adapter such as llvmpipe is slower than the CPU paths and is skipped); else
+ * `deno task bench train`, which retired the project's own oneDNN backend "fer-native"); then
+ * WebGPU when `navigator.gpu` gives a hardware adapter (a software fallback adapter such as llvmpipe
+ * is slower than the CPU paths and is skipped); else
  * tfjs' plain "cpu". `--device` and `--precision` go to the torch backend.
  *
  * Every backend registers with the single `@tensorflow/tfjs-core` instance the import map pins
