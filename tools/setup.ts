@@ -28,12 +28,13 @@ export const TEST_PACKAGES = [
   "libopenblas-dev",
   "libtorch-dev", // the torch backend's libtorch when no Python torch is there (lib/backend/torch/build.ts)
   "mesa-vulkan-drivers", // the software Vulkan adapter WebGPU tests train on (lib/engine/webgpu_test.ts)
-  // a one-node Slurm cluster the grid's submission is tested on (tests/slurm_test.ts, tools/slurm_local.ts)
-  "slurmctld",
-  "slurmd",
-  "slurm-client",
-  "munge",
 ];
+
+/**
+ * A one-node Slurm cluster the grid's submission is tested on (tests/slurm_test.ts, tools/slurm_local.ts).
+ * Optional: where they cannot be installed, that test skips and says so.
+ */
+export const CLUSTER_PACKAGES = ["slurmctld", "slurmd", "slurm-client", "munge"];
 
 /** What the torch backend's shim needs: a C++ compiler, and libtorch unless a Python torch is there. */
 export const NATIVE_PACKAGES = ["build-essential"];
@@ -113,6 +114,9 @@ if (import.meta.main) {
   } else {
     await ensureNpm();
     await ensurePackages(bench ? [...TEST_PACKAGES, ...BENCH_PACKAGES] : TEST_PACKAGES);
+    await ensurePackages(CLUSTER_PACKAGES).catch((err) =>
+      console.error(`setup: no Slurm, so tests/slurm_test.ts will skip: ${err instanceof Error ? err.message : err}`)
+    );
     await ensureKernel();
   }
   // The torch backend's shim (libtorch's kernels via FFI), the fast CPU path `auto` picks; a failure
