@@ -19,6 +19,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { failpoint } from "../util/failpoint.ts";
 import { ProgressDisplay } from "../util/progress.ts";
 import { Rng } from "../util/rng.ts";
 import { type Dataset, labelOf } from "../data/dataset.ts";
@@ -135,7 +136,10 @@ export async function train(opts: TrainOptions): Promise<RunResult> {
         finished: st.epoch,
         label: opts.label,
         display,
-        onBatch: opts.onBatch,
+        onBatch: (info) => {
+          failpoint("batch");
+          opts.onBatch?.(info);
+        },
         signal: opts.signal,
       });
       if (!m) {

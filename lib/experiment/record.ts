@@ -13,6 +13,7 @@
  * @module
  */
 import type { EvalReport } from "../eval/metrics.ts";
+import { failpoint } from "../util/failpoint.ts";
 import type { TrainConfig } from "../engine/config.ts";
 import type { ModelConfig } from "../model/config.ts";
 import type { EpochMetrics } from "../engine/epoch.ts";
@@ -124,5 +125,6 @@ export async function writeJsonAtomic(path: string, value: unknown): Promise<voi
 export async function writeTextAtomic(path: string, text: string): Promise<void> {
   const tmp = `${path}.tmp-${Deno.pid}`;
   await Deno.writeTextFile(tmp, text);
+  failpoint("atomic-rename");
   await Deno.rename(tmp, path);
 }
