@@ -85,7 +85,13 @@ export async function readCheckpoint<S = unknown>(path: string): Promise<Checkpo
     throw new Error(`${path}: not a fer checkpoint (expected it to start with ${MAGIC})`);
   }
   const hl = new DataView(buf.buffer, buf.byteOffset).getUint32(8, true);
-  const header = JSON.parse(dec.decode(buf.subarray(12, 12 + hl)));
+  if (12 + hl > buf.length) throw new Error(`${path}: truncated checkpoint (the header runs past the end)`);
+  let header: { state: unknown; groups: unknown };
+  try {
+    header = JSON.parse(dec.decode(buf.subarray(12, 12 + hl)));
+  } catch (e) {
+    throw new Error(`${path}: the checkpoint header is not valid JSON (${e instanceof Error ? e.message : e})`);
+  }
   let off = 12 + hl;
   off += (8 - (off % 8)) % 8;
   const groups: Record<string, StoredArray[]> = {};
