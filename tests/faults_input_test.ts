@@ -123,21 +123,8 @@ Deno.test("new: a corrupt image met during training fails the run with an error 
   const root = `${dir}/ck-corrupt`;
   await ck48(root, { anger: 4, happy: 4 });
   await Deno.writeTextFile(`${root}/happy/S030_001_00000001.png`, "not a png");
-  const r = await fer([
-    "train",
-    "--dataset",
-    "ckplus",
-    "--root",
-    root,
-    "--preset",
-    "cpu-tiny",
-    "--size",
-    "16",
-    "--epochs",
-    "1",
-    "--runs",
-    `${dir}/runs-corrupt`,
-  ]);
+  const flags = "--dataset ckplus --preset cpu-tiny --size 16 --epochs 1".split(" ");
+  const r = await fer(["train", ...flags, "--root", root, "--runs", `${dir}/runs-corrupt`]);
   assert.equal(r.code, 1);
   assert.match(
     r.err,
