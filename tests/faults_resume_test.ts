@@ -100,7 +100,9 @@ Deno.test("#8 two concurrent --resume of one run folder: one runs, the other is 
     /^fer train: .*lock\S*\/run\.lock: the run folder is in use by another fer process \(pid \d+ on .*, since .*\); wait for it to end or stop it$/m,
   );
   const rec = await readRecord(run);
-  assert.deepEqual([rec.status, rec.epochs], ["done", 20]);
+  assert.equal(rec.status, "done");
+  const rows = (await Deno.readTextFile(`${run}/metrics.csv`)).trim().split("\n").length - 1;
+  assert.ok(rec.epochs > 2 && rows === rec.epochs, `${rec.epochs} epochs recorded, ${rows} rows of metrics`);
 });
 
 async function exists(path: string): Promise<boolean> {
