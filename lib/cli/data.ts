@@ -6,6 +6,7 @@
  * deno task fer data summary --dataset fer2013 --root ../shared/datasets/fer2013 --json
  * deno task fer data summary --dataset ckplus --root ../shared/datasets/ckplus48 --folds 5 --by subject
  * deno task fer data summary --dataset synthetic --n 700 --seed 1
+ * deno task fer data summary --dataset ckplus --root ../shared/datasets/ckplus48 --verify
  * deno task fer data export --dataset synthetic --n 700 --seed 1 --out outputs/synthetic
  * deno task fer data pack --dataset ckplus --size 48 --out build/ckplus48.ferpack
  * ```
@@ -19,6 +20,7 @@ import { kFold, subjectOverlap } from "../data/routing.ts";
 import type { Dataset } from "../data/dataset.ts";
 import { exportDataset } from "../data/export.ts";
 import { writePack } from "../data/pack.ts";
+import { verifyImages } from "../data/verify.ts";
 
 const HELP = `usage: deno task fer data summary --dataset <${DATASET_KINDS.join("|")}> [--root PATH] [options]
        deno task fer data export --dataset <…> [--root PATH] --out DIR [--size S]
@@ -28,6 +30,7 @@ const HELP = `usage: deno task fer data summary --dataset <${DATASET_KINDS.join(
                          that loads with no image decoder (tools/gpu_check.ts --learn on a GPU box)
 
   --json                 print the summary as JSON
+  --verify               decode every image and list the ones that fail (exit 1 if any does)
   --folds K --by random|subject [--seed N]
                          also build K stratified folds; prints fold sizes and per-class counts,
                          and (by subject) checks that no subject is in two folds (exit 1 if one is)
@@ -91,6 +94,7 @@ export const command: Command = {
       n: { type: "string" },
       size: { type: "string" },
       out: { type: "string" },
+      verify: { type: "boolean" },
       help: { type: "boolean" },
     });
     if (v.help) {
@@ -129,8 +133,9 @@ export const command: Command = {
     const by = oneOf(v.by, "by", ["random", "subject"] as const) ?? "random";
     if (v.by && k === undefined) throw new Error("--by needs --folds K");
     const folds = k === undefined ? undefined : foldReport(ds, { k, by, seed });
+    const verify = v.verify ? await verifyImages(ds) : undefined;
     if (v.json) {
-      console.log(JSON.stringify(folds ? { ...summary, folds } : summary, null, 2));
+      console.log(JSON.stringify({ ...summary, ...(folds ? { folds } : {}), ...(verify ? { verify } : {}) }, null, 2));
     } else {
       console.log(
         `${summary.name} at ${summary.root}: ${summary.total} images, ${summary.classes.length} classes` +
@@ -150,7 +155,13 @@ export const command: Command = {
           );
         }
       }
+      if (verify) {
+        const n = verify.decoded + verify.rejected.length, bad = verify.rejected.length;
+        console.log(`verify: ${verify.decoded} of ${n} images decode${bad ? `, ${bad} rejected:` : ""}`);
+        for (const r of verify.rejected) console.log(`  ${r}`);
+      }
     }
+    if (verify?.rejected.length) return 1;
     return folds && by === "subject" && folds.overlap.length > 0 ? 1 : 0;
   },
 };

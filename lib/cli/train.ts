@@ -11,14 +11,17 @@
  * @module
  */
 import { type Command, parse, required } from "./command.ts";
-import { type BackendName, selectBackend } from "../backend/select.ts";
+import { BACKEND_NAMES, type BackendName, selectBackend } from "../backend/select.ts";
 import type { DatasetKind } from "../data/kinds.ts";
 import { decodeImage } from "../data/image.ts";
 import { loadDataset } from "../data/load.ts";
 import { pickSplit } from "../data/routing.ts";
 import { lbpFor } from "../engine/inputs.ts";
 import { ImageCache } from "../engine/pipeline.ts";
-import { evaluate, predictImages, type Tta } from "../engine/predict.ts";
+import { evaluate, predictImages, TTAS } from "../engine/predict.ts";
+import { trainProbe } from "../engine/probe.ts";
+import type { RunRecord } from "../experiment/record.ts";
+import { type ResumeRequest, resumeSpec } from "../experiment/resume.ts";
 import { runExperiment } from "../experiment/run.ts";
 import {
   datasetOptions,
@@ -26,8 +29,10 @@ import {
   mergeSpecs,
   parseSpec,
   type Protocol,
+  resolveModel,
   resolveTrain,
   type SpecInput,
+  type TrainSpec,
 } from "../experiment/spec.ts";
 import { readRun } from "../experiment/store.ts";
 import { loadModel } from "../model/io.ts";
@@ -105,7 +110,7 @@ export const trainCommand: Command = {
       "train-split": { type: "string" },
       "val-split": { type: "string" },
       folds: { type: "string" },
-      by: { type: "string", default: "subject" },
+      by: { type: "string" },
       resume: { type: "string" },
       tta: { type: "string", default: "none" },
       runs: { type: "string" },
@@ -113,42 +118,56 @@ export const trainCommand: Command = {
       json: { type: "boolean" },
     });
     if (v.help) return console.log(TRAIN_HELP), 0;
-    if (v.by !== "subject" && v.by !== "random") throw new Error(`--by must be subject or random, got "${v.by}"`);
+    // Every flag is checked before any work starts or a run folder is made.
+    const by = oneOf(v.by ?? "subject", "by", ["subject", "random"] as const);
+    const tta = oneOf(v.tta, "tta", TTAS);
+    oneOf(v.backend, "backend", BACKEND_NAMES);
+    const folds = v.folds === undefined ? undefined : Number(v.folds);
+    if (folds !== undefined && !(Number.isInteger(folds) && folds >= 2)) {
+      throw new Error(`--folds must be an integer of at least 2, got "${v.folds}"`);
+    }
+    const flags: ResumeRequest = {
+      dataset: datasetFlagsSpec(v),
+      model: given({ preset: v.preset, width: num(v.width, "width"), inputSize: num(v.size, "size") }),
+      train: given({
+        preset: v["train-preset"],
+        epochs: num(v.epochs, "epochs"),
+        lr: num(v.lr, "lr"),
+        batchSize: num(v.batch, "batch"),
+        seed: num(v.seed, "seed"),
+      }),
+    };
     const resumed = v.resume ? await readRun(v.resume) : null;
     let input: SpecInput;
     if (resumed) {
-      input = {
-        dataset: v.dataset
-          ? datasetFlagsSpec(v)
-          : { dataset: resumed.dataset.name as DatasetKind, root: resumed.dataset.root },
-        model: resumed.config.model,
-        train: { ...resumed.config.train, ...given({ epochs: num(v.epochs, "epochs") }) },
-        protocol: resumed.protocol,
-      };
+      const fixed = ["config", "folds", "by", "train-split", "val-split", "experiment"].filter((f) => f in v);
+      if (fixed.length) {
+        throw new Error(`--${fixed.join(", --")} cannot be given with --resume: the run's spec is in its run.json`);
+      }
+      input = resumeSpec(v.resume!, resumed, flags);
+      if (resumed.status === "done" && resolveTrain(input.train as TrainSpec).epochs <= resumed.config.train.epochs) {
+        console.error(
+          `${v.resume}: the run already finished (${resumed.epochs} epochs); nothing to resume ` +
+            `(--epochs N above ${resumed.config.train.epochs} trains on)`,
+        );
+        console.log(summaryText(v.resume!, resumed, v.json));
+        return 0;
+      }
     } else {
       const file = v.config ? await readSpecFile(v.config) : {};
-      input = mergeSpecs(mergeSpecs({ model: "cpu-small", train: "default" }, file), {
-        dataset: datasetFlagsSpec(v),
-        model: given({ preset: v.preset, width: num(v.width, "width"), inputSize: num(v.size, "size") }),
-        train: given({
-          preset: v["train-preset"],
-          epochs: num(v.epochs, "epochs"),
-          lr: num(v.lr, "lr"),
-          batchSize: num(v.batch, "batch"),
-          seed: num(v.seed, "seed"),
-        }),
-      });
+      input = mergeSpecs(mergeSpecs({ model: "cpu-small", train: "default" }, file), flags);
     }
     if (!input.dataset?.dataset) required({}, "dataset");
     const where = v.config ?? "fer train";
-    const ds = await loadDataset(datasetOptions(input.dataset as DatasetSpec, { where }));
-    if (!resumed && (v.folds || v["train-split"] || v["val-split"] || !input.protocol)) {
+    const datasetSpec = datasetOptions(input.dataset as DatasetSpec, { where });
+    const ds = await loadDataset(datasetSpec);
+    if (!resumed && (folds || v["train-split"] || v["val-split"] || !input.protocol)) {
       const hasSplits = ds.samples.some((s) => s.split);
-      const protocol: Protocol = v.folds
+      const protocol: Protocol = folds
         ? {
           kind: "kfold",
-          k: Number(v.folds),
-          by: v.by,
+          k: folds,
+          by,
           seed: resolveTrain(typeof input.train === "string" ? { preset: input.train } : input.train ?? {}).seed,
         }
         : {
@@ -160,34 +179,51 @@ export const trainCommand: Command = {
     }
     const spec = parseSpec(input, where);
     const chosen = await selectBackend(v.backend as BackendName, { device: v.device, precision: v.precision });
+    const cannot = trainProbe(resolveModel(spec.model, ds.classes.length));
+    if (cannot) {
+      throw new Error(
+        `backend ${chosen.backend} cannot train this model (${cannot}); train with --backend cpu or torch`,
+      );
+    }
     const [table, row] = (v.experiment ?? "").split(":");
     const r = await runExperiment({
       ...spec,
       dataset: ds,
+      datasetSpec,
       backend: chosen.label ?? chosen.backend,
       runsDir: v.runs,
       resumeDir: v.resume,
-      tta: v.tta as Tta,
+      tta,
       experiment: resumed?.experiment ?? (v.experiment ? { table, row: row ?? "" } : undefined),
     });
-    const rec = r.record;
-    const summary = {
-      run: r.dir,
-      status: rec.status,
-      epochs: rec.epochs,
-      accuracy: rec.result?.accuracy ?? rec.mean?.accuracy,
-      macro_f1: rec.result?.macroF1 ?? rec.mean?.macroF1,
-      ...(rec.std ? { std: rec.std } : {}),
-      seconds: rec.seconds,
-    };
-    console.log(
-      v.json
-        ? JSON.stringify(summary)
-        : Object.entries(summary).map(([k, x]) => `${k}: ${JSON.stringify(x)}`).join("\n"),
-    );
-    return rec.status === "done" ? 0 : 1;
+    console.log(summaryText(r.dir, r.record, v.json));
+    return r.record.status === "done" ? 0 : 1;
   },
 };
+
+/** The summary `fer train` prints: one JSON line, or `key: value` lines. */
+function summaryText(dir: string, rec: RunRecord, json?: boolean): string {
+  const summary = {
+    run: dir,
+    status: rec.status,
+    epochs: rec.epochs,
+    accuracy: rec.result?.accuracy ?? rec.mean?.accuracy,
+    macro_f1: rec.result?.macroF1 ?? rec.mean?.macroF1,
+    ...(rec.std ? { std: rec.std } : {}),
+    seconds: rec.seconds,
+  };
+  return json
+    ? JSON.stringify(summary)
+    : Object.entries(summary).map(([k, x]) => `${k}: ${JSON.stringify(x)}`).join("\n");
+}
+
+/** `s` when it is one of `allowed`; else an error naming the flag. */
+function oneOf<T extends string>(s: string | undefined, flag: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly (string | undefined)[]).includes(s)) {
+    throw new Error(`--${flag} must be one of ${allowed.join(", ")}, got "${s}"`);
+  }
+  return s as T;
+}
 
 /** `fer evaluate`. */
 export const evaluateCommand: Command = {
@@ -207,6 +243,7 @@ export const evaluateCommand: Command = {
       );
       return 0;
     }
+    const tta = oneOf(v.tta, "tta", TTAS);
     if (/privatetest/i.test(v.split!)) {
       console.error("note: PrivateTest is the final test split; report it, never select on it");
     }
@@ -225,7 +262,7 @@ export const evaluateCommand: Command = {
       cache: new ImageCache(ds, fm.config.inputSize),
       indices: idx,
       lbp: lbpFor(fm.config),
-      tta: v.tta as Tta,
+      tta,
       split: v.split!,
     });
     const out = {
@@ -272,11 +309,12 @@ export const predictCommand: Command = {
       console.log("usage: deno task fer predict --model DIR IMG… [--tta flip] [--json]");
       return v.help ? 0 : 2;
     }
+    const tta = oneOf(v.tta, "tta", TTAS);
     await selectBackend(v.backend as BackendName, { quiet: v.json, device: v.device, precision: v.precision });
     const fm = await loadModel(required(v, "model"));
     const labels = fm.labels ?? Array.from({ length: fm.config.numClasses }, (_, i) => `class${i}`);
     const imgs = await Promise.all(positionals.map((p) => decodeImage(p, { size: fm.config.inputSize })));
-    const probs = await predictImages(fm, imgs, { lbp: lbpFor(fm.config), tta: v.tta as Tta });
+    const probs = await predictImages(fm, imgs, { lbp: lbpFor(fm.config), tta });
     const k = labels.length;
     const rows = positionals.map((path, i) => {
       const p = Array.from(probs.subarray(i * k, (i + 1) * k));

@@ -11,7 +11,7 @@
  * @module
  */
 import { join } from "node:path";
-import { type Dataset, fileDataset, isDirEntry, lastK, listDir, type Sample } from "./dataset.ts";
+import { type Dataset, fileDataset, isDirEntry, lastK, listClassDir, listDir, type Sample } from "./dataset.ts";
 import { isImageFile } from "./image.ts";
 import { CKPLUS_EMOTIONS, type Expression, orderedClasses, requireLabel } from "./labels.ts";
 import { isDir } from "./paths.ts";
@@ -54,7 +54,7 @@ function readCk48(root: string): Found[] {
   for (const dir of listDir(root, "CK+ root (expected CK+48 <class>/ folders or cohn-kanade-images/)")) {
     if (!dir.isDirectory) continue;
     const expr = requireLabel(dir.name, `${dir.path}: CK+48 class folder`);
-    for (const f of listDir(dir.path, "class folder")) {
+    for (const f of listClassDir(dir)) {
       const m = NAME.exec(f.name);
       if (!m) throw new Error(`${f.path}: expected a CK+48 file name like S010_004_00000017.png`);
       out.push({ path: f.path, expr, subject: m[1], sequence: `${m[1]}_${m[2]}` });

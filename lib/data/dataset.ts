@@ -87,6 +87,20 @@ export function listDir(path: string, what: string): Entry[] {
     .sort((a, b) => naturalCompare(a.name, b.name));
 }
 
+/**
+ * Lists a class folder; an empty one is an error naming it, since its class would silently vanish from
+ * the dataset (CK+ would train as 6 classes).
+ */
+export function listClassDir(dir: Entry): Entry[] {
+  const files = listDir(dir.path, "class folder");
+  if (files.length === 0) {
+    throw new Error(
+      `${dir.path}: class folder "${dir.name}" is empty; expected its images (delete the folder to leave the class out)`,
+    );
+  }
+  return files;
+}
+
 /** The last `k` items (all when fewer); `k` must be a positive integer. */
 export function lastK<T>(items: T[], k: number): T[] {
   if (!Number.isInteger(k) || k < 1) throw new Error(`lastK: k must be a positive integer, got ${k}`);

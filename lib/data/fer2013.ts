@@ -97,12 +97,18 @@ export function loadFer2013Csv(opts: Fer2013CsvOptions): Dataset {
   const images = new Map<string, Uint8Array>();
   const samples: Sample[] = [];
   const progress = new Progress({ label: "fer2013.csv", total: df.height, unit: "row" });
+  let rows = 0;
   for (let r = 0; r < df.height; r++) {
     const where = `${path} row ${r} (line ${r + 2})`;
-    const e = Number(emotions[r]);
-    if (emotions[r] === null || !Number.isInteger(e) || e < 0 || e > 6) {
+    if (emotions[r] === null && pixels[r] === null && usage[r] === null) {
+      progress.tick(1);
+      continue; // a blank line
+    }
+    rows++;
+    if (emotions[r] === null || !/^[0-6]$/.test(emotions[r]!.trim())) {
       throw new Error(`${where}: emotion "${emotions[r]}"; expected an integer 0..6`);
     }
+    const e = Number(emotions[r]);
     const split = usage[r] ?? "";
     if (!(FER2013_SPLITS as readonly string[]).includes(split)) {
       throw new Error(`${where}: Usage "${split}"; expected ${FER2013_SPLITS.join(", ")}`);
@@ -117,6 +123,7 @@ export function loadFer2013Csv(opts: Fer2013CsvOptions): Dataset {
     progress.tick(1);
   }
   progress.done();
+  if (rows === 0) throw new Error(`${path}: no rows below the header; expected emotion,pixels,Usage rows`);
   return {
     name: "fer2013",
     root: path,

@@ -7,7 +7,7 @@
  * ```
  * @module
  */
-import { type Dataset, fileDataset, listDir, type Sample } from "./dataset.ts";
+import { type Dataset, fileDataset, listClassDir, listDir, type Sample } from "./dataset.ts";
 import { isImageFile } from "./image.ts";
 import { type Expression, orderedClasses, requireLabel } from "./labels.ts";
 
@@ -23,7 +23,7 @@ export function loadFolder(opts: FolderOptions): Dataset {
   for (const dir of listDir(opts.root, "dataset root (expected <class>/<image> folders)")) {
     if (!dir.isDirectory) continue;
     const expr = requireLabel(dir.name, `${dir.path}: class folder`);
-    for (const f of listDir(dir.path, "class folder")) {
+    for (const f of listClassDir(dir)) {
       if (f.isDirectory || !isImageFile(f.name)) {
         throw new Error(`${f.path}: expected only image files (.png .jpg .bmp .tiff) in class folder ${dir.name}`);
       }

@@ -1,7 +1,8 @@
 /**
  * Datasets: the one Dataset/Sample/GrayImage types, the expression labels, the loaders (FER2013,
  * CK+, JAFFE, Oulu-CASIA, folders, packs, the synthetic faces), image decoding, where real data
- * lives, which samples go where (splits, held-out parts, folds, subsets), summaries and packs.
+ * lives, which samples go where (splits, held-out parts, folds, subsets), summaries, packs and a
+ * decode check of every image.
  *
  * @example
  * ```ts
@@ -60,3 +61,4 @@ export { type DatasetSummary, type SplitSummary, summarize, summaryText } from "
 export { summaryFrame } from "./summary_frame.ts";
 export { type PackHeader, readPack, writePack } from "./pack.ts";
 export { exportDataset, type ExportedSample } from "./export.ts";
+export { verifyImages, type VerifyReport } from "./verify.ts";

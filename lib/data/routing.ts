@@ -171,12 +171,19 @@ export function splitProtocolIndices(
   if (testShare !== null) ({ train, val: test } = splitValidation(ds, train, { fraction: testShare, by, seed }));
   else if (p.test !== undefined) test = pickSplit(ds, p.test);
   const valShare = holdout(p.val);
-  if (valShare === null) {
-    const val = pickSplit(ds, p.val);
-    return { train, val, test: test ?? val };
+  const parts = valShare === null
+    ? { train, val: pickSplit(ds, p.val) }
+    : splitValidation(ds, train, { fraction: valShare, by, seed: testShare !== null ? seed + 1 : seed });
+  const out = { ...parts, test: test ?? parts.val };
+  for (const [part, idx] of Object.entries(out)) {
+    if (idx.length === 0) {
+      throw new Error(
+        `${ds.name}: the ${part} part of the split protocol train "${p.train}", val "${p.val}"` +
+          `${p.test ? `, test "${p.test}"` : ""} is empty; expected samples in every part`,
+      );
+    }
   }
-  const r = splitValidation(ds, train, { fraction: valShare, by, seed: testShare !== null ? seed + 1 : seed });
-  return { ...r, test: test ?? r.val };
+  return out;
 }
 
 /** `n` items spread evenly over the list (all of it when n ≥ length). */

@@ -15,6 +15,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
+import { failpoint } from "../util/failpoint.ts";
 
 /** One stored array. */
 export interface StoredArray {
@@ -59,13 +60,22 @@ export async function writeCheckpoint<S>(path: string, ck: Checkpoint<S>): Promi
   const tmp = `${path}.tmp-${Deno.pid}`;
   const f = await Deno.open(tmp, { write: true, create: true, truncate: true });
   try {
-    let written = 0;
-    while (written < buf.length) written += await f.write(buf.subarray(written));
+    const half = buf.length >> 1;
+    await writeAll(f, buf.subarray(0, half));
+    failpoint("checkpoint-write");
+    await writeAll(f, buf.subarray(half));
     await f.sync();
   } finally {
     f.close();
   }
+  failpoint("checkpoint-rename");
   await Deno.rename(tmp, path);
+  failpoint("checkpoint-done");
+}
+
+async function writeAll(f: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+  let written = 0;
+  while (written < bytes.length) written += await f.write(bytes.subarray(written));
 }
 
 /** Reads a checkpoint; a missing, truncated or foreign file is an error naming it. */
@@ -75,7 +85,13 @@ export async function readCheckpoint<S = unknown>(path: string): Promise<Checkpo
     throw new Error(`${path}: not a fer checkpoint (expected it to start with ${MAGIC})`);
   }
   const hl = new DataView(buf.buffer, buf.byteOffset).getUint32(8, true);
-  const header = JSON.parse(dec.decode(buf.subarray(12, 12 + hl)));
+  if (12 + hl > buf.length) throw new Error(`${path}: truncated checkpoint (the header runs past the end)`);
+  let header: { state: unknown; groups: unknown };
+  try {
+    header = JSON.parse(dec.decode(buf.subarray(12, 12 + hl)));
+  } catch (e) {
+    throw new Error(`${path}: the checkpoint header is not valid JSON (${e instanceof Error ? e.message : e})`);
+  }
   let off = 12 + hl;
   off += (8 - (off % 8)) % 8;
   const groups: Record<string, StoredArray[]> = {};

@@ -38,8 +38,19 @@ export interface EpochMetrics {
 export interface BatchInfo {
   epoch: number;
   batch: number;
+  /** The epoch's mean loss so far. */
   loss: number;
   accuracy: number;
+  /** This batch's loss (the divergence guard watches it). */
+  batchLoss: number;
+}
+
+/** The process's memory after an epoch: live tensors and resident set size (recorded to show it stays flat). */
+export interface MemorySample {
+  /** 1-based epoch. */
+  epoch: number;
+  tensors: number;
+  rssMiB: number;
 }
 
 /** Options of {@link runEpoch}. */
@@ -118,7 +129,7 @@ export async function runEpoch(o: EpochOptions): Promise<EpochMetrics | null> {
     seen += hb.n;
     b++;
     prog.tick(hb.n, { loss: lossSum / seen, acc: correct / seen });
-    o.onBatch?.({ epoch: e + 1, batch: b, loss: lossSum / seen, accuracy: correct / seen });
+    o.onBatch?.({ epoch: e + 1, batch: b, loss: lossSum / seen, accuracy: correct / seen, batchLoss: loss });
     if (o.signal?.aborted) break;
   }
   if (o.signal?.aborted) {

@@ -1,8 +1,8 @@
 /**
  * The training loop: seeded, checkpointed every epoch, resumable. Each epoch (epoch.ts) is followed by
  * the policies in policies/: model selection and early stopping on the validation split, the LR
- * schedule, checkpointing, and the time budget. A new rule between epochs (a divergence guard, another
- * schedule) is a new small policy module called here; a new loss goes in loss.ts.
+ * schedule, checkpointing, and the time budget; the divergence guard watches every batch. A new rule
+ * between epochs (another schedule) is a new small policy module called here; a new loss goes in loss.ts.
  *
  * Determinism: epoch e's shuffling and augmentation come from `Rng("<seed>:epoch:<e>")`; weight
  * initialisers and dropout masks that tfjs draws from `Math.random` come from a seeded stream that
@@ -19,18 +19,20 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { failpoint } from "../util/failpoint.ts";
 import { ProgressDisplay } from "../util/progress.ts";
 import { Rng } from "../util/rng.ts";
 import { type Dataset, labelOf } from "../data/dataset.ts";
 import type { FerModel } from "../model/build.ts";
 import { restoreModel, snapshotModel, type StoredArray } from "./checkpoint.ts";
 import { type TrainConfig, validateTrainConfig } from "./config.ts";
-import { type BatchInfo, type EpochMetrics, runEpoch } from "./epoch.ts";
+import { type BatchInfo, type EpochMetrics, type MemorySample, runEpoch } from "./epoch.ts";
 import type { AugmentFn, LbpFn } from "./inputs.ts";
 import { classWeightVector } from "./loss.ts";
 import { makeOptimizer, setLr } from "./optimizer.ts";
 import { ImageCache } from "./pipeline.ts";
 import { checkpointPath, type LoopState, resumeTraining, saveTraining } from "./policies/checkpointing.ts";
+import { DivergenceGuard, divergenceMessage } from "./policies/divergence.ts";
 import { initialSchedule, lrForEpoch, scheduleAfterEpoch } from "./policies/lr_schedule.ts";
 import { earlyStop, initialSelection, selectAfterEpoch } from "./policies/selection.ts";
 import { overBudget } from "./policies/time_budget.ts";
@@ -54,7 +56,7 @@ export interface TrainOptions {
   /** Shared decoded-picture cache (k-fold reuses one). */
   cache?: ImageCache;
   /** Called after each epoch's checkpoint is written. */
-  onEpoch?: (m: EpochMetrics, info: { history: EpochMetrics[]; numTensors: number }) => void | Promise<void>;
+  onEpoch?: (m: EpochMetrics, info: { history: EpochMetrics[]; memory: MemorySample[] }) => void | Promise<void>;
   /** Called after every optimiser step (live curves, tests that interrupt a run mid-epoch). */
   onBatch?: (info: BatchInfo) => void;
   /** Stops cleanly after the current batch (no checkpoint of the partial epoch). */
@@ -72,6 +74,8 @@ export interface RunResult {
   /** 1-based epoch whose weights the model now holds (0 if no epoch ran). */
   bestEpoch: number;
   stopReason: "epochs" | "early-stopping" | "time-budget" | "aborted";
+  /** Memory after each epoch, resumed ones included. */
+  memory: MemorySample[];
   seconds: number;
   resumedFrom: number;
 }
@@ -115,6 +119,8 @@ export async function train(opts: TrainOptions): Promise<RunResult> {
   Math.random = () => mathRng.next();
   let stopReason: RunResult["stopReason"] = "epochs";
   const display = new ProgressDisplay(); // in a notebook: one line, the current epoch's
+  const guard = new DivergenceGuard(k);
+  let saved = resumed ? st.epoch : 0; // the epoch of the checkpoint on disk
   try {
     for (let e = st.epoch; e < cfg.epochs; e++) {
       const lr = lrForEpoch(cfg, st, e);
@@ -135,7 +141,15 @@ export async function train(opts: TrainOptions): Promise<RunResult> {
         finished: st.epoch,
         label: opts.label,
         display,
-        onBatch: opts.onBatch,
+        onBatch: (info) => {
+          failpoint("batch");
+          const d = guard.observe({ epoch: info.epoch, batch: info.batch, loss: info.batchLoss });
+          if (d) {
+            const checkpoint = ckPath && saved > 0 ? { path: ckPath, epoch: saved } : null;
+            throw new Error(divergenceMessage(d, { lr, checkpoint }));
+          }
+          opts.onBatch?.(info);
+        },
         signal: opts.signal,
       });
       if (!m) {
@@ -147,8 +161,12 @@ export async function train(opts: TrainOptions): Promise<RunResult> {
       if (selectAfterEpoch(cfg, st, m, hasVal)) best = await snapshotModel(fm.model);
       scheduleAfterEpoch(cfg, st, m, hasVal);
       st.mathRng = mathRng.state;
-      if (ckPath) await saveTraining(ckPath, { state: st, model: fm.model, optimizer, best });
-      await opts.onEpoch?.(m, { history: st.history, numTensors: tf.memory().numTensors });
+      st.memory = [...st.memory ?? [], memorySample(e + 1)];
+      if (ckPath && !guard.climbing) {
+        await saveTraining(ckPath, { state: st, model: fm.model, optimizer, best });
+        saved = st.epoch;
+      }
+      await opts.onEpoch?.(m, { history: st.history, memory: st.memory });
       if (earlyStop(cfg, st)) {
         stopReason = "early-stopping";
         break;
@@ -176,7 +194,13 @@ export async function train(opts: TrainOptions): Promise<RunResult> {
     history: st.history,
     bestEpoch: st.bestEpoch,
     stopReason,
+    memory: st.memory ?? [],
     seconds: (performance.now() - started) / 1000,
     resumedFrom,
   };
+}
+
+/** Live tensors and resident set size now. */
+function memorySample(epoch: number): MemorySample {
+  return { epoch, tensors: tf.memory().numTensors, rssMiB: Math.round(Deno.memoryUsage().rss / 2 ** 20 * 10) / 10 };
 }

@@ -27,7 +27,7 @@ Deno.test("training learns the patterns, keeps the tensor count flat and checkpo
     config: trainPreset("default", { epochs: 6, batchSize: 8, lr: 0.02, augment: false }),
     lbp: lbp3x3,
     runDir: dir,
-    onEpoch: (_m, info) => void counts.push(info.numTensors),
+    onEpoch: (_m, info) => void counts.push(info.memory.at(-1)!.tensors),
   });
   assert.equal(r.history.length, 6);
   assert.ok(r.history[5].loss < r.history[0].loss, `loss fell: ${r.history.map((h) => h.loss)}`);
@@ -35,6 +35,7 @@ Deno.test("training learns the patterns, keeps the tensor count flat and checkpo
   assert.ok(bestAcc > 0.6, `val accuracy ${bestAcc} beats chance (1/3)`);
   assert.equal(r.history[r.bestEpoch - 1].val_accuracy, bestAcc);
   assert.equal(new Set(counts.slice(1)).size, 1, `tensor count per epoch: ${counts}`);
+  assert.deepEqual(r.memory.map((m) => m.epoch), [1, 2, 3, 4, 5, 6]);
   const ck = await readCheckpoint<{ epoch: number; history: EpochMetrics[] }>(checkpointPath(dir));
   assert.equal(ck.state.epoch, 6);
   assert.deepEqual(ck.state.history, r.history);

@@ -1,7 +1,7 @@
 /**
  * The engine: model inputs from pictures (LBP channel, augmentation, packing), seeded batches, the
  * training loop and its policies (LR schedule, model selection and early stopping, checkpointing,
- * time budget), prediction with test-time augmentation, checkpoints, and the training presets.
+ * time budget, divergence guard), prediction with test-time augmentation, checkpoints, and the training presets.
  *
  * @example
  * ```ts
@@ -23,7 +23,7 @@ export {
 } from "./inputs.ts";
 export { batchCount, type BatchOptions, type HostBatch, hostBatches, ImageCache, toTensors } from "./pipeline.ts";
 export { type RunResult, train, type TrainOptions } from "./loop.ts";
-export { type BatchInfo, type EpochMetrics, type EpochOptions, runEpoch } from "./epoch.ts";
+export { type BatchInfo, type EpochMetrics, type EpochOptions, type MemorySample, runEpoch } from "./epoch.ts";
 export { classWeightVector, correctCount, weightedCrossEntropy } from "./loss.ts";
 export { makeOptimizer, setLr } from "./optimizer.ts";
 export { checkpointPath, type LoopState, resumeTraining, saveTraining } from "./policies/checkpointing.ts";
@@ -36,6 +36,7 @@ export {
 } from "./policies/lr_schedule.ts";
 export { earlyStop, initialSelection, selectAfterEpoch, type SelectionState } from "./policies/selection.ts";
 export { overBudget } from "./policies/time_budget.ts";
+export { type Divergence, DivergenceGuard, divergenceMessage, type DivergenceOptions } from "./policies/divergence.ts";
 export {
   evaluate,
   flipLR,
@@ -44,8 +45,10 @@ export {
   predictSamples,
   resizeBilinear,
   type Tta,
+  TTAS,
   ttaViews,
 } from "./predict.ts";
+export { trainProbe } from "./probe.ts";
 export {
   type Checkpoint,
   readCheckpoint,

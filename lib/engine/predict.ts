@@ -21,8 +21,10 @@ import { labelOf } from "../data/dataset.ts";
 import type { GrayImage } from "../data/image.ts";
 import type { FerModel } from "../model/build.ts";
 
+/** The test-time augmentations. */
+export const TTAS = ["none", "flip", "tencrop"] as const;
 /** Test-time augmentation. */
-export type Tta = "none" | "flip" | "tencrop";
+export type Tta = typeof TTAS[number];
 
 /** Options of {@link predictSamples} and {@link evaluate}. */
 export interface PredictOptions {

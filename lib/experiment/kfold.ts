@@ -5,8 +5,8 @@
  * Fold assignment comes from the caller (lib/data's `kFold`, random or subject-independent). Model
  * selection never looks at the test fold: a validation part is split off the training folds
  * (`valFraction`, grouped by subject when the folds are subject-independent). A fold whose
- * `report.json` exists is skipped, and an unfinished fold resumes from its checkpoint, so a killed
- * k-fold run continues where it stopped.
+ * `report.json` exists is skipped (its epochs and memory samples are read back from it), and an
+ * unfinished fold resumes from its checkpoint, so a killed k-fold run continues where it stopped.
  *
  * @example
  * ```ts
@@ -19,7 +19,7 @@
 import { type EvalReport, meanStd } from "../eval/metrics.ts";
 import { evaluate, type Tta } from "../engine/predict.ts";
 import type { TrainConfig } from "../engine/config.ts";
-import type { EpochMetrics } from "../engine/epoch.ts";
+import type { EpochMetrics, MemorySample } from "../engine/epoch.ts";
 import { train } from "../engine/loop.ts";
 import type { AugmentFn, LbpFn } from "../engine/inputs.ts";
 import { ImageCache } from "../engine/pipeline.ts";
@@ -65,10 +65,17 @@ export interface FoldRow {
   seconds: number;
 }
 
+/** A memory sample of one fold's epoch. */
+export type FoldMemorySample = MemorySample & { fold: number };
+
 /** What {@link runKfold} returns. */
 export interface KfoldResult {
   folds: EvalReport[];
   rows: FoldRow[];
+  /** Epochs trained, all folds together. */
+  epochs: number;
+  /** Memory after every epoch of every fold. */
+  memory: FoldMemorySample[];
   mean: { accuracy: number; macroF1: number };
   std: { accuracy: number; macroF1: number };
 }
@@ -88,14 +95,18 @@ export async function runKfold(opts: KfoldOptions): Promise<KfoldResult> {
     }
   }
   let cache: ImageCache | null = null;
-  const reports: EvalReport[] = [], rows: FoldRow[] = [];
+  const reports: EvalReport[] = [], rows: FoldRow[] = [], memory: FoldMemorySample[] = [];
+  let epochs = 0;
+  const store = opts.store ?? fileStore;
   for (let f = 0; f < k; f++) {
     if (opts.only !== undefined && f !== opts.only - 1) continue;
     const dir = opts.runDir ? `${opts.runDir}/fold-${f + 1}` : undefined;
-    const done = dir ? await readJson<{ report: EvalReport; row: FoldRow }>(`${dir}/report.json`) : null;
+    const done = dir ? await readJson<FoldReport>(`${dir}/report.json`) : null;
     if (done) {
       reports.push(done.report);
       rows.push(done.row);
+      epochs += done.epochs;
+      memory.push(...done.memory);
       continue;
     }
     const rest = opts.folds.flatMap((fold, j) => (j === f ? [] : fold));
@@ -119,8 +130,10 @@ export async function runKfold(opts: KfoldOptions): Promise<KfoldResult> {
         resume: true,
         cache,
         label: `fold ${f + 1}/${k}`,
-        onEpoch: dir ? (_m, { history }) => (opts.store ?? fileStore).writeMetrics(dir, history) : undefined,
+        onEpoch: dir ? (_m, { history }) => store.writeMetrics(dir, history) : undefined,
       });
+      // A kill after the fold's last checkpoint left its metrics short: they are rebuilt from the history.
+      if (dir) await store.writeMetrics(dir, r.history);
       const report = await evaluate({
         model: fm,
         cache,
@@ -143,9 +156,22 @@ export async function runKfold(opts: KfoldOptions): Promise<KfoldResult> {
         `fold ${f + 1}/${k}: accuracy ${(report.accuracy * 100).toFixed(2)}%, macro-F1 ${report.macroF1.toFixed(3)}`,
       );
       await opts.onFold?.(f, report, fm, r.history);
-      if (dir) await writeJsonAtomic(`${dir}/report.json`, { report, row });
+      const foldMemory = r.memory.map((m) => ({ fold: f + 1, ...m }));
+      if (dir) {
+        await writeJsonAtomic(
+          `${dir}/report.json`,
+          {
+            report,
+            row,
+            epochs: r.history.length,
+            memory: foldMemory,
+          } satisfies FoldReport,
+        );
+      }
       reports.push(report);
       rows.push(row);
+      epochs += r.history.length;
+      memory.push(...foldMemory);
     } finally {
       fm.model.dispose();
     }
@@ -154,6 +180,8 @@ export async function runKfold(opts: KfoldOptions): Promise<KfoldResult> {
   const result: KfoldResult = {
     folds: reports,
     rows,
+    epochs,
+    memory,
     mean: { accuracy: acc.mean, macroF1: f1.mean },
     std: { accuracy: acc.std, macroF1: f1.std },
   };
@@ -163,8 +191,16 @@ export async function runKfold(opts: KfoldOptions): Promise<KfoldResult> {
   return result;
 }
 
+/** A finished fold's `report.json`. */
+interface FoldReport {
+  report: EvalReport;
+  row: FoldRow;
+  epochs: number;
+  memory: FoldMemorySample[];
+}
+
 /** The fold table as CSV, with `mean` and `std` rows. */
-export function foldTableCsv(r: KfoldResult): string {
+export function foldTableCsv(r: Pick<KfoldResult, "rows" | "mean" | "std">): string {
   const cols = ["fold", "n_train", "n_val", "n_test", "best_epoch", "accuracy", "macro_f1", "seconds"] as const;
   const lines = [cols.join(",")];
   for (const row of r.rows) lines.push(cols.map((c) => String(row[c])).join(","));

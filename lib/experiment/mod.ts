@@ -1,6 +1,7 @@
 /**
  * Orchestration: one experiment spec (dataset, model, training, protocol), running and recording an
- * experiment (split or k-fold) through a run store, the run records, and the demo.
+ * experiment (split or k-fold) through a run store, the run records and their lock, what a resumed run
+ * may change, and the demo.
  *
  * @example
  * ```ts
@@ -27,7 +28,16 @@ export {
 } from "./spec.ts";
 export { type ExperimentOptions, type ExperimentResult, runExperiment } from "./run.ts";
 export { canonicalJson, specHash } from "./hash.ts";
-export { type FoldRow, foldTableCsv, type KfoldOptions, type KfoldResult, runKfold } from "./kfold.ts";
+export {
+  type FoldMemorySample,
+  type FoldRow,
+  foldTableCsv,
+  type KfoldOptions,
+  type KfoldResult,
+  runKfold,
+} from "./kfold.ts";
+export { lockRun, type RunLock } from "./lock.ts";
+export { type ResumeRequest, resumeSpec } from "./resume.ts";
 export {
   defaultRunsDir,
   gitCommit,

@@ -11,6 +11,7 @@
  * @module
  */
 import pl from "nodejs-polars";
+import { failpoint } from "../util/failpoint.ts";
 import { METRIC_COLUMNS } from "./record.ts";
 import { fileStore, type RunStore } from "./store.ts";
 
@@ -24,6 +25,7 @@ export const parquetStore: RunStore = {
     const df = pl.DataFrame(cols).withColumns(pl.col("epoch").cast(pl.Int32));
     const tmp = `${dir}/metrics.parquet.tmp-${Deno.pid}`;
     df.writeParquet(tmp);
+    failpoint("atomic-rename");
     await Deno.rename(tmp, `${dir}/metrics.parquet`);
   },
 };

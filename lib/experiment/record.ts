@@ -13,10 +13,11 @@
  * @module
  */
 import type { EvalReport } from "../eval/metrics.ts";
+import { failpoint } from "../util/failpoint.ts";
 import type { TrainConfig } from "../engine/config.ts";
 import type { ModelConfig } from "../model/config.ts";
-import type { EpochMetrics } from "../engine/epoch.ts";
-import type { Protocol } from "./spec.ts";
+import type { EpochMetrics, MemorySample } from "../engine/epoch.ts";
+import type { ExperimentSpec, Protocol } from "./spec.ts";
 
 /** Which paper-table row a run belongs to; `fast` is written by `fer reproduce --fast`, `profile` by `--cpu`. */
 export interface RunExperiment {
@@ -46,6 +47,8 @@ export interface RunRecord {
   experiment?: RunExperiment;
   job?: JobTag;
   config: { model: ModelConfig; train: TrainConfig };
+  /** The spec the run was started from, its dataset as loaded (`--resume` compares flags with it). */
+  spec?: ExperimentSpec;
   dataset: { name: string; root: string; summary: unknown };
   protocol: Protocol;
   backend: string;
@@ -62,7 +65,10 @@ export interface RunRecord {
   std?: { accuracy: number; macroF1: number };
   /** Why a failed or stopped run ended. */
   error?: string;
+  /** Training and evaluation time, resumed sessions added up. */
   seconds?: number;
+  /** Live tensors and resident set size after each epoch (`fold` in k-fold runs): they stay flat. */
+  memory?: (MemorySample & { fold?: number })[];
 }
 
 /** What starting a run takes (see store.ts). */
@@ -137,5 +143,6 @@ export async function writeJsonAtomic(path: string, value: unknown): Promise<voi
 export async function writeTextAtomic(path: string, text: string): Promise<void> {
   const tmp = `${path}.tmp-${Deno.pid}`;
   await Deno.writeTextFile(tmp, text);
+  failpoint("atomic-rename");
   await Deno.rename(tmp, path);
 }

@@ -13,6 +13,7 @@
  * @module
  */
 import type { Dataset } from "../data/dataset.ts";
+import type { DatasetKind } from "../data/kinds.ts";
 import { kFold, splitProtocolIndices } from "../data/routing.ts";
 import { summarize } from "../data/summary.ts";
 import type { EpochMetrics } from "../engine/epoch.ts";
@@ -23,13 +24,16 @@ import { evaluate, type Tta } from "../engine/predict.ts";
 import { buildModel, type FerModel } from "../model/build.ts";
 import { saveModel } from "../model/io.ts";
 import { runKfold } from "./kfold.ts";
+import { lockRun } from "./lock.ts";
 import type { JobTag, RunExperiment, RunRecord } from "./record.ts";
-import { type ExperimentSpec, resolveModel, resolveTrain } from "./spec.ts";
+import { type DatasetSpec, type ExperimentSpec, resolveModel, resolveTrain } from "./spec.ts";
 import type { RunStore } from "./store.ts";
 
 /** Options of {@link runExperiment}: a spec's model, training and protocol, an opened dataset, and how to run. */
 export interface ExperimentOptions extends Omit<ExperimentSpec, "dataset"> {
   dataset: Dataset;
+  /** The options the dataset was loaded with, recorded so that `--resume` reloads the same data. */
+  datasetSpec?: DatasetSpec;
   backend: string;
   experiment?: RunExperiment;
   /** The grid job this run is; its folder is then `<runsDir>/<id>`. */
@@ -58,36 +62,47 @@ export interface ExperimentResult {
   model: FerModel | null;
 }
 
-/** Runs and records one experiment; see the module doc. */
+/**
+ * Runs and records one experiment; see the module doc. Everything the data can refuse (an empty or
+ * missing split, more folds than subjects) is checked before the run folder is made; the folder is
+ * locked while the run trains (lock.ts).
+ */
 export async function runExperiment(opts: ExperimentOptions): Promise<ExperimentResult> {
   const ds = opts.dataset, store = opts.store ?? await parquetStore();
   const model = resolveModel(opts.model, ds.classes.length), trainCfg = resolveTrain(opts.train);
   const config = { model, train: trainCfg };
-  if (opts.resumeDir) {
-    const was = await store.read(opts.resumeDir);
-    if (JSON.stringify(was.config.model) !== JSON.stringify(model)) {
-      throw new Error(`${opts.resumeDir}/run.json: saved with another model config; resume with the same one`);
-    }
+  const p = opts.protocol;
+  const parts = p.kind === "split" ? splitProtocolIndices(ds, p, trainCfg.seed) : null;
+  const folds = p.kind === "kfold" ? kFold(ds.samples, { k: p.k, seed: p.seed, by: p.by }) : null;
+  const was = opts.resumeDir ? await store.read(opts.resumeDir) : null;
+  if (was && JSON.stringify(was.config.model) !== JSON.stringify(model)) {
+    throw new Error(`${opts.resumeDir}/run.json: saved with another model config; resume with the same one`);
   }
-  const { dir } = opts.resumeDir
-    ? { dir: opts.resumeDir, ...await store.update(opts.resumeDir, { status: "running", config }) }
-    : await store.start({
-      runsDir: opts.runsDir,
-      id: opts.id,
-      experiment: opts.experiment,
-      job: opts.job,
-      config,
-      dataset: { name: ds.name, root: ds.root, summary: summarize(ds) },
-      protocol: opts.protocol,
-      backend: opts.backend,
-    });
+  const { dir } = opts.resumeDir ? { dir: opts.resumeDir } : await store.start({
+    runsDir: opts.runsDir,
+    id: opts.id,
+    experiment: opts.experiment,
+    job: opts.job,
+    config,
+    spec: {
+      dataset: opts.datasetSpec ?? { dataset: ds.name as DatasetKind, root: ds.root },
+      model: opts.model,
+      train: opts.train,
+      protocol: p,
+    },
+    dataset: { name: ds.name, root: ds.root, summary: summarize(ds) },
+    protocol: p,
+    backend: opts.backend,
+  });
+  const lock = await lockRun(dir);
   const lbp = lbpFor(model);
   const augment = trainCfg.augment ? paperAugment() : null;
   const t0 = performance.now();
+  const seconds = () => (was?.seconds ?? 0) + (performance.now() - t0) / 1000;
   try {
-    if (opts.protocol.kind === "split") {
-      const p = opts.protocol;
-      const { train: tr, val, test } = splitProtocolIndices(ds, p, trainCfg.seed);
+    if (was) await store.update(dir, { status: "running", config });
+    if (p.kind === "split") {
+      const { train: tr, val, test } = parts!;
       await store.update(dir, { sizes: { train: tr.length, val: val.length, test: test.length } });
       const fm = buildModel(model);
       const cache = new ImageCache(ds, model.inputSize);
@@ -104,14 +119,17 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
         cache,
         signal: opts.signal,
         timeBudgetSeconds: opts.timeBudgetSeconds,
-        onEpoch: async (_m, { history }) => {
+        onEpoch: async (_m, { history, memory }) => {
           await store.writeMetrics(dir, history);
-          await store.update(dir, { epochs: history.length });
+          await store.update(dir, { epochs: history.length, memory, seconds: seconds() });
           await opts.onEpoch?.(history);
         },
       });
+      // A kill after the last checkpoint left the metrics short: they are rebuilt from the checkpoint's history.
+      await store.writeMetrics(dir, r.history);
       if (r.stopReason === "aborted") {
-        return { dir, record: await store.update(dir, { status: "stopped", error: "aborted" }), model: fm };
+        const record = await store.update(dir, { status: "stopped", error: "aborted", seconds: seconds() });
+        return { dir, record, model: fm };
       }
       await saveModel({ ...fm, labels: ds.classes }, `${dir}/model`);
       const result = await evaluate({ model: fm, cache, indices: test, lbp, tta: opts.tta, split: p.test ?? p.val });
@@ -121,16 +139,14 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
         bestEpoch: r.bestEpoch,
         stopReason: r.stopReason,
         result,
-        seconds: (performance.now() - t0) / 1000,
+        memory: r.memory,
+        seconds: seconds(),
       });
       return { dir, record, model: fm };
     }
-    const p = opts.protocol;
-    const folds = kFold(ds.samples, { k: p.k, seed: p.seed, by: p.by });
-    let epochs = 0;
     const r = await runKfold({
       dataset: ds,
-      folds,
+      folds: folds!,
       by: p.by,
       build: () => buildModel(model),
       config: trainCfg,
@@ -140,23 +156,23 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       runDir: dir,
       store,
       only: p.fold,
-      onFold: async (f, _rep, fm, history) => {
-        epochs += history.length;
-        await saveModel({ ...fm, labels: ds.classes }, `${dir}/fold-${f + 1}/model`);
-      },
+      onFold: (f, _rep, fm) => saveModel({ ...fm, labels: ds.classes }, `${dir}/fold-${f + 1}/model`),
     });
     const record = await store.update(dir, {
       status: "done",
-      epochs,
+      epochs: r.epochs,
       folds: r.folds,
       // one fold alone has no mean: the grid's collect step assembles the k fold records into one
       ...(p.fold === undefined ? { mean: r.mean, std: r.std } : {}),
-      seconds: (performance.now() - t0) / 1000,
+      memory: r.memory,
+      seconds: seconds(),
     });
     return { dir, record, model: null };
   } catch (e) {
     await store.update(dir, { status: "failed", error: e instanceof Error ? e.message : String(e) });
     throw e;
+  } finally {
+    await lock.release();
   }
 }
 

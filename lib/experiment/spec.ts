@@ -162,6 +162,12 @@ export function parseSpec(x: unknown, where: string): ExperimentSpec {
     if (p.test !== undefined && (typeof p.test !== "string" || p.test === "")) {
       fail(`"protocol.test" must be a split name`);
     }
+    for (const k of ["val", "test"]) {
+      const m = /^holdout:(.*)$/.exec(String(p[k] ?? ""));
+      if (m && !(Number(m[1]) > 0 && Number(m[1]) < 1)) {
+        fail(`"protocol.${k}" ${p[k]} must hold out a share between 0 and 1, e.g. holdout:0.2`);
+      }
+    }
   } else if (p.kind === "kfold") {
     const k = p.k as number;
     if (!(Number.isInteger(k) && k >= 2) || (p.by !== "random" && p.by !== "subject")) {

@@ -61,7 +61,7 @@ export function fileHandler(dir: string): tf.io.IOHandler {
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     },
     async load(): Promise<tf.io.ModelArtifacts> {
-      const json = JSON.parse(await readText(topologyPath, "a tfjs model.json")) as tf.io.ModelJSON;
+      const json = parseJson(await readText(topologyPath, "a tfjs model.json"), topologyPath) as tf.io.ModelJSON;
       if (!json.modelTopology || !Array.isArray(json.weightsManifest)) {
         throw new Error(`${topologyPath}: expected a tfjs model.json with modelTopology and weightsManifest`);
       }
@@ -121,13 +121,7 @@ export async function saveModel(fm: FerModel, dir: string): Promise<void> {
  */
 export async function loadModel(dir: string): Promise<FerModel> {
   const configPath = join(dir, MODEL_FILES.config);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(await readText(configPath, "fer-config.json with { config, labels? }"));
-  } catch (err) {
-    if (err instanceof SyntaxError) throw new Error(`${configPath}: not valid JSON (${err.message})`);
-    throw err;
-  }
+  const parsed = parseJson(await readText(configPath, "fer-config.json with { config, labels? }"), configPath);
   const file = parsed as Partial<FerConfigFile>;
   let config: ModelConfig;
   try {
@@ -161,6 +155,15 @@ function bytesPer(dtype: string): number {
   if (dtype === "float32" || dtype === "int32") return 4;
   if (dtype === "bool") return 1;
   throw new Error(`unsupported weight dtype ${dtype}`);
+}
+
+/** JSON.parse whose error names the file. */
+function parseJson(text: string, path: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${path}: not valid JSON (${err instanceof Error ? err.message : err})`);
+  }
 }
 
 async function readText(path: string, what: string): Promise<string> {

@@ -79,7 +79,7 @@ async function assembleFolds(runsDir: string, whole: string, parts: GridJob[]): 
   }
   const acc = meanStd(reports.map((r) => r.accuracy)), f1 = meanStd(reports.map((r) => r.macroF1));
   const mean = { accuracy: acc.mean, macroF1: f1.mean }, std = { accuracy: acc.std, macroF1: f1.std };
-  await Deno.writeTextFile(join(dir, "folds.csv"), foldTableCsv({ folds: reports, rows, mean, std }));
+  await Deno.writeTextFile(join(dir, "folds.csv"), foldTableCsv({ rows, mean, std }));
   return await writeAssembled(dir, recs, {
     id: gridRunId(whole),
     protocol,

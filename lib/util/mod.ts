@@ -1,5 +1,6 @@
 /**
- * The bottom layer: seeded randomness, progress display and the fast (CI) mode switch.
+ * The bottom layer: seeded randomness, progress display, the fast (CI) mode switch and the fail points
+ * of the fault suite.
  *
  * @example
  * ```ts
@@ -22,3 +23,4 @@ export {
   type ProgressState,
 } from "./progress.ts";
 export { fastMode } from "./mode.ts";
+export { type Failpoint, failpoint, FAILPOINTS } from "./failpoint.ts";

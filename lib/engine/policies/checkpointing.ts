@@ -24,7 +24,7 @@ import {
   writeCheckpoint,
 } from "../checkpoint.ts";
 import type { TrainConfig } from "../config.ts";
-import type { EpochMetrics } from "../epoch.ts";
+import type { EpochMetrics, MemorySample } from "../epoch.ts";
 import type { ScheduleState } from "./lr_schedule.ts";
 import type { SelectionState } from "./selection.ts";
 
@@ -34,6 +34,8 @@ export type LoopState =
     /** Epochs finished. */
     epoch: number;
     history: EpochMetrics[];
+    /** Memory after each epoch (absent in checkpoints written before it was recorded). */
+    memory?: MemorySample[];
     /** The `Math.random` stream tfjs draws initialisers and dropout masks from. */
     mathRng: RngState;
     config: TrainConfig;
