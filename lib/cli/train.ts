@@ -18,7 +18,8 @@ import { loadDataset } from "../data/load.ts";
 import { pickSplit } from "../data/routing.ts";
 import { lbpFor } from "../engine/inputs.ts";
 import { ImageCache } from "../engine/pipeline.ts";
-import { evaluate, predictImages, type Tta } from "../engine/predict.ts";
+import type { Tta } from "../engine/config.ts";
+import { evaluate, predictImages } from "../engine/predict.ts";
 import { runExperiment } from "../experiment/run.ts";
 import {
   datasetOptions,
@@ -75,7 +76,7 @@ const TRAIN_HELP =
   --config FILE         an experiment spec {dataset?, model?, train?, protocol?}
                         (model/train: a preset name or {preset, ...overrides}); flags override it
   --preset NAME         model preset (cpu-small, cpu-tiny, paper, table1-…); default cpu-small
-  --train-preset NAME   default | paper (lr 1e-6, batch 40) | cosine | sgd; default "default"
+  --train-preset NAME   default | paper (lr 1e-6, batch 40) | cosine | sgd | cpu (the CPU recipe); default "default"
   --epochs N --lr X --batch N --seed N --width X --size N   overrides
   --train-split NAME --val-split NAME   split protocol (FER2013: Training / PublicTest; "holdout:0.2")
   --folds K --by subject|random         k-fold protocol instead
@@ -84,7 +85,8 @@ const TRAIN_HELP =
   --device auto|cpu|cuda|cuda:N   torch's device (auto: CUDA when torch sees a GPU)
   --precision fp32|tf32|bf16      torch's conv/matmul precision (tf32: NVIDIA only; default fp32)
   --resume DIR          continue a run folder (after a kill)
-  --tta none|flip|tencrop   --runs DIR (default outputs/runs)   --experiment TABLE:ROW   --json`;
+  --tta none|flip|tencrop (the final evaluation's; recorded in the train config)
+  --runs DIR (default outputs/runs)   --experiment TABLE:ROW   --json`;
 
 /** `fer train`. */
 export const trainCommand: Command = {
@@ -107,7 +109,7 @@ export const trainCommand: Command = {
       folds: { type: "string" },
       by: { type: "string", default: "subject" },
       resume: { type: "string" },
-      tta: { type: "string", default: "none" },
+      tta: { type: "string" },
       runs: { type: "string" },
       experiment: { type: "string" },
       json: { type: "boolean" },
@@ -136,6 +138,7 @@ export const trainCommand: Command = {
           lr: num(v.lr, "lr"),
           batchSize: num(v.batch, "batch"),
           seed: num(v.seed, "seed"),
+          tta: v.tta as Tta | undefined,
         }),
       });
     }
@@ -167,7 +170,6 @@ export const trainCommand: Command = {
       backend: chosen.label ?? chosen.backend,
       runsDir: v.runs,
       resumeDir: v.resume,
-      tta: v.tta as Tta,
       experiment: resumed?.experiment ?? (v.experiment ? { table, row: row ?? "" } : undefined),
     });
     const rec = r.record;

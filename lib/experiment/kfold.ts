@@ -17,8 +17,8 @@
  * @module
  */
 import { type EvalReport, meanStd } from "../eval/metrics.ts";
-import { evaluate, type Tta } from "../engine/predict.ts";
-import type { TrainConfig } from "../engine/config.ts";
+import { evaluate } from "../engine/predict.ts";
+import type { TrainConfig, Tta } from "../engine/config.ts";
 import type { EpochMetrics } from "../engine/epoch.ts";
 import { train } from "../engine/loop.ts";
 import type { AugmentFn, LbpFn } from "../engine/inputs.ts";

@@ -16,10 +16,10 @@ import type { Dataset } from "../data/dataset.ts";
 import { kFold, splitProtocolIndices } from "../data/routing.ts";
 import { summarize } from "../data/summary.ts";
 import type { EpochMetrics } from "../engine/epoch.ts";
-import { lbpFor, paperAugment } from "../engine/inputs.ts";
+import { lbpFor, trainAugment } from "../engine/inputs.ts";
 import { train } from "../engine/loop.ts";
 import { ImageCache } from "../engine/pipeline.ts";
-import { evaluate, type Tta } from "../engine/predict.ts";
+import { evaluate } from "../engine/predict.ts";
 import { buildModel, type FerModel } from "../model/build.ts";
 import { saveModel } from "../model/io.ts";
 import { runKfold } from "./kfold.ts";
@@ -36,7 +36,6 @@ export interface ExperimentOptions extends Omit<ExperimentSpec, "dataset"> {
   runsDir?: string;
   /** Continue the run in this folder (its run.json and checkpoints). */
   resumeDir?: string;
-  tta?: Tta;
   signal?: AbortSignal;
   /** Split protocol: a wall-clock budget for training in seconds (see the engine's time-budget policy). */
   timeBudgetSeconds?: number;
@@ -76,7 +75,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       backend: opts.backend,
     });
   const lbp = lbpFor(model);
-  const augment = trainCfg.augment ? paperAugment() : null;
+  const augment = trainAugment(trainCfg), tta = trainCfg.tta;
   const t0 = performance.now();
   try {
     if (opts.protocol.kind === "split") {
@@ -108,7 +107,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
         return { dir, record: await store.update(dir, { status: "stopped", error: "aborted" }), model: fm };
       }
       await saveModel({ ...fm, labels: ds.classes }, `${dir}/model`);
-      const result = await evaluate({ model: fm, cache, indices: test, lbp, tta: opts.tta, split: p.test ?? p.val });
+      const result = await evaluate({ model: fm, cache, indices: test, lbp, tta, split: p.test ?? p.val });
       const record = await store.update(dir, {
         status: "done",
         epochs: r.history.length,
@@ -130,7 +129,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       config: trainCfg,
       lbp,
       augment,
-      tta: opts.tta,
+      tta,
       runDir: dir,
       store,
       onFold: async (f, _rep, fm, history) => {
