@@ -79,7 +79,7 @@ const TRAIN_HELP =
   --train-preset NAME   default | paper (lr 1e-6, batch 40) | cosine | sgd | cpu (the CPU recipe); default "default"
   --epochs N --lr X --batch N --seed N --width X --size N   overrides
   --train-split NAME --val-split NAME   split protocol (FER2013: Training / PublicTest; "holdout:0.2")
-  --folds K --by subject|random         k-fold protocol instead
+  --folds K --by subject|random         k-fold protocol instead (--only-folds 1,3: train and test those only)
   --dataset KIND --root DIR --n N       the data (fer2013, ckplus, jaffe, oulu, sequences, folder, synthetic, pack)
   --backend auto|tensorflow|webgpu|wasm|cpu|fer-native|torch
   --device auto|cpu|cuda|cuda:N   torch's device (auto: CUDA when torch sees a GPU)
@@ -108,6 +108,7 @@ export const trainCommand: Command = {
       "val-split": { type: "string" },
       folds: { type: "string" },
       by: { type: "string", default: "subject" },
+      "only-folds": { type: "string" },
       resume: { type: "string" },
       tta: { type: "string" },
       runs: { type: "string" },
@@ -153,6 +154,7 @@ export const trainCommand: Command = {
           k: Number(v.folds),
           by: v.by,
           seed: resolveTrain(typeof input.train === "string" ? { preset: input.train } : input.train ?? {}).seed,
+          ...(v["only-folds"] ? { only: v["only-folds"].split(",").map((f) => num(f, "only-folds")!) } : {}),
         }
         : {
           kind: "split",

@@ -45,6 +45,8 @@ export interface KfoldOptions {
   tta?: Tta;
   /** Fold folders `fold-<i>/` and `folds.csv` go here; nothing is written without it. */
   runDir?: string;
+  /** 1-based numbers of the folds to train and test (default all): a cheaper screening proxy. */
+  only?: number[];
   /** Where each fold's per-epoch metrics go (default: the plain file store). */
   store?: RunStore;
   /** Called after each fold with its model (save it, plot it) before the model is disposed. */
@@ -82,9 +84,12 @@ export async function runKfold(opts: KfoldOptions): Promise<KfoldResult> {
       seen.add(i);
     }
   }
+  const bad = opts.only?.find((f) => !(Number.isInteger(f) && f >= 1 && f <= k));
+  if (bad !== undefined) throw new Error(`fold ${bad} is not one of the ${k} folds (1-${k})`);
   let cache: ImageCache | null = null;
   const reports: EvalReport[] = [], rows: FoldRow[] = [];
   for (let f = 0; f < k; f++) {
+    if (opts.only && !opts.only.includes(f + 1)) continue;
     const dir = opts.runDir ? `${opts.runDir}/fold-${f + 1}` : undefined;
     const done = dir ? await readJson<{ report: EvalReport; row: FoldRow }>(`${dir}/report.json`) : null;
     if (done) {

@@ -58,3 +58,23 @@ Deno.test("overlapping folds are rejected", async () => {
     /sample 1 \(mem:\/\/1\.png\) is in two test folds/,
   );
 });
+
+Deno.test("only: trains and tests the named folds and nothing else; a fold out of range is named", async () => {
+  const runDir = await Deno.makeTempDir();
+  const opts = {
+    dataset: ds,
+    folds,
+    by: "subject" as const,
+    build: () => tinyModel({ size: 16, numClasses: 3, lbp: false, seed: 5 }),
+    config: trainPreset("default", { epochs: 1, batchSize: 8, augment: false }),
+    runDir,
+  };
+  const r = await runKfold({ ...opts, only: [2] });
+  assert.deepEqual(r.rows.map((row) => row.fold), [2]);
+  assert.equal(r.folds[0].confusion.flat().reduce((a, b) => a + b, 0), folds[1].length);
+  const dirs = [];
+  for await (const e of Deno.readDir(runDir)) if (e.isDirectory) dirs.push(e.name);
+  assert.deepEqual(dirs, ["fold-2"]);
+  await assert.rejects(() => runKfold({ ...opts, only: [4] }), /fold 4 is not one of the 3 folds \(1-3\)/);
+  await Deno.remove(runDir, { recursive: true });
+});

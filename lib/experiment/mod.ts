@@ -1,6 +1,7 @@
 /**
  * Orchestration: one experiment spec (dataset, model, training, protocol), running and recording an
- * experiment (split or k-fold) through a run store, the run records, and the demo.
+ * experiment (split or k-fold) through a run store, the run records, the demo, and the attention score
+ * of a trained model (mass of F_m inside synthetic faces' expression masks) that the demo records.
  *
  * @example
  * ```ts
@@ -28,8 +29,11 @@ export {
 export { type ExperimentOptions, type ExperimentResult, runExperiment } from "./run.ts";
 export { type FoldRow, foldTableCsv, type KfoldOptions, type KfoldResult, runKfold } from "./kfold.ts";
 export {
+  type AttentionRecord,
   defaultRunsDir,
   gitCommit,
+  type MachineInfo,
+  machineInfo,
   METRIC_COLUMNS,
   metricsCsv,
   newRunId,
@@ -42,4 +46,5 @@ export {
 } from "./record.ts";
 export { fileStore, readRun, type RunStore } from "./store.ts";
 export { parquetStore } from "./parquet_store.ts";
-export { type DemoResult, runDemo } from "./demo.ts";
+export { type DemoOptions, type DemoResult, demoSpec, runDemo } from "./demo.ts";
+export { type AttentionProbe, attentionProbe, PROBE_SEED } from "./attention_probe.ts";

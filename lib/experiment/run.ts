@@ -23,7 +23,7 @@ import { evaluate } from "../engine/predict.ts";
 import { buildModel, type FerModel } from "../model/build.ts";
 import { saveModel } from "../model/io.ts";
 import { runKfold } from "./kfold.ts";
-import type { RunExperiment, RunRecord } from "./record.ts";
+import { machineInfo, readMetricsCsv, type RunExperiment, type RunRecord } from "./record.ts";
 import { type ExperimentSpec, resolveModel, resolveTrain } from "./spec.ts";
 import type { RunStore } from "./store.ts";
 
@@ -39,8 +39,9 @@ export interface ExperimentOptions extends Omit<ExperimentSpec, "dataset"> {
   signal?: AbortSignal;
   /** Split protocol: a wall-clock budget for training in seconds (see the engine's time-budget policy). */
   timeBudgetSeconds?: number;
-  /** Called after every epoch (split protocol) with the history so far: live curves. */
-  onEpoch?: (history: EpochMetrics[]) => void | Promise<void>;
+  /** Called after every epoch (split protocol) with the history so far and the model being trained: live
+   * curves, per-epoch probes such as the demo's attention score. */
+  onEpoch?: (history: EpochMetrics[], model: FerModel) => void | Promise<void>;
   /** Where the run is recorded (default: the parquet adapter, loaded on first use). */
   store?: RunStore;
 }
@@ -73,6 +74,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       dataset: { name: ds.name, root: ds.root, summary: summarize(ds) },
       protocol: opts.protocol,
       backend: opts.backend,
+      machine: machineInfo(),
     });
   const lbp = lbpFor(model);
   const augment = trainAugment(trainCfg), tta = trainCfg.tta;
@@ -100,7 +102,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
         onEpoch: async (_m, { history }) => {
           await store.writeMetrics(dir, history);
           await store.update(dir, { epochs: history.length });
-          await opts.onEpoch?.(history);
+          await opts.onEpoch?.(history, fm);
         },
       });
       if (r.stopReason === "aborted") {
@@ -108,19 +110,27 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       }
       await saveModel({ ...fm, labels: ds.classes }, `${dir}/model`);
       const result = await evaluate({ model: fm, cache, indices: test, lbp, tta, split: p.test ?? p.val });
+      const plain = tta && tta !== "none"
+        ? [(await evaluate({ model: fm, cache, indices: test, lbp, split: p.test ?? p.val })).accuracy]
+        : null;
       const record = await store.update(dir, {
         status: "done",
         epochs: r.history.length,
         bestEpoch: r.bestEpoch,
         stopReason: r.stopReason,
         result,
+        ...(plain ? { accuracyWithoutTta: plain } : {}),
         seconds: (performance.now() - t0) / 1000,
+        history: r.history,
+        ...await endMachine(store, dir),
       });
       return { dir, record, model: fm };
     }
     const p = opts.protocol;
     const folds = kFold(ds.samples, { k: p.k, seed: p.seed, by: p.by });
     let epochs = 0;
+    const plain = new Map<number, number>(); // fold number → accuracy of the same model without the TTA
+    let plainCache: ImageCache | null = null;
     const r = await runKfold({
       dataset: ds,
       folds,
@@ -132,8 +142,14 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       tta,
       runDir: dir,
       store,
+      only: p.only,
       onFold: async (f, _rep, fm, history) => {
         epochs += history.length;
+        if (tta && tta !== "none") {
+          plainCache ??= new ImageCache(ds, model.inputSize);
+          const rep = await evaluate({ model: fm, cache: plainCache, indices: folds[f], lbp, split: "" });
+          plain.set(f + 1, rep.accuracy);
+        }
         await saveModel({ ...fm, labels: ds.classes }, `${dir}/fold-${f + 1}/model`);
       },
     });
@@ -144,12 +160,21 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       mean: r.mean,
       std: r.std,
       seconds: (performance.now() - t0) / 1000,
+      foldHistories: await Promise.all(r.rows.map((row) => readMetricsCsv(`${dir}/fold-${row.fold}/metrics.csv`))),
+      ...(plain.size ? { accuracyWithoutTta: r.rows.map((row) => plain.get(row.fold) ?? null) } : {}),
+      ...await endMachine(store, dir),
     });
     return { dir, record, model: null };
   } catch (e) {
     await store.update(dir, { status: "failed", error: e instanceof Error ? e.message : String(e) });
     throw e;
   }
+}
+
+/** The run's machine with the load average at its end (a resumed older record without one stays without). */
+async function endMachine(store: RunStore, dir: string): Promise<Pick<RunRecord, "machine">> {
+  const m = (await store.read(dir)).machine;
+  return m ? { machine: { ...m, loadEnd: Deno.loadavg()[0] } } : {};
 }
 
 /** The parquet adapter, imported on first use through a variable specifier: bundles that pass their own

@@ -39,11 +39,12 @@ export type DatasetSpec = LoadDatasetOptions & {
 
 /**
  * How the data are split: official splits or held-out parts (see lib/data/routing.ts), or k folds,
- * random or subject-independent.
+ * random or subject-independent; `only` (1-based fold numbers) trains and tests a subset of the k folds,
+ * a cheaper screening proxy.
  */
 export type Protocol =
   | ({ kind: "split" } & SplitRoute)
-  | { kind: "kfold"; k: number; by: "random" | "subject"; seed: number };
+  | { kind: "kfold"; k: number; by: "random" | "subject"; seed: number; only?: number[] };
 
 /** One experiment. */
 export interface ExperimentSpec {
@@ -165,6 +166,10 @@ export function parseSpec(x: unknown, where: string): ExperimentSpec {
       fail(`k-fold protocol needs k >= 2 and by = random | subject`);
     }
     if (!Number.isInteger(p.seed)) fail(`"protocol.seed" must be an integer`);
+    const only = p.only as unknown[] | undefined;
+    if (only !== undefined && !(Array.isArray(only) && only.length && only.every((f) => Number.isInteger(f)))) {
+      fail(`"protocol.only" must be a non-empty list of fold numbers`);
+    }
   } else fail(`"protocol.kind" must be split or kfold`);
   return { dataset: d as unknown as DatasetSpec, model, train, protocol: p as unknown as Protocol };
 }

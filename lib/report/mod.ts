@@ -56,8 +56,8 @@ export {
   summariesMarkdown,
   summarizeByClass,
   summarizeScores,
-} from "./attention_score.ts";
-export { type AttentionBatch, attentionOnBatch } from "./attention_eval.ts";
+} from "../experiment/attention_score.ts";
+export { type AttentionBatch, attentionOnBatch } from "../experiment/attention_eval.ts";
 export {
   attentionFigure,
   type AttentionRun,
