@@ -33,10 +33,14 @@ export interface AttentionProbe {
   run(fm: FerModel): Promise<AttentionBatch>;
 }
 
-/** Renders `n` synthetic faces (seed default {@link PROBE_SEED}) at `size` px with their masks. */
-export async function attentionProbe(size: number, opts: { n: number; seed?: number }): Promise<AttentionProbe> {
+/** Renders `n` synthetic faces (seed default {@link PROBE_SEED}; `clutter` distractors each, as the faces the
+ * model learnt from) at `size` px with their masks. */
+export async function attentionProbe(
+  size: number,
+  opts: { n: number; seed?: number; clutter?: number },
+): Promise<AttentionProbe> {
   const seed = opts.seed ?? PROBE_SEED;
-  const ds = syntheticDataset({ n: opts.n, size, seed });
+  const ds = syntheticDataset({ n: opts.n, size, seed, clutter: opts.clutter });
   const images = await Promise.all(ds.samples.map((s) => ds.load(s)));
   const masks = await Promise.all(ds.samples.map((s) => ds.loadMask!(s)));
   const packed = new Map<string, ReturnType<typeof packInputs>>(); // per LBP method

@@ -75,11 +75,14 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   const { backend } = await selectBackend(opts.backend ?? "auto", { quiet: opts.quiet });
   const spec = parseSpec(mergeSpecs(demoSpec(fast, opts.preset), opts.overrides ?? {}), "fer demo");
   const ds = await loadDataset(datasetOptions(spec.dataset as DatasetSpec));
-  const model = resolveModel(spec.model, ds.classes.length);
+  const model = resolveModel(spec.model, ds.classes.length), clutter = spec.dataset.clutter;
   const probes = model.attention
     ? {
-      epoch: await attentionProbe(model.inputSize, { n: fast ? PROBE_FACES.fastPerEpoch : PROBE_FACES.perEpoch }),
-      final: await attentionProbe(model.inputSize, { n: fast ? PROBE_FACES.fastFinal : PROBE_FACES.final }),
+      epoch: await attentionProbe(model.inputSize, {
+        n: fast ? PROBE_FACES.fastPerEpoch : PROBE_FACES.perEpoch,
+        clutter,
+      }),
+      final: await attentionProbe(model.inputSize, { n: fast ? PROBE_FACES.fastFinal : PROBE_FACES.final, clutter }),
     }
     : null;
   const perEpoch: AttentionRecord["perEpoch"] = [];
@@ -100,6 +103,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     attention = {
       n: probes.final.images.length,
       seed: probes.final.seed,
+      ...(clutter ? { clutter } : {}),
       ratio: summarizeScores((await probes.final.run(r.model)).scores).meanRatio,
       uniform: refs.uniform.meanRatio,
       centre: refs.centre.meanRatio,

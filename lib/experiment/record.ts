@@ -64,9 +64,10 @@ export interface RunRecord {
 
 /** The attention score a run recorded: mean mass-in-mask ÷ mask area of F_m (1 = no better than uniform). */
 export interface AttentionRecord {
-  /** Faces scored, and the seed of the synthetic set they come from. */
+  /** Faces scored, the seed of the synthetic set they come from, and its distractors per face (absent: none). */
   n: number;
   seed: number;
+  clutter?: number;
   ratio: number;
   /** Reference maps on the same faces: uniform (1) and a centred Gaussian. */
   uniform: number;

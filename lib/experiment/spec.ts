@@ -112,6 +112,7 @@ const DATASET_KEYS = [
   "size",
   "seed",
   "subjects",
+  "clutter",
 ];
 
 /**
