@@ -34,6 +34,7 @@ export {
 } from "./tables.ts";
 export {
   CPU_PROFILE,
+  cpuProfile,
   describeExperiment,
   type ExperimentConfig,
   EXPERIMENTS_DIR,
