@@ -189,11 +189,12 @@ export function studyMarkdown(rows: StudyRow[]): string {
   return lines.join("\n") + "\n";
 }
 
-/** The attention evidence: per demo record, the model's size, accuracy, and F_m's ratio over the epochs. */
+/** The attention evidence: per demo record, the model and the faces, accuracy, F_m's ratio over the epochs,
+ * the minutes and the machine's load. */
 export async function attentionMarkdown(dir = STUDY): Promise<string> {
   const lines = [
-    "| run | input, width | epochs | held-out accuracy | ratio per epoch (probe faces) | final ratio (unseen faces) |",
-    "|---|---|---|---|---|---|",
+    "| run | input, width, head | faces (identities), distractors | epochs | held-out accuracy | ratio per epoch (probe faces) | final ratio (unseen faces) | minutes | load |",
+    "|---|---|---|---|---|---|---|---|---|",
   ];
   const names: string[] = [];
   for await (const e of Deno.readDir(join(dir, "runs"))) if (e.name.endsWith(".json")) names.push(e.name);
@@ -201,10 +202,14 @@ export async function attentionMarkdown(dir = STUDY): Promise<string> {
     const r = JSON.parse(await Deno.readTextFile(join(dir, "runs", name)));
     if (!r.attention) continue;
     const a = r.attention as { ratio: number; n: number; perEpoch: { ratio: number }[] };
+    const m = r.config.model, s = r.dataset.summary ?? {}, mach = r.machine;
+    const head = `${m.head}${m.reconstruction ? "" : ", no reconstruction"}`;
+    const faces = `${s.total ?? "?"} (${s.subjects ?? "?"}), ${a.clutter ?? 0}`;
     lines.push(
-      `| ${basename(name, ".json")} | ${r.config.model.inputSize} px, ×${r.config.model.width} | ${r.epochs} | ` +
+      `| ${basename(name, ".json")} | ${m.inputSize} px, ×${m.width}, ${head} | ${faces} | ${r.epochs} | ` +
         `${(100 * r.result.accuracy).toFixed(1)}% | ${a.perEpoch.map((p) => p.ratio.toFixed(2)).join(" ")} | ` +
-        `${a.ratio.toFixed(2)} (n=${a.n}) |`,
+        `${a.ratio.toFixed(2)} (n=${a.n}) | ${(r.seconds / 60).toFixed(1)} | ` +
+        `${mach ? `${mach.loadStart.toFixed(1)}–${(mach.loadEnd ?? mach.loadStart).toFixed(1)}` : "?"} |`,
     );
   }
   return lines.join("\n") + "\n";

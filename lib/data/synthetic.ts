@@ -138,7 +138,7 @@ export function syntheticDataset(opts: SyntheticOptions = {}): Dataset {
   };
   return {
     name: "synthetic",
-    root: `synthetic:${seed}`,
+    root: `synthetic:${seed}${nClutter ? `+clutter${nClutter}` : ""}`, // records tell the two tasks apart
     classes,
     samples,
     load: async (sample: Sample, o: LoadOptions = {}) => await renderFace(faceOf(sample), o.size ?? size),

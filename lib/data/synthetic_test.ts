@@ -112,4 +112,5 @@ Deno.test("clutter adds label-free strokes outside the mask; without it the face
     (await cluttered.load(cluttered.samples[2])).data,
   );
   assert.throws(() => syntheticDataset({ clutter: -1 }), /clutter must be a non-negative integer/);
+  assert.deepEqual([plain.root, cluttered.root], ["synthetic:3", "synthetic:3+clutter6"]);
 });
