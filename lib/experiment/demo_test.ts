@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { runDemo } from "./demo.ts";
+import { demoSpec, runDemo } from "./demo.ts";
+import { parseSpec, resolveTrain, type TrainSpec } from "./spec.ts";
 import { readRun } from "./store.ts";
 
 Deno.env.set("FER_PROGRESS", "silent");
@@ -32,4 +33,21 @@ Deno.test("the fast demo trains, scores its F_m after every epoch and at the end
     await Deno.remove(out, { recursive: true });
     await Deno.remove(runs, { recursive: true });
   }
+});
+
+Deno.test("the demo's recipe, and overrides that name a training preset starting from that preset", () => {
+  const train = (t: unknown) => resolveTrain(parseSpec(t, "test").train);
+  const recipe = train(demoSpec(false));
+  assert.deepEqual([recipe.optimizer, recipe.schedule.kind, recipe.batchSize, recipe.augment], [
+    "adam",
+    "cosine",
+    16,
+    false,
+  ]);
+  assert.deepEqual(recipe.crop, { fraction: 0.875, flip: true });
+  const named = demoSpec(false, undefined, "sgd");
+  assert.deepEqual(named.train, { epochs: 16, seed: 1, preset: "sgd", batchSize: 32 } satisfies TrainSpec);
+  assert.equal(train(named).crop, undefined, "a named preset does not inherit the demo's crops");
+  assert.equal(demoSpec(false).dataset!.subjects, 300);
+  assert.equal(demoSpec(true).dataset!.subjects, undefined, "the smoke run keeps the generator's default identities");
 });
