@@ -18,7 +18,7 @@
  * @module
  */
 import { basename, join } from "node:path";
-import type { ModelSpec, SpecInput, TrainSpec } from "../lib/experiment/mod.ts";
+import type { ModelSpec, RunRecord, SpecInput, TrainSpec } from "../lib/experiment/mod.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const STUDY = join(ROOT, "results/study");
@@ -199,16 +199,17 @@ export async function attentionMarkdown(dir = STUDY): Promise<string> {
   const names: string[] = [];
   for await (const e of Deno.readDir(join(dir, "runs"))) if (e.name.endsWith(".json")) names.push(e.name);
   for (const name of names.sort()) {
-    const r = JSON.parse(await Deno.readTextFile(join(dir, "runs", name)));
-    if (!r.attention) continue;
-    const a = r.attention as { ratio: number; n: number; perEpoch: { ratio: number }[] };
-    const m = r.config.model, s = r.dataset.summary ?? {}, mach = r.machine;
+    const r: RunRecord = JSON.parse(await Deno.readTextFile(join(dir, "runs", name)));
+    const a = r.attention;
+    if (!a || !r.result) continue;
+    const m = r.config.model, mach = r.machine;
+    const s = (r.dataset.summary ?? {}) as { total?: number; subjects?: number };
     const head = `${m.head}${m.reconstruction ? "" : ", no reconstruction"}`;
     const faces = `${s.total ?? "?"} (${s.subjects ?? "?"}), ${a.clutter ?? 0}`;
     lines.push(
       `| ${basename(name, ".json")} | ${m.inputSize} px, ×${m.width}, ${head} | ${faces} | ${r.epochs} | ` +
         `${(100 * r.result.accuracy).toFixed(1)}% | ${a.perEpoch.map((p) => p.ratio.toFixed(2)).join(" ")} | ` +
-        `${a.ratio.toFixed(2)} (n=${a.n}) | ${(r.seconds / 60).toFixed(1)} | ` +
+        `${a.ratio.toFixed(2)} (n=${a.n}) | ${((r.seconds ?? NaN) / 60).toFixed(1)} | ` +
         `${mach ? `${mach.loadStart.toFixed(1)}–${(mach.loadEnd ?? mach.loadStart).toFixed(1)}` : "?"} |`,
     );
   }
