@@ -71,7 +71,10 @@ export const demoCommand: Command = {
       if (r.attention) {
         console.log(
           `attention: F_m puts ${r.attention.ratio.toFixed(2)}× the uniform share of its mass inside the expression ` +
-            `masks of ${r.attention.n} unseen faces (uniform 1.00, centred Gaussian ${r.attention.centre.toFixed(2)})`,
+            `masks of ${r.attention.n} unseen faces (uniform 1.00, centred Gaussian ${
+              r.attention.centre.toFixed(2)
+            }, ` +
+            `the masks themselves at F_m's resolution ${r.attention.ceiling!.toFixed(2)})`,
         );
       }
       console.log(`run: ${r.runDir}`);

@@ -21,7 +21,7 @@
 import { fastMode } from "../util/mode.ts";
 import { confusionMatrixFigure, lineChart, outputsDir, saveFigure } from "../viz/mod.ts";
 import { type BackendName, selectBackend } from "../backend/select.ts";
-import { baselineScores, summarizeScores } from "./attention_score.ts";
+import { attentionScore, baselineScores, maskGridMap, summarizeScores } from "./attention_score.ts";
 import { attentionProbe } from "./attention_probe.ts";
 import { runExperiment } from "./run.ts";
 import {
@@ -121,14 +121,16 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   });
   let attention: AttentionRecord | null = null;
   if (probes && r.model) {
-    const refs = baselineScores(probes.final.masks);
+    const masks = probes.final.masks, refs = baselineScores(masks);
+    const { scores, maps } = await probes.final.run(r.model), { width: w, height: h } = maps[0];
     attention = {
       n: probes.final.images.length,
       seed: probes.final.seed,
       ...(clutter ? { clutter } : {}),
-      ratio: summarizeScores((await probes.final.run(r.model)).scores).meanRatio,
+      ratio: summarizeScores(scores).meanRatio,
       uniform: refs.uniform.meanRatio,
       centre: refs.centre.meanRatio,
+      ceiling: summarizeScores(masks.map((m) => attentionScore(maskGridMap(m, w, h), m))).meanRatio,
       perEpoch,
       perEpochN: probes.epoch.images.length,
     };

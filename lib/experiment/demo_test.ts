@@ -16,6 +16,7 @@ Deno.test("the fast demo trains, scores its F_m after every epoch and at the end
     assert.deepEqual([a.n, a.perEpochN, a.seed], [70, 35, 1001]);
     assert.ok(a.ratio > 0.3 && a.ratio < 5, `ratio ${a.ratio}`);
     assert.ok(Math.abs(a.uniform - 1) < 1e-9 && a.centre > 1);
+    assert.ok(a.ceiling! > a.centre, `the mask at F_m's 3×3 (${a.ceiling}) beats the centred Gaussian (${a.centre})`);
     const rec = await readRun(r.runDir);
     assert.deepEqual(rec.attention, a, "the score is in run.json");
     assert.equal(rec.config.train.epochs, 2, "the override reached the training");

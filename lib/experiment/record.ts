@@ -69,9 +69,11 @@ export interface AttentionRecord {
   seed: number;
   clutter?: number;
   ratio: number;
-  /** Reference maps on the same faces: uniform (1) and a centred Gaussian. */
+  /** Reference maps on the same faces: uniform (1), a centred Gaussian, and the ceiling at F_m's resolution (the
+   * mask itself averaged onto F_m's grid, `maskGridMap`; absent in older records). */
   uniform: number;
   centre: number;
+  ceiling?: number;
   /** The ratio after each epoch, on a smaller set of `perEpochN` faces of the same seed. */
   perEpoch: { epoch: number; ratio: number }[];
   perEpochN: number;

@@ -54,6 +54,7 @@ export {
   attentionScore,
   type AttentionSummary,
   baselineScores,
+  maskGridMap,
   summariesMarkdown,
   summarizeByClass,
   summarizeScores,
