@@ -18,7 +18,8 @@ import { loadDataset } from "../data/load.ts";
 import { pickSplit } from "../data/routing.ts";
 import { lbpFor } from "../engine/inputs.ts";
 import { ImageCache } from "../engine/pipeline.ts";
-import { evaluate, predictImages, TTAS } from "../engine/predict.ts";
+import { TTAS } from "../engine/config.ts";
+import { evaluate, predictImages } from "../engine/predict.ts";
 import { trainProbe } from "../engine/probe.ts";
 import type { RunRecord } from "../experiment/record.ts";
 import { type ResumeRequest, resumeSpec } from "../experiment/resume.ts";
@@ -80,16 +81,17 @@ const TRAIN_HELP =
   --config FILE         an experiment spec {dataset?, model?, train?, protocol?}
                         (model/train: a preset name or {preset, ...overrides}); flags override it
   --preset NAME         model preset (cpu-small, cpu-tiny, paper, table1-…); default cpu-small
-  --train-preset NAME   default | paper (lr 1e-6, batch 40) | cosine | sgd; default "default"
+  --train-preset NAME   default | paper (lr 1e-6, batch 40) | cosine | sgd | cpu (the CPU recipe); default "default"
   --epochs N --lr X --batch N --seed N --width X --size N   overrides
   --train-split NAME --val-split NAME   split protocol (FER2013: Training / PublicTest; "holdout:0.2")
-  --folds K --by subject|random         k-fold protocol instead
+  --folds K --by subject|random         k-fold protocol instead (--only-folds 1,3: train and test those only)
   --dataset KIND --root DIR --n N       the data (fer2013, ckplus, jaffe, oulu, sequences, folder, synthetic, pack)
   --backend auto|tensorflow|webgpu|wasm|cpu|torch
   --device auto|cpu|cuda|cuda:N   torch's device (auto: CUDA when torch sees a GPU)
   --precision fp32|tf32|bf16      torch's conv/matmul precision (tf32: NVIDIA only; default fp32)
   --resume DIR          continue a run folder (after a kill)
-  --tta none|flip|tencrop   --runs DIR (default outputs/runs)   --experiment TABLE:ROW   --json`;
+  --tta none|flip|tencrop (the final evaluation's; recorded in the train config)
+  --runs DIR (default outputs/runs)   --experiment TABLE:ROW   --json`;
 
 /** `fer train`. */
 export const trainCommand: Command = {
@@ -111,8 +113,9 @@ export const trainCommand: Command = {
       "val-split": { type: "string" },
       folds: { type: "string" },
       by: { type: "string" },
+      "only-folds": { type: "string" },
       resume: { type: "string" },
-      tta: { type: "string", default: "none" },
+      tta: { type: "string" },
       runs: { type: "string" },
       experiment: { type: "string" },
       json: { type: "boolean" },
@@ -120,7 +123,7 @@ export const trainCommand: Command = {
     if (v.help) return console.log(TRAIN_HELP), 0;
     // Every flag is checked before any work starts or a run folder is made.
     const by = oneOf(v.by ?? "subject", "by", ["subject", "random"] as const);
-    const tta = oneOf(v.tta, "tta", TTAS);
+    const tta = v.tta === undefined ? undefined : oneOf(v.tta, "tta", TTAS);
     oneOf(v.backend, "backend", BACKEND_NAMES);
     const folds = v.folds === undefined ? undefined : Number(v.folds);
     if (folds !== undefined && !(Number.isInteger(folds) && folds >= 2)) {
@@ -135,12 +138,15 @@ export const trainCommand: Command = {
         lr: num(v.lr, "lr"),
         batchSize: num(v.batch, "batch"),
         seed: num(v.seed, "seed"),
+        tta,
       }),
     };
     const resumed = v.resume ? await readRun(v.resume) : null;
     let input: SpecInput;
     if (resumed) {
-      const fixed = ["config", "folds", "by", "train-split", "val-split", "experiment"].filter((f) => f in v);
+      const fixed = ["config", "folds", "by", "only-folds", "train-split", "val-split", "experiment"].filter((f) =>
+        f in v
+      );
       if (fixed.length) {
         throw new Error(`--${fixed.join(", --")} cannot be given with --resume: the run's spec is in its run.json`);
       }
@@ -169,6 +175,7 @@ export const trainCommand: Command = {
           k: folds,
           by,
           seed: resolveTrain(typeof input.train === "string" ? { preset: input.train } : input.train ?? {}).seed,
+          ...(v["only-folds"] ? { only: v["only-folds"].split(",").map((f) => num(f, "only-folds")!) } : {}),
         }
         : {
           kind: "split",
@@ -193,7 +200,6 @@ export const trainCommand: Command = {
       backend: chosen.label ?? chosen.backend,
       runsDir: v.runs,
       resumeDir: v.resume,
-      tta,
       experiment: resumed?.experiment ?? (v.experiment ? { table, row: row ?? "" } : undefined),
     });
     console.log(summaryText(r.dir, r.record, v.json));

@@ -50,6 +50,9 @@ Deno.test("train → evaluate --json → predict --json on the saved model, with
   assert.equal(run.config.model.inputSize, 16);
   assert.equal(run.backend, "cpu");
   assert.equal(run.result.labels.length, 7);
+  assert.deepEqual(run.history.map((h: { epoch: number }) => h.epoch), [1, 2], "per-epoch metrics in run.json");
+  assert.equal(run.machine.cores, navigator.hardwareConcurrency);
+  assert.ok(run.machine.loadStart >= 0 && run.machine.loadEnd >= 0);
   const csv = (await Deno.readTextFile(`${summary.run}/metrics.csv`)).trim().split("\n");
   assert.equal(csv.length, 3);
   await Deno.stat(`${summary.run}/metrics.parquet`);
@@ -136,5 +139,24 @@ Deno.test("train --config runs an experiment spec file; flags override its field
   const bad = await fer("train", "--config", spec, "--dataset", "synthetic", "--runs", runs);
   assert.equal(bad.code, 1);
   assert.match(bad.err, /spec\.json: unknown model preset "huge"/);
+  await Deno.remove(runs, { recursive: true });
+});
+
+Deno.test("k-fold on a subset of folds, with the TTA in the recorded train config and the accuracy without it", async () => {
+  const runs = await Deno.makeTempDir();
+  const t = await fer(
+    ...["train", "--preset", "cpu-tiny", "--size", "16", "--epochs", "1", "--batch", "16", "--seed", "3"],
+    ...["--dataset", "synthetic", "--n", "70", "--backend", "cpu", "--folds", "5", "--by", "subject"],
+    ...["--only-folds", "2,4", "--tta", "flip", "--runs", runs, "--json"],
+  );
+  assert.equal(t.code, 0, t.err);
+  const summary = JSON.parse(t.out.trim().split("\n").at(-1)!);
+  const run = JSON.parse(await Deno.readTextFile(`${summary.run}/run.json`));
+  assert.deepEqual(run.protocol, { kind: "kfold", k: 5, by: "subject", seed: 3, only: [2, 4] });
+  assert.equal(run.config.train.tta, "flip");
+  assert.equal(run.folds.length, 2);
+  assert.deepEqual(run.foldHistories.map((h: unknown[]) => h.length), [1, 1]);
+  assert.equal(run.accuracyWithoutTta.length, 2);
+  assert.ok(run.accuracyWithoutTta.every((a: number) => a >= 0 && a <= 1));
   await Deno.remove(runs, { recursive: true });
 });

@@ -42,9 +42,10 @@ export interface LoadDatasetOptions {
   modality?: "VIS" | "NI";
   /** oulu: lighting (default Strong). */
   illumination?: "Strong" | "Weak" | "Dark";
-  /** synthetic: number of faces, image side, seed, identities. */
+  /** synthetic: number of faces, image side, seed, identities, distractor strokes per face. */
   n?: number;
   size?: number;
   seed?: number;
   subjects?: number;
+  clutter?: number;
 }

@@ -6,6 +6,13 @@
  * expression signal lives: brows, eyes, mouth, nose wrinkle) so attention maps can be scored.
  * Everything is a pure function of (seed, index): images are drawn on demand, at any size.
  *
+ * `clutter` adds distractors: brow-like bars and mouth-like arcs of random tilt and curve, drawn on the face
+ * and the background away from the expression features (as wrinkles, hair strands, shadows and background
+ * objects are in real pictures). They carry no label and lie outside the mask, so the expression signal is
+ * still all inside it, but a model can no longer find it by looking for brow and mouth shapes anywhere: this
+ * is the task where *where to look* matters, the one an attention module is for. Without `clutter` (0, the
+ * default) the faces are exactly those of earlier versions.
+ *
  * @example
  * ```ts
  * const ds = syntheticDataset({ n: 700, size: 48, seed: 1 });
@@ -29,6 +36,8 @@ export interface SyntheticOptions {
   seed?: number;
   /** Number of identities (default clamp(n/20, 5, 60)). */
   subjects?: number;
+  /** Distractor strokes per face, outside the expression features (default 0: none). */
+  clutter?: number;
 }
 
 /** Expression geometry, all in face units; 0 = neutral. */
@@ -76,9 +85,22 @@ interface Identity {
   browW: number;
 }
 
+/** A distractor stroke, in face units: a bar (brow-like) or an arc (mouth-like) of the given curve. */
+interface Clutter {
+  kind: "bar" | "arc";
+  x: number;
+  y: number;
+  angle: number;
+  length: number;
+  curve: number;
+  width: number;
+  shade: number;
+}
+
 interface Face {
   id: Identity;
   ex: Expr;
+  clutter: Clutter[];
   rot: number;
   scale: number;
   tx: number;
@@ -91,10 +113,13 @@ interface Face {
 
 /** Builds the synthetic dataset (samples are cheap; pixels are drawn in load()). */
 export function syntheticDataset(opts: SyntheticOptions = {}): Dataset {
-  const n = opts.n ?? 1000, size = opts.size ?? 48, seed = opts.seed ?? 0;
+  const n = opts.n ?? 1000, size = opts.size ?? 48, seed = opts.seed ?? 0, nClutter = opts.clutter ?? 0;
   const nSubj = opts.subjects ?? Math.max(5, Math.min(60, Math.round(n / 20)));
   if (!Number.isInteger(n) || n < 1) throw new Error(`synthetic: n must be a positive integer, got ${n}`);
   if (!Number.isInteger(size) || size < 16) throw new Error(`synthetic: size must be an integer >= 16, got ${size}`);
+  if (!Number.isInteger(nClutter) || nClutter < 0) {
+    throw new Error(`synthetic: clutter must be a non-negative integer, got ${nClutter}`);
+  }
   const classes = [...FER2013_EMOTIONS];
   const samples: Sample[] = Array.from({ length: n }, (_, i) => ({
     path: `synthetic:${seed}/${i}`,
@@ -108,11 +133,12 @@ export function syntheticDataset(opts: SyntheticOptions = {}): Dataset {
       throw new Error(`${sample.path}: not a sample of synthetic dataset seed=${seed} n=${n}`);
     }
     const s = Number(samples[i].subject!.slice(1));
-    return face(identities[s], classes[samples[i].label], new Rng(`synthetic:${seed}:face:${i}`));
+    const f = face(identities[s], classes[samples[i].label], new Rng(`synthetic:${seed}:face:${i}`));
+    return nClutter ? { ...f, clutter: clutter(f.id, nClutter, new Rng(`synthetic:${seed}:clutter:${i}`)) } : f;
   };
   return {
     name: "synthetic",
-    root: `synthetic:${seed}`,
+    root: `synthetic:${seed}${nClutter ? `+clutter${nClutter}` : ""}`, // records tell the two tasks apart
     classes,
     samples,
     load: async (sample: Sample, o: LoadOptions = {}) => await renderFace(faceOf(sample), o.size ?? size),
@@ -158,7 +184,50 @@ function face(id: Identity, expression: string, r: Rng): Face {
     light: [r.uniform(0.6, 1.25), r.uniform(-0.35, 0.35), r.uniform(-0.35, 0.35)],
     noise: r.uniform(2, 14),
     noiseSeed: r.nextUint32(),
+    clutter: [],
   };
+}
+
+/** `count` distractors at random places of the picture (face units, ±1 spans it), away from the eyes, brows
+ * and mouth of this identity so that none overlaps the expression features. */
+function clutter(id: Identity, count: number, r: Rng): Clutter[] {
+  const keepOut = [
+    { x: -id.eyeSep, y: id.eyeY - 0.06, r: id.eyeW + 0.16 },
+    { x: id.eyeSep, y: id.eyeY - 0.06, r: id.eyeW + 0.16 },
+    { x: 0, y: id.eyeY + 0.05, r: 0.14 }, // the nose wrinkle
+    { x: 0, y: id.mouthY + 0.03, r: id.mouthW / 2 + 0.2 },
+  ];
+  const out: Clutter[] = [];
+  while (out.length < count) {
+    const x = r.uniform(-1, 1), y = r.uniform(-1, 1);
+    const c: Clutter = {
+      kind: r.next() < 0.5 ? "bar" : "arc",
+      x,
+      y,
+      angle: r.uniform(-0.6, 0.6),
+      length: r.uniform(0.18, 0.34),
+      curve: r.uniform(-0.09, 0.09),
+      width: r.uniform(0.03, 0.055),
+      shade: r.uniform(0.2, 0.6),
+    };
+    if (keepOut.every((k) => Math.hypot(x - k.x, y - k.y) > k.r + c.length / 2)) out.push(c);
+  }
+  return out;
+}
+
+function drawClutter(ctx: SKRSContext2D, f: Face): void {
+  for (const c of f.clutter) {
+    ctx.save();
+    ctx.translate(c.x, c.y);
+    ctx.rotate(c.angle);
+    ctx.strokeStyle = gray(c.kind === "bar" ? f.id.hair * 0.6 : f.id.skin * c.shade);
+    ctx.lineWidth = c.width;
+    ctx.beginPath();
+    ctx.moveTo(-c.length / 2, 0);
+    ctx.quadraticCurveTo(0, c.kind === "arc" ? 2 * c.curve : 0, c.length / 2, 0);
+    ctx.stroke();
+    ctx.restore();
+  }
 }
 
 const canvases = new Map<number, Canvas>();
@@ -274,6 +343,7 @@ function renderFace(f: Face, size: number): GrayImage {
   ctx.beginPath();
   ctx.ellipse(0, 0.02, id.faceW, id.faceH, 0, 0, 2 * Math.PI);
   ctx.fill();
+  drawClutter(ctx, f);
   drawFeatures(ctx, f, false);
   const rgba = ctx.getImageData(0, 0, size, size).data;
   const out = new Uint8Array(size * size);

@@ -90,3 +90,27 @@ function gradientHistogram(img: GrayImage, cells: number, bins: number): Float64
   const norm = Math.hypot(...f) || 1;
   return f.map((v) => v / norm);
 }
+
+Deno.test("clutter adds label-free strokes outside the mask; without it the faces are unchanged", async () => {
+  const plain = syntheticDataset({ n: 14, seed: 3 }), none = syntheticDataset({ n: 14, seed: 3, clutter: 0 });
+  const cluttered = syntheticDataset({ n: 14, seed: 3, clutter: 6 });
+  let changedOutside = 0, changedInside = 0, nOut = 0, nIn = 0;
+  for (const s of plain.samples) {
+    const a = await plain.load(s), b = await cluttered.load(s), m = await plain.loadMask!(s);
+    assert.deepEqual((await none.load(s)).data, a.data);
+    assert.deepEqual((await cluttered.loadMask!(s)).data, m.data, "the mask is the expression's alone");
+    for (let i = 0; i < a.data.length; i++) {
+      const d = Math.abs(a.data[i] - b.data[i]) > 20 ? 1 : 0;
+      if (m.data[i]) (changedInside += d, nIn++);
+      else (changedOutside += d, nOut++);
+    }
+  }
+  assert.ok(changedOutside / nOut > 0.01, `strokes drawn: ${changedOutside / nOut} of the pixels outside the mask`);
+  assert.ok(changedInside / nIn < 0.1 * (changedOutside / nOut) + 0.01, `inside the mask: ${changedInside / nIn}`);
+  assert.deepEqual(
+    (await cluttered.load(cluttered.samples[2])).data,
+    (await cluttered.load(cluttered.samples[2])).data,
+  );
+  assert.throws(() => syntheticDataset({ clutter: -1 }), /clutter must be a non-negative integer/);
+  assert.deepEqual([plain.root, cluttered.root], ["synthetic:3", "synthetic:3+clutter6"]);
+});

@@ -4,7 +4,10 @@
  * `paper` is Li et al. 2020 §4 as published: learning rate 1e-6, batch 40 (Keras; the optimiser is
  * not named in the paper, Adam is assumed), 256×256 input is the model preset's business. `default`
  * is a sane modern choice (Adam 1e-3, plateau schedule, early stopping); `cosine` the same with a
- * cosine decay; `sgd` momentum SGD.
+ * cosine decay; `sgd` momentum SGD; `cpu` the recipe of the CPU profile (issue 14's study, results/study/).
+ *
+ * The recipe ingredients (Nesterov momentum, weight decay, label smoothing, step decay, random crop + flip,
+ * test-time averaging) are optional fields: a config without them trains exactly as before they existed.
  *
  * @example
  * ```ts
@@ -13,11 +16,23 @@
  * @module
  */
 
-/** Learning-rate schedule. */
+/** Learning-rate schedule (`step`: lr × factor from each 1-based milestone epoch on, see policies/lr_schedule.ts). */
 export type Schedule =
   | { kind: "none" }
   | { kind: "plateau"; factor: number; patience: number; minLr: number }
-  | { kind: "cosine"; minLr: number };
+  | { kind: "cosine"; minLr: number }
+  | { kind: "step"; milestones: number[]; factor: number };
+
+/** Random crop of `fraction` of the side, resized back to the input size, then a left-right flip with p = ½. */
+export interface CropAugment {
+  fraction: number;
+  flip: boolean;
+}
+
+/** The test-time augmentations: none, left-right flip, or ten-crop (4 corners + centre, each also flipped). */
+export const TTAS = ["none", "flip", "tencrop"] as const;
+/** Test-time augmentation, one of {@link TTAS}. */
+export type Tta = typeof TTAS[number];
 
 /** Everything that drives one training run besides the model and the data. */
 export interface TrainConfig {
@@ -32,9 +47,19 @@ export interface TrainConfig {
   classWeights: "none" | "balanced" | number[];
   /** Stop when the monitored validation metric has not improved for `patience` epochs (0 = never). */
   earlyStopping: { monitor: "val_loss" | "val_accuracy"; patience: number };
-  /** On-the-fly random affine augmentation of training pictures. */
+  /** On-the-fly random affine augmentation of training pictures (the paper's Keras setting). */
   augment: boolean;
   seed: number;
+  /** SGD with Nesterov momentum (needs momentum > 0); absent = false. */
+  nesterov?: boolean;
+  /** L2 penalty ½·wd·Σ‖W‖² on conv and dense kernels (biases and BatchNorm excluded); absent = 0. */
+  weightDecay?: number;
+  /** Targets (1 − ε)·onehot + ε/k; absent = 0. */
+  labelSmoothing?: number;
+  /** Random crop + flip of training pictures, after the affine augmentation when both are on; absent = none. */
+  crop?: CropAugment;
+  /** Test-time averaging of the final evaluation (not of the per-epoch validation); absent = none. */
+  tta?: Tta;
 }
 
 /** The "default" preset: Adam 1e-3, plateau schedule, early stopping on validation accuracy. */
@@ -68,6 +93,22 @@ export const TRAIN_PRESETS: Record<string, TrainConfig> = {
     earlyStopping: { monitor: "val_accuracy", patience: 0 },
   },
   sgd: { ...DEFAULT, optimizer: "sgd", lr: 1e-2, momentum: 0.9 },
+  /**
+   * The recipe of the CPU profile (`fer reproduce --cpu`; issue 14's study, results/study/): SGD with Nesterov
+   * momentum 0.9 at lr 0.01, weight decay 5e-4 on the kernels, cosine decay to 1e-4, the paper's augmentation,
+   * no early stopping (the best validation epoch is kept). The profile sets the epochs per dataset.
+   */
+  cpu: {
+    ...DEFAULT,
+    optimizer: "sgd",
+    lr: 0.01,
+    momentum: 0.9,
+    nesterov: true,
+    weightDecay: 5e-4,
+    epochs: 40,
+    schedule: { kind: "cosine", minLr: 1e-4 },
+    earlyStopping: { monitor: "val_accuracy", patience: 0 },
+  },
 };
 
 /** A copy of a preset with overrides; throws on an unknown name. */
@@ -88,7 +129,25 @@ export function validateTrainConfig(c: TrainConfig): TrainConfig {
     bad(`batchSize must be a positive integer, got ${c.batchSize}`);
   }
   if (!(Number.isInteger(c.epochs) && c.epochs >= 1)) bad(`epochs must be a positive integer, got ${c.epochs}`);
-  if (!["none", "plateau", "cosine"].includes(c.schedule?.kind)) bad(`schedule.kind must be none|plateau|cosine`);
+  if (!["none", "plateau", "cosine", "step"].includes(c.schedule?.kind)) {
+    bad(`schedule.kind must be none|plateau|cosine|step`);
+  }
+  if (c.schedule.kind === "step") {
+    const m = c.schedule.milestones;
+    if (!Array.isArray(m) || m.some((e, i) => !Number.isInteger(e) || e < 1 || (i > 0 && e <= m[i - 1]))) {
+      bad(`schedule.milestones must be increasing epochs >= 1, got ${JSON.stringify(m)}`);
+    }
+    if (!(c.schedule.factor > 0 && c.schedule.factor <= 1)) bad(`schedule.factor must be in (0,1]`);
+  }
   if (!(c.momentum >= 0 && c.momentum < 1)) bad(`momentum must be in [0,1), got ${c.momentum}`);
+  if (c.nesterov && !(c.optimizer === "sgd" && c.momentum > 0)) bad(`nesterov needs optimizer sgd with momentum > 0`);
+  if (c.weightDecay !== undefined && !(c.weightDecay >= 0)) bad(`weightDecay must be >= 0, got ${c.weightDecay}`);
+  if (c.labelSmoothing !== undefined && !(c.labelSmoothing >= 0 && c.labelSmoothing < 1)) {
+    bad(`labelSmoothing must be in [0,1), got ${c.labelSmoothing}`);
+  }
+  if (c.crop !== undefined && !(c.crop.fraction > 0 && c.crop.fraction <= 1 && typeof c.crop.flip === "boolean")) {
+    bad(`crop must be {fraction in (0,1], flip: boolean}, got ${JSON.stringify(c.crop)}`);
+  }
+  if (c.tta !== undefined && !["none", "flip", "tencrop"].includes(c.tta)) bad(`tta must be none|flip|tencrop`);
   return c;
 }

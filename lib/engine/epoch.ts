@@ -18,7 +18,7 @@ import { argmaxRows, crossEntropy } from "../eval/metrics.ts";
 import type { FerModel } from "../model/build.ts";
 import type { TrainConfig } from "./config.ts";
 import type { AugmentFn, LbpFn } from "./inputs.ts";
-import { correctCount, weightedCrossEntropy } from "./loss.ts";
+import { correctCount, decayedWeights, l2Penalty, weightedCrossEntropy } from "./loss.ts";
 import { hostBatches, type ImageCache, toTensors } from "./pipeline.ts";
 import { predictSamples } from "./predict.ts";
 
@@ -67,6 +67,7 @@ export interface EpochOptions {
   trainIndices: number[];
   valIndices: number[];
   lbp?: LbpFn | null;
+  /** The training augmentation (see `trainAugment`), used when the config has `augment` or `crop`. */
   augment?: AugmentFn | null;
   /** The epoch's learning rate (named in errors). */
   lr: number;
@@ -92,6 +93,7 @@ export async function runEpoch(o: EpochOptions): Promise<EpochMetrics | null> {
   });
   let lossSum = 0, correct = 0, seen = 0, b = 0;
   const rng = new Rng(`${cfg.seed}:epoch:${e}`);
+  const wd = cfg.weightDecay ?? 0, decayed = wd > 0 ? decayedWeights(o.vars) : [];
   for await (
     const hb of hostBatches({
       cache: o.cache,
@@ -99,26 +101,32 @@ export async function runEpoch(o: EpochOptions): Promise<EpochMetrics | null> {
       batchSize: cfg.batchSize,
       rng,
       shuffle: true,
-      augment: cfg.augment ? o.augment : null,
+      augment: cfg.augment || cfg.crop ? o.augment : null,
       lbp,
     })
   ) {
     const { inputs, labels } = toTensors(hb, { numClasses: k });
-    let nCorrect: tf.Scalar | null = null;
+    let nCorrect: tf.Scalar | null = null, dataLoss: tf.Scalar | null = null;
     const cost = o.optimizer.minimize(
       () => {
         const pred = fm.model.apply(inputs, { training: true }) as tf.Tensor2D;
         nCorrect = tf.keep(correctCount(pred, labels));
-        return weightedCrossEntropy(pred, labels, o.classWeights);
+        const ce = weightedCrossEntropy(pred, labels, o.classWeights, cfg.labelSmoothing ?? 0);
+        if (!(wd > 0)) return ce;
+        dataLoss = tf.keep(ce); // the history reports the data term, not the penalty
+        return tf.add(ce, l2Penalty(decayed, wd)) as tf.Scalar;
       },
       true,
       o.vars,
     )!;
     // Asynchronous reads: the WebGPU backend cannot read synchronously under Deno.
-    const [lossData, correctData] = await Promise.all([cost.data(), (nCorrect as tf.Scalar | null)!.data()]);
+    const [lossData, correctData] = await Promise.all([
+      ((dataLoss as tf.Scalar | null) ?? cost).data(),
+      (nCorrect as tf.Scalar | null)!.data(),
+    ]);
     const loss = lossData[0];
     correct += correctData[0];
-    tf.dispose([cost, nCorrect!, ...inputs, labels]);
+    tf.dispose([cost, nCorrect!, ...(dataLoss ? [dataLoss] : []), ...inputs, labels]);
     if (!Number.isFinite(loss)) {
       throw new Error(
         `loss became ${loss} at epoch ${e + 1}, batch ${b + 1} (lr ${o.lr}); training stopped. ` +

@@ -1,12 +1,13 @@
 /**
  * What a model takes as input, made from pictures: the LBP channel a model config implies, the paper's
- * augmentation, and the one packing of pictures into input arrays (pixels / 255, plus the LBP channel,
+ * augmentation and the random crop + flip a train config asks for, and the one packing of pictures into input arrays (pixels / 255, plus the LBP channel,
  * each `[n, S, S, 1]` row-major in [0, 1]). Free of image decoders, so the offline GPU bundle can use it.
  *
  * @example
  * ```ts
  * const lbp = lbpFor({ lbp: "circle" });          // (img) => Float32Array of codes / max code
  * const aug = paperAugment();                     // (img, rng) => augmented picture
+ * const both = trainAugment({ augment: true, crop: { fraction: 0.875, flip: true } });
  * const inputs = inputTensors(packInputs(faces, { size: 48, lbp })); // [raw, lbp] tensors
  * ```
  * @module
@@ -14,9 +15,11 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { GrayImage } from "../data/image.ts";
 import { applyAffine, PAPER_AUGMENT, randomTransform } from "../features/augment.ts";
+import { randomCropFlip } from "../features/crop.ts";
 import type { LbpMethod } from "../features/lbp.ts";
 import { lbpInput } from "../features/lbp_input.ts";
 import type { Rng } from "../util/rng.ts";
+import type { TrainConfig } from "./config.ts";
 
 /** LBP map of a picture, values in [0,1], length width×height. */
 export type LbpFn = (img: GrayImage) => Float32Array;
@@ -36,6 +39,21 @@ export function paperAugment(): AugmentFn {
     applyAffine(img, randomTransform(rng, PAPER_AUGMENT, { width: img.width, height: img.height }), {
       fill: "nearest",
     });
+}
+
+/**
+ * The training augmentation a config asks for: the paper's affine warp (`augment`), then the random crop +
+ * flip (`crop`), each drawing from the same seeded rng in that order; null when neither is on.
+ *
+ * @example
+ * ```ts
+ * const aug = trainAugment(trainPreset("cpu")); // the paper's affine warp
+ * ```
+ */
+export function trainAugment(cfg: Pick<TrainConfig, "augment" | "crop">): AugmentFn | null {
+  const affine = cfg.augment ? paperAugment() : null, crop = cfg.crop;
+  if (!crop) return affine;
+  return (img, rng) => randomCropFlip(affine ? affine(img, rng) : img, rng, crop);
 }
 
 /** Pictures packed as model inputs on the host: `raw` and (with an LBP function) `lbp`, each `[n, S, S, 1]`. */

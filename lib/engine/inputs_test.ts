@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import "@tensorflow/tfjs-backend-cpu";
 import { lbp, lbpMaxCode } from "../features/lbp.ts";
 import { Rng } from "../util/rng.ts";
-import { inputTensors, lbpFor, packInputs, paperAugment } from "./inputs.ts";
+import { randomCropFlip } from "../features/crop.ts";
+import { inputTensors, lbpFor, packInputs, paperAugment, trainAugment } from "./inputs.ts";
 import type { GrayImage } from "../data/image.ts";
 
 const face: GrayImage = {
@@ -47,4 +48,13 @@ Deno.test("packInputs puts pixels / 255 and the LBP channel of each picture in o
   assert.deepEqual([raw.shape, lbpT.shape], [[2, 24, 24, 1], [2, 24, 24, 1]]);
   raw.dispose();
   lbpT.dispose();
+});
+
+Deno.test("trainAugment: none, the affine warp, the crop + flip, or the warp then the crop from one rng", () => {
+  const crop = { fraction: 0.75, flip: true };
+  assert.equal(trainAugment({ augment: false }), null);
+  assert.deepEqual(trainAugment({ augment: true })!(face, new Rng(4)), paperAugment()(face, new Rng(4)));
+  assert.deepEqual(trainAugment({ augment: false, crop })!(face, new Rng(4)), randomCropFlip(face, new Rng(4), crop));
+  const rng = new Rng(4), warped = paperAugment()(face, rng);
+  assert.deepEqual(trainAugment({ augment: true, crop })!(face, new Rng(4)), randomCropFlip(warped, rng, crop));
 });

@@ -47,7 +47,7 @@ export interface TrainOptions {
   config: TrainConfig;
   /** LBP of a picture; required when the model has an LBP input. */
   lbp?: LbpFn | null;
-  /** Random augmentation used when `config.augment`. */
+  /** Random augmentation (see `trainAugment`), used when the config has `augment` or `crop`. */
   augment?: AugmentFn | null;
   /** Checkpoints go to `<runDir>/checkpoint/ckpt.bin`; none are written without it. */
   runDir?: string;

@@ -1,11 +1,14 @@
 /**
- * The training loss: class-weighted cross-entropy of the softmax outputs, and the per-class weights
- * it uses. A new loss (label smoothing, focal) is a new function beside this one.
+ * The training loss: class-weighted cross-entropy of the softmax outputs (optionally against smoothed
+ * targets), the per-class weights it uses, and the optional L2 penalty on the kernels (coupled weight
+ * decay, as SGD's `weight_decay` in PyTorch: the gradient gains wd·W). A new loss (focal) is a new
+ * function beside these.
  *
  * @example
  * ```ts
  * const cw = tf.tensor1d(classWeightVector("balanced", trainLabels, 7));
  * const loss = weightedCrossEntropy(pred, oneHot, cw); // scalar: Σ_i w_{y_i}·CE_i / n
+ * const total = tf.add(weightedCrossEntropy(pred, oneHot, cw, 0.1), l2Penalty(decayedWeights(vars), 5e-4));
  * ```
  * @module
  */
@@ -26,12 +29,31 @@ export function classWeightVector(spec: TrainConfig["classWeights"], labels: Arr
 
 /**
  * Cross-entropy of softmax outputs `pred` `[n, k]` (clipped to [1e-7, 1 − 1e-7]) against one-hot
- * `labels`, each sample weighted by its class's weight, summed and divided by n.
+ * `labels` — or, with label smoothing ε > 0, against (1 − ε)·onehot + ε/k — each sample weighted by its
+ * true class's weight, summed and divided by n.
  */
-export function weightedCrossEntropy(pred: tf.Tensor2D, labels: tf.Tensor2D, classWeights: tf.Tensor1D): tf.Scalar {
-  const ce = tf.neg(tf.sum(tf.mul(labels, tf.log(tf.clipByValue(pred, 1e-7, 1 - 1e-7))), 1));
+export function weightedCrossEntropy(
+  pred: tf.Tensor2D,
+  labels: tf.Tensor2D,
+  classWeights: tf.Tensor1D,
+  labelSmoothing = 0,
+): tf.Scalar {
+  const k = labels.shape[1];
+  const targets = labelSmoothing > 0 ? tf.add(tf.mul(labels, 1 - labelSmoothing), labelSmoothing / k) : labels;
+  const ce = tf.neg(tf.sum(tf.mul(targets, tf.log(tf.clipByValue(pred, 1e-7, 1 - 1e-7))), 1));
   const w = tf.sum(tf.mul(labels, classWeights), 1);
   return tf.div(tf.sum(tf.mul(ce, w)), pred.shape[0]) as tf.Scalar;
+}
+
+/** The variables weight decay applies to: conv and dense kernels (rank ≥ 2), not biases or BatchNorm's γ/β. */
+export function decayedWeights(vars: tf.Variable[]): tf.Variable[] {
+  return vars.filter((v) => v.rank >= 2);
+}
+
+/** ½·wd·Σ‖W‖² over `vars` (a scalar 0 when wd is 0 or there are none). */
+export function l2Penalty(vars: tf.Variable[], wd: number): tf.Scalar {
+  if (!(wd > 0) || vars.length === 0) return tf.scalar(0);
+  return tf.mul(tf.addN(vars.map((v) => tf.sum(tf.square(v)))), wd / 2) as tf.Scalar;
 }
 
 /** Number of rows whose arg-max matches the one-hot label, as a float scalar. */

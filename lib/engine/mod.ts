@@ -11,7 +11,16 @@
  * ```
  * @module
  */
-export { type Schedule, TRAIN_PRESETS, type TrainConfig, trainPreset, validateTrainConfig } from "./config.ts";
+export {
+  type CropAugment,
+  type Schedule,
+  TRAIN_PRESETS,
+  type TrainConfig,
+  trainPreset,
+  type Tta,
+  TTAS,
+  validateTrainConfig,
+} from "./config.ts";
 export {
   type AugmentFn,
   inputTensors,
@@ -20,11 +29,12 @@ export {
   type PackedInputs,
   packInputs,
   paperAugment,
+  trainAugment,
 } from "./inputs.ts";
 export { batchCount, type BatchOptions, type HostBatch, hostBatches, ImageCache, toTensors } from "./pipeline.ts";
 export { type RunResult, train, type TrainOptions } from "./loop.ts";
 export { type BatchInfo, type EpochMetrics, type EpochOptions, type MemorySample, runEpoch } from "./epoch.ts";
-export { classWeightVector, correctCount, weightedCrossEntropy } from "./loss.ts";
+export { classWeightVector, correctCount, decayedWeights, l2Penalty, weightedCrossEntropy } from "./loss.ts";
 export { makeOptimizer, setLr } from "./optimizer.ts";
 export { checkpointPath, type LoopState, resumeTraining, saveTraining } from "./policies/checkpointing.ts";
 export {
@@ -33,21 +43,12 @@ export {
   lrForEpoch,
   scheduleAfterEpoch,
   type ScheduleState,
+  stepLr,
 } from "./policies/lr_schedule.ts";
 export { earlyStop, initialSelection, selectAfterEpoch, type SelectionState } from "./policies/selection.ts";
 export { overBudget } from "./policies/time_budget.ts";
 export { type Divergence, DivergenceGuard, divergenceMessage, type DivergenceOptions } from "./policies/divergence.ts";
-export {
-  evaluate,
-  flipLR,
-  predictImages,
-  type PredictOptions,
-  predictSamples,
-  resizeBilinear,
-  type Tta,
-  TTAS,
-  ttaViews,
-} from "./predict.ts";
+export { evaluate, predictImages, type PredictOptions, predictSamples, TENCROP_FRACTION, ttaViews } from "./predict.ts";
 export { trainProbe } from "./probe.ts";
 export {
   type Checkpoint,

@@ -11,10 +11,10 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { TrainConfig } from "./config.ts";
 
-/** Adam, momentum SGD or plain SGD at the config's learning rate. */
+/** Adam, momentum SGD (Nesterov with `nesterov`) or plain SGD at the config's learning rate. */
 export function makeOptimizer(cfg: TrainConfig): tf.Optimizer {
   if (cfg.optimizer === "adam") return tf.train.adam(cfg.lr);
-  return cfg.momentum > 0 ? tf.train.momentum(cfg.lr, cfg.momentum) : tf.train.sgd(cfg.lr);
+  return cfg.momentum > 0 ? tf.train.momentum(cfg.lr, cfg.momentum, cfg.nesterov ?? false) : tf.train.sgd(cfg.lr);
 }
 
 /** Sets the learning rate of a tfjs optimiser in place. */

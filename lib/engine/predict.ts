@@ -15,16 +15,13 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { argmaxRows, type EvalReport, evalReport } from "../eval/metrics.ts";
+import type { Tta } from "./config.ts";
 import { inputTensors, type LbpFn, packInputs } from "./inputs.ts";
 import type { ImageCache } from "./pipeline.ts";
 import { labelOf } from "../data/dataset.ts";
 import type { GrayImage } from "../data/image.ts";
+import { cropResized, flipLR } from "../features/crop.ts";
 import type { FerModel } from "../model/build.ts";
-
-/** The test-time augmentations. */
-export const TTAS = ["none", "flip", "tencrop"] as const;
-/** Test-time augmentation. */
-export type Tta = typeof TTAS[number];
 
 /** Options of {@link predictSamples} and {@link evaluate}. */
 export interface PredictOptions {
@@ -99,6 +96,9 @@ export async function evaluate(opts: PredictOptions & { split: string }): Promis
   });
 }
 
+/** Side of each ten-crop view as a fraction of the picture's side (42 of 48), resized back to the full side. */
+export const TENCROP_FRACTION = 0.875;
+
 type View = (im: GrayImage) => GrayImage;
 
 /** The picture transforms averaged by a TTA mode (the identity first). */
@@ -106,44 +106,10 @@ export function ttaViews(tta: Tta): View[] {
   if (tta === "none") return [(im) => im];
   if (tta === "flip") return [(im) => im, flipLR];
   if (tta === "tencrop") {
-    const crops: View[] = [[0, 0], [1, 0], [0, 1], [1, 1], [0.5, 0.5]].map(([fx, fy]) => (im: GrayImage) => {
-      const c = Math.round(im.width * 0.875);
-      return resizeBilinear(crop(im, Math.round(fx * (im.width - c)), Math.round(fy * (im.height - c)), c), im.width);
-    });
+    const crops: View[] = [[0, 0], [1, 0], [0, 1], [1, 1], [0.5, 0.5]].map(([fx, fy]) => (im: GrayImage) =>
+      cropResized(im, TENCROP_FRACTION, fx, fy)
+    );
     return [...crops, ...crops.map((v) => (im: GrayImage) => flipLR(v(im)))];
   }
   throw new Error(`unknown TTA "${tta}" (none, flip, tencrop)`);
-}
-
-/** Mirror left-right. */
-export function flipLR(im: GrayImage): GrayImage {
-  const { width: w, height: h } = im, data = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data[y * w + x] = im.data[y * w + w - 1 - x];
-  return { width: w, height: h, data };
-}
-
-function crop(im: GrayImage, x0: number, y0: number, c: number): GrayImage {
-  const data = new Uint8Array(c * c);
-  for (let y = 0; y < c; y++) data.set(im.data.subarray((y0 + y) * im.width + x0, (y0 + y) * im.width + x0 + c), y * c);
-  return { width: c, height: c, data };
-}
-
-/** Square bilinear resize (pixel centres aligned, like OpenCV's INTER_LINEAR). */
-export function resizeBilinear(im: GrayImage, size: number): GrayImage {
-  const data = new Uint8Array(size * size), sx = im.width / size, sy = im.height / size;
-  for (let y = 0; y < size; y++) {
-    const fy = Math.min(im.height - 1, Math.max(0, (y + 0.5) * sy - 0.5)),
-      y0 = Math.floor(fy),
-      y1 = Math.min(im.height - 1, y0 + 1);
-    for (let x = 0; x < size; x++) {
-      const fx = Math.min(im.width - 1, Math.max(0, (x + 0.5) * sx - 0.5)),
-        x0 = Math.floor(fx),
-        x1 = Math.min(im.width - 1, x0 + 1);
-      const a = im.data[y0 * im.width + x0], b = im.data[y0 * im.width + x1];
-      const c = im.data[y1 * im.width + x0], d = im.data[y1 * im.width + x1];
-      const top = a + (b - a) * (fx - x0), bot = c + (d - c) * (fx - x0);
-      data[y * size + x] = Math.round(top + (bot - top) * (fy - y0));
-    }
-  }
-  return { width: size, height: size, data };
 }

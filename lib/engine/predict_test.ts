@@ -7,7 +7,8 @@ import { lbp3x3, patternDataset } from "./testdata/fixtures.ts";
 import type { GrayImage } from "../data/image.ts";
 import type { FerModel } from "../model/build.ts";
 import { defaultConfig } from "../model/config.ts";
-import { evaluate, flipLR, predictImages, resizeBilinear, ttaViews } from "./predict.ts";
+import { flipLR, resizeBilinear } from "../features/crop.ts";
+import { evaluate, predictImages, ttaViews } from "./predict.ts";
 
 await tf.setBackend("cpu");
 

@@ -17,8 +17,8 @@
  * @module
  */
 import { type EvalReport, meanStd } from "../eval/metrics.ts";
-import { evaluate, type Tta } from "../engine/predict.ts";
-import type { TrainConfig } from "../engine/config.ts";
+import { evaluate } from "../engine/predict.ts";
+import type { TrainConfig, Tta } from "../engine/config.ts";
 import type { EpochMetrics, MemorySample } from "../engine/epoch.ts";
 import { train } from "../engine/loop.ts";
 import type { AugmentFn, LbpFn } from "../engine/inputs.ts";
@@ -45,10 +45,11 @@ export interface KfoldOptions {
   tta?: Tta;
   /** Fold folders `fold-<i>/` and `folds.csv` go here; nothing is written without it. */
   runDir?: string;
+  /** 1-based numbers of the folds to train and test (default all): one fold is a job of a grid, a few a
+   * cheaper screening proxy. The result holds those folds' reports; the fold table is written for all k only. */
+  only?: number[];
   /** Where each fold's per-epoch metrics go (default: the plain file store). */
   store?: RunStore;
-  /** Run only this fold (1-based), as one job of a grid: the result holds its report alone, no fold table. */
-  only?: number;
   /** Called after each fold with its model (save it, plot it) before the model is disposed. */
   onFold?: (fold: number, report: EvalReport, model: FerModel, history: EpochMetrics[]) => void | Promise<void>;
 }
@@ -84,9 +85,6 @@ export interface KfoldResult {
 export async function runKfold(opts: KfoldOptions): Promise<KfoldResult> {
   const k = opts.folds.length;
   if (k < 2) throw new Error(`k-fold needs at least 2 folds, got ${k}`);
-  if (opts.only !== undefined && !(Number.isInteger(opts.only) && opts.only >= 1 && opts.only <= k)) {
-    throw new Error(`k-fold: fold ${opts.only} does not exist (folds 1 to ${k})`);
-  }
   const seen = new Set<number>();
   for (const f of opts.folds) {
     for (const i of f) {
@@ -94,12 +92,14 @@ export async function runKfold(opts: KfoldOptions): Promise<KfoldResult> {
       seen.add(i);
     }
   }
+  const bad = opts.only?.find((f) => !(Number.isInteger(f) && f >= 1 && f <= k));
+  if (bad !== undefined) throw new Error(`k-fold: fold ${bad} does not exist (folds 1 to ${k})`);
   let cache: ImageCache | null = null;
   const reports: EvalReport[] = [], rows: FoldRow[] = [], memory: FoldMemorySample[] = [];
   let epochs = 0;
   const store = opts.store ?? fileStore;
   for (let f = 0; f < k; f++) {
-    if (opts.only !== undefined && f !== opts.only - 1) continue;
+    if (opts.only && !opts.only.includes(f + 1)) continue;
     const dir = opts.runDir ? `${opts.runDir}/fold-${f + 1}` : undefined;
     const done = dir ? await readJson<FoldReport>(`${dir}/report.json`) : null;
     if (done) {

@@ -44,12 +44,12 @@ Deno.test("subject-independent k-fold beats the majority class and writes the fo
   assert.equal(built, 3, "no fold was trained again");
   // Fold 2 alone, in a folder of its own (a grid job), gives what it gave inside the whole run.
   const alone = await Deno.makeTempDir();
-  const two = await runKfold({ ...opts, runDir: alone, only: 2 });
+  const two = await runKfold({ ...opts, runDir: alone, only: [2] });
   assert.equal(built, 4);
   assert.deepEqual(two.folds, [r.folds[1]]);
   assert.deepEqual({ ...two.rows[0], seconds: 0 }, { ...r.rows[1], seconds: 0 });
   assert.deepEqual([...Deno.readDirSync(alone)].map((e) => e.name), ["fold-2"], "no fold table for one fold");
-  await assert.rejects(() => runKfold({ ...opts, only: 4 }), /k-fold: fold 4 does not exist \(folds 1 to 3\)/);
+  await assert.rejects(() => runKfold({ ...opts, only: [4] }), /k-fold: fold 4 does not exist \(folds 1 to 3\)/);
   await Deno.remove(runDir, { recursive: true });
   await Deno.remove(alone, { recursive: true });
 });

@@ -1,7 +1,8 @@
 /**
  * Orchestration: one experiment spec (dataset, model, training, protocol), running and recording an
  * experiment (split or k-fold) through a run store, the run records and their lock, what a resumed run
- * may change, and the demo.
+ * may change, the demo, and the attention score of a trained model (mass of F_m inside synthetic faces'
+ * expression masks) that the demo records.
  *
  * @example
  * ```ts
@@ -39,9 +40,12 @@ export {
 export { lockRun, type RunLock } from "./lock.ts";
 export { type ResumeRequest, resumeSpec } from "./resume.ts";
 export {
+  type AttentionRecord,
   defaultRunsDir,
   gitCommit,
   type JobTag,
+  type MachineInfo,
+  machineInfo,
   METRIC_COLUMNS,
   metricsCsv,
   newRunId,
@@ -54,4 +58,5 @@ export {
 } from "./record.ts";
 export { fileStore, readRun, type RunStore } from "./store.ts";
 export { parquetStore } from "./parquet_store.ts";
-export { type DemoResult, runDemo } from "./demo.ts";
+export { type DemoOptions, type DemoResult, demoSpec, runDemo } from "./demo.ts";
+export { type AttentionProbe, attentionProbe, PROBE_SEED } from "./attention_probe.ts";

@@ -69,6 +69,63 @@ export interface RunRecord {
   seconds?: number;
   /** Live tensors and resident set size after each epoch (`fold` in k-fold runs): they stay flat. */
   memory?: (MemorySample & { fold?: number })[];
+  /** Per-epoch metrics: of the run (split), or one list per fold run (k-fold). Absent in older records. */
+  history?: EpochMetrics[];
+  foldHistories?: EpochMetrics[][];
+  /** With a TTA in the train config: the same models' accuracy without it (per fold), so the TTA's gain is
+   * measured on the same weights; null for a fold finished by an earlier process. */
+  accuracyWithoutTta?: (number | null)[];
+  /** The trained model's attention score (the demo; lib/experiment/attention_probe.ts). */
+  attention?: AttentionRecord;
+  /** Where it ran and how busy the machine was. Absent in older records. */
+  machine?: MachineInfo;
+}
+
+/** The attention score a run recorded: mean mass-in-mask ÷ mask area of F_m (1 = no better than uniform). */
+export interface AttentionRecord {
+  /** Faces scored, the seed of the synthetic set they come from, and its distractors per face (absent: none). */
+  n: number;
+  seed: number;
+  clutter?: number;
+  ratio: number;
+  /** Reference maps on the same faces: uniform (1), a centred Gaussian, and the ceiling at F_m's resolution (the
+   * mask itself averaged onto F_m's grid, `maskGridMap`; absent in older records). */
+  uniform: number;
+  centre: number;
+  ceiling?: number;
+  /** The ratio after each epoch, on a smaller set of `perEpochN` faces of the same seed. */
+  perEpoch: { epoch: number; ratio: number }[];
+  perEpochN: number;
+}
+
+/** The machine a run used: CPU, cores, thread setting, 1-minute load average at the start and the end. */
+export interface MachineInfo {
+  cpu: string;
+  cores: number;
+  threads: string | null;
+  loadStart: number;
+  loadEnd?: number;
+}
+
+/**
+ * The machine now (load = 1-minute load average): runs share this CPU with others, so a record says how busy it was.
+ *
+ * @example
+ * ```ts
+ * machineInfo(); // { cpu: "AMD EPYC …", cores: 2, threads: null, loadStart: 1.3 }
+ * ```
+ */
+export function machineInfo(): MachineInfo {
+  let cpu = "unknown";
+  try {
+    cpu = /model name\s*:\s*(.+)/.exec(Deno.readTextFileSync("/proc/cpuinfo"))?.[1]?.trim() ?? cpu;
+  } catch { /* not Linux: keep "unknown" */ }
+  return {
+    cpu,
+    cores: navigator.hardwareConcurrency,
+    threads: Deno.env.get("FER_THREADS") ?? null,
+    loadStart: Deno.loadavg()[0],
+  };
 }
 
 /** What starting a run takes (see store.ts). */

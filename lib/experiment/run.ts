@@ -17,15 +17,15 @@ import type { DatasetKind } from "../data/kinds.ts";
 import { kFold, splitProtocolIndices } from "../data/routing.ts";
 import { summarize } from "../data/summary.ts";
 import type { EpochMetrics } from "../engine/epoch.ts";
-import { lbpFor, paperAugment } from "../engine/inputs.ts";
+import { lbpFor, trainAugment } from "../engine/inputs.ts";
 import { train } from "../engine/loop.ts";
 import { ImageCache } from "../engine/pipeline.ts";
-import { evaluate, type Tta } from "../engine/predict.ts";
+import { evaluate } from "../engine/predict.ts";
 import { buildModel, type FerModel } from "../model/build.ts";
 import { saveModel } from "../model/io.ts";
 import { runKfold } from "./kfold.ts";
 import { lockRun } from "./lock.ts";
-import type { JobTag, RunExperiment, RunRecord } from "./record.ts";
+import { type JobTag, machineInfo, readMetricsCsv, type RunExperiment, type RunRecord } from "./record.ts";
 import { type DatasetSpec, type ExperimentSpec, resolveModel, resolveTrain } from "./spec.ts";
 import type { RunStore } from "./store.ts";
 
@@ -44,12 +44,12 @@ export interface ExperimentOptions extends Omit<ExperimentSpec, "dataset"> {
   id?: string;
   /** Continue the run in this folder (its run.json and checkpoints). */
   resumeDir?: string;
-  tta?: Tta;
   signal?: AbortSignal;
   /** Split protocol: a wall-clock budget for training in seconds (see the engine's time-budget policy). */
   timeBudgetSeconds?: number;
-  /** Called after every epoch (split protocol) with the history so far: live curves. */
-  onEpoch?: (history: EpochMetrics[]) => void | Promise<void>;
+  /** Called after every epoch (split protocol) with the history so far and the model being trained: live
+   * curves, per-epoch probes such as the demo's attention score. */
+  onEpoch?: (history: EpochMetrics[], model: FerModel) => void | Promise<void>;
   /** Where the run is recorded (default: the parquet adapter, loaded on first use). */
   store?: RunStore;
 }
@@ -93,10 +93,11 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
     dataset: { name: ds.name, root: ds.root, summary: summarize(ds) },
     protocol: p,
     backend: opts.backend,
+    machine: machineInfo(),
   });
   const lock = await lockRun(dir);
   const lbp = lbpFor(model);
-  const augment = trainCfg.augment ? paperAugment() : null;
+  const augment = trainAugment(trainCfg), tta = trainCfg.tta;
   const t0 = performance.now();
   const seconds = () => (was?.seconds ?? 0) + (performance.now() - t0) / 1000;
   try {
@@ -122,7 +123,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
         onEpoch: async (_m, { history, memory }) => {
           await store.writeMetrics(dir, history);
           await store.update(dir, { epochs: history.length, memory, seconds: seconds() });
-          await opts.onEpoch?.(history);
+          await opts.onEpoch?.(history, fm);
         },
       });
       // A kill after the last checkpoint left the metrics short: they are rebuilt from the checkpoint's history.
@@ -132,7 +133,10 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
         return { dir, record, model: fm };
       }
       await saveModel({ ...fm, labels: ds.classes }, `${dir}/model`);
-      const result = await evaluate({ model: fm, cache, indices: test, lbp, tta: opts.tta, split: p.test ?? p.val });
+      const result = await evaluate({ model: fm, cache, indices: test, lbp, tta, split: p.test ?? p.val });
+      const plain = tta && tta !== "none"
+        ? [(await evaluate({ model: fm, cache, indices: test, lbp, split: p.test ?? p.val })).accuracy]
+        : null;
       const record = await store.update(dir, {
         status: "done",
         epochs: r.history.length,
@@ -140,10 +144,15 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
         stopReason: r.stopReason,
         result,
         memory: r.memory,
+        ...(plain ? { accuracyWithoutTta: plain } : {}),
         seconds: seconds(),
+        history: r.history,
+        ...await endMachine(store, dir),
       });
       return { dir, record, model: fm };
     }
+    const plain = new Map<number, number>(); // fold number → accuracy of the same model without the TTA
+    let plainCache: ImageCache | null = null;
     const r = await runKfold({
       dataset: ds,
       folds: folds!,
@@ -152,20 +161,30 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       config: trainCfg,
       lbp,
       augment,
-      tta: opts.tta,
+      tta,
       runDir: dir,
       store,
-      only: p.fold,
-      onFold: (f, _rep, fm) => saveModel({ ...fm, labels: ds.classes }, `${dir}/fold-${f + 1}/model`),
+      only: p.only,
+      onFold: async (f, _rep, fm) => {
+        if (tta && tta !== "none") {
+          plainCache ??= new ImageCache(ds, model.inputSize);
+          const rep = await evaluate({ model: fm, cache: plainCache, indices: folds![f], lbp, split: "" });
+          plain.set(f + 1, rep.accuracy);
+        }
+        await saveModel({ ...fm, labels: ds.classes }, `${dir}/fold-${f + 1}/model`);
+      },
     });
     const record = await store.update(dir, {
       status: "done",
       epochs: r.epochs,
       folds: r.folds,
-      // one fold alone has no mean: the grid's collect step assembles the k fold records into one
-      ...(p.fold === undefined ? { mean: r.mean, std: r.std } : {}),
+      mean: r.mean,
+      std: r.std,
       memory: r.memory,
       seconds: seconds(),
+      foldHistories: await Promise.all(r.rows.map((row) => readMetricsCsv(`${dir}/fold-${row.fold}/metrics.csv`))),
+      ...(plain.size ? { accuracyWithoutTta: r.rows.map((row) => plain.get(row.fold) ?? null) } : {}),
+      ...await endMachine(store, dir),
     });
     return { dir, record, model: null };
   } catch (e) {
@@ -174,6 +193,12 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   } finally {
     await lock.release();
   }
+}
+
+/** The run's machine with the load average at its end (a resumed older record without one stays without). */
+async function endMachine(store: RunStore, dir: string): Promise<Pick<RunRecord, "machine">> {
+  const m = (await store.read(dir)).machine;
+  return m ? { machine: { ...m, loadEnd: Deno.loadavg()[0] } } : {};
 }
 
 /** The parquet adapter, imported on first use through a variable specifier: bundles that pass their own

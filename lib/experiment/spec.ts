@@ -39,13 +39,13 @@ export type DatasetSpec = LoadDatasetOptions & {
 
 /**
  * How the data are split: official splits or held-out parts (see lib/data/routing.ts), or k folds,
- * random or subject-independent. A k-fold protocol with `fold` (1-based) runs that fold alone: one job
- * of a grid (lib/report/grid.ts), whose record holds that fold's report; the k records together give
- * what the whole k-fold run gives.
+ * random or subject-independent. `only` (1-based fold numbers) trains and tests those folds alone: one
+ * fold is a job of a grid (lib/report/grid.ts), whose k records together give what the whole k-fold
+ * run gives; a few are a cheaper screening proxy (the recipe study).
  */
 export type Protocol =
   | ({ kind: "split" } & SplitRoute)
-  | { kind: "kfold"; k: number; by: "random" | "subject"; seed: number; fold?: number };
+  | { kind: "kfold"; k: number; by: "random" | "subject"; seed: number; only?: number[] };
 
 /** One experiment. */
 export interface ExperimentSpec {
@@ -113,6 +113,7 @@ const DATASET_KEYS = [
   "size",
   "seed",
   "subjects",
+  "clutter",
 ];
 
 /**
@@ -174,8 +175,13 @@ export function parseSpec(x: unknown, where: string): ExperimentSpec {
       fail(`k-fold protocol needs k >= 2 and by = random | subject`);
     }
     if (!Number.isInteger(p.seed)) fail(`"protocol.seed" must be an integer`);
-    if (p.fold !== undefined && !(Number.isInteger(p.fold) && (p.fold as number) >= 1 && p.fold as number <= k)) {
-      fail(`"protocol.fold" must be an integer from 1 to k = ${k}, got ${JSON.stringify(p.fold)}`);
+    const only = p.only as unknown[] | undefined;
+    if (
+      only !== undefined &&
+      !(Array.isArray(only) && only.length &&
+        only.every((f) => Number.isInteger(f) && (f as number) >= 1 && (f as number) <= k))
+    ) {
+      fail(`"protocol.only" must be a non-empty list of fold numbers from 1 to k = ${k}, got ${JSON.stringify(only)}`);
     }
   } else fail(`"protocol.kind" must be split or kfold`);
   return { dataset: d as unknown as DatasetSpec, model, train, protocol: p as unknown as Protocol };

@@ -1,6 +1,7 @@
 /**
  * Features of a face picture: local binary patterns (and their scaling to a network input), the
- * paper's random affine augmentation, offline enlargement, and scikit-image as the LBP reference.
+ * paper's random affine augmentation, random crops and flips (and the resize they share with test-time
+ * ten-crop), offline enlargement, and scikit-image as the LBP reference.
  *
  * @example
  * ```ts
@@ -27,6 +28,15 @@ export {
   targetPoint,
   type TransformParams,
 } from "./augment.ts";
+export {
+  type CropFlipOptions,
+  cropResized,
+  cropSide,
+  cropSquare,
+  flipLR,
+  randomCropFlip,
+  resizeBilinear,
+} from "./crop.ts";
 export { enlarge, type Enlarged } from "./enlarge.ts";
 export { checkGray, writeGrayPng } from "./gray.ts";
 export { listImages, samplePerClass } from "./realdata.ts";

@@ -15,12 +15,16 @@
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import type { GrayImage } from "../data/image.ts";
-import { syntheticDataset } from "../data/synthetic.ts";
 import { inputTensors, lbpFor, packInputs } from "../engine/inputs.ts";
+import {
+  type AttentionSummary,
+  baselineScores,
+  summarizeByClass,
+  summarizeScores,
+} from "../experiment/attention_score.ts";
+import { attentionProbe } from "../experiment/attention_probe.ts";
 import type { FerModel } from "../model/build.ts";
 import { type Figure, imageGrid } from "../viz/mod.ts";
-import { type AttentionSummary, baselineScores, summarizeByClass, summarizeScores } from "./attention_score.ts";
-import { attentionOnBatch } from "./attention_eval.ts";
 import { readRuns } from "./runs.ts";
 
 /** A finished run whose saved model can give F_m. */
@@ -138,16 +142,10 @@ export interface AttentionStudyOptions {
 /** Scores a model's F_m on `n` synthetic faces against their masks; the LBP input is scaled codes. */
 export async function attentionStudy(fm: FerModel, opts: AttentionStudyOptions): Promise<AttentionStudy> {
   if (!fm.attention) throw new Error("the model has no attention module (config attention: false): nothing to score");
-  const size = fm.config.inputSize;
-  const ds = syntheticDataset({ n: opts.n, size, seed: opts.seed ?? 1001 });
-  const images = await Promise.all(ds.samples.map((s) => ds.load(s)));
-  const masks = await Promise.all(ds.samples.map((s) => ds.loadMask!(s)));
-  const n = images.length;
-  const inputs = fmInputs(fm, images);
-  const { scores, maps } = await attentionOnBatch(fm.attention, inputs, masks);
-  inputs.forEach((t) => t.dispose());
-  const labels = ds.samples.map((s) => ds.classes[s.label]);
-  const firstOf = ds.classes.map((c) => labels.indexOf(c)).filter((i) => i >= 0);
+  const probe = await attentionProbe(fm.config.inputSize, opts);
+  const { images, masks, labels } = probe, n = images.length;
+  const { scores, maps } = await probe.run(fm);
+  const firstOf = [...new Set(labels)].map((c) => labels.indexOf(c));
   const figure = imageGrid({
     images: firstOf.map((i) => images[i]),
     labels: firstOf.map((i) => `${labels[i]} ×${scores[i].ratio.toFixed(2)}`),

@@ -64,7 +64,7 @@ async function assembleFolds(runsDir: string, whole: string, parts: GridJob[]): 
   if (first.protocol.kind !== "kfold") {
     throw new Error(`${join(runsDir, parts[0].id)}: a split job is its own record; nothing to assemble`);
   }
-  const { fold: _, ...protocol } = first.protocol;
+  const { only: _, ...protocol } = first.protocol;
   await Deno.mkdir(dir, { recursive: true });
   const reports: EvalReport[] = [], rows: FoldRow[] = [];
   for (const j of parts) {

@@ -47,8 +47,14 @@ Deno.test("fast mode overrides width, input size, epochs and sample limits", asy
 Deno.test("cpu profile keeps the whole data and protocol but sizes model and training for a CPU", async () => {
   const [e] = await loadExperiments("table5");
   const cpu = resolveExperiment(e, { fast: false, cpu: true });
-  assert.deepEqual(cpu.spec.model, { preset: "paper", inputSize: 48, width: 0.125 });
-  assert.deepEqual(cpu.spec.train, { preset: "default", epochs: 15, batchSize: 32 });
+  assert.equal(e.spec.dataset.dataset, "ckplus");
+  assert.deepEqual(cpu.spec.model, { preset: "paper", inputSize: 48, width: 0.25 });
+  assert.deepEqual(cpu.spec.train, { preset: "cpu", epochs: 40, batchSize: 32 });
+  const [fer] = await loadExperiments("table2");
+  const ferCpu = resolveExperiment(fer, { fast: false, cpu: true });
+  assert.equal(fer.spec.dataset.dataset, "fer2013");
+  assert.deepEqual(ferCpu.spec.model, { ...fer.spec.model, inputSize: 48, width: 0.125 }, "FER2013 fits 90 minutes");
+  assert.deepEqual(ferCpu.spec.train, { preset: "cpu", epochs: 15, batchSize: 32 });
   assert.deepEqual(cpu.spec.protocol, e.spec.protocol);
   assert.equal(cpu.maxTrain, undefined);
   assert.equal(cpu.fast, false);

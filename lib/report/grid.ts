@@ -86,7 +86,10 @@ export function overrideExperiment(r: ResolvedExperiment, o: GridOverrides): Res
 export function foldExperiment(r: ResolvedExperiment, fold: number): ResolvedExperiment {
   const p = r.spec.protocol;
   if (p.kind !== "kfold") throw new Error(`${r.config.table}/${r.config.row} is not a k-fold row: it has no folds`);
-  return { ...r, spec: parseSpec({ ...r.spec, protocol: { ...p, fold } }, `${r.config.table}/${r.config.row}`) };
+  return {
+    ...r,
+    spec: parseSpec({ ...r.spec, protocol: { ...p, only: [fold] } }, `${r.config.table}/${r.config.row}`),
+  };
 }
 
 /** The jobs of one table's grid, in row, seed and fold order; see the module doc. */

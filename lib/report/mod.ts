@@ -34,6 +34,7 @@ export {
 } from "./tables.ts";
 export {
   CPU_PROFILE,
+  cpuProfile,
   describeExperiment,
   type ExperimentConfig,
   EXPERIMENTS_DIR,
@@ -53,11 +54,12 @@ export {
   attentionScore,
   type AttentionSummary,
   baselineScores,
+  maskGridMap,
   summariesMarkdown,
   summarizeByClass,
   summarizeScores,
-} from "./attention_score.ts";
-export { type AttentionBatch, attentionOnBatch } from "./attention_eval.ts";
+} from "../experiment/attention_score.ts";
+export { type AttentionBatch, attentionOnBatch } from "../experiment/attention_eval.ts";
 export {
   attentionFigure,
   type AttentionRun,

@@ -1,7 +1,7 @@
 /**
  * The learning-rate schedule policy: the rate of each epoch under the config's schedule ("none",
- * "cosine" decay by epoch, or "plateau": multiply by `factor` after `patience` epochs without a
- * better monitored loss). Its state travels in the checkpoint, so a resumed run keeps its rate.
+ * "cosine" decay by epoch, "step" decay by `factor` at milestone epochs as PyTorch's `MultiStepLR`, or
+ * "plateau": multiply by `factor` after `patience` epochs without a better monitored loss). Its state travels in the checkpoint, so a resumed run keeps its rate.
  *
  * @example
  * ```ts
@@ -32,9 +32,16 @@ export function cosineLr(lr: number, minLr: number, epoch: number, epochs: numbe
   return minLr + 0.5 * (lr - minLr) * (1 + Math.cos(Math.PI * epoch / Math.max(1, epochs)));
 }
 
+/** Learning rate of step decay at `epoch` (0-based): lr · factor^(number of milestones ≤ epoch); milestone m
+ * (1-based) leaves epochs 1…m at the previous rate and runs epoch m + 1 at the decayed one. */
+export function stepLr(lr: number, milestones: number[], factor: number, epoch: number): number {
+  return lr * factor ** milestones.filter((m) => m <= epoch).length;
+}
+
 /** The rate of epoch `e` (0-based); records it in the state. */
 export function lrForEpoch(cfg: TrainConfig, st: ScheduleState, e: number): number {
   if (cfg.schedule.kind === "cosine") st.lr = cosineLr(cfg.lr, cfg.schedule.minLr, e, cfg.epochs);
+  if (cfg.schedule.kind === "step") st.lr = stepLr(cfg.lr, cfg.schedule.milestones, cfg.schedule.factor, e);
   return st.lr;
 }
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { trainPreset } from "../config.ts";
 import type { EpochMetrics } from "../epoch.ts";
-import { cosineLr, initialSchedule, lrForEpoch, scheduleAfterEpoch } from "./lr_schedule.ts";
+import { cosineLr, initialSchedule, lrForEpoch, scheduleAfterEpoch, stepLr } from "./lr_schedule.ts";
 import { earlyStop, initialSelection, selectAfterEpoch } from "./selection.ts";
 import { overBudget } from "./time_budget.ts";
 
@@ -23,6 +23,14 @@ Deno.test("cosine schedule starts at lr and ends at minLr", () => {
   const cfg = trainPreset("cosine", { epochs: 10 }), st = initialSchedule(cfg);
   assert.equal(lrForEpoch(cfg, st, 5), cosineLr(1e-3, 1e-5, 5, 10));
   assert.equal(st.lr, cosineLr(1e-3, 1e-5, 5, 10), "the rate is recorded for the checkpoint");
+});
+
+Deno.test("step decay follows PyTorch's MultiStepLR: milestone m decays from 0-based epoch m", () => {
+  const lrs = Array.from({ length: 8 }, (_, e) => stepLr(1, [3, 6], 0.1, e));
+  assert.deepEqual(lrs.map((x) => +x.toPrecision(6)), [1, 1, 1, 0.1, 0.1, 0.1, 0.01, 0.01]);
+  const cfg = trainPreset("sgd", { schedule: { kind: "step", milestones: [2], factor: 0.5 } });
+  const st = initialSchedule(cfg);
+  assert.deepEqual([0, 1, 2, 3].map((e) => lrForEpoch(cfg, st, e)), [0.01, 0.01, 0.005, 0.005]);
 });
 
 Deno.test("plateau halves the rate after `patience` epochs without a better validation loss, not below minLr", () => {

@@ -163,6 +163,32 @@ export function baselineScores(
 }
 
 /**
+ * The mask itself at a map's resolution: each of `width`×`height` cells holds its share of mask pixels. Scored like
+ * F_m (upsampled back), it is what a map that can only be that coarse gets at best by looking exactly where the
+ * expression is — the ceiling to read a trained F_m's ratio against (5.05 at 48 px faces' 6×6).
+ *
+ * @example
+ * ```ts
+ * attentionScore(maskGridMap(mask, 6, 6), mask).ratio; // e.g. 5
+ * ```
+ */
+export function maskGridMap(mask: GrayImage, width: number, height: number): FloatMap {
+  if (!(Number.isInteger(width) && Number.isInteger(height) && width >= 1 && height >= 1)) {
+    throw new Error(`grid must be positive integers, got ${width}×${height}`);
+  }
+  const sum = new Float32Array(width * height), count = new Float32Array(width * height);
+  for (let y = 0; y < mask.height; y++) {
+    const gy = Math.floor(y * height / mask.height);
+    for (let x = 0; x < mask.width; x++) {
+      const c = gy * width + Math.floor(x * width / mask.width);
+      count[c]++;
+      if (mask.data[y * mask.width + x]) sum[c]++;
+    }
+  }
+  return { data: sum.map((s, i) => s / count[i]), width, height };
+}
+
+/**
  * Summaries per class (e.g. the expression of each synthetic face), in first-seen class order.
  *
  * @example

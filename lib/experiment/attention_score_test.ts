@@ -3,6 +3,7 @@ import {
   attentionScore,
   baselineScores,
   gaussianMap,
+  maskGridMap,
   meanOverChannels,
   scoreFmBatch,
   summariesMarkdown,
@@ -113,4 +114,14 @@ Deno.test("per-class summaries and their Markdown", () => {
   assert.equal(by.sad.shareAboveUniform, 0);
   assert.match(summariesMarkdown(by, "class"), /\| happy \| 2 \| 50\.0% \| 25\.0% \| 2\.00 \| 100% \|/);
   assert.throws(() => summarizeByClass([a], []), /1 scores but 0 labels/);
+});
+
+Deno.test("the mask at a coarse grid holds each cell's mask share and scores far above uniform, below the mask itself", () => {
+  const mask = { width: 8, height: 8, data: new Uint8Array(64) };
+  for (let y = 0; y < 4; y++) for (let x = 0; x < 2; x++) mask.data[y * 8 + x] = 255; // left half of the top-left cell
+  const g = maskGridMap(mask, 2, 2);
+  assert.deepEqual(Array.from(g.data), [0.5, 0, 0, 0]);
+  const r = attentionScore(g, mask).ratio;
+  assert.ok(r > 1.5 && r < 1 / (8 / 64), `ratio ${r}`);
+  assert.throws(() => maskGridMap(mask, 0, 2), /grid must be positive integers/);
 });
