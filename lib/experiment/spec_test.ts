@@ -32,11 +32,14 @@ Deno.test("bad specs are errors naming the place and the field", () => {
   assert.throws(bad({ dataset: { dataset: "ckplus", rot: "x" } }), /unknown dataset field\(s\) rot/);
   assert.throws(bad({ protocol: { kind: "kfold", k: 1, by: "subject", seed: 1 } }), /k-fold protocol needs k >= 2/);
   assert.throws(bad({ protocol: { kind: "split", train: "Training" } }), /"protocol\.val" must be a split name/);
-  const fold = (f: unknown) => bad({ protocol: { kind: "kfold", k: 5, by: "subject", seed: 1, fold: f } });
-  assert.throws(fold(6), /x\.json: "protocol\.fold" must be an integer from 1 to k = 5, got 6/);
-  assert.throws(fold(0), /"protocol\.fold" must be an integer from 1 to k = 5, got 0/);
-  assert.throws(fold("2"), /"protocol\.fold" must be an integer from 1 to k = 5, got "2"/);
-  assert.equal(fold(5)().protocol.kind, "kfold", "fold k is the last one");
+  const only = (f: unknown) => bad({ protocol: { kind: "kfold", k: 5, by: "subject", seed: 1, only: f } });
+  const msg = '"protocol\\.only" must be a non-empty list of fold numbers from 1 to k = 5, got';
+  assert.throws(only([6]), new RegExp(`x\\.json: ${msg} \\[6\\]`));
+  assert.throws(only([0]), new RegExp(`${msg} \\[0\\]`));
+  assert.throws(only(["2"]), new RegExp(`${msg} \\["2"\\]`));
+  assert.throws(only([]), new RegExp(`${msg} \\[\\]`));
+  assert.throws(only(2), new RegExp(`${msg} 2`));
+  assert.equal(only([1, 5])().protocol.kind, "kfold", "folds 1 and k are in range");
   assert.throws(bad({ extra: 1 }), /unknown field\(s\) extra/);
 });
 
