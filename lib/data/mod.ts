@@ -45,7 +45,7 @@ export { loadJaffe } from "./jaffe.ts";
 export { loadOulu, loadSequences } from "./sequences.ts";
 export { loadFolder } from "./folder.ts";
 export { syntheticDataset, type SyntheticOptions } from "./synthetic.ts";
-export { datasetsRoot, isDir, projectPath, projectRelative, projectRoot } from "./paths.ts";
+export { datasetDir, datasetsRoot, isDir, projectPath, projectRelative, projectRoot } from "./paths.ts";
 export {
   evenSubset,
   kFold,
