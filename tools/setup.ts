@@ -98,9 +98,10 @@ async function ensureNpm(): Promise<void> {
 
 async function setupNativeOnly(): Promise<void> {
   try {
+    // Probing python3's torch takes seconds: only when Debian's libtorch is not there already.
     const { findTorch } = await import("../lib/backend/mod.ts");
-    const torch = await findTorch();
-    await ensurePackages(torch ? NATIVE_PACKAGES : [...NATIVE_PACKAGES, ...LIBTORCH_PACKAGES]);
+    const needLibtorch = (await missingPackages(LIBTORCH_PACKAGES)).length > 0 && !(await findTorch());
+    await ensurePackages(needLibtorch ? [...NATIVE_PACKAGES, ...LIBTORCH_PACKAGES] : NATIVE_PACKAGES);
   } catch (err) {
     console.error(`setup: ${err instanceof Error ? err.message : err}`);
   }

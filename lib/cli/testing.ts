@@ -1,9 +1,11 @@
 /**
- * Test helper of the commands: runs one and captures what it printed on stdout.
+ * Test helpers of the commands: run one in this process and capture what it printed on stdout, or run
+ * `fer` as its own process.
  *
  * @example
  * ```ts
  * const { code, out } = await captureLog(() => main(["model", "presets", "--json"]));
+ * const t = await ferProcess(["train", "--help"]);
  * ```
  * @module
  */
@@ -18,4 +20,23 @@ export async function captureLog(fn: () => Promise<number>): Promise<{ code: num
   } finally {
     console.log = log;
   }
+}
+
+/** What a `fer` process exited with and printed. */
+export interface FerProcess {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/** Runs `deno run -A lib/cli/main.ts <args>` as its own process, quietly (FER_PROGRESS=silent, plus `env`). */
+export async function ferProcess(args: string[], env: Record<string, string> = {}): Promise<FerProcess> {
+  const r = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("./main.ts", import.meta.url).pathname, ...args],
+    stdout: "piped",
+    stderr: "piped",
+    env: { FER_PROGRESS: "silent", ...env },
+  }).output();
+  const dec = new TextDecoder();
+  return { code: r.code, out: dec.decode(r.stdout), err: dec.decode(r.stderr) };
 }

@@ -7,19 +7,9 @@ import { lbpFor } from "../engine/inputs.ts";
 import { ImageCache } from "../engine/pipeline.ts";
 import { evaluate } from "../engine/predict.ts";
 import { loadModel } from "../model/io.ts";
+import { ferProcess } from "./testing.ts";
 
-const main = new URL("./main.ts", import.meta.url).pathname;
-
-async function fer(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const r = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", main, ...args],
-    stdout: "piped",
-    stderr: "piped",
-    env: { FER_PROGRESS: "silent" },
-  }).output();
-  const dec = new TextDecoder();
-  return { code: r.code, out: dec.decode(r.stdout), err: dec.decode(r.stderr) };
-}
+const fer = (...args: string[]) => ferProcess(args);
 
 Deno.test("train → evaluate --json → predict --json on the saved model, with a complete run record", async () => {
   const runs = await Deno.makeTempDir();

@@ -9,13 +9,10 @@
  * ```
  * @module
  */
-import { dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, relative, resolve } from "node:path";
+import { projectRoot } from "../util/root.ts";
 
-/** Absolute path of the project root (the folder holding deno.json). */
-export function projectRoot(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-}
+export { projectRoot };
 
 /**
  * One path relative to the project root, also when it lies outside (`../shared/datasets`): how notebooks

@@ -24,3 +24,4 @@ export {
 } from "./progress.ts";
 export { fastMode } from "./mode.ts";
 export { type Failpoint, failpoint, FAILPOINTS } from "./failpoint.ts";
+export { projectRoot } from "./root.ts";

@@ -17,6 +17,7 @@
  * ```
  * @module
  */
+import { projectRoot } from "../../util/root.ts";
 
 /** A libtorch installation the shim can be compiled against. */
 export interface TorchInstall {
@@ -52,11 +53,6 @@ export interface TorchBuildOptions {
   root?: string;
   /** Environment to read FER_TORCH / FER_PYTHON from (default: the process's). */
   env?: Record<string, string | undefined>;
-}
-
-/** The project root: where deno.json lives. */
-function projectRoot(): string {
-  return new URL("../../../", import.meta.url).pathname.replace(/\/$/, "");
 }
 
 const FLAGS = ["-O2", "-std=c++17", "-shared", "-fPIC", "-Wno-deprecated-declarations"];

@@ -1,17 +1,8 @@
 import assert from "node:assert/strict";
+import { ferProcess } from "./testing.ts";
 
-const main = new URL("../../cli/main.ts", import.meta.url).pathname;
-
-async function fer(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const r = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", main, ...args],
-    stdout: "piped",
-    stderr: "piped",
-    env: { FER_PROGRESS: "silent", FER_THREADS: "1" }, // one thread: see requireTorch
-  }).output();
-  const dec = new TextDecoder();
-  return { code: r.code, out: dec.decode(r.stdout), err: dec.decode(r.stderr) };
-}
+// one thread: see lib/backend/torch/testing.ts (requireTorch)
+const fer = (...args: string[]) => ferProcess(args, { FER_THREADS: "1" });
 
 Deno.test("fer train --backend torch: run record, checkpoint, saved model, resume to more epochs, evaluate", async () => {
   const runs = await Deno.makeTempDir();
