@@ -10,7 +10,7 @@
  * ```
  * @module
  */
-import { createHash } from "node:crypto";
+import { sha256Hex16 } from "../util/hash.ts";
 
 /** JSON with object keys sorted, so two values compare by content. */
 export function canonicalJson(v: unknown): string {
@@ -25,5 +25,5 @@ export function canonicalJson(v: unknown): string {
 
 /** The first 16 hex digits (64 bits) of the SHA-256 of a value's canonical JSON. */
 export function specHash(v: unknown): string {
-  return createHash("sha256").update(canonicalJson(v)).digest("hex").slice(0, 16);
+  return sha256Hex16(canonicalJson(v));
 }

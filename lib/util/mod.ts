@@ -25,3 +25,4 @@ export {
 export { fastMode } from "./mode.ts";
 export { type Failpoint, failpoint, FAILPOINTS } from "./failpoint.ts";
 export { projectRoot } from "./root.ts";
+export { sha256Hex16 } from "./hash.ts";

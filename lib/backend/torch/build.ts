@@ -17,6 +17,7 @@
  * ```
  * @module
  */
+import { sha256Hex16 } from "../../util/hash.ts";
 import { projectRoot } from "../../util/root.ts";
 
 /** A libtorch installation the shim can be compiled against. */
@@ -178,11 +179,6 @@ export function compileArgs(t: TorchInstall): string[] {
   ];
 }
 
-async function sha256Hex(text: string): Promise<string> {
-  const d = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(d), (b) => b.toString(16).padStart(2, "0")).join("").slice(0, 16);
-}
-
 /** Finds libtorch and compiles the shim unless a library for this source and libtorch exists. */
 export async function buildTorchShim(opts: TorchBuildOptions = {}): Promise<TorchBuildResult> {
   const root = opts.root ?? Deno.env.get("FER_ROOT") ?? projectRoot();
@@ -201,7 +197,7 @@ export async function buildTorchShim(opts: TorchBuildOptions = {}): Promise<Torc
     return { ok: false, path: "", reason: `cannot read ${srcPath}: ${(e as Error).message}`, install };
   }
   const args = compileArgs(install);
-  const hash = await sha256Hex([src, install.version, ...args].join("\n"));
+  const hash = sha256Hex16([src, install.version, ...args].join("\n"));
   const path = `${root}/build/libfer_torch-${hash}.so`;
   if (!opts.force && await exists(path)) return { ok: true, path, reason: `${found}: cached`, install };
   await Deno.mkdir(`${root}/build`, { recursive: true });
