@@ -15,6 +15,7 @@ import { BACKEND_NAMES, type BackendName, selectBackend } from "../backend/selec
 import type { DatasetKind } from "../data/kinds.ts";
 import { decodeImage } from "../data/image.ts";
 import { loadDataset } from "../data/load.ts";
+import { datasetsRoot } from "../data/paths.ts";
 import { pickSplit } from "../data/routing.ts";
 import { lbpFor } from "../engine/inputs.ts";
 import { ImageCache } from "../engine/pipeline.ts";
@@ -165,7 +166,7 @@ export const trainCommand: Command = {
     }
     if (!input.dataset?.dataset) required({}, "dataset");
     const where = v.config ?? "fer train";
-    const datasetSpec = datasetOptions(input.dataset as DatasetSpec, { where });
+    const datasetSpec = datasetOptions(input.dataset as DatasetSpec, { where, datasetsRoot: datasetsRoot() });
     const ds = await loadDataset(datasetSpec);
     if (!resumed && (folds || v["train-split"] || v["val-split"] || !input.protocol)) {
       const hasSplits = ds.samples.some((s) => s.split);
