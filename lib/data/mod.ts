@@ -57,6 +57,7 @@ export {
   splitValidation,
   subjectOverlap,
 } from "./routing.ts";
+export { contentHash } from "./content_hash.ts";
 export { type DatasetSummary, type SplitSummary, summarize, summaryText } from "./summary.ts";
 export { summaryFrame } from "./summary_frame.ts";
 export { type PackHeader, readPack, writePack } from "./pack.ts";

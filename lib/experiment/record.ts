@@ -49,7 +49,9 @@ export interface RunRecord {
   config: { model: ModelConfig; train: TrainConfig };
   /** The spec the run was started from, its dataset as loaded (`--resume` compares flags with it). */
   spec?: ExperimentSpec;
-  dataset: { name: string; root: string; summary: unknown };
+  /** The data as loaded: `contentHash` covers every sample and its file's bytes (data/content_hash.ts; absent in
+   * older records). */
+  dataset: { name: string; root: string; summary: unknown; contentHash?: string };
   protocol: Protocol;
   backend: string;
   status: "running" | "done" | "failed" | "stopped";

@@ -15,6 +15,7 @@
 import type { Dataset } from "../data/dataset.ts";
 import type { DatasetKind } from "../data/kinds.ts";
 import { kFold, splitProtocolIndices } from "../data/routing.ts";
+import { contentHash } from "../data/content_hash.ts";
 import { summarize } from "../data/summary.ts";
 import type { EpochMetrics } from "../engine/epoch.ts";
 import { lbpFor, trainAugment } from "../engine/inputs.ts";
@@ -90,7 +91,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       train: opts.train,
       protocol: p,
     },
-    dataset: { name: ds.name, root: ds.root, summary: summarize(ds) },
+    dataset: { name: ds.name, root: ds.root, summary: summarize(ds), contentHash: await contentHash(ds) },
     protocol: p,
     backend: opts.backend,
     machine: machineInfo(),
