@@ -15,9 +15,9 @@
  * - **Attention**: trunk branch = two 3×3 conv-BN-ReLU on F3 → F_p. Mask branch "integrates LBP
  *   features": its input is concat(F3, F2) (config `maskInput`: or F2 alone; F3 when no LBP), then
  *   two 3×3 conv-BN-ReLU → f_m, then F_m = sigmoid(W ⊛ f_m + b) with a 1×1 conv giving one mask
- *   value per feature element (Eq. 2). F_refine = F_p ⊗ F_m (Eq. 1; config `attentionMode:
+ *   value per feature element (Eq. 2; its bias starts at config `maskBias`, 0 by default). F_refine = F_p ⊗ F_m (Eq. 1; config `attentionMode:
  *   "residual"` gives F_p ⊗ (1 + F_m)). "F3 is summed element-wise with the output of the attention
- *   module": A = F_refine + F3. Without attention, A = F3.
+ *   module": A = F_refine + F3 (config `attentionSkip: false`: A = F_refine alone). Without attention, A = F3.
  * - **Reconstruction**: dense atrous block of one 3×3 atrous conv-BN-ReLU per dilation (default
  *   2, 3, 4, 5); layer k reads concat(A, d_1, …, d_{k-1}, F1) ("the feature maps of all preceding
  *   layers and F1"); its output is the last layer's output d_n. Without reconstruction the
@@ -137,12 +137,14 @@ class Builder {
       kernelSize: 1,
       activation: "sigmoid",
       kernelInitializer: initializers.glorotUniform({ seed: this.seed() }),
+      biasInitializer: initializers.constant({ value: this.cfg.maskBias }),
       name: MASK_LAYER,
     }).apply(fm) as SymbolicTensor;
     let refined = layers.multiply({ name: "att/refine" }).apply([fp, mask]) as SymbolicTensor;
     if (this.cfg.attentionMode === "residual") {
       refined = layers.add({ name: "att/refine_residual" }).apply([fp, refined]) as SymbolicTensor;
     }
+    if (!this.cfg.attentionSkip) return [refined, mask];
     const a = layers.add({ name: "att/skip" }).apply([refined, f3]) as SymbolicTensor;
     return [a, mask];
   }

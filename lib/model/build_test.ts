@@ -143,7 +143,7 @@ for (const name of Object.keys(PRESETS)) {
   });
 }
 
-Deno.test("options: residual attention, mask on F2 only, global-average head, BatchNorm momentum", () => {
+Deno.test("options: residual attention, mask on F2 only, global-average head, BatchNorm momentum, no skip, mask bias", () => {
   const base = { ...TINY, width: 1 / 8 };
   const c = scaledChannels(64, base.width);
   const product = buildModel(preset("paper", base));
@@ -167,6 +167,11 @@ Deno.test("options: residual attention, mask on F2 only, global-average head, Ba
     gap.model.layers.filter((l) => l.getClassName() === "BatchNormalization").map((l) => l.getConfig().momentum),
   );
   assert.deepEqual([...momenta], [0.8]);
-  for (const fm of [product, residual, lbpOnly, gap]) fm.model.dispose();
+  const gated = buildModel(preset("paper", { ...base, attentionSkip: false, maskBias: -3 }));
+  assert.ok(product.model.layers.some((l) => l.name === "att/skip"));
+  assert.ok(!gated.model.layers.some((l) => l.name === "att/skip"), "A = F_refine alone");
+  assert.deepEqual(Array.from(gated.model.getLayer(MASK_LAYER).getWeights()[1].dataSync()), new Array(c).fill(-3));
+  assert.deepEqual(Array.from(product.model.getLayer(MASK_LAYER).getWeights()[1].dataSync()), new Array(c).fill(0));
+  for (const fm of [product, residual, lbpOnly, gap, gated]) fm.model.dispose();
   tf.dispose([...batch.xs, batch.ys]);
 });

@@ -62,10 +62,20 @@ export interface ModelConfig {
   seed: number;
   /** F_p ⊗ F_m or F_p ⊗ (1 + F_m). */
   attentionMode: AttentionMode;
+  /**
+   * A = F_refine + F3 (true: the paper's "F3 is summed element-wise with the output of the attention module") or
+   * A = F_refine alone (false: everything after the attention module passes through F_m's gates).
+   */
+  attentionSkip: boolean;
   /** What the mask branch reads when an LBP stream exists. */
   maskInput: MaskInput;
   /** Flatten or global-average-pool before the FC layers. */
   head: HeadPooling;
+  /**
+   * Initial bias of F_m's 1×1 conv (0, Keras' default, opens every gate half-way; a negative bias starts
+   * the gates nearly closed, so they open where F_p carries what the loss needs: the demo's choice).
+   */
+  maskBias: number;
 }
 
 /** The paper's full network (circle LBP, all modules, dilations 2-3-4-5) at FER2013's 48×48. */
@@ -84,8 +94,10 @@ const DEFAULTS: ModelConfig = {
   bnMomentum: 0.9,
   seed: 0,
   attentionMode: "product",
+  attentionSkip: true,
   maskInput: "fused+lbp",
   head: "flatten",
+  maskBias: 0,
 };
 
 /**
@@ -118,7 +130,7 @@ const KEYS = Object.keys(DEFAULTS) as (keyof ModelConfig)[];
 
 /**
  * Checks untrusted JSON and returns a fresh {@link ModelConfig}. Every field is required except
- * the ones added after the first release (`attentionMode`, `maskInput`, `head`), which default.
+ * the ones added after the first release (`attentionMode`, `attentionSkip`, `maskInput`, `head`, `maskBias`), which default.
  * A numeric `fcUnits` is read as a single hidden layer. Errors name the field and what was expected.
  *
  * @example
@@ -185,8 +197,10 @@ export function validateConfig(c: unknown): ModelConfig {
     bnMomentum: num("bnMomentum", (v) => v >= 0 && v < 1, "a number in [0, 1)"),
     seed: int("seed", 0, 2 ** 31 - 1),
     attentionMode: oneOf("attentionMode", ["product", "residual"], "product"),
+    attentionSkip: o.attentionSkip === undefined ? true : bool("attentionSkip"),
     maskInput: oneOf("maskInput", ["fused+lbp", "lbp"], "fused+lbp"),
     head: oneOf("head", ["flatten", "gap"], "flatten"),
+    maskBias: o.maskBias === undefined ? 0 : num("maskBias", (v) => v >= -20 && v <= 20, "a number in [-20, 20]"),
   };
   return cfg;
 }

@@ -26,6 +26,8 @@ Deno.test("validateConfig names the offending field", () => {
   assert.throws(bad({ dropout: 1 }), /dropout must be a number in \[0, 1\)/);
   assert.throws(bad({ numClasses: 1 }), /numClasses must be an integer in \[2, 1000\]/);
   assert.throws(bad({ head: "max" }), /head must be one of "flatten", "gap"/);
+  assert.throws(bad({ attentionSkip: 0 }), /attentionSkip must be true or false, got 0/);
+  assert.throws(bad({ maskBias: -30 }), /maskBias must be a number in \[-20, 20\], got -30/);
   assert.throws(bad({ colour: true }), /unknown field\(s\) colour/);
   const { seed: _, ...noSeed } = good;
   assert.throws(() => validateConfig(noSeed), /seed must be an integer/);
@@ -34,12 +36,14 @@ Deno.test("validateConfig names the offending field", () => {
 });
 
 Deno.test("validateConfig reads a number fcUnits as one layer and defaults the later fields", () => {
-  const { attentionMode: _a, maskInput: _m, head: _h, ...old } = defaultConfig();
+  const { attentionMode: _a, maskInput: _m, head: _h, attentionSkip: _s, maskBias: _b, ...old } = defaultConfig();
   const c = validateConfig({ ...old, fcUnits: 64 });
   assert.deepEqual(c.fcUnits, [64]);
   assert.equal(c.attentionMode, "product");
   assert.equal(c.maskInput, "fused+lbp");
   assert.equal(c.head, "flatten");
+  assert.equal(c.attentionSkip, true);
+  assert.equal(c.maskBias, 0);
 });
 
 Deno.test("presets follow the paper's table rows", () => {
