@@ -1,16 +1,22 @@
 /**
- * Reads the training engine's run records (`outputs/runs/<id>/run.json`) — only the fields the
- * report needs, checked, so a malformed record is an error naming its file.
+ * Reads the training engine's run records — only the fields the report needs, checked, so a malformed
+ * record is an error naming its file: the run folders of `outputs/runs/<id>/run.json`, and the committed
+ * records of `results/runs/<name>.json` ({@link RESULTS_RUNS}: a finished run's `run.json` as the engine
+ * wrote it, kept without its weights), from which the tables are rebuilt without training.
  *
  * @example
  * ```ts
- * const runs = await readRuns("outputs/runs");
+ * const runs = await readRuns(["outputs/runs", RESULTS_RUNS]);
  * const best = latestRunFor(runs, "table1", "circle-lbp");
  * ```
  * @module
  */
 import { join } from "node:path";
 import type { RunRecord } from "../experiment/record.ts";
+import { projectRoot } from "../util/root.ts";
+
+/** The committed run records (`results/runs/*.json`), behind every number of the README and the chapters. */
+export const RESULTS_RUNS: string = join(projectRoot(), "results", "runs");
 
 /**
  * A `run.json` as read back: the fields {@link readRuns} checks are there; any other may be missing
@@ -18,10 +24,13 @@ import type { RunRecord } from "../experiment/record.ts";
  */
 export type ReadRecord = Pick<RunRecord, "id" | "createdAt" | "protocol" | "status"> & Partial<RunRecord>;
 
-/** A run record and the folder it was read from. */
+/** A run record, the folder of its run and the record's file. */
 export interface LoadedRun {
   record: ReadRecord;
+  /** The run folder (model, metrics, checkpoints); a committed record's has none of them and may not exist. */
   dir: string;
+  /** `<dir>/run.json`, or a committed record's `<name>.json`. */
+  file: string;
 }
 
 function check(r: ReadRecord, file: string): ReadRecord {
@@ -40,32 +49,43 @@ function check(r: ReadRecord, file: string): ReadRecord {
   return r;
 }
 
-/** Reads every `<runsDir>/*\/run.json`; a missing runs folder means no runs. */
-export async function readRuns(runsDir: string): Promise<LoadedRun[]> {
+/**
+ * Reads every `<dir>/*\/run.json` and every committed record `<dir>/*.json` of the given folders, oldest
+ * first; a missing folder means no runs.
+ */
+export async function readRuns(runsDirs: string | string[]): Promise<LoadedRun[]> {
   const out: LoadedRun[] = [];
-  try {
-    for await (const e of Deno.readDir(runsDir)) {
-      if (!e.isDirectory) continue;
-      const file = join(runsDir, e.name, "run.json");
-      let text: string;
-      try {
-        text = await Deno.readTextFile(file);
-      } catch {
-        continue; // a folder without run.json is not a run (yet)
+  for (const runsDir of typeof runsDirs === "string" ? [runsDirs] : runsDirs) {
+    try {
+      for await (const e of Deno.readDir(runsDir)) {
+        const flat = e.isFile && e.name.endsWith(".json");
+        if (!e.isDirectory && !flat) continue;
+        const dir = join(runsDir, flat ? e.name.slice(0, -".json".length) : e.name);
+        const file = flat ? join(runsDir, e.name) : join(dir, "run.json");
+        try {
+          out.push({ record: await readRecord(file), dir, file });
+        } catch (err) {
+          if (flat || !(err instanceof Deno.errors.NotFound)) throw err; // a folder without run.json: not a run yet
+        }
       }
-      let parsed: ReadRecord;
-      try {
-        parsed = JSON.parse(text);
-      } catch (err) {
-        throw new Error(`${file}: not valid JSON (${err instanceof Error ? err.message : err})`);
-      }
-      out.push({ record: check(parsed, file), dir: join(runsDir, e.name) });
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) continue;
+      throw err;
     }
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return [];
-    throw err;
   }
   return out.sort((a, b) => a.record.createdAt.localeCompare(b.record.createdAt));
+}
+
+/** One record file (a run's run.json or a committed record), checked; errors name the file. */
+export async function readRecord(file: string): Promise<ReadRecord> {
+  const text = await Deno.readTextFile(file);
+  let parsed: ReadRecord;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${file}: not valid JSON (${err instanceof Error ? err.message : err})`);
+  }
+  return check(parsed, file);
 }
 
 /**

@@ -15,7 +15,7 @@ import { type ExperimentConfig, EXPERIMENTS_DIR, loadExperiments, resolveExperim
 import { sameExperimentRun } from "./identity.ts";
 import { needsUserData, type Protocol } from "../experiment/spec.ts";
 import { PAPER_TABLES, type TableId } from "./paper_numbers.ts";
-import { latestRunFor, type LoadedRun, readRuns, runAccuracy } from "./runs.ts";
+import { latestRunFor, type LoadedRun, readRuns, RESULTS_RUNS, runAccuracy } from "./runs.ts";
 import type { PeerEvalReport } from "../peers/peers.ts";
 
 /** Where a row's number comes from. */
@@ -36,7 +36,8 @@ export interface TableRow {
   std?: number;
   status: "measured" | "not run" | "reported only" | "needs user data";
   runId?: string;
-  runDir?: string;
+  /** The measured run's record: `<run folder>/run.json`, or a committed `results/runs/<name>.json`. */
+  runFile?: string;
   epochs?: number;
   backend?: string;
   fast?: boolean;
@@ -59,7 +60,8 @@ export interface TableResult {
 
 /** Options of the table functions. */
 export interface TableOptions {
-  runsDir?: string;
+  /** Where the run records are (default: outputs/runs and the committed records of results/runs). */
+  runsDir?: string | string[];
   experimentsDir?: string;
   /** Peer evaluations measured live on this table's dataset and split (FER2013 tables). */
   peers?: PeerEvalReport[];
@@ -85,7 +87,7 @@ function protocolText(p: Protocol) {
 /** Builds any table from the run records (the per-table functions below call this). */
 export async function buildTable(id: TableId, opts: TableOptions = {}): Promise<TableResult> {
   const paper = PAPER_TABLES[id];
-  const runs = await readRuns(opts.runsDir ?? "outputs/runs");
+  const runs = await readRuns(opts.runsDir ?? ["outputs/runs", RESULTS_RUNS]);
   const order = (e: ExperimentConfig) =>
     paper.rows.findIndex((r) => r.key === e.paperRow) * 2 +
     (e.spec.protocol.kind === "kfold" && e.spec.protocol.by === "random" ? 1 : 0);
@@ -123,7 +125,7 @@ export async function buildTable(id: TableId, opts: TableOptions = {}): Promise<
       const seeds = found.record.job?.seeds;
       base.protocol = protocolText(found.record.protocol) + (seeds ? `; mean ± std over ${seeds.length} seeds` : "");
       base.runId = found.record.id;
-      base.runDir = found.dir;
+      base.runFile = found.file;
       // run.json's `epochs` counts every fold's epochs; the configured epochs per model are what a reader compares
       base.epochs = (found.record.config?.train as { epochs?: number } | undefined)?.epochs ?? found.record.epochs;
       base.backend = found.record.backend;
@@ -252,11 +254,11 @@ export function tableMarkdown(t: TableResult, linkBase: string | null = "outputs
     "|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const r of t.rows) {
-    const id = !r.runId || !r.runDir
+    const id = !r.runId || !r.runFile
       ? ""
       : linkBase === null
       ? `\`${r.runId}\``
-      : `[${r.runId}](${relative(linkBase, join(r.runDir, "run.json"))})`;
+      : `[${r.runId}](${relative(linkBase, r.runFile)})`;
     const run = id && r.runOf ? `${id} (run for ${r.runOf})` : id;
     lines.push(
       `| ${r.label} | ${r.source} | ${r.protocol} | ${r.paper === null ? "—" : r.paper.toFixed(2)} | ${
