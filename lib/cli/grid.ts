@@ -41,6 +41,8 @@ export interface GridFlags {
   /** The dataset folder given with --root (absolute). */
   root?: string;
   device?: string;
+  /** Torch's precision (fp32, tf32, bf16). */
+  precision?: string;
   /** Where tables go. */
   out: string;
 }
@@ -85,6 +87,7 @@ export function jobCommand(f: GridFlags, job: GridJob): string[] {
     f.runsDir,
     ...(data ? ["--root", resolve(data)] : []),
     ...(f.device ? ["--device", f.device] : []),
+    ...(f.precision ? ["--precision", f.precision] : []),
   ];
 }
 
@@ -165,6 +168,7 @@ export async function runJob(f: GridFlags, fold: number | undefined, hash: strin
     root: f.root,
     runsDir: f.runsDir,
     device: f.device,
+    precision: f.precision,
     job: { id: job.id, hash: job.hash, resume: state === "resume" },
   });
   const acc = record.folds?.[0]?.accuracy ?? runAccuracy(record)?.accuracy;

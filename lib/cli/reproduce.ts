@@ -12,7 +12,7 @@
  * @module
  */
 import { type Command, parse } from "./command.ts";
-import { resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { describeExperiment, planTable } from "../report/experiments.ts";
 import { type GridOverrides, overrideExperiment } from "../report/grid.ts";
 import { clusterSettings } from "./cluster.ts";
@@ -20,8 +20,9 @@ import { collect, type GridFlags, printPlan, runJob, submit } from "./grid.ts";
 import { TABLE_IDS, type TableId } from "../report/paper_numbers.ts";
 import { buildTable, tableMarkdown, writeTable } from "../report/tables.ts";
 import { executeExperiment } from "../report/execute.ts";
-import { readRuns, runAccuracy } from "../report/runs.ts";
+import { readRuns, RESULTS_RUNS, runAccuracy } from "../report/runs.ts";
 import { sameExperimentRun } from "../report/identity.ts";
+import { checkRecord, checkText } from "../report/check.ts";
 import { defaultRunsDir } from "../experiment/record.ts";
 import type { PeerEvalReport } from "../peers/peers.ts";
 
@@ -32,10 +33,11 @@ table-id: ${TABLE_IDS.join(", ")}
 options:
   --fast          tiny width, few samples and epochs (CI); runs are flagged as fast in the tables
   --cpu           CPU-sized profile: whole data and protocol, the "cpu" recipe (SGD Nesterov, cosine, weight
-                  decay); CK+ and the other lab sets at 48x48 width 0.25 for 40 epochs, FER2013 at 48x48
+                  decay); CK+ and the other lab sets at 48x48 width 0.5 for 40 epochs, FER2013 at 48x48
                   width 0.125 for 15 epochs; the tables show each run's input size and width
   --dry-run       print the plan (one line per configuration) and exit
-  --report-only   do not train: rebuild the table from outputs/runs and write it
+  --report-only   do not train: rebuild the table from the run records and write it
+                  (outputs/runs and the committed results/runs; with --runs-dir, that folder only)
   --rows A,B      only these rows (--row: the same)
   --folds K       k-fold rows use K folds     --epochs N   train N epochs
   --seed N        the training seed (weights, batches, augmentation; folds keep the row's assignment)
@@ -45,6 +47,8 @@ options:
   --peer-limit N  evaluate the peers on an evenly spaced subset of N images
   --root DIR      the dataset folder (JAFFE, Oulu-CASIA, NCUFE: your copy; default: FER_DATA or ../shared/datasets)
   --device DEV    torch's device (cpu, cuda, cuda:N): the backend becomes torch
+  --precision P   torch's conv/matmul precision: fp32 (default), bf16 (CPUs with AVX-512 BF16/AMX, GPUs),
+                  tf32 (NVIDIA); the run records name it with the backend
   --runs-dir DIR  run records (default outputs/runs)
   --out DIR       where tables go (default outputs/tables)
 
@@ -58,7 +62,40 @@ the grid (one job per row, fold and seed; see the README's "On a cluster"):
                   skipped, a started one resumes from its checkpoint
   --partition P --account A --sbatch LINE (repeatable) --cpus N --time [D-]HH:MM:SS --max-parallel N
   --image IMG --namespace NS   (k8s)
-  --cluster-config FILE   these settings as JSON (default ./fer-cluster.json when present); options win`;
+  --cluster-config FILE   these settings as JSON (default ./fer-cluster.json when present); options win
+
+records (results/runs/: the engine's run.json of each reported run, without weights):
+  --keep          copy each finished run's record to results/runs/<run id>.json
+  --check FILE    train one fold of a record again (its config, protocol and seed; the data must match its
+                  content hash) and compare with the recorded fold; exit 1 when they differ by more than
+                  --tolerance points (default: twice the fold's binomial standard error). --fold K picks
+                  the fold (default: the record's first); --root, --runs-dir, --device, --precision apply`;
+
+/** `--check FILE`: one fold of a committed record trained again and compared (lib/report/check.ts). */
+async function check(file: string, v: Record<string, unknown>): Promise<number> {
+  const tolerance = v.tolerance === undefined ? undefined : Number(v.tolerance);
+  if (tolerance !== undefined && !(tolerance >= 0)) {
+    throw new Error(`--tolerance must be a number of points >= 0, got "${v.tolerance}"`);
+  }
+  const c = await checkRecord(file, {
+    fold: posInt(v.fold as string | undefined, "fold"),
+    tolerance,
+    root: v.root as string | undefined,
+    runsDir: v["runs-dir"] as string | undefined,
+    device: v.device as string | undefined,
+    precision: v.precision as string | undefined,
+  });
+  console.log(checkText(c));
+  return c.ok ? 0 : 1;
+}
+
+/** Copies a finished run's run.json to results/runs/<id>.json (the weights stay in the run folder). */
+async function keepRecord(dir: string): Promise<string> {
+  await Deno.mkdir(RESULTS_RUNS, { recursive: true });
+  const to = join(RESULTS_RUNS, `${basename(dir)}.json`);
+  await Deno.copyFile(join(dir, "run.json"), to);
+  return to;
+}
 
 function posInt(v: string | undefined, flag: string): number | undefined {
   if (v === undefined) return undefined;
@@ -89,6 +126,7 @@ export const command: Command = {
       "runs-dir": { type: "string" },
       root: { type: "string" },
       device: { type: "string" },
+      precision: { type: "string" },
       out: { type: "string" },
       plan: { type: "boolean" },
       submit: { type: "string" },
@@ -104,12 +142,16 @@ export const command: Command = {
       image: { type: "string" },
       namespace: { type: "string" },
       "cluster-config": { type: "string" },
+      check: { type: "string" },
+      tolerance: { type: "string" },
+      keep: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     }, true);
     if (values.help) {
       console.log(HELP);
       return 0;
     }
+    if (values.check !== undefined) return await check(values.check, values);
     const table = positionals[0];
     if (!table || positionals.length > 1 || !(TABLE_IDS as readonly string[]).includes(table)) {
       console.error(
@@ -138,6 +180,7 @@ export const command: Command = {
       runsDir: resolve(values["runs-dir"] ?? defaultRunsDir()),
       root: values.root && resolve(values.root),
       device: values.device,
+      precision: values.precision,
       out: values.out ?? "outputs/tables",
     };
     if (values.submit !== undefined && !["slurm", "print", "k8s"].includes(values.submit)) {
@@ -189,15 +232,17 @@ export const command: Command = {
           console.error(`  same experiment already run: ${prior.record.id}${tag}; not training again (--rerun does)`);
           continue;
         }
-        const { record } = await executeExperiment(r, {
+        const { dir, record } = await executeExperiment(r, {
           root: values.root,
           runsDir: values["runs-dir"],
           device: values.device,
+          precision: values.precision,
         });
         const acc = runAccuracy(record);
         console.error(
           `  run ${record.id}: ${record.status}${acc ? `, accuracy ${(100 * acc.accuracy).toFixed(2)}%` : ""}`,
         );
+        if (values.keep && record.status === "done") console.error(`  kept as ${await keepRecord(dir)}`);
       }
     }
     let peers: PeerEvalReport[] | undefined;
@@ -211,7 +256,11 @@ export const command: Command = {
       peers = [];
       for (const p of ["human", "face-api"] as const) peers.push(await evaluatePeer(p, { limit }));
     }
-    const t = await buildTable(table as TableId, { runsDir, peers });
+    // without --runs-dir the committed records count too: the table is rebuilt from them without training
+    const t = await buildTable(table as TableId, {
+      runsDir: values["runs-dir"] ? runsDir : [runsDir, RESULTS_RUNS],
+      peers,
+    });
     const { md, csv } = await writeTable(t, values.out ?? "outputs/tables");
     console.log(tableMarkdown(t, values.out ?? "outputs/tables"));
     console.error(`wrote ${md} and ${csv}`);

@@ -31,6 +31,8 @@ export interface ExecuteOptions {
   runsDir?: string;
   /** Torch's device (auto, cpu, cuda, cuda:N); anything but auto makes the backend torch. */
   device?: string;
+  /** Torch's conv/matmul precision (fp32, tf32, bf16; default fp32); anything but fp32 makes the backend torch. */
+  precision?: string;
   /** A grid job: its folder name and tag, and whether it continues there (see grid.ts). */
   job?: { id: string; hash: string; resume: boolean };
 }
@@ -58,13 +60,13 @@ export interface Engine {
       "dataset" | "model" | "train" | "protocol" | "backend" | "experiment" | "runsDir" | "id" | "job" | "resumeDir"
     >,
   ): Promise<{ dir: string; record: RunRecord }>;
-  selectBackend(name: string, device?: string): Promise<{ backend: string; label?: string }>;
+  selectBackend(name: string, device?: string, precision?: string): Promise<{ backend: string; label?: string }>;
 }
 
 /** The real training engine. */
 export const ENGINE: Engine = {
   runExperiment: (o) => runExperiment(o),
-  selectBackend: (name, device) => selectBackend(name as BackendName, { device }),
+  selectBackend: (name, device, precision) => selectBackend(name as BackendName, { device, precision }),
 };
 
 /** Trains and evaluates one configuration; returns its run folder and finished record. */
@@ -75,7 +77,7 @@ export async function executeExperiment(
 ): Promise<{ dir: string; record: RunRecord }> {
   const c = r.config;
   const ds = await openExperimentDataset(r, opts);
-  const chosen = await engine.selectBackend(r.backend, opts.device);
+  const chosen = await engine.selectBackend(r.backend, opts.device, opts.precision);
   // `fast` travels in run.json so the tables can flag CI-sized runs
   const experiment = { table: c.table, row: c.row, fast: r.fast, ...(r.profile ? { profile: r.profile } : {}) };
   const { model, train, protocol } = r.spec, job = opts.job;

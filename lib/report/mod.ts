@@ -47,7 +47,25 @@ export {
 } from "./experiments.ts";
 export { ENGINE, type Engine, executeExperiment, type ExecuteOptions, openExperimentDataset } from "./execute.ts";
 export { experimentModel, experimentProtocol, experimentTrain, sameExperimentRun } from "./identity.ts";
-export { latestRunFor, type LoadedRun, type ReadRecord, readRuns, runAccuracy } from "./runs.ts";
+export {
+  latestRunFor,
+  type LoadedRun,
+  type ReadRecord,
+  readRecord,
+  readRuns,
+  RESULTS_RUNS,
+  runAccuracy,
+} from "./runs.ts";
+export { type CheckOptions, checkRecord, type CheckResult, checkText } from "./check.ts";
+export {
+  attentionMarkdown,
+  readCell,
+  STUDY_DIR,
+  type StudyCell,
+  studyMarkdown,
+  type StudyRow,
+  studyRows,
+} from "./study.ts";
 export { PAPER_TABLES, type PaperRow, type PaperTable, TABLE_IDS, type TableId } from "./paper_numbers.ts";
 export {
   type AttentionScore,
