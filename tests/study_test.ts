@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { attentionMarkdown, readCell, studyMarkdown, studyRows } from "../tools/study.ts";
+import { attentionMarkdown, readCell, studyMarkdown, studyRows } from "../lib/report/mod.ts";
 
 const STUDY = new URL("../results/study/", import.meta.url).pathname;
 
