@@ -48,7 +48,7 @@ Deno.test("cpu profile keeps the whole data and protocol but sizes model and tra
   const [e] = await loadExperiments("table5");
   const cpu = resolveExperiment(e, { fast: false, cpu: true });
   assert.equal(e.spec.dataset.dataset, "ckplus");
-  assert.deepEqual(cpu.spec.model, { preset: "paper", inputSize: 48, width: 0.25 });
+  assert.deepEqual(cpu.spec.model, { preset: "paper", inputSize: 48, width: 0.5 });
   assert.deepEqual(cpu.spec.train, { preset: "cpu", epochs: 40, batchSize: 32 });
   const [fer] = await loadExperiments("table2");
   const ferCpu = resolveExperiment(fer, { fast: false, cpu: true });
