@@ -62,6 +62,18 @@ Deno.test("selection keeps the best validation accuracy and stops after `patienc
   );
 });
 
+Deno.test("keep: last ends with the last epoch's weights; the metric still drives early stopping", () => {
+  const cfg = trainPreset("cpu", { earlyStopping: { monitor: "val_accuracy", patience: 2 } });
+  assert.equal(cfg.keep, "last", "the cpu recipe keeps the schedule's end");
+  const st = initialSelection(cfg);
+  const kept = [0.5, 0.9, 0.6, 0.7].map((acc, i) => selectAfterEpoch(cfg, st, row(i + 1, 1, acc), true));
+  assert.deepEqual(kept, [true, true, true, true]);
+  assert.equal(st.bestEpoch, 4);
+  assert.equal(st.bestIsCurrent, true);
+  assert.equal(earlyStop(cfg, st), true, "two epochs without beating 0.9");
+  assert.throws(() => trainPreset("cpu", { keep: "first" as "last" }), /keep must be best or last, got first/);
+});
+
 Deno.test("the time budget refuses an epoch that would end past it, never the last one", () => {
   assert.equal(overBudget({ budgetSeconds: 100, spentSeconds: 60, lastEpochSeconds: 50, epochsLeft: 2 }), true);
   assert.equal(overBudget({ budgetSeconds: 100, spentSeconds: 40, lastEpochSeconds: 50, epochsLeft: 2 }), false);

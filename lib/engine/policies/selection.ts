@@ -2,7 +2,8 @@
  * Model selection and early stopping, on the validation split only: after each epoch the monitored
  * metric (`earlyStopping.monitor`: validation accuracy or loss; the training loss when there is no
  * validation part) decides whether this epoch is the best so far (its weights are kept and restored at
- * the end) and, with `patience` > 0, whether to stop.
+ * the end) and, with `patience` > 0, whether to stop. With `keep: "last"` every epoch is the one kept, so the
+ * run ends with the last epoch's weights; the metric still drives early stopping.
  *
  * @example
  * ```ts
@@ -36,12 +37,12 @@ export function selectAfterEpoch(cfg: TrainConfig, st: SelectionState, m: EpochM
   const higherIsBetter = cfg.earlyStopping.monitor === "val_accuracy";
   const monitored = hasVal ? (higherIsBetter ? m.val_accuracy : m.val_loss) : -m.loss;
   const improved = hasVal ? (higherIsBetter ? monitored > st.early.best : monitored < st.early.best) : true;
-  if (improved) {
-    st.early = { best: monitored, wait: 0 };
-    st.bestEpoch = m.epoch;
-  } else st.early.wait++;
-  st.bestIsCurrent = improved;
-  return improved;
+  if (improved) st.early = { best: monitored, wait: 0 };
+  else st.early.wait++;
+  const kept = improved || cfg.keep === "last";
+  if (kept) st.bestEpoch = m.epoch;
+  st.bestIsCurrent = kept;
+  return kept;
 }
 
 /** True when the monitored metric has not improved for `earlyStopping.patience` epochs (never for 0). */
