@@ -17,5 +17,6 @@ Deno.test("every study record has its cell, and the tables are built from the re
   for (const row of rows) assert.ok(row.mean > 0 && row.mean <= 1, `${row.cell}: ${row.mean}`);
   assert.match(studyMarkdown(rows), /\| ck2-base \|.*\*\*69\.\d\d ± /);
   const att = await attentionMarkdown(STUDY);
-  assert.match(att, /\| demo-base@1 \| 48 px, ×0\.125, flatten \| 2100 \(60\), 0 \| 16 \| 70\.7% \|/);
+  assert.match(att, /\| demo-base@1 \| 48 px, ×0\.125, flatten \| 2100 \(60\), 0 \| 16 \| 70\.7% \(\?, best\) \|/);
+  assert.match(att, /\| demo-gated-e30-last@1 \| 48 px, ×0\.125, gap, no reconstruction, gated \(bias -2\) \| .* \| 89\.0% \(30, last\) \|/);
 });

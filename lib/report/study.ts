@@ -137,11 +137,12 @@ export function studyMarkdown(rows: StudyRow[]): string {
   return lines.join("\n") + "\n";
 }
 
-/** The attention evidence: per demo record, the model and the faces, accuracy, F_m's ratio over the epochs,
- * the minutes and the machine's load. */
+/** The attention evidence: per demo record, the model and the faces, accuracy and the epoch whose weights it
+ * reports ("best": picked on those held-out faces, so optimistic; "last": the schedule's end), F_m's ratio over
+ * the epochs, the minutes and the machine's load. */
 export async function attentionMarkdown(dir: string = STUDY_DIR): Promise<string> {
   const lines = [
-    "| run | input, width, head | faces (identities), distractors | epochs | held-out accuracy | ratio per epoch (probe faces) | final ratio (unseen faces) | minutes | load |",
+    "| run | input, width, head | faces (identities), distractors | epochs | held-out accuracy (epoch kept) | ratio per epoch (probe faces) | final ratio (unseen faces) | minutes | load |",
     "|---|---|---|---|---|---|---|---|---|",
   ];
   const names: string[] = [];
@@ -152,11 +153,12 @@ export async function attentionMarkdown(dir: string = STUDY_DIR): Promise<string
     if (!a || !r.result) continue;
     const m = r.config.model, mach = r.machine;
     const s = (r.dataset.summary ?? {}) as { total?: number; subjects?: number };
-    const head = `${m.head}${m.reconstruction ? "" : ", no reconstruction"}`;
+    const gated = m.attentionSkip === false ? `, gated (bias ${m.maskBias ?? 0})` : "";
+    const head = `${m.head}${m.reconstruction ? "" : ", no reconstruction"}${gated}`;
     const faces = `${s.total ?? "?"} (${s.subjects ?? "?"}), ${a.clutter ?? 0}`;
     lines.push(
       `| ${basename(name, ".json")} | ${m.inputSize} px, ×${m.width}, ${head} | ${faces} | ${r.epochs} | ` +
-        `${(100 * r.result.accuracy).toFixed(1)}% | ${a.perEpoch.map((p) => p.ratio.toFixed(2)).join(" ")} | ` +
+        `${(100 * r.result.accuracy).toFixed(1)}% (${r.bestEpoch ?? "?"}, ${r.config.train.keep ?? "best"}) | ${a.perEpoch.map((p) => p.ratio.toFixed(2)).join(" ")} | ` +
         `${a.ratio.toFixed(2)} (n=${a.n}) | ${((r.seconds ?? NaN) / 60).toFixed(1)} | ` +
         `${mach ? `${mach.loadStart.toFixed(1)}–${(mach.loadEnd ?? mach.loadStart).toFixed(1)}` : "?"} |`,
     );
