@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { demoSpec, runDemo } from "./demo.ts";
-import { parseSpec, resolveTrain, type TrainSpec } from "./spec.ts";
+import { parseSpec, resolveModel, resolveTrain, type TrainSpec } from "./spec.ts";
 import { readRun } from "./store.ts";
 
 Deno.env.set("FER_PROGRESS", "silent");
@@ -46,8 +46,23 @@ Deno.test("the demo's recipe, and overrides that name a training preset starting
     false,
   ]);
   assert.deepEqual(recipe.crop, { fraction: 0.875, flip: true });
+  assert.equal(recipe.keep, "last", "no epoch is picked on the held-out faces the demo reports");
+  assert.equal(recipe.epochs, 30);
+  assert.equal(recipe.weightDecay, 5e-4);
+  const model = resolveModel(parseSpec(demoSpec(false), "test").model, 7);
+  assert.deepEqual([model.attentionSkip, model.reconstruction, model.head, model.inputSize], [
+    false,
+    false,
+    "gap",
+    48,
+  ]);
+  assert.equal(
+    resolveModel(parseSpec(demoSpec(true), "test").model, 7).inputSize,
+    24,
+    "the smoke run's faces are 24 px",
+  );
   const named = demoSpec(false, undefined, "sgd");
-  assert.deepEqual(named.train, { epochs: 16, seed: 1, preset: "sgd", batchSize: 32 } satisfies TrainSpec);
+  assert.deepEqual(named.train, { epochs: 30, seed: 1, preset: "sgd", batchSize: 32 } satisfies TrainSpec);
   assert.equal(train(named).crop, undefined, "a named preset does not inherit the demo's crops");
   assert.equal(demoSpec(false).dataset!.subjects, 300);
   assert.equal(demoSpec(true).dataset!.subjects, undefined, "the smoke run keeps the generator's default identities");

@@ -36,6 +36,23 @@ export const PRESETS: Record<string, ModelConfig> = {
   "cpu-small": row({ inputSize: 48, width: 0.25, fcUnits: [128], dropout: 0.3 }),
   /** An eighth of the channels at 48×48: for quick experiments and CI. */
   "cpu-tiny": row({ inputSize: 48, width: 0.125, fcUnits: [64], dropout: 0.2 }),
+  /**
+   * cpu-tiny with the attention module as the classifier's only path: A = F_p ⊗ F_m (no F3 skip), no
+   * reconstruction module (it re-reads F1), global average pooling (the head cannot weigh positions itself),
+   * and F_m's gates starting nearly closed (bias -2, sigmoid 0.12), so they open where F_p carries what the loss
+   * needs (results/study/: demo-gated-*). The
+   * main job's network: with the paper's wiring F_m does not localise (ratio ≈ 1, chapter 08); here it does.
+   */
+  "cpu-tiny-gated": row({
+    inputSize: 48,
+    width: 0.125,
+    fcUnits: [64],
+    dropout: 0.2,
+    attentionSkip: false,
+    reconstruction: false,
+    head: "gap",
+    maskBias: -2,
+  }),
 };
 
 /** The names of the ablation-table presets (Tables 1–3), in paper order. */
