@@ -18,5 +18,8 @@ Deno.test("every study record has its cell, and the tables are built from the re
   assert.match(studyMarkdown(rows), /\| ck2-base \|.*\*\*69\.\d\d ± /);
   const att = await attentionMarkdown(STUDY);
   assert.match(att, /\| demo-base@1 \| 48 px, ×0\.125, flatten \| 2100 \(60\), 0 \| 16 \| 70\.7% \(\?, best\) \|/);
-  assert.match(att, /\| demo-gated-e30-last@1 \| 48 px, ×0\.125, gap, no reconstruction, gated \(bias -2\) \| .* \| 89\.0% \(30, last\) \|/);
+  assert.match(
+    att,
+    /\| demo-gated-e30-last@1 \| 48 px, ×0\.125, gap, no reconstruction, gated \(bias -2\) \| .* \| 89\.0% \(30, last\) \|/,
+  );
 });

@@ -65,7 +65,9 @@ export async function readRuns(runsDirs: string | string[]): Promise<LoadedRun[]
         try {
           out.push({ record: await readRecord(file), dir, file });
         } catch (err) {
-          if (flat || !(err instanceof Deno.errors.NotFound)) throw err; // a folder without run.json: not a run yet
+          if (!(err instanceof Deno.errors.NotFound)) throw err;
+          // a folder without run.json is not a run yet; a record file gone while reading is an error, not "no runs"
+          if (flat) throw new Error(`${file}: the record disappeared while the runs were read`);
         }
       }
     } catch (err) {

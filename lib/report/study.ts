@@ -158,7 +158,9 @@ export async function attentionMarkdown(dir: string = STUDY_DIR): Promise<string
     const faces = `${s.total ?? "?"} (${s.subjects ?? "?"}), ${a.clutter ?? 0}`;
     lines.push(
       `| ${basename(name, ".json")} | ${m.inputSize} px, ×${m.width}, ${head} | ${faces} | ${r.epochs} | ` +
-        `${(100 * r.result.accuracy).toFixed(1)}% (${r.bestEpoch ?? "?"}, ${r.config.train.keep ?? "best"}) | ${a.perEpoch.map((p) => p.ratio.toFixed(2)).join(" ")} | ` +
+        `${(100 * r.result.accuracy).toFixed(1)}% (${r.bestEpoch ?? "?"}, ${r.config.train.keep ?? "best"}) | ${
+          a.perEpoch.map((p) => p.ratio.toFixed(2)).join(" ")
+        } | ` +
         `${a.ratio.toFixed(2)} (n=${a.n}) | ${((r.seconds ?? NaN) / 60).toFixed(1)} | ` +
         `${mach ? `${mach.loadStart.toFixed(1)}–${(mach.loadEnd ?? mach.loadStart).toFixed(1)}` : "?"} |`,
     );
