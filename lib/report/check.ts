@@ -68,7 +68,11 @@ export async function checkRecord(
   opts: CheckOptions = {},
   engine: Engine = ENGINE,
 ): Promise<CheckResult> {
-  const rec = await readRecord(file) as RunRecord;
+  const rec = await readRecord(file).catch((e) => {
+    throw e instanceof Deno.errors.NotFound
+      ? new Error(`${file}: no such record (expected a run.json or results/runs/<id>.json)`)
+      : e;
+  }) as RunRecord;
   if (rec.status !== "done") throw new Error(`${file}: the run is ${rec.status}; only a finished run can be checked`);
   if (!rec.config?.model || !rec.config?.train) throw new Error(`${file}: no "config" {model, train} to train again`);
   const p = rec.protocol;

@@ -56,6 +56,7 @@ Deno.test("check: one fold trained again matches its record; a changed accuracy 
   );
   await assert.rejects(() => checkRecord(edited, { runsDir: tmp }, CPU), /the data differ from the record's/);
   await assert.rejects(() => checkRecord(file, { fold: 3, runsDir: tmp }, CPU), /has no fold 3 \(it has 1, 2\)/);
+  await assert.rejects(() => checkRecord(join(tmp, "none.json"), {}, CPU), /none\.json: no such record/);
   await Deno.writeTextFile(edited, JSON.stringify({ ...rec, status: "stopped" }));
   await assert.rejects(() => checkRecord(edited, { runsDir: tmp }, CPU), /the run is stopped; only a finished run/);
   await Deno.remove(tmp, { recursive: true });
