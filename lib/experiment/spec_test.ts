@@ -24,7 +24,10 @@ Deno.test("a spec resolves to the registry's presets with overrides, the classes
 
 Deno.test("bad specs are errors naming the place and the field", () => {
   const bad = (patch: Record<string, unknown>) => () => parseSpec({ ...good, ...patch }, "x.json");
-  assert.throws(bad({ model: "huge" }), /x\.json: unknown model preset "huge" \(have paper, .*cpu-tiny\)/);
+  assert.throws(
+    bad({ model: "huge" }),
+    /x\.json: unknown model preset "huge" \(have paper, .*cpu-tiny, cpu-tiny-gated\)/,
+  );
   assert.throws(bad({ train: { preset: "adamw" } }), /x\.json: unknown train preset "adamw"/);
   assert.throws(bad({ model: { preset: "paper", width: 9 } }), /x\.json: model config: width must be/);
   assert.throws(bad({ train: { lr: -1 } }), /x\.json: train config: lr must be > 0/);

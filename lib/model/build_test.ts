@@ -124,7 +124,9 @@ for (const name of Object.keys(PRESETS)) {
   Deno.test(`${name}: Adam steps on a tiny batch reduce the loss and gradients reach both streams`, () => {
     const fm = buildModel(preset(name, TINY));
     const batch = randomBatch(fm.config, 4, 2);
-    const { losses, firstGrads } = adamSteps(fm, batch, { steps: 3, learningRate: 0.02 });
+    // gates that start nearly closed (maskBias < 0) pass a twentieth of the signal at first: they need more steps
+    const steps = fm.config.maskBias < 0 ? 8 : 3;
+    const { losses, firstGrads } = adamSteps(fm, batch, { steps, learningRate: 0.02 });
     assert.ok(losses.every(Number.isFinite), `${name}: losses ${losses}`);
     assert.ok(
       losses[losses.length - 1] < 0.9 * losses[0],

@@ -68,7 +68,7 @@ Deno.test("bad configs are rejected with the file and field named", async () => 
   const [good] = await loadExperiments("table3");
   assert.throws(
     () => validateExperiment({ ...good, spec: { ...good.spec, model: { preset: "huge" } } }, "y.json"),
-    /y\.json "spec": unknown model preset "huge" \(have paper, .*cpu-tiny\)/,
+    /y\.json "spec": unknown model preset "huge" \(have paper, .*cpu-tiny, cpu-tiny-gated\)/,
   );
   assert.throws(
     () =>
