@@ -38,7 +38,7 @@ export {
   runKfold,
 } from "./kfold.ts";
 export { lockRun, type RunLock } from "./lock.ts";
-export { type ResumeRequest, resumeSpec } from "./resume.ts";
+export { recordedDataset, type ResumeRequest, resumeSpec } from "./resume.ts";
 export {
   type AttentionRecord,
   defaultRunsDir,

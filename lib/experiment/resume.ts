@@ -22,10 +22,22 @@ export interface ResumeRequest {
   train?: TrainSpec;
 }
 
+/**
+ * The data a record was trained on: its spec's dataset as loaded, or, for records older than the spec, the
+ * loader kind and root it names.
+ *
+ * @example
+ * ```ts
+ * await loadDataset(recordedDataset(await readRun(dir)));
+ * ```
+ */
+export function recordedDataset(rec: RunRecord): DatasetSpec {
+  return rec.spec?.dataset ?? { dataset: rec.dataset.name as DatasetSpec["dataset"], root: rec.dataset.root };
+}
+
 /** The spec that continues the run recorded in `rec` (see the module doc). */
 export function resumeSpec(dir: string, rec: RunRecord, req: ResumeRequest): ExperimentSpec {
-  const dataset: DatasetSpec = rec.spec?.dataset ??
-    { dataset: rec.dataset.name as DatasetSpec["dataset"], root: rec.dataset.root };
+  const dataset = recordedDataset(rec);
   const epochs = rec.config.train.epochs;
   const diffs: string[] = [];
   const compare = (field: string, then: unknown, now: unknown, note = "") => {

@@ -22,6 +22,7 @@ import { loadDataset } from "../data/load.ts";
 import type { Dataset } from "../data/dataset.ts";
 import type { EvalReport } from "../eval/metrics.ts";
 import type { RunRecord } from "../experiment/record.ts";
+import { recordedDataset } from "../experiment/resume.ts";
 import { datasetOptions, type DatasetSpec } from "../experiment/spec.ts";
 import { ENGINE, type Engine } from "./execute.ts";
 import { planTable } from "./experiments.ts";
@@ -146,17 +147,13 @@ function recordedFolds(file: string, rec: RunRecord): { fold: number; report: Ev
 
 /** Where the data are: --root, else the table row's folder here, else the folder the record names. */
 async function checkDataset(file: string, rec: RunRecord, root?: string): Promise<DatasetSpec> {
-  const recorded: DatasetSpec = rec.spec?.dataset ??
-    { dataset: rec.dataset.name as DatasetSpec["dataset"], root: rec.dataset.root };
+  const recorded = recordedDataset(rec);
   if (root !== undefined) return { ...recorded, root };
   const e = rec.experiment;
   if (e && (TABLE_IDS as readonly string[]).includes(e.table)) {
     const [row] = await planTable(e.table as TableId, { fast: false, row: e.row });
     const here = datasetsRoot();
-    if (here && row.spec.dataset.datasetsPath) {
-      const { datasetsPath: _, ...rowSpec } = row.spec.dataset;
-      return { ...rowSpec, ...datasetOptions(row.spec.dataset, { datasetsRoot: here }) } as DatasetSpec;
-    }
+    if (here && row.spec.dataset.datasetsPath) return datasetOptions(row.spec.dataset, { datasetsRoot: here });
   }
   if (recorded.root === undefined || recorded.dataset === "synthetic") return recorded;
   try {
