@@ -22,4 +22,5 @@ Deno.test("every study record has its cell, and the tables are built from the re
     att,
     /\| demo-gated-e30-last@1 \| 48 px, ×0\.125, gap, no reconstruction, gated \(bias -2\) \| .* \| 89\.0% \(30, last\) \|/,
   );
+  assert.match(att, /\| demo-tta-e20@1 \| .* \| 96\.0% \(20, last; tencrop TTA, one view 89\.8%\) \|/);
 });

@@ -68,8 +68,12 @@ export const demoCommand: Command = {
     });
     if (v.json) console.log(JSON.stringify(r));
     else {
+      const pct = (a: number) => `${(a * 100).toFixed(1)}%`;
+      const single = r.accuracyWithoutTta === null
+        ? ""
+        : ` (${r.tta} TTA; one full picture ${pct(r.accuracyWithoutTta)})`;
       console.log(
-        `demo: accuracy ${(r.accuracy * 100).toFixed(1)}%, macro-F1 ${r.macroF1.toFixed(3)} in ${
+        `demo: held-out accuracy ${pct(r.accuracy)}${single}, macro-F1 ${r.macroF1.toFixed(3)} in ${
           r.seconds.toFixed(0)
         } s`,
       );

@@ -11,6 +11,8 @@ Deno.test("the fast demo trains, scores its F_m after every epoch and at the end
   try {
     const r = await runDemo({ fast: true, backend: "cpu", quiet: true, out, overrides: { train: { epochs: 2 } } });
     assert.ok(r.accuracy >= 0 && r.accuracy <= 1);
+    assert.equal(r.tta, "tencrop");
+    assert.ok(r.accuracyWithoutTta! >= 0 && r.accuracyWithoutTta! <= 1, "the single-view accuracy is reported too");
     const a = r.attention!;
     assert.deepEqual(a.perEpoch.map((p) => p.epoch), [1, 2]);
     assert.deepEqual([a.n, a.perEpochN, a.seed], [70, 35, 1001]);
@@ -19,6 +21,7 @@ Deno.test("the fast demo trains, scores its F_m after every epoch and at the end
     assert.ok(a.ceiling! > a.centre, `the mask at F_m's 3×3 (${a.ceiling}) beats the centred Gaussian (${a.centre})`);
     const rec = await readRun(r.runDir);
     assert.deepEqual(rec.attention, a, "the score is in run.json");
+    assert.deepEqual(rec.accuracyWithoutTta, [r.accuracyWithoutTta], "and the single-view accuracy");
     assert.equal(rec.config.train.epochs, 2, "the override reached the training");
     assert.equal(rec.history!.length, 2);
     const noAtt = await runDemo({
@@ -49,6 +52,7 @@ Deno.test("the demo's recipe, and overrides that name a training preset starting
   assert.equal(recipe.keep, "last", "no epoch is picked on the held-out faces the demo reports");
   assert.equal(recipe.epochs, 30);
   assert.equal(recipe.weightDecay, 5e-4);
+  assert.equal(recipe.tta, "tencrop", "the final evaluation averages the ten crops the network trained at");
   const model = resolveModel(parseSpec(demoSpec(false), "test").model, 7);
   assert.deepEqual([model.attentionSkip, model.reconstruction, model.head, model.inputSize], [
     false,

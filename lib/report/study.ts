@@ -138,7 +138,8 @@ export function studyMarkdown(rows: StudyRow[]): string {
 }
 
 /** The attention evidence: per demo record, the model and the faces, accuracy and the epoch whose weights it
- * reports ("best": picked on those held-out faces, so optimistic; "last": the schedule's end), F_m's ratio over
+ * reports ("best": picked on those held-out faces, so optimistic; "last": the schedule's end; with a test-time
+ * augmentation, the single full-picture accuracy of the same weights beside it), F_m's ratio over
  * the epochs, the minutes and the machine's load. */
 export async function attentionMarkdown(dir: string = STUDY_DIR): Promise<string> {
   const lines = [
@@ -156,9 +157,11 @@ export async function attentionMarkdown(dir: string = STUDY_DIR): Promise<string
     const gated = m.attentionSkip === false ? `, gated (bias ${m.maskBias ?? 0})` : "";
     const head = `${m.head}${m.reconstruction ? "" : ", no reconstruction"}${gated}`;
     const faces = `${s.total ?? "?"} (${s.subjects ?? "?"}), ${a.clutter ?? 0}`;
+    const single = r.accuracyWithoutTta?.[0];
+    const tta = single == null ? "" : `; ${r.config.train.tta} TTA, one view ${(100 * single).toFixed(1)}%`;
     lines.push(
       `| ${basename(name, ".json")} | ${m.inputSize} px, ×${m.width}, ${head} | ${faces} | ${r.epochs} | ` +
-        `${(100 * r.result.accuracy).toFixed(1)}% (${r.bestEpoch ?? "?"}, ${r.config.train.keep ?? "best"}) | ${
+        `${(100 * r.result.accuracy).toFixed(1)}% (${r.bestEpoch ?? "?"}, ${r.config.train.keep ?? "best"}${tta}) | ${
           a.perEpoch.map((p) => p.ratio.toFixed(2)).join(" ")
         } | ` +
         `${a.ratio.toFixed(2)} (n=${a.n}) | ${((r.seconds ?? NaN) / 60).toFixed(1)} | ` +
