@@ -14,9 +14,8 @@
  * last epoch's weights: the held-out faces it reports are never used to pick an epoch. The final evaluation
  * averages ten crops (the four corners and the centre at 42 of 48 px, and their mirror images), the scale the
  * network trained at; the single full-picture accuracy is recorded and printed beside it (README, results: the
- * main job's record). Overrides that name their
- * own training preset start from that preset with the run's length (batch 32), as the study's earlier cells
- * did. `--preset cpu-tiny` runs the paper's wiring instead.
+ * main job's record). Overrides that name their own training preset start from that preset with the run's
+ * length (batch 32), as the study's earlier cells did. `--preset cpu-tiny` runs the paper's wiring instead.
  *
  * @example
  * ```sh

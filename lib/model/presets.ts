@@ -40,8 +40,8 @@ export const PRESETS: Record<string, ModelConfig> = {
    * cpu-tiny with the attention module as the classifier's only path: A = F_p ⊗ F_m (no F3 skip), no
    * reconstruction module (it re-reads F1), global average pooling (the head cannot weigh positions itself),
    * and F_m's gates starting nearly closed (bias -2, sigmoid 0.12), so they open where F_p carries what the loss
-   * needs (results/study/: demo-gated-*). The
-   * main job's network: with the paper's wiring F_m does not localise (ratio ≈ 1, chapter 08); here it does.
+   * needs (results/study/: demo-gated-*). The main job's network: with the paper's wiring F_m does not localise
+   * (ratio ≈ 1, chapter 08); here it does.
    */
   "cpu-tiny-gated": row({
     inputSize: 48,
