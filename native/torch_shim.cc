@@ -11,8 +11,106 @@
 // message, prefixed with the op's name. A host read synchronises the device first, so an
 // asynchronous CUDA error surfaces there, named with the last op launched.
 
-#include <ATen/ATen.h>
+// Per-operator headers (not <ATen/ATen.h>, which parses every operator): the shim compiles in about half the
+// time, which a fresh clone's first `deno task main` waits for. A new ATen call needs its <ATen/ops/NAME.h>.
+#define TORCH_ASSERT_ONLY_METHOD_OPERATORS
+#include <ATen/Context.h>
 #include <ATen/Parallel.h>
+#include <ATen/core/Tensor.h>
+#include <ATen/ops/abs.h>
+#include <ATen/ops/acos.h>
+#include <ATen/ops/acosh.h>
+#include <ATen/ops/add.h>
+#include <ATen/ops/all.h>
+#include <ATen/ops/amax.h>
+#include <ATen/ops/amin.h>
+#include <ATen/ops/any.h>
+#include <ATen/ops/arange.h>
+#include <ATen/ops/argmax.h>
+#include <ATen/ops/argmin.h>
+#include <ATen/ops/asin.h>
+#include <ATen/ops/asinh.h>
+#include <ATen/ops/atan.h>
+#include <ATen/ops/atan2.h>
+#include <ATen/ops/atanh.h>
+#include <ATen/ops/avg_pool2d.h>
+#include <ATen/ops/avg_pool2d_backward.h>
+#include <ATen/ops/batch_norm.h>
+#include <ATen/ops/cat.h>
+#include <ATen/ops/ceil.h>
+#include <ATen/ops/clamp.h>
+#include <ATen/ops/constant_pad_nd.h>
+#include <ATen/ops/convolution.h>
+#include <ATen/ops/convolution_backward.h>
+#include <ATen/ops/cos.h>
+#include <ATen/ops/cosh.h>
+#include <ATen/ops/div.h>
+#include <ATen/ops/elu.h>
+#include <ATen/ops/empty.h>
+#include <ATen/ops/eq.h>
+#include <ATen/ops/erf.h>
+#include <ATen/ops/exp.h>
+#include <ATen/ops/expm1.h>
+#include <ATen/ops/flip.h>
+#include <ATen/ops/floor.h>
+#include <ATen/ops/from_blob.h>
+#include <ATen/ops/full.h>
+#include <ATen/ops/full_like.h>
+#include <ATen/ops/ge.h>
+#include <ATen/ops/gt.h>
+#include <ATen/ops/index_select.h>
+#include <ATen/ops/isfinite.h>
+#include <ATen/ops/isinf.h>
+#include <ATen/ops/isnan.h>
+#include <ATen/ops/le.h>
+#include <ATen/ops/leaky_relu.h>
+#include <ATen/ops/log.h>
+#include <ATen/ops/log1p.h>
+#include <ATen/ops/logical_and.h>
+#include <ATen/ops/logical_not.h>
+#include <ATen/ops/logical_or.h>
+#include <ATen/ops/lt.h>
+#include <ATen/ops/matmul.h>
+#include <ATen/ops/max_pool2d.h>
+#include <ATen/ops/max_pool2d_with_indices.h>
+#include <ATen/ops/max_pool2d_with_indices_backward.h>
+#include <ATen/ops/maximum.h>
+#include <ATen/ops/mean.h>
+#include <ATen/ops/minimum.h>
+#include <ATen/ops/mul.h>
+#include <ATen/ops/native_batch_norm.h>
+#include <ATen/ops/native_batch_norm_backward.h>
+#include <ATen/ops/ne.h>
+#include <ATen/ops/neg.h>
+#include <ATen/ops/ones_like.h>
+#include <ATen/ops/pow.h>
+#include <ATen/ops/prod.h>
+#include <ATen/ops/reciprocal.h>
+#include <ATen/ops/relu.h>
+#include <ATen/ops/remainder.h>
+#include <ATen/ops/round.h>
+#include <ATen/ops/rsqrt.h>
+#include <ATen/ops/scalar_tensor.h>
+#include <ATen/ops/selu.h>
+#include <ATen/ops/sigmoid.h>
+#include <ATen/ops/sigmoid_backward.h>
+#include <ATen/ops/sign.h>
+#include <ATen/ops/sin.h>
+#include <ATen/ops/sinh.h>
+#include <ATen/ops/softmax.h>
+#include <ATen/ops/softplus.h>
+#include <ATen/ops/split_with_sizes.h>
+#include <ATen/ops/sqrt.h>
+#include <ATen/ops/stack.h>
+#include <ATen/ops/sub.h>
+#include <ATen/ops/sum.h>
+#include <ATen/ops/tan.h>
+#include <ATen/ops/tanh.h>
+#include <ATen/ops/threshold_backward.h>
+#include <ATen/ops/unbind.h>
+#include <ATen/ops/where.h>
+#include <ATen/ops/zeros.h>
+#include <ATen/ops/zeros_like.h>
 #include <c10/core/InferenceMode.h>
 #include <torch/cuda.h>
 #include <torch/version.h>
@@ -156,7 +254,7 @@ at::Tensor activate(at::Tensor y, int64_t act, double alpha, const at::Tensor* p
     case 3: return at::elu(y);
     case 4: return y.sigmoid_();
     case 5: return at::leaky_relu(y, alpha);
-    case 6: return at::where(y < 0, y * *prelu, y);
+    case 6: return at::where(y.lt(0), y.mul(*prelu), y);
   }
   throw std::runtime_error("unknown activation " + std::to_string(act));
 }
@@ -304,10 +402,10 @@ void def_elementwise() {
       {"le", [](auto& a, auto& b) { return at::le(a, b); }},
       {"and", [](auto& a, auto& b) { return at::logical_and(a, b); }},
       {"or", [](auto& a, auto& b) { return at::logical_or(a, b); }},
-      {"prelu", [](auto& x, auto& al) { return at::where(x < 0, x * al, x); }},
+      {"prelu", [](auto& x, auto& al) { return at::where(x.lt(0), x.mul(al), x); }},
       {"relu_bwd", [](auto& dy, auto& x) { return at::threshold_backward(dy, x, 0); }},
       {"sigmoid_bwd", [](auto& dy, auto& y) { return at::sigmoid_backward(dy, y); }},
-      {"elu_bwd", [](auto& dy, auto& y) { return at::where(y < 0, dy * (y + 1), dy); }},
+      {"elu_bwd", [](auto& dy, auto& y) { return at::where(y.lt(0), dy.mul(y.add(1)), dy); }},
   };
   for (auto& [name, fn] : binary) {
     def(name, [fn = fn](Call& c) -> Outs { return {fn(c.x(0), c.x(1))}; });
@@ -358,11 +456,11 @@ void def_elementwise() {
   for (auto& [name, fn] : unary) {
     def(name, [fn = fn](Call& c) -> Outs { return {fn(c.x(0))}; });
   }
-  def("leaky_relu", [](Call& c) -> Outs { return {at::where(c.x(0) < 0, c.x(0) * c.f(0), c.x(0))}; });
+  def("leaky_relu", [](Call& c) -> Outs { return {at::where(c.x(0).lt(0), c.x(0).mul(c.f(0)), c.x(0))}; });
   // step: 1 where x > 0, else alpha; NaN stays NaN.
   def("step", [](Call& c) -> Outs {
     const at::Tensor& x = c.x(0);
-    at::Tensor s = at::where(x > 0, at::ones_like(x), at::full_like(x, c.f(0)));
+    at::Tensor s = at::where(x.gt(0), at::ones_like(x), at::full_like(x, c.f(0)));
     return {at::where(at::isnan(x), x, s)};
   });
   def("clip", [](Call& c) -> Outs { return {at::clamp(c.x(0), c.f(0), c.f(1))}; });
@@ -476,7 +574,7 @@ void def_layout() {
     const at::Tensor& x = c.x(0);
     const int64_t n = c.i(0);
     at::Tensor ids = c.x(1).to(at::kLong);
-    at::Tensor keep = (ids >= 0).logical_and_(ids < n);
+    at::Tensor keep = ids.ge(0).logical_and_(ids.lt(n));
     std::vector<int64_t> shape = {n};
     for (int64_t d = 1; d < x.dim(); d++) shape.push_back(x.size(d));
     at::Tensor rows = keep.nonzero().reshape({-1});
@@ -511,7 +609,7 @@ void def_norm() {
     const double eps = c.f(0);
     auto [y, mean, invstd] = at::native_batch_norm(channels_first(x), c.x(1), c.x(2), c10::nullopt, c10::nullopt, true,
                                                    0.0, eps);
-    at::Tensor var = (invstd.to(at::kDouble).pow(-2) - eps).to(at::kFloat);
+    at::Tensor var = invstd.to(at::kDouble).pow(-2).sub(eps).to(at::kFloat);
     return {channels_last_back(y), mean, var, invstd};
   });
   // bn_train_bwd: dy, x, scale, mean, invstd; args eps → dx, dscale, doffset.
@@ -534,19 +632,19 @@ void def_optim() {
     const at::Tensor& g = c.x(1);
     const double b1 = c.f(0), b2 = c.f(1), c1 = c.f(2), c2 = c.f(3), lr = c.f(4), eps = c.f(5);
     if (exclusive(m)) m.mul_(b1).add_(g, 1 - b1);
-    else m = m * b1 + g * (1 - b1);
+    else m = m.mul(b1).add(g.mul(1 - b1));
     if (exclusive(v)) v.mul_(b2).addcmul_(g, g, 1 - b2);
-    else v = v * b2 + g * g * (1 - b2);
-    at::Tensor denom = (v / c2).sqrt_().add_(eps);
+    else v = v.mul(b2).add(g.mul(g).mul(1 - b2));
+    at::Tensor denom = v.div(c2).sqrt_().add_(eps);
     if (exclusive(value)) value.addcdiv_(m, denom, -lr / c1);
-    else value = value - (m / c1).div_(denom).mul_(lr);
+    else value = value.sub(m.div(c1).div_(denom).mul_(lr));
     return {};
   });
   // sgd: value, grad; args lr.
   def("sgd", [](Call& c) -> Outs {
     at::Tensor& value = c.in.at(0);
     if (exclusive(value)) value.add_(c.x(1), -c.f(0));
-    else value = value - c.x(1) * c.f(0);
+    else value = value.sub(c.x(1).mul(c.f(0)));
     return {};
   });
   // momentum: value, grad, accumulation; args lr, momentum, nesterov (tfjs's MomentumOptimizer).
@@ -555,10 +653,10 @@ void def_optim() {
     const at::Tensor& g = c.x(1);
     const double lr = c.f(0), mom = c.f(1);
     if (exclusive(acc)) acc.mul_(mom).add_(g);
-    else acc = acc * mom + g;
-    at::Tensor step = c.b(2) ? g + acc * mom : acc;
+    else acc = acc.mul(mom).add(g);
+    at::Tensor step = c.b(2) ? g.add(acc.mul(mom)) : acc;
     if (exclusive(value)) value.add_(step, -lr);
-    else value = value - step * lr;
+    else value = value.sub(step.mul(lr));
     return {};
   });
 }

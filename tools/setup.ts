@@ -99,7 +99,7 @@ async function ensureNpm(): Promise<void> {
 async function setupNativeOnly(): Promise<void> {
   try {
     // Probing python3's torch takes seconds: only when Debian's libtorch is not there already.
-    const { findTorch } = await import("../lib/backend/mod.ts");
+    const { findTorch } = await import("../lib/backend/torch/build.ts");
     const needLibtorch = (await missingPackages(LIBTORCH_PACKAGES)).length > 0 && !(await findTorch());
     await ensurePackages(needLibtorch ? [...NATIVE_PACKAGES, ...LIBTORCH_PACKAGES] : NATIVE_PACKAGES);
   } catch (err) {
@@ -107,11 +107,26 @@ async function setupNativeOnly(): Promise<void> {
   }
 }
 
+/** Builds the torch backend's shim (libtorch's kernels via FFI), the fast CPU path `auto` picks; a failure only
+ * costs speed, so it warns and goes on. Imported from build.ts, not the backend's mod.ts: that one loads tfjs, and
+ * `--native` runs with `--no-npm` so that the npm install can run beside the compile. */
+async function ensureShim(): Promise<void> {
+  const { buildTorchShim } = await import("../lib/backend/torch/build.ts");
+  const torch = await buildTorchShim({ onCompile: (m) => console.error(`setup: ${m}`) });
+  if (!torch.ok) {
+    console.error(
+      `setup: the torch backend's shim was not built, training will use the slow cpu backend:\n${torch.reason}`,
+    );
+  }
+}
+
 if (import.meta.main) {
   const bench = Deno.args.includes("--bench");
   if (Deno.args.includes("--native")) {
-    // The main job: the torch backend is worth installing, but its absence only costs speed.
-    await setupNativeOnly();
+    // The main job: the torch backend is worth installing, but its absence only costs speed. The npm packages
+    // download (one core, the network) while the shim compiles (the other core): a fresh clone's first
+    // `deno task main` waits for the slower of the two, not their sum.
+    await Promise.all([ensureNpm(), setupNativeOnly().then(ensureShim)]);
   } else {
     await ensureNpm();
     await ensurePackages(bench ? [...TEST_PACKAGES, ...BENCH_PACKAGES] : TEST_PACKAGES);
@@ -119,14 +134,6 @@ if (import.meta.main) {
       console.error(`setup: no Slurm, so tests/slurm_test.ts will skip: ${err instanceof Error ? err.message : err}`)
     );
     await ensureKernel();
-  }
-  // The torch backend's shim (libtorch's kernels via FFI), the fast CPU path `auto` picks; a failure
-  // only costs speed, so warn and go on.
-  const { buildTorchShim } = await import("../lib/backend/mod.ts");
-  const torch = await buildTorchShim();
-  if (!torch.ok) {
-    console.error(
-      `setup: the torch backend's shim was not built, training will use the slow cpu backend:\n${torch.reason}`,
-    );
+    await ensureShim();
   }
 }

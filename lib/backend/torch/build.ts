@@ -54,6 +54,8 @@ export interface TorchBuildOptions {
   root?: string;
   /** Environment to read FER_TORCH / FER_PYTHON from (default: the process's). */
   env?: Record<string, string | undefined>;
+  /** Told what is compiled, before the compiler starts (a fresh clone waits ~10 s for it). */
+  onCompile?: (message: string) => void;
 }
 
 const FLAGS = ["-O2", "-std=c++17", "-shared", "-fPIC", "-Wno-deprecated-declarations"];
@@ -203,6 +205,7 @@ export async function buildTorchShim(opts: TorchBuildOptions = {}): Promise<Torc
   await Deno.mkdir(`${root}/build`, { recursive: true });
   const tmp = `${path}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`;
   const cxx = Deno.env.get("CXX") ?? "g++";
+  opts.onCompile?.(`compiling ${srcPath} against libtorch ${install.version} (once per source and libtorch) …`);
   let r;
   try {
     r = await run(cxx, ["-o", tmp, srcPath, ...args]);

@@ -28,8 +28,10 @@ Deno.test("findTorch takes a FER_TORCH folder (the libtorch layout) and reads it
 Deno.test("buildTorchShim caches by source and libtorch: a second call reuses the library and names what it found", async () => {
   const first = await buildTorchShim();
   assert.equal(first.ok, true, first.reason);
-  const second = await buildTorchShim();
+  const told: string[] = [];
+  const second = await buildTorchShim({ onCompile: (m) => told.push(m) });
   assert.equal(second.path, first.path);
+  assert.deepEqual(told, []); // nothing compiled, nothing announced
   assert.match(second.reason, /^libtorch \S+ from (FER_TORCH|python3|debian).*: cached$/);
 });
 
@@ -38,7 +40,10 @@ Deno.test("buildTorchShim reports a broken source with the compiler's message", 
   try {
     await Deno.mkdir(`${root}/native`);
     await Deno.writeTextFile(`${root}/native/torch_shim.cc`, "this is not C++;\n");
-    const r = await buildTorchShim({ root });
+    const told: string[] = [];
+    const r = await buildTorchShim({ root, onCompile: (m) => told.push(m) });
+    assert.equal(told.length, 1);
+    assert.match(told[0], /^compiling .*torch_shim\.cc against libtorch \S+ \(once per source and libtorch\) …$/);
     assert.equal(r.ok, false);
     assert.match(r.reason, /compiling .*torch_shim\.cc against libtorch .* failed/);
   } finally {
