@@ -30,4 +30,5 @@ export {
   setTorchPrecision,
   TORCH_BACKEND,
   type TorchDevice,
+  torchThreads,
 } from "./torch/mod.ts";

@@ -40,6 +40,8 @@ export interface SelectOptions {
   device?: string;
   /** Torch compute precision of convs and matmuls (fp32 by default). */
   precision?: string;
+  /** Torch intra-op CPU threads (default: env FER_THREADS, else all cores). */
+  threads?: number;
 }
 
 /** The chosen backend and a human reason. */
@@ -131,7 +133,7 @@ async function useWasm(): Promise<BackendChoice> {
   return { backend: "wasm", reason: "requested" };
 }
 
-async function useTorch(device: string, precision: string, cudaOnly = false): Promise<BackendChoice> {
+async function useTorch(device: string, precision: string, threads?: number, cudaOnly = false): Promise<BackendChoice> {
   if (!(PRECISIONS as readonly string[]).includes(precision)) {
     throw new Error(`unknown precision "${precision}" (have ${PRECISIONS.join(", ")})`);
   }
@@ -141,7 +143,7 @@ async function useTorch(device: string, precision: string, cudaOnly = false): Pr
       throw new Error(`torch on CUDA: ${t ? `libtorch ${t.version} (${t.source}) is a CPU build` : "no libtorch"}`);
     }
   }
-  const r = await registerTorchBackend({ device: device as TorchDevice, precision: precision as Precision });
+  const r = await registerTorchBackend({ device: device as TorchDevice, precision: precision as Precision, threads });
   if (!r.ok) throw new Error(`torch did not load: ${r.reason}`);
   if (cudaOnly && r.device === "cpu") throw new Error("torch on CUDA: torch sees no CUDA device");
   if (!(await tf.setBackend(r.backend))) throw new Error("torch registered but failed to initialise");
@@ -160,20 +162,20 @@ export async function selectBackend(name: BackendName, opts: SelectOptions = {})
     const retired = RETIRED[name] ? `: ${RETIRED[name]}` : "";
     throw new Error(`unknown backend "${name}"${retired} (have ${BACKEND_NAMES.join(", ")})`);
   }
-  const device = opts.device ?? "auto", precision = opts.precision ?? "fp32";
+  const device = opts.device ?? "auto", precision = opts.precision ?? "fp32", threads = opts.threads;
   if (name !== "auto" && name !== "torch" && (device !== "auto" || precision !== "fp32")) {
     throw new Error(`--device and --precision apply to the torch backend only (backend "${name}")`);
   }
   let choice: BackendChoice;
   if (name === "auto" && device !== "auto") {
-    choice = await useTorch(device, precision); // only torch has a --device
+    choice = await useTorch(device, precision, threads); // only torch has a --device
     choice = { ...choice, reason: `auto: --device ${device} → torch; ${choice.reason}` };
   } else if (name === "auto") {
     const skipped: string[] = [];
     choice = await firstOk([
       () => useTensorflow(),
-      () => useTorch("auto", precision, true),
-      () => useTorch("cpu", precision),
+      () => useTorch("auto", precision, threads, true),
+      () => useTorch("cpu", precision, threads),
       () => useWebgpu(false),
     ], skipped) ?? await useCpu();
     choice = { ...choice, reason: `auto: ${[...skipped, choice.reason].join("; ")}` };
@@ -183,7 +185,7 @@ export async function selectBackend(name: BackendName, opts: SelectOptions = {})
       webgpu: () => useWebgpu(true),
       wasm: useWasm,
       cpu: useCpu,
-      torch: () => useTorch(device, precision),
+      torch: () => useTorch(device, precision, threads),
     }[name];
     choice = await run();
   }

@@ -56,10 +56,8 @@ export const demoCommand: Command = {
       const train = typeof overrides.train === "string" ? { preset: overrides.train } : overrides.train;
       overrides.train = { ...train, epochs };
     }
-    if (!Deno.env.get("FER_THREADS")) {
-      Deno.env.set("FER_THREADS", String(Math.max(1, navigator.hardwareConcurrency - 1)));
-    }
     const r = await runDemo({
+      threads: Deno.env.get("FER_THREADS") ? undefined : Math.max(1, navigator.hardwareConcurrency - 1),
       fast: v.fast || undefined,
       backend: v.backend as BackendName,
       preset: v.preset,

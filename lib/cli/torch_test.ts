@@ -57,3 +57,21 @@ Deno.test("fer train --backend torch: run record, checkpoint, saved model, resum
   assert.equal(rep.confusion.flat().reduce((a: number, b: number) => a + b, 0), 60);
   await Deno.remove(runs, { recursive: true });
 });
+
+Deno.test("fer demo gives torch one core less than the machine has unless FER_THREADS says otherwise, and its record says so", async () => {
+  const outputs = await Deno.makeTempDir();
+  try {
+    const want = Math.max(1, navigator.hardwareConcurrency - 1);
+    const d = await ferProcess(["demo", "--fast", "--epochs", "1", "--backend", "torch", "--json"], {
+      FER_THREADS: "", // unset for the demo's own choice
+      FER_OUTPUTS: outputs,
+    });
+    assert.equal(d.code, 0, d.err);
+    assert.match(d.err, new RegExp(`backend: torch \\(libtorch .*; cpu, fp32, ${want} threads\\)`));
+    const { runDir } = JSON.parse(d.out.trim().split("\n").at(-1)!);
+    const run = JSON.parse(await Deno.readTextFile(`${runDir}/run.json`));
+    assert.equal(run.machine.threads, String(want));
+  } finally {
+    await Deno.remove(outputs, { recursive: true });
+  }
+});

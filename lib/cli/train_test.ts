@@ -43,6 +43,7 @@ Deno.test("train → evaluate --json → predict --json on the saved model, with
   assert.deepEqual(run.history.map((h: { epoch: number }) => h.epoch), [1, 2], "per-epoch metrics in run.json");
   assert.equal(run.machine.cores, navigator.hardwareConcurrency);
   assert.ok(run.machine.loadStart >= 0 && run.machine.loadEnd >= 0);
+  assert.equal(run.machine.threads, null, "threads are the torch backend's; the cpu backend has none");
   const csv = (await Deno.readTextFile(`${summary.run}/metrics.csv`)).trim().split("\n");
   assert.equal(csv.length, 3);
   await Deno.stat(`${summary.run}/metrics.parquet`);

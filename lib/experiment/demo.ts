@@ -74,6 +74,8 @@ export interface DemoOptions {
   preset?: string;
   /** Leaves the backend unannounced. */
   quiet?: boolean;
+  /** Torch intra-op threads (default: env FER_THREADS, else all cores). */
+  threads?: number;
   /** Overrides of the demo's spec (synthetic data size and identities, model, training), merged field by field:
    * the attention evidence sweeps sizes and epochs with these. */
   overrides?: SpecInput;
@@ -108,7 +110,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   const fast = opts.fast ?? fastMode();
   const out = opts.out ?? `${outputsDir()}/demo`;
   const t0 = performance.now();
-  const { backend } = await selectBackend(opts.backend ?? "auto", { quiet: opts.quiet });
+  const { backend } = await selectBackend(opts.backend ?? "auto", { quiet: opts.quiet, threads: opts.threads });
   const o = opts.overrides ?? {}, named = typeof o.train === "string" ? o.train : o.train?.preset;
   const spec = parseSpec(mergeSpecs(demoSpec(fast, opts.preset, named), o), "fer demo");
   const ds = await loadDataset(datasetOptions(spec.dataset as DatasetSpec));

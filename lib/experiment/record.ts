@@ -100,7 +100,8 @@ export interface AttentionRecord {
   perEpochN: number;
 }
 
-/** The machine a run used: CPU, cores, thread setting, 1-minute load average at the start and the end. */
+/** The machine a run used: CPU, cores, the torch backend's threads (null on other backends; a string, as records
+ * written before kept FER_THREADS), 1-minute load average at the start and the end. */
 export interface MachineInfo {
   cpu: string;
   cores: number;
@@ -114,10 +115,10 @@ export interface MachineInfo {
  *
  * @example
  * ```ts
- * machineInfo(); // { cpu: "AMD EPYC …", cores: 2, threads: null, loadStart: 1.3 }
+ * machineInfo({ threads: 1 }); // { cpu: "AMD EPYC …", cores: 2, threads: "1", loadStart: 1.3 }
  * ```
  */
-export function machineInfo(): MachineInfo {
+export function machineInfo(opts: { threads: number | null }): MachineInfo {
   let cpu = "unknown";
   try {
     cpu = /model name\s*:\s*(.+)/.exec(Deno.readTextFileSync("/proc/cpuinfo"))?.[1]?.trim() ?? cpu;
@@ -125,7 +126,7 @@ export function machineInfo(): MachineInfo {
   return {
     cpu,
     cores: navigator.hardwareConcurrency,
-    threads: Deno.env.get("FER_THREADS") ?? null,
+    threads: opts.threads === null ? null : String(opts.threads),
     loadStart: Deno.loadavg()[0],
   };
 }

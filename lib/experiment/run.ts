@@ -12,6 +12,8 @@
  * ```
  * @module
  */
+import * as tf from "@tensorflow/tfjs-core";
+import { TORCH_BACKEND, torchThreads } from "../backend/mod.ts";
 import type { Dataset } from "../data/dataset.ts";
 import type { DatasetKind } from "../data/kinds.ts";
 import { kFold, splitProtocolIndices } from "../data/routing.ts";
@@ -94,7 +96,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
     dataset: { name: ds.name, root: ds.root, summary: summarize(ds), contentHash: await contentHash(ds) },
     protocol: p,
     backend: opts.backend,
-    machine: machineInfo(),
+    machine: machineInfo({ threads: tf.getBackend() === TORCH_BACKEND ? torchThreads() : null }),
   });
   const lock = await lockRun(dir);
   const lbp = lbpFor(model);

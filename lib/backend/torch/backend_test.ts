@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
-import { fallbackNotices, registerTorchBackend, resolveDevice, TORCH_BACKEND, torchKernels } from "./mod.ts";
+import {
+  fallbackNotices,
+  registerTorchBackend,
+  resolveDevice,
+  TORCH_BACKEND,
+  torchKernels,
+  torchThreads,
+} from "./mod.ts";
 import { requireTorch } from "./testing.ts";
 
 Deno.test("registerTorchBackend registers every cpu kernel on torch, the hot ones on libtorch, and is idempotent", async () => {
@@ -85,4 +92,15 @@ Deno.test("resolveDevice: auto picks CUDA when torch sees one, cuda:N must exist
   assert.equal(resolveDevice("cuda:1", 2), 1);
   assert.throws(() => resolveDevice("cuda", 0), /torch sees 0 CUDA device/);
   assert.throws(() => resolveDevice("gpu", 1), /unknown device "gpu"/);
+});
+
+Deno.test("a later registerTorchBackend switches the intra-op threads, and torchThreads and the reason say so", async () => {
+  await requireTorch();
+  assert.equal(torchThreads(), 1);
+  const two = await registerTorchBackend({ threads: 2 });
+  assert.match(two.reason, /, fp32, 2 threads$/);
+  assert.equal(torchThreads(), 2);
+  const one = await registerTorchBackend({ threads: 1 }); // back to what the suite runs with (testing.ts)
+  assert.match(one.reason, /, fp32, 1 threads$/);
+  assert.equal(torchThreads(), 1);
 });

@@ -130,8 +130,8 @@ async function register(opts: TorchBackendOptions): Promise<TorchBackendResult> 
 
 /**
  * Builds (once, cached) and loads the shim and registers the "torch" backend. Safe to call many
- * times: later calls return the first result, with the precision switched when they ask for
- * another (the device is fixed for the process: asking for another throws). Does not switch backends; call
+ * times: later calls return the first result, with the precision and threads switched when they ask for
+ * others (the device is fixed for the process: asking for another throws). Does not switch backends; call
  * `tf.setBackend(result.backend)` when ok.
  */
 export async function registerTorchBackend(opts: TorchBackendOptions = {}): Promise<TorchBackendResult> {
@@ -143,15 +143,31 @@ export async function registerTorchBackend(opts: TorchBackendOptions = {}): Prom
       throw new Error(`torch already runs on ${r.device} in this process; device ${opts.device} needs a new process`);
     }
   }
-  if (!r.ok || opts.precision === undefined || opts.precision === r.precision) return r;
-  setTorchPrecision(opts.precision);
+  if (!r.ok) return r;
+  const precision = opts.precision ?? r.precision!, threads = opts.threads ?? initOpts!.threads;
+  if (precision === r.precision && threads === initOpts!.threads) return r;
+  initOpts = { ...initOpts!, threads };
+  lib!.init({ ...initOpts, precision });
   const now = {
     ...r,
-    precision: opts.precision,
-    reason: r.reason.replace(`, ${r.precision}, `, `, ${opts.precision}, `),
+    precision,
+    reason: r.reason.replace(/, \w+, \d+ threads$/, `, ${precision}, ${threads} threads`),
   };
   registered = Promise.resolve(now);
   return now;
+}
+
+/**
+ * The intra-op threads the torch backend runs with; null before it is registered (run records keep it).
+ *
+ * @example
+ * ```ts
+ * await registerTorchBackend({ threads: 1 });
+ * torchThreads(); // 1
+ * ```
+ */
+export function torchThreads(): number | null {
+  return initOpts?.threads ?? null;
 }
 
 /** Switches the compute precision of convs and matmuls for all later ops (after registration). */
