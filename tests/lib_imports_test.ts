@@ -2,8 +2,8 @@
  * The shape of lib/'s dependencies, read from Deno's own module graph (`deno info --json`: static,
  * type-only and literal dynamic imports alike): no two lib/ folders import each other, directly or
  * round a longer loop, and no library file imports lib/cli/ (the command files live there, on top).
- * Notebooks, tools, benchmarks and these tests use a folder's public surface, its mod.ts (the offline
- * GPU check, which is bundled without native addons, excepted).
+ * Notebooks, tools, benchmarks and these tests use a folder's public surface, its mod.ts (BY_PATH's files,
+ * each with its reason, excepted).
  *
  * @module
  */
@@ -200,9 +200,10 @@ Deno.test("lib/ folders import one way: no folder cycle, no library import of li
 
 /**
  * Files that import lib/ modules by path: the offline GPU bundle must not pull a mod.ts's native addons,
- * and the torch device tests' entry bundles test modules, which no mod.ts exports.
+ * the torch device tests' entry bundles test modules, which no mod.ts exports, and `setup.ts --native` runs
+ * under `--no-npm` (the npm install runs beside the shim's compile) while lib/backend's mod.ts loads tfjs.
  */
-const BY_PATH = new Set(["tools/gpu_check.ts", "tools/gpu_learn.ts", "tools/torch_device_tests.ts"]);
+const BY_PATH = new Set(["tools/gpu_check.ts", "tools/gpu_learn.ts", "tools/torch_device_tests.ts", "tools/setup.ts"]);
 
 /** `../lib/<folder>/<file>.ts` specifiers (file ≠ mod.ts) imported by a source text. */
 export function pathImports(text: string): string[] {
