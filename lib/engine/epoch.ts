@@ -18,7 +18,7 @@ import { argmaxRows, crossEntropy } from "../eval/metrics.ts";
 import type { FerModel } from "../model/build.ts";
 import type { TrainConfig } from "./config.ts";
 import type { AugmentFn, LbpFn } from "./inputs.ts";
-import { correctCount, decayedWeights, l2Penalty, weightedCrossEntropy } from "./loss.ts";
+import { correctCount, decayedWeights, decayGradients, weightedCrossEntropy } from "./loss.ts";
 import { hostBatches, type ImageCache, toTensors } from "./pipeline.ts";
 import { predictSamples } from "./predict.ts";
 
@@ -106,27 +106,22 @@ export async function runEpoch(o: EpochOptions): Promise<EpochMetrics | null> {
     })
   ) {
     const { inputs, labels } = toTensors(hb, { numClasses: k });
-    let nCorrect: tf.Scalar | null = null, dataLoss: tf.Scalar | null = null;
-    const cost = o.optimizer.minimize(
-      () => {
-        const pred = fm.model.apply(inputs, { training: true }) as tf.Tensor2D;
-        nCorrect = tf.keep(correctCount(pred, labels));
-        const ce = weightedCrossEntropy(pred, labels, o.classWeights, cfg.labelSmoothing ?? 0);
-        if (!(wd > 0)) return ce;
-        dataLoss = tf.keep(ce); // the history reports the data term, not the penalty
-        return tf.add(ce, l2Penalty(decayed, wd)) as tf.Scalar;
-      },
-      true,
-      o.vars,
-    )!;
+    let nCorrect: tf.Scalar | null = null;
+    // optimizer.minimize, with the weight decay added to the gradients (decayGradients) rather than to the loss;
+    // the history reports the data term.
+    const { value: cost, grads } = tf.variableGrads(() => {
+      const pred = fm.model.apply(inputs, { training: true }) as tf.Tensor2D;
+      nCorrect = tf.keep(correctCount(pred, labels));
+      return weightedCrossEntropy(pred, labels, o.classWeights, cfg.labelSmoothing ?? 0);
+    }, o.vars);
+    decayGradients(grads, decayed, wd);
+    o.optimizer.applyGradients(o.vars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
+    tf.dispose(grads);
     // Asynchronous reads: the WebGPU backend cannot read synchronously under Deno.
-    const [lossData, correctData] = await Promise.all([
-      ((dataLoss as tf.Scalar | null) ?? cost).data(),
-      (nCorrect as tf.Scalar | null)!.data(),
-    ]);
+    const [lossData, correctData] = await Promise.all([cost.data(), (nCorrect as tf.Scalar | null)!.data()]);
     const loss = lossData[0];
     correct += correctData[0];
-    tf.dispose([cost, nCorrect!, ...(dataLoss ? [dataLoss] : []), ...inputs, labels]);
+    tf.dispose([cost, nCorrect!, ...inputs, labels]);
     if (!Number.isFinite(loss)) {
       throw new Error(
         `loss became ${loss} at epoch ${e + 1}, batch ${b + 1} (lr ${o.lr}); training stopped. ` +
