@@ -619,6 +619,13 @@ void def_norm() {
         c.f(0), {true, true, true});
     return {channels_last_back(dx), dscale, doffset};
   });
+  // bn_moving: moving mean, moving variance, batch mean, batch variance; args decay → the new moving mean and
+  // variance, each m - (m - b)·decay: tfjs-layers' update, op for op.
+  def("bn_moving", [](Call& c) -> Outs {
+    const double decay = c.f(0);
+    auto update = [decay](const at::Tensor& m, const at::Tensor& b) { return m.sub(m.sub(b).mul(decay)); };
+    return {update(c.x(0), c.x(2)), update(c.x(1), c.x(3))};
+  });
 }
 
 // Optimiser updates, in place on the slots' own storage (the caller guarantees that no other tfjs

@@ -3,8 +3,9 @@
  * batch with tf.moments + tf.batchNorm, whose gradient is a composite of ~15 full-size passes;
  * {@link installTorchBatchNorm} patches BatchNormalization.call so that, while "torch" is active and
  * the layer normalises its last axis, the batch statistics, the output and (through its registered
- * gradient) dx, dγ and dβ come from at::native_batch_norm(_backward). Everything else is the layer's
- * own logic: the same biased batch variance, the same moving-average updates, inference unchanged.
+ * gradient) dx, dγ and dβ come from at::native_batch_norm(_backward), and the moving averages are updated in one
+ * call. Everything else is the layer's own logic: the same biased batch variance, the same moving-average formula
+ * op for op (so the same bits), inference unchanged.
  *
  * @example
  * ```ts
@@ -14,7 +15,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-layers";
-import { BN_TRAIN } from "./kernels/norm.ts";
+import { BN_MOVING, BN_TRAIN } from "./kernels/norm.ts";
 
 /** The BatchNormalization fields the training path reads (public in JS). */
 interface BatchNormLayer {
@@ -56,13 +57,13 @@ export function installTorchBatchNorm(backendName: string): void {
         { x, scale: this.gamma.read(), offset: this.beta.read() },
         { varianceEpsilon: this.epsilon },
       ) as tf.Tensor[];
-      const decay = 1 - this.momentum;
-      for (const [v, value] of [[this.movingMean, mean], [this.movingVariance, variance]] as const) {
-        tf.tidy(() => {
-          const orig = v.read();
-          v.write(tf.sub(orig, tf.mul(tf.sub(orig, value), decay)));
-        });
-      }
+      const [movingMean, movingVariance] = tf.engine().runKernel(
+        BN_MOVING,
+        { movingMean: this.movingMean.read(), movingVariance: this.movingVariance.read(), mean, variance },
+        { decay: 1 - this.momentum },
+      ) as tf.Tensor[];
+      this.movingMean.write(movingMean);
+      this.movingVariance.write(movingVariance);
       return y;
     });
   };

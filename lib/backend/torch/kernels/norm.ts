@@ -6,9 +6,11 @@
  *   variance, 1/√(var+ε)] in one at::native_batch_norm call;
  * - TorchBatchNormGrad {dy, x, scale, mean, invstd} → [dx, dscale, doffset] in one
  *   at::native_batch_norm_backward call (the full training-mode gradient, through the batch
- *   statistics), in place of tfjs's ~15-op composite of moments and batchNorm gradients.
+ *   statistics), in place of tfjs's ~15-op composite of moments and batchNorm gradients;
+ * - TorchBatchNormMoving {movingMean, movingVariance, mean, variance} attrs {decay} → the new moving mean and
+ *   variance, each m − (m − b)·decay, in one call in place of six.
  *
- * The training pair is used by ../layers.ts while a BatchNormalization layer trains on "torch".
+ * These three are used by ../layers.ts while a BatchNormalization layer trains on "torch".
  *
  * @example
  * ```ts
@@ -24,6 +26,8 @@ import { kernel, type KernelDef, named } from "./util.ts";
 export const BN_TRAIN = "TorchBatchNormTrain";
 /** Name of its gradient kernel. */
 export const BN_TRAIN_GRAD = "TorchBatchNormGrad";
+/** Name of the moving-average update kernel. */
+export const BN_MOVING = "TorchBatchNormMoving";
 
 function inference(args: TorchArgs): TensorInfo | TensorInfo[] {
   const { x, mean, variance, offset, scale } = named(args);
@@ -48,6 +52,10 @@ export function normKernels(): KernelDef[] {
     kernel(BN_TRAIN_GRAD, (args) => {
       const { dy, x, scale, mean, invstd } = named(args);
       return args.backend.run("bn_train_bwd", [dy, x, scale, mean, invstd], [Number(args.attrs?.varianceEpsilon)]);
+    }),
+    kernel(BN_MOVING, (args) => {
+      const { movingMean, movingVariance, mean, variance } = named(args);
+      return args.backend.run("bn_moving", [movingMean, movingVariance, mean, variance], [Number(args.attrs?.decay)]);
     }),
   ];
 }

@@ -4,7 +4,9 @@ import * as tfl from "@tensorflow/tfjs-layers";
 import { Rng } from "../../../util/rng.ts";
 import { TOL } from "../../testing.ts";
 import { profileKernels } from "../../profile.ts";
-import { compareTorch } from "../testing.ts";
+import { compareTorch, requireTorch } from "../testing.ts";
+import { TORCH_BACKEND } from "../register.ts";
+import { BN_MOVING } from "./norm.ts";
 
 Deno.test("torch FusedBatchNorm (given statistics) matches cpu, forward and gradients, ranks 2 and 4", async () => {
   const rng = new Rng("torch-bn");
@@ -42,8 +44,30 @@ Deno.test("BatchNormalization layer training on torch (one ATen call each way) m
   const calls = new Map(prof.report().map((r) => [r.kernel, r.calls]));
   prof.restore();
   assert.ok(
-    (calls.get("TorchBatchNormTrain") ?? 0) > 0 && (calls.get("TorchBatchNormGrad") ?? 0) > 0,
+    (calls.get("TorchBatchNormTrain") ?? 0) > 0 && (calls.get("TorchBatchNormGrad") ?? 0) > 0 &&
+      (calls.get("TorchBatchNormMoving") ?? 0) > 0,
     "fused path used",
   );
   assert.equal(calls.get("SquaredDifference"), undefined, "no tf.moments on torch while training");
+});
+
+Deno.test("torch's one-call moving-average update gives tfjs-layers' m − (m − b)·decay on torch, bit for bit", async () => {
+  await requireTorch();
+  const before = tf.getBackend();
+  await tf.setBackend(TORCH_BACKEND);
+  try {
+    const rng = new Rng("torch-bn-moving");
+    const t = () => tf.tensor1d(Array.from({ length: 37 }, () => rng.normal()));
+    const [mm, mv, mean, variance] = [t(), tf.abs(t()), t(), tf.abs(t())];
+    const decay = 1 - 0.99; // tfjs-layers' 1 − momentum, a double that float32 rounds
+    const [m1, v1] = tf.engine().runKernel(BN_MOVING, { movingMean: mm, movingVariance: mv, mean, variance }, {
+      decay,
+    }) as tf.Tensor[];
+    const layers = (m: tf.Tensor, b: tf.Tensor) => tf.sub(m, tf.mul(tf.sub(m, b), decay));
+    assert.deepEqual(m1.dataSync(), layers(mm, mean).dataSync());
+    assert.deepEqual(v1.dataSync(), layers(mv, variance).dataSync());
+    assert.notDeepEqual(m1.dataSync(), mm.dataSync(), "it moved");
+  } finally {
+    await tf.setBackend(before);
+  }
 });
