@@ -52,7 +52,8 @@ export interface TrainConfig {
   seed: number;
   /** SGD with Nesterov momentum (needs momentum > 0); absent = false. */
   nesterov?: boolean;
-  /** L2 penalty ½·wd·Σ‖W‖² on conv and dense kernels (biases and BatchNorm excluded); absent = 0. */
+  /** L2 penalty ½·wd·Σ‖W‖² on conv and dense kernels (biases and BatchNorm excluded), applied as wd·W added to
+   * their gradients (decayGradients); absent = 0. */
   weightDecay?: number;
   /** Targets (1 − ε)·onehot + ε/k; absent = 0. */
   labelSmoothing?: number;
