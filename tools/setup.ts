@@ -11,6 +11,9 @@
  * ```
  * @module
  */
+// build.ts, not the backend's mod.ts: that one loads tfjs, and `--native` runs with `--no-npm` so that the npm
+// install can run beside the compile.
+import { buildTorchShim, findTorch } from "../lib/backend/torch/build.ts";
 
 /** Debian packages the test suite needs. */
 export const TEST_PACKAGES = [
@@ -99,7 +102,6 @@ async function ensureNpm(): Promise<void> {
 async function setupNativeOnly(): Promise<void> {
   try {
     // Probing python3's torch takes seconds: only when Debian's libtorch is not there already.
-    const { findTorch } = await import("../lib/backend/torch/build.ts");
     const needLibtorch = (await missingPackages(LIBTORCH_PACKAGES)).length > 0 && !(await findTorch());
     await ensurePackages(needLibtorch ? [...NATIVE_PACKAGES, ...LIBTORCH_PACKAGES] : NATIVE_PACKAGES);
   } catch (err) {
@@ -108,10 +110,8 @@ async function setupNativeOnly(): Promise<void> {
 }
 
 /** Builds the torch backend's shim (libtorch's kernels via FFI), the fast CPU path `auto` picks; a failure only
- * costs speed, so it warns and goes on. Imported from build.ts, not the backend's mod.ts: that one loads tfjs, and
- * `--native` runs with `--no-npm` so that the npm install can run beside the compile. */
+ * costs speed, so it warns and goes on. */
 async function ensureShim(): Promise<void> {
-  const { buildTorchShim } = await import("../lib/backend/torch/build.ts");
   const torch = await buildTorchShim({ onCompile: (m) => console.error(`setup: ${m}`) });
   if (!torch.ok) {
     console.error(
