@@ -131,7 +131,7 @@ function describeCycle(cycle: string[], g: Map<string, Map<string, FileEdge>>): 
 
 /**
  * The layers, bottom first: a folder imports only folders of lower layers (so none import each other).
- * cli → report/quickstart → experiment/peers → viz → engine → features → data/model/eval/backend → util.
+ * cli → grid → report/quickstart → experiment/peers → viz → engine → features → data/model/eval/backend → util.
  */
 export const LAYERS: Record<string, number> = {
   util: 0,
@@ -146,7 +146,8 @@ export const LAYERS: Record<string, number> = {
   peers: 5,
   report: 6,
   quickstart: 6,
-  cli: 7,
+  grid: 7,
+  cli: 8,
 };
 
 /** Folder imports that do not go down the layers (or involve a folder with no layer). */

@@ -14,15 +14,15 @@
 import { type Command, parse } from "./command.ts";
 import { basename, join, resolve } from "node:path";
 import { describeExperiment, planTable } from "../report/experiments.ts";
-import { type GridOverrides, overrideExperiment } from "../report/grid.ts";
-import { clusterSettings } from "./cluster.ts";
-import { collect, type GridFlags, printPlan, runJob, submit } from "./grid.ts";
+import { type GridOverrides, overrideExperiment } from "../grid/plan.ts";
+import { clusterSettings } from "../grid/cluster.ts";
+import { collect, type GridFlags, printPlan, runJob, submit } from "../grid/jobs.ts";
 import { TABLE_IDS, type TableId } from "../report/paper_numbers.ts";
 import { buildTable, tableMarkdown, writeTable } from "../report/tables.ts";
-import { executeExperiment } from "../report/execute.ts";
+import { executeExperiment } from "../grid/execute.ts";
 import { readRuns, RESULTS_RUNS, runAccuracy } from "../report/runs.ts";
 import { sameExperimentRun } from "../report/identity.ts";
-import { checkRecord, checkText } from "../report/check.ts";
+import { checkRecord, checkText } from "../grid/check.ts";
 import { defaultRunsDir } from "../experiment/record.ts";
 import type { PeerEvalReport } from "../peers/peers.ts";
 
@@ -71,7 +71,7 @@ records (results/runs/: the engine's run.json of each reported run, without weig
                   --tolerance points (default: twice the fold's binomial standard error). --fold K picks
                   the fold (default: the record's first); --root, --runs-dir, --device, --precision apply`;
 
-/** `--check FILE`: one fold of a committed record trained again and compared (lib/report/check.ts). */
+/** `--check FILE`: one fold of a committed record trained again and compared (lib/grid/check.ts). */
 async function check(file: string, v: Record<string, unknown>): Promise<number> {
   const tolerance = v.tolerance === undefined ? undefined : Number(v.tolerance);
   if (tolerance !== undefined && !(tolerance >= 0)) {

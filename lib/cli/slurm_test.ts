@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { planGrid } from "../report/grid.ts";
-import type { TaskResources } from "./cluster.ts";
-import { indexedJob } from "./k8s.ts";
+import { planGrid } from "../grid/plan.ts";
+import type { TaskResources } from "../grid/cluster.ts";
+import { indexedJob } from "../grid/k8s.ts";
 import { command } from "./reproduce.ts";
-import { arrayScript, collectScript } from "./slurm.ts";
+import { arrayScript, collectScript } from "../grid/slurm.ts";
 import { captureLog } from "./testing.ts";
 
 const tasks = [

@@ -1,7 +1,7 @@
 /**
  * Content hashes of experiment specs: canonical JSON (object keys sorted at every depth, `undefined`
  * fields dropped) and its SHA-256. Two specs that differ only in key order hash alike; a grid job is
- * keyed by the hash of its spec (lib/report/grid.ts), so a finished job is recognised in any runs folder.
+ * keyed by the hash of its spec (lib/grid/plan.ts), so a finished job is recognised in any runs folder.
  *
  * @example
  * ```ts

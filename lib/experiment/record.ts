@@ -28,7 +28,7 @@ export interface RunExperiment {
 }
 
 /**
- * The job of a grid plan a run is (lib/report/grid.ts): the hash of its spec, under which a finished job
+ * The job of a grid plan a run is (lib/grid/plan.ts): the hash of its spec, under which a finished job
  * is recognised and skipped; a record assembled from other runs (a k-fold row from its fold jobs, a row
  * over several seeds) names them in `parts`.
  */

@@ -40,7 +40,7 @@ export type DatasetSpec = LoadDatasetOptions & {
 /**
  * How the data are split: official splits or held-out parts (see lib/data/routing.ts), or k folds,
  * random or subject-independent. `only` (1-based fold numbers) trains and tests those folds alone: one
- * fold is a job of a grid (lib/report/grid.ts), whose k records together give what the whole k-fold
+ * fold is a job of a grid (lib/grid/plan.ts), whose k records together give what the whole k-fold
  * run gives; a few are a cheaper screening proxy (the recipe study).
  */
 export type Protocol =

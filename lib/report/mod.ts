@@ -1,5 +1,5 @@
 /**
- * The paper's tables and figures from run records: the experiments of each table row, running them,
+ * The paper's tables and figures from run records: the experiments of each table row (run by lib/grid/),
  * recognising the same experiment across rows, the tables beside the paper's numbers, and the
  * attention study (Figure 6 made measurable).
  *
@@ -45,7 +45,6 @@ export {
   resolveExperiment,
   validateExperiment,
 } from "./experiments.ts";
-export { ENGINE, type Engine, executeExperiment, type ExecuteOptions, openExperimentDataset } from "./execute.ts";
 export { experimentModel, experimentProtocol, experimentTrain, sameExperimentRun } from "./identity.ts";
 export {
   latestRunFor,
@@ -56,7 +55,6 @@ export {
   RESULTS_RUNS,
   runAccuracy,
 } from "./runs.ts";
-export { type CheckOptions, checkRecord, type CheckResult, checkText } from "./check.ts";
 export {
   attentionMarkdown,
   readCell,

@@ -18,7 +18,7 @@ import { type EvalReport, meanStd } from "../eval/metrics.ts";
 import { specHash } from "../experiment/hash.ts";
 import { type FoldRow, foldTableCsv } from "../experiment/kfold.ts";
 import { gitCommit, type RunRecord, writeJsonAtomic } from "../experiment/record.ts";
-import { type GridJob, gridRunId, jobState, recordIn } from "./grid.ts";
+import { type GridJob, gridRunId, jobState, recordIn } from "./plan.ts";
 
 /** What {@link collectGrid} did. */
 export interface CollectResult {

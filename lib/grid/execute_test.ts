@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { needsDataset } from "../data/fixtures.ts";
-import { planTable } from "./experiments.ts";
+import { planTable } from "../report/experiments.ts";
 import { type Engine, executeExperiment, openExperimentDataset } from "./execute.ts";
 import { resolveModel, resolveTrain } from "../experiment/spec.ts";
 import type { RunRecord } from "../experiment/record.ts";

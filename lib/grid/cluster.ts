@@ -14,7 +14,7 @@
  */
 import { resolveTrain } from "../experiment/spec.ts";
 import { measuredEpochSeconds } from "../report/epoch_times.ts";
-import type { GridJob } from "../report/grid.ts";
+import type { GridJob } from "./plan.ts";
 import { readRuns } from "../report/runs.ts";
 
 /** Scheduler settings. */

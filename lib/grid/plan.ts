@@ -17,8 +17,8 @@ import { join } from "node:path";
 import { specHash } from "../experiment/hash.ts";
 import { readRun } from "../experiment/store.ts";
 import { parseSpec, resolveTrain } from "../experiment/spec.ts";
-import { planTable, type ResolvedExperiment } from "./experiments.ts";
-import type { TableId } from "./paper_numbers.ts";
+import { planTable, type ResolvedExperiment } from "../report/experiments.ts";
+import type { TableId } from "../report/paper_numbers.ts";
 
 /** Changes applied to every row of a grid (and of a sequential reproduction). */
 export interface GridOverrides {

@@ -25,9 +25,9 @@ import type { RunRecord } from "../experiment/record.ts";
 import { recordedDataset } from "../experiment/resume.ts";
 import { datasetOptions, type DatasetSpec } from "../experiment/spec.ts";
 import { ENGINE, type Engine } from "./execute.ts";
-import { planTable } from "./experiments.ts";
-import { TABLE_IDS, type TableId } from "./paper_numbers.ts";
-import { readRecord } from "./runs.ts";
+import { planTable } from "../report/experiments.ts";
+import { TABLE_IDS, type TableId } from "../report/paper_numbers.ts";
+import { readRecord } from "../report/runs.ts";
 
 /** Options of {@link checkRecord}. */
 export interface CheckOptions {

@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { defaultRunsDir, type RunRecord } from "../experiment/record.ts";
 import { type ExperimentOptions, runExperiment } from "../experiment/run.ts";
 import { datasetOptions } from "../experiment/spec.ts";
-import type { ResolvedExperiment } from "./experiments.ts";
+import type { ResolvedExperiment } from "../report/experiments.ts";
 
 /** Options of {@link executeExperiment}. */
 export interface ExecuteOptions {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { specHash } from "../experiment/hash.ts";
-import { planTable } from "./experiments.ts";
-import { experimentHash, foldExperiment, jobState, overrideExperiment, planGrid } from "./grid.ts";
+import { planTable } from "../report/experiments.ts";
+import { experimentHash, foldExperiment, jobState, overrideExperiment, planGrid } from "./plan.ts";
 
 Deno.test("a table's grid is one job per (row, fold), keyed by the hash of the job's spec", async () => {
   const jobs = await planGrid("table5", { fast: true });

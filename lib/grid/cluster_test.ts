@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { metricsCsv } from "../experiment/record.ts";
-import { planGrid } from "../report/grid.ts";
+import { planGrid } from "./plan.ts";
 import { writeRunOf } from "../report/testing.ts";
 import { checkSettings, clusterSettings, hms, shellQuote, taskResources, UNMEASURED_TIME } from "./cluster.ts";
 

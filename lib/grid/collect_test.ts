@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { collectGrid } from "./collect.ts";
-import { planGrid } from "./grid.ts";
-import { runAccuracy } from "./runs.ts";
-import { writeRunOf } from "./testing.ts";
+import { planGrid } from "./plan.ts";
+import { runAccuracy } from "../report/runs.ts";
+import { writeRunOf } from "../report/testing.ts";
 
 /** What a finished fold job leaves: its run.json (one fold, no mean) and `fold-<i>/report.json`. */
 async function writeFoldJob(runs: string, job: Awaited<ReturnType<typeof planGrid>>[number], accuracy: number) {
