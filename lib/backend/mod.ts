@@ -1,5 +1,6 @@
 /**
- * TensorFlow.js backends: choosing and initialising one (`selectBackend`, `ensureBackend`), the
+ * TensorFlow.js backends: where a model runs (`Runtime`: backend, device, precision, threads; runtime.ts),
+ * choosing and initialising one (`selectRuntime`, `selectBackend`, `ensureBackend`), the
  * "torch" backend (tfjs kernels run by libtorch through Deno FFI, on the CPU or CUDA) and its build,
  * the faster filter gradient for tfjs' plain cpu backend, and kernel profiling.
  *
@@ -11,6 +12,7 @@
  * @module
  */
 export {
+  activeRuntime,
   BACKEND_NAMES,
   type BackendChoice,
   type BackendName,
@@ -18,7 +20,20 @@ export {
   ensureBackend,
   gpuAdapter,
   selectBackend,
+  selectRuntime,
 } from "./select.ts";
+export {
+  defaultThreads,
+  envThreads,
+  parseRuntime,
+  type RecordedRuntime,
+  recordedRuntime,
+  type Runtime,
+  RUNTIME_DEFAULTS,
+  type RuntimeInput,
+  runtimeOf,
+  type RuntimeRequest,
+} from "./runtime.ts";
 export { patchCpuKernels } from "./cpu_kernels.ts";
 export { type KernelTime, profileKernels } from "./profile.ts";
 export {

@@ -7,7 +7,7 @@
  * `deno task bench train`, which retired the project's own oneDNN backend "fer-native"); then
  * WebGPU when `navigator.gpu` gives a hardware adapter (a software fallback adapter such as llvmpipe
  * is slower than the CPU paths and is skipped); else
- * tfjs' plain "cpu". `--device` and `--precision` go to the torch backend.
+ * tfjs' plain "cpu". A {@link Runtime}'s device, precision and threads go to the torch backend.
  *
  * Every backend registers with the single `@tensorflow/tfjs-core` instance the import map pins
  * (tfjs-layers resolves the same one), so models built anywhere run on the chosen backend.
@@ -21,27 +21,29 @@
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { patchCpuKernels } from "./cpu_kernels.ts";
-import { findTorch, type Precision, PRECISIONS, registerTorchBackend, type TorchDevice } from "../backend/torch/mod.ts";
+import {
+  findTorch,
+  type Precision,
+  registerTorchBackend,
+  TORCH_BACKEND,
+  type TorchDevice,
+  torchRuntime,
+} from "./torch/mod.ts";
+import {
+  BACKEND_NAMES,
+  type BackendName,
+  parseRuntime,
+  type RecordedRuntime,
+  type Runtime,
+  type RuntimeInput,
+  runtimeOf,
+} from "./runtime.ts";
 
-/** Names accepted by `--backend`. */
-export const BACKEND_NAMES = ["auto", "tensorflow", "webgpu", "wasm", "cpu", "torch"] as const;
-/** A backend request. */
-export type BackendName = typeof BACKEND_NAMES[number];
+export { BACKEND_NAMES, type BackendName } from "./runtime.ts";
 
-/** Backends that were removed, with what to use instead (an old script's `--backend` gets this). */
-const RETIRED: Record<string, string> = {
-  "fer-native": "fer-native was retired: the torch backend runs the same oneDNN kernels faster (--backend torch)",
-};
-
-/** Options of {@link selectBackend}. */
-export interface SelectOptions {
+/** Options of {@link selectBackend}: the runtime's other fields (checked by parseRuntime), and quiet. */
+export interface SelectOptions extends Omit<RuntimeInput, "backend"> {
   quiet?: boolean;
-  /** Torch device: auto (CUDA when torch sees one), cpu, cuda, cuda:N. */
-  device?: string;
-  /** Torch compute precision of convs and matmuls (fp32 by default). */
-  precision?: string;
-  /** Torch intra-op CPU threads (default: env FER_THREADS, else all cores). */
-  threads?: number;
 }
 
 /** The chosen backend and a human reason. */
@@ -133,17 +135,19 @@ async function useWasm(): Promise<BackendChoice> {
   return { backend: "wasm", reason: "requested" };
 }
 
-async function useTorch(device: string, precision: string, threads?: number, cudaOnly = false): Promise<BackendChoice> {
-  if (!(PRECISIONS as readonly string[]).includes(precision)) {
-    throw new Error(`unknown precision "${precision}" (have ${PRECISIONS.join(", ")})`);
-  }
+async function useTorch(
+  device: string,
+  precision: Precision,
+  threads?: number,
+  cudaOnly = false,
+): Promise<BackendChoice> {
   if (cudaOnly) {
     const t = await findTorch();
     if (!t?.cuda) {
       throw new Error(`torch on CUDA: ${t ? `libtorch ${t.version} (${t.source}) is a CPU build` : "no libtorch"}`);
     }
   }
-  const r = await registerTorchBackend({ device: device as TorchDevice, precision: precision as Precision, threads });
+  const r = await registerTorchBackend({ device: device as TorchDevice, precision, threads });
   if (!r.ok) throw new Error(`torch did not load: ${r.reason}`);
   if (cudaOnly && r.device === "cpu") throw new Error("torch on CUDA: torch sees no CUDA device");
   if (!(await tf.setBackend(r.backend))) throw new Error("torch registered but failed to initialise");
@@ -156,16 +160,18 @@ async function useCpu(): Promise<BackendChoice> {
   return { backend: "cpu", reason: "tfjs plain JavaScript CPU kernels (faster conv filter gradient)" };
 }
 
-/** Selects and initialises a backend; prints `backend: <name> (<reason>)` to stderr unless quiet. */
+/**
+ * Selects and initialises a backend by name, the other runtime fields in `opts` (checked by parseRuntime);
+ * prints `backend: <name> (<reason>)` to stderr unless quiet. A runtime already parsed goes to {@link selectRuntime}.
+ */
 export async function selectBackend(name: BackendName, opts: SelectOptions = {}): Promise<BackendChoice> {
-  if (!(BACKEND_NAMES as readonly string[]).includes(name)) {
-    const retired = RETIRED[name] ? `: ${RETIRED[name]}` : "";
-    throw new Error(`unknown backend "${name}"${retired} (have ${BACKEND_NAMES.join(", ")})`);
-  }
-  const device = opts.device ?? "auto", precision = opts.precision ?? "fp32", threads = opts.threads;
-  if (name !== "auto" && name !== "torch" && (device !== "auto" || precision !== "fp32")) {
-    throw new Error(`--device and --precision apply to the torch backend only (backend "${name}")`);
-  }
+  const { quiet, ...given } = opts;
+  return await selectRuntime(runtimeOf(parseRuntime({ ...given, backend: name })), { quiet });
+}
+
+/** Starts a runtime's backend; prints `backend: <name> (<reason>)` to stderr unless quiet. */
+export async function selectRuntime(rt: Runtime, opts: { quiet?: boolean } = {}): Promise<BackendChoice> {
+  const { backend: name, device, precision, threads } = rt;
   let choice: BackendChoice;
   if (name === "auto" && device !== "auto") {
     choice = await useTorch(device, precision, threads); // only torch has a --device
@@ -196,6 +202,26 @@ export async function selectBackend(name: BackendName, opts: SelectOptions = {})
   if (active.firstUse) active.firstUse = false;
   if (!opts.quiet) console.error(`backend: ${choice.backend} (${choice.reason})`);
   return choice;
+}
+
+/**
+ * What the active backend runs on, as a run records it: the tfjs backend's name and, on torch, its device,
+ * precision and threads.
+ *
+ * @example
+ * ```ts
+ * await selectBackend("cpu", { quiet: true });
+ * activeRuntime(); // { backend: "cpu", device: null, precision: null, threads: null }
+ * ```
+ */
+export function activeRuntime(): RecordedRuntime {
+  const backend = tf.getBackend(), torch = backend === TORCH_BACKEND ? torchRuntime() : null;
+  return {
+    backend,
+    device: torch?.device ?? null,
+    precision: torch?.precision ?? null,
+    threads: torch?.threads ?? null,
+  };
 }
 
 async function firstOk(tries: (() => Promise<BackendChoice>)[], skipped: string[]): Promise<BackendChoice | null> {

@@ -13,7 +13,7 @@
  * @module
  */
 import { type Command, parse } from "./command.ts";
-import type { BackendName } from "../backend/select.ts";
+import { parseRuntime, runtimeOf } from "../backend/runtime.ts";
 import { runDemo } from "../experiment/demo.ts";
 import type { SpecInput } from "../experiment/spec.ts";
 
@@ -42,11 +42,14 @@ export const demoCommand: Command = {
       config: { type: "string" },
       epochs: { type: "string" },
       out: { type: "string" },
-      backend: { type: "string", default: "auto" },
+      backend: { type: "string" },
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     });
     if (v.help) return console.log(HELP), 0;
+    // FER_THREADS, when set, decides; else one core stays with the input pipeline (see the module doc)
+    const asked = parseRuntime({ backend: v.backend });
+    const runtime = runtimeOf(asked, { threads: Math.max(1, navigator.hardwareConcurrency - 1) });
     const overrides = v.config ? await readOverrides(v.config) : {};
     if (v.epochs !== undefined) {
       const epochs = Number(v.epochs);
@@ -57,9 +60,8 @@ export const demoCommand: Command = {
       overrides.train = { ...train, epochs };
     }
     const r = await runDemo({
-      threads: Deno.env.get("FER_THREADS") ? undefined : Math.max(1, navigator.hardwareConcurrency - 1),
+      runtime,
       fast: v.fast || undefined,
-      backend: v.backend as BackendName,
       preset: v.preset,
       overrides,
       out: v.out,

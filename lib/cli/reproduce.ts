@@ -25,6 +25,7 @@ import { sameExperimentRun } from "../report/identity.ts";
 import { checkRecord, checkText } from "../grid/check.ts";
 import { defaultRunsDir } from "../experiment/record.ts";
 import type { PeerEvalReport } from "../peers/peers.ts";
+import { parseRuntime, type RuntimeRequest } from "../backend/runtime.ts";
 
 const HELP = `usage: deno task fer reproduce <table-id> [options]
 
@@ -72,7 +73,7 @@ records (results/runs/: the engine's run.json of each reported run, without weig
                   the fold (default: the record's first); --root, --runs-dir, --device, --precision apply`;
 
 /** `--check FILE`: one fold of a committed record trained again and compared (lib/grid/check.ts). */
-async function check(file: string, v: Record<string, unknown>): Promise<number> {
+async function check(file: string, v: Record<string, unknown>, runtime: RuntimeRequest): Promise<number> {
   const tolerance = v.tolerance === undefined ? undefined : Number(v.tolerance);
   if (tolerance !== undefined && !(tolerance >= 0)) {
     throw new Error(`--tolerance must be a number of points >= 0, got "${v.tolerance}"`);
@@ -82,8 +83,7 @@ async function check(file: string, v: Record<string, unknown>): Promise<number> 
     tolerance,
     root: v.root as string | undefined,
     runsDir: v["runs-dir"] as string | undefined,
-    device: v.device as string | undefined,
-    precision: v.precision as string | undefined,
+    runtime,
   });
   console.log(checkText(c));
   return c.ok ? 0 : 1;
@@ -151,7 +151,8 @@ export const command: Command = {
       console.log(HELP);
       return 0;
     }
-    if (values.check !== undefined) return await check(values.check, values);
+    const runtime = parseRuntime({ device: values.device, precision: values.precision });
+    if (values.check !== undefined) return await check(values.check, values, runtime);
     const table = positionals[0];
     if (!table || positionals.length > 1 || !(TABLE_IDS as readonly string[]).includes(table)) {
       console.error(
@@ -179,8 +180,7 @@ export const command: Command = {
       overrides,
       runsDir: resolve(values["runs-dir"] ?? defaultRunsDir()),
       root: values.root && resolve(values.root),
-      device: values.device,
-      precision: values.precision,
+      runtime,
       out: values.out ?? "outputs/tables",
     };
     if (values.submit !== undefined && !["slurm", "print", "k8s"].includes(values.submit)) {
@@ -235,8 +235,7 @@ export const command: Command = {
         const { dir, record } = await executeExperiment(r, {
           root: values.root,
           runsDir: values["runs-dir"],
-          device: values.device,
-          precision: values.precision,
+          runtime,
         });
         const acc = runAccuracy(record);
         console.error(

@@ -29,6 +29,7 @@ Deno.test("fer train --backend torch: run record, checkpoint, saved model, resum
   const first = JSON.parse(t.out.trim().split("\n").at(-1)!);
   const run = JSON.parse(await Deno.readTextFile(`${first.run}/run.json`));
   assert.equal(run.backend, "torch (cpu, bf16)");
+  assert.deepEqual(run.runtime, { backend: "torch", device: "cpu", precision: "bf16", threads: 1 });
   await Deno.stat(`${first.run}/checkpoint/ckpt.bin`);
   await Deno.stat(`${first.run}/model/model.json`);
 
@@ -71,6 +72,7 @@ Deno.test("fer demo gives torch one core less than the machine has unless FER_TH
     const { runDir } = JSON.parse(d.out.trim().split("\n").at(-1)!);
     const run = JSON.parse(await Deno.readTextFile(`${runDir}/run.json`));
     assert.equal(run.machine.threads, String(want));
+    assert.equal(run.runtime.threads, want);
   } finally {
     await Deno.remove(outputs, { recursive: true });
   }

@@ -11,7 +11,8 @@
  * @module
  */
 import { type Command, parse, required } from "./command.ts";
-import { BACKEND_NAMES, type BackendName, selectBackend } from "../backend/select.ts";
+import { parseRuntime, runtimeOf } from "../backend/runtime.ts";
+import { selectRuntime } from "../backend/select.ts";
 import type { DatasetKind } from "../data/kinds.ts";
 import { decodeImage } from "../data/image.ts";
 import { loadDataset } from "../data/load.ts";
@@ -43,9 +44,9 @@ const datasetFlags = {
   dataset: { type: "string" },
   root: { type: "string" },
   n: { type: "string" },
-  backend: { type: "string", default: "auto" },
-  device: { type: "string", default: "auto" },
-  precision: { type: "string", default: "fp32" },
+  backend: { type: "string" },
+  device: { type: "string" },
+  precision: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -125,7 +126,7 @@ export const trainCommand: Command = {
     // Every flag is checked before any work starts or a run folder is made.
     const by = oneOf(v.by ?? "subject", "by", ["subject", "random"] as const);
     const tta = v.tta === undefined ? undefined : oneOf(v.tta, "tta", TTAS);
-    oneOf(v.backend, "backend", BACKEND_NAMES);
+    const runtime = runtimeOf(parseRuntime(v));
     const folds = v.folds === undefined ? undefined : Number(v.folds);
     if (folds !== undefined && !(Number.isInteger(folds) && folds >= 2)) {
       throw new Error(`--folds must be an integer of at least 2, got "${v.folds}"`);
@@ -186,7 +187,7 @@ export const trainCommand: Command = {
       input = { ...input, protocol };
     }
     const spec = parseSpec(input, where);
-    const chosen = await selectBackend(v.backend as BackendName, { device: v.device, precision: v.precision });
+    const chosen = await selectRuntime(runtime);
     const cannot = trainProbe(resolveModel(spec.model, ds.classes.length));
     if (cannot) {
       throw new Error(
@@ -251,10 +252,11 @@ export const evaluateCommand: Command = {
       return 0;
     }
     const tta = oneOf(v.tta, "tta", TTAS);
+    const runtime = runtimeOf(parseRuntime(v));
     if (/privatetest/i.test(v.split!)) {
       console.error("note: PrivateTest is the final test split; report it, never select on it");
     }
-    await selectBackend(v.backend as BackendName, { quiet: v.json, device: v.device, precision: v.precision });
+    await selectRuntime(runtime, { quiet: v.json });
     const fm = await loadModel(required(v, "model"));
     const ds = await loadDataset(
       datasetOptions({ ...datasetFlagsSpec(v), dataset: required(v, "dataset") as DatasetKind }),
@@ -305,9 +307,9 @@ export const predictCommand: Command = {
   async run(args) {
     const { values: v, positionals } = parse(args, {
       model: { type: "string" },
-      backend: { type: "string", default: "auto" },
-      device: { type: "string", default: "auto" },
-      precision: { type: "string", default: "fp32" },
+      backend: { type: "string" },
+      device: { type: "string" },
+      precision: { type: "string" },
       tta: { type: "string", default: "none" },
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
@@ -317,7 +319,7 @@ export const predictCommand: Command = {
       return v.help ? 0 : 2;
     }
     const tta = oneOf(v.tta, "tta", TTAS);
-    await selectBackend(v.backend as BackendName, { quiet: v.json, device: v.device, precision: v.precision });
+    await selectRuntime(runtimeOf(parseRuntime(v)), { quiet: v.json });
     const fm = await loadModel(required(v, "model"));
     const labels = fm.labels ?? Array.from({ length: fm.config.numClasses }, (_, i) => `class${i}`);
     const imgs = await Promise.all(positionals.map((p) => decodeImage(p, { size: fm.config.inputSize })));

@@ -26,7 +26,8 @@
  */
 import { fastMode } from "../util/mode.ts";
 import { confusionMatrixFigure, lineChart, outputsDir, saveFigure } from "../viz/mod.ts";
-import { type BackendName, selectBackend } from "../backend/select.ts";
+import { runtimeOf, type RuntimeRequest } from "../backend/runtime.ts";
+import { selectRuntime } from "../backend/select.ts";
 import { attentionScore, baselineScores, maskGridMap, summarizeScores } from "./attention_score.ts";
 import { attentionProbe } from "./attention_probe.ts";
 import { runExperiment } from "./run.ts";
@@ -68,14 +69,13 @@ export interface DemoResult {
 export interface DemoOptions {
   /** Shrinks data and epochs to a smoke test (default: FER_FAST). */
   fast?: boolean;
-  backend?: BackendName;
+  /** Where it trains (default: auto, with threads from FER_THREADS or every core). */
+  runtime?: RuntimeRequest;
   out?: string;
   /** Another model preset (e.g. cpu-small) at the demo's training. */
   preset?: string;
   /** Leaves the backend unannounced. */
   quiet?: boolean;
-  /** Torch intra-op threads (default: env FER_THREADS, else all cores). */
-  threads?: number;
   /** Overrides of the demo's spec (synthetic data size and identities, model, training), merged field by field:
    * the attention evidence sweeps sizes and epochs with these. */
   overrides?: SpecInput;
@@ -110,7 +110,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   const fast = opts.fast ?? fastMode();
   const out = opts.out ?? `${outputsDir()}/demo`;
   const t0 = performance.now();
-  const { backend } = await selectBackend(opts.backend ?? "auto", { quiet: opts.quiet, threads: opts.threads });
+  const { backend } = await selectRuntime(runtimeOf(opts.runtime ?? {}), { quiet: opts.quiet });
   const o = opts.overrides ?? {}, named = typeof o.train === "string" ? o.train : o.train?.preset;
   const spec = parseSpec(mergeSpecs(demoSpec(fast, opts.preset, named), o), "fer demo");
   const ds = await loadDataset(datasetOptions(spec.dataset as DatasetSpec));

@@ -9,7 +9,13 @@ Deno.test("the fast demo trains, scores its F_m after every epoch and at the end
   const out = await Deno.makeTempDir(), runs = await Deno.makeTempDir();
   Deno.env.set("FER_OUTPUTS", runs);
   try {
-    const r = await runDemo({ fast: true, backend: "cpu", quiet: true, out, overrides: { train: { epochs: 2 } } });
+    const r = await runDemo({
+      fast: true,
+      runtime: { backend: "cpu" },
+      quiet: true,
+      out,
+      overrides: { train: { epochs: 2 } },
+    });
     assert.ok(r.accuracy >= 0 && r.accuracy <= 1);
     assert.equal(r.tta, "tencrop");
     assert.ok(r.accuracyWithoutTta! >= 0 && r.accuracyWithoutTta! <= 1, "the single-view accuracy is reported too");
@@ -26,7 +32,7 @@ Deno.test("the fast demo trains, scores its F_m after every epoch and at the end
     assert.equal(rec.history!.length, 2);
     const noAtt = await runDemo({
       fast: true,
-      backend: "cpu",
+      runtime: { backend: "cpu" },
       quiet: true,
       out,
       overrides: { model: { attention: false }, train: { epochs: 1 } },

@@ -12,6 +12,7 @@
  * ```
  * @module
  */
+import type { RecordedRuntime } from "../backend/runtime.ts";
 import type { EvalReport } from "../eval/metrics.ts";
 import { failpoint } from "../util/failpoint.ts";
 import type { TrainConfig } from "../engine/config.ts";
@@ -53,7 +54,10 @@ export interface RunRecord {
    * older records). */
   dataset: { name: string; root: string; summary: unknown; contentHash?: string };
   protocol: Protocol;
+  /** The backend as a label ("torch (cpu, bf16)"), for people; readers use {@link RunRecord.runtime}. */
   backend: string;
+  /** What the run ran on (absent in older records: `recordedRuntime` reads their label). */
+  runtime?: RecordedRuntime;
   status: "running" | "done" | "failed" | "stopped";
   epochs: number;
   /** Split protocol: samples in each part. */

@@ -12,8 +12,7 @@
  * ```
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
-import { TORCH_BACKEND, torchThreads } from "../backend/mod.ts";
+import { activeRuntime } from "../backend/select.ts";
 import type { Dataset } from "../data/dataset.ts";
 import type { DatasetKind } from "../data/kinds.ts";
 import { kFold, splitProtocolIndices } from "../data/routing.ts";
@@ -81,6 +80,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   if (was && JSON.stringify(was.config.model) !== JSON.stringify(model)) {
     throw new Error(`${opts.resumeDir}/run.json: saved with another model config; resume with the same one`);
   }
+  const runtime = activeRuntime();
   const { dir } = opts.resumeDir ? { dir: opts.resumeDir } : await store.start({
     runsDir: opts.runsDir,
     id: opts.id,
@@ -96,7 +96,8 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
     dataset: { name: ds.name, root: ds.root, summary: summarize(ds), contentHash: await contentHash(ds) },
     protocol: p,
     backend: opts.backend,
-    machine: machineInfo({ threads: tf.getBackend() === TORCH_BACKEND ? torchThreads() : null }),
+    runtime,
+    machine: machineInfo({ threads: runtime.threads }),
   });
   const lock = await lockRun(dir);
   const lbp = lbpFor(model);

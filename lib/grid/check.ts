@@ -24,7 +24,8 @@ import type { EvalReport } from "../eval/metrics.ts";
 import type { RunRecord } from "../experiment/record.ts";
 import { recordedDataset } from "../experiment/resume.ts";
 import { datasetOptions, type DatasetSpec } from "../experiment/spec.ts";
-import { ENGINE, type Engine } from "./execute.ts";
+import { recordedRuntime, runtimeOf, type RuntimeRequest } from "../backend/runtime.ts";
+import { TRAINER, type Trainer } from "./execute.ts";
 import { planTable } from "../report/experiments.ts";
 import { TABLE_IDS, type TableId } from "../report/paper_numbers.ts";
 import { readRecord } from "../report/runs.ts";
@@ -39,9 +40,8 @@ export interface CheckOptions {
   root?: string;
   /** Where the check's run goes (default outputs/runs). */
   runsDir?: string;
-  /** Torch's device and precision (default: auto, and the precision the record's backend names). */
-  device?: string;
-  precision?: string;
+  /** Where it runs, as the flags gave it (default: auto, with the precision the record ran at). */
+  runtime?: RuntimeRequest;
 }
 
 /** What a check found. */
@@ -67,7 +67,7 @@ export interface CheckResult {
 export async function checkRecord(
   file: string,
   opts: CheckOptions = {},
-  engine: Engine = ENGINE,
+  trainer: Trainer = TRAINER,
 ): Promise<CheckResult> {
   const rec = await readRecord(file).catch((e) => {
     throw e instanceof Deno.errors.NotFound
@@ -85,10 +85,10 @@ export async function checkRecord(
   }
   const ds = await loadDataset(await checkDataset(file, rec, opts.root));
   const data = await sameData(file, rec, ds);
-  const precision = opts.precision ?? /\b(bf16|tf32|fp32)\b/.exec(rec.backend)?.[1];
-  const chosen = await engine.selectBackend("auto", opts.device, precision);
+  const precision = recordedRuntime(rec).precision ?? undefined;
+  const chosen = await trainer.selectRuntime(runtimeOf(opts.runtime ?? {}, { precision }));
   const tag = rec.experiment ? `${rec.experiment.table}/${rec.experiment.row}` : rec.id;
-  const { dir, record } = await engine.runExperiment({
+  const { dir, record } = await trainer.runExperiment({
     dataset: ds,
     model: rec.config.model,
     train: rec.config.train,

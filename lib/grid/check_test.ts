@@ -7,10 +7,11 @@ import type { DatasetSpec } from "../experiment/spec.ts";
 import type { RunRecord } from "../experiment/record.ts";
 import { runExperiment } from "../experiment/run.ts";
 import { checkRecord, checkText } from "./check.ts";
-import { ENGINE, type Engine } from "./execute.ts";
+import { TRAINER, type Trainer } from "./execute.ts";
+import type { Runtime } from "../backend/runtime.ts";
 
 await tf.setBackend("cpu");
-const CPU: Engine = { runExperiment: ENGINE.runExperiment, selectBackend: () => Promise.resolve({ backend: "cpu" }) };
+const CPU: Trainer = { runExperiment: TRAINER.runExperiment, selectRuntime: () => Promise.resolve({ backend: "cpu" }) };
 
 Deno.test("check: one fold trained again matches its record; a changed accuracy or other data do not", async () => {
   const tmp = await Deno.makeTempDir();
@@ -27,6 +28,7 @@ Deno.test("check: one fold trained again matches its record; a changed accuracy 
   const file = join(dir, "run.json");
   const rec: RunRecord = JSON.parse(await Deno.readTextFile(file));
   assert.match(rec.dataset.contentHash ?? "", /^[0-9a-f]{16}$/, "the engine records the data's content hash");
+  assert.deepEqual(rec.runtime, { backend: "cpu", device: null, precision: null, threads: null });
 
   const c = await checkRecord(file, { fold: 2, runsDir: tmp }, CPU);
   assert.equal(c.recorded, rec.folds![1].accuracy);
@@ -57,6 +59,21 @@ Deno.test("check: one fold trained again matches its record; a changed accuracy 
   await assert.rejects(() => checkRecord(edited, { runsDir: tmp }, CPU), /the data differ from the record's/);
   await assert.rejects(() => checkRecord(file, { fold: 3, runsDir: tmp }, CPU), /has no fold 3 \(it has 1, 2\)/);
   await assert.rejects(() => checkRecord(join(tmp, "none.json"), {}, CPU), /none\.json: no such record/);
+  // the check trains at the precision the record ran at, read from its runtime (or an older record's label)
+  const asked: Runtime[] = [];
+  const spy: Trainer = { ...CPU, selectRuntime: (rt) => (asked.push(rt), CPU.selectRuntime(rt)) };
+  const ran = (runtime: unknown, backend = rec.backend) => JSON.stringify({ ...rec, runtime, backend });
+  await Deno.writeTextFile(edited, ran({ backend: "torch", device: "cuda:0", precision: "tf32", threads: 4 }));
+  await checkRecord(edited, { fold: 1, runsDir: tmp }, spy);
+  await Deno.writeTextFile(edited, ran(undefined, "torch (cpu, bf16)"));
+  await checkRecord(edited, { fold: 1, runsDir: tmp, runtime: { device: "cpu" } }, spy);
+  await checkRecord(edited, { fold: 1, runsDir: tmp, runtime: { precision: "fp32" } }, spy);
+  assert.deepEqual(asked.map((r) => [r.backend, r.device, r.precision]), [
+    ["auto", "auto", "tf32"],
+    ["auto", "cpu", "bf16"],
+    ["auto", "auto", "fp32"],
+  ]);
+
   await Deno.writeTextFile(edited, JSON.stringify({ ...rec, status: "stopped" }));
   await assert.rejects(() => checkRecord(edited, { runsDir: tmp }, CPU), /the run is stopped; only a finished run/);
   await Deno.remove(tmp, { recursive: true });

@@ -10,7 +10,8 @@
  * ```
  * @module
  */
-import { type BackendName, selectBackend } from "../backend/select.ts";
+import { type Runtime, runtimeOf, type RuntimeRequest } from "../backend/runtime.ts";
+import { selectRuntime } from "../backend/select.ts";
 import type { Dataset } from "../data/dataset.ts";
 import { loadDataset } from "../data/load.ts";
 import { datasetsRoot } from "../data/paths.ts";
@@ -29,10 +30,8 @@ export interface ExecuteOptions {
   root?: string;
   /** Parent of run folders (default outputs/runs). */
   runsDir?: string;
-  /** Torch's device (auto, cpu, cuda, cuda:N); anything but auto makes the backend torch. */
-  device?: string;
-  /** Torch's conv/matmul precision (fp32, tf32, bf16; default fp32); anything but fp32 makes the backend torch. */
-  precision?: string;
+  /** Where it runs, as the flags gave it; the row's backend and the defaults fill the rest (backend/runtime.ts). */
+  runtime?: RuntimeRequest;
   /** A grid job: its folder name and tag, and whether it continues there (see grid.ts). */
   job?: { id: string; hash: string; resume: boolean };
 }
@@ -52,36 +51,37 @@ export async function openExperimentDataset(r: ResolvedExperiment, opts: Execute
   return limitDataset(ds, p.kind === "split" ? p : { kind: "kfold" }, r.maxTrain!, r.maxVal!);
 }
 
-/** The parts of the training engine this module calls (lib/experiment); tests may pass their own. */
-export interface Engine {
+/** What a grid job trains with: starting the runtime and running the experiment (lib/backend, lib/experiment);
+ * tests pass their own. */
+export interface Trainer {
+  selectRuntime(rt: Runtime): Promise<{ backend: string; label?: string }>;
   runExperiment(
     opts: Pick<
       ExperimentOptions,
       "dataset" | "model" | "train" | "protocol" | "backend" | "experiment" | "runsDir" | "id" | "job" | "resumeDir"
     >,
   ): Promise<{ dir: string; record: RunRecord }>;
-  selectBackend(name: string, device?: string, precision?: string): Promise<{ backend: string; label?: string }>;
 }
 
-/** The real training engine. */
-export const ENGINE: Engine = {
+/** The real one. */
+export const TRAINER: Trainer = {
+  selectRuntime: (rt) => selectRuntime(rt),
   runExperiment: (o) => runExperiment(o),
-  selectBackend: (name, device, precision) => selectBackend(name as BackendName, { device, precision }),
 };
 
 /** Trains and evaluates one configuration; returns its run folder and finished record. */
 export async function executeExperiment(
   r: ResolvedExperiment,
   opts: ExecuteOptions = {},
-  engine: Engine = ENGINE,
+  trainer: Trainer = TRAINER,
 ): Promise<{ dir: string; record: RunRecord }> {
   const c = r.config;
   const ds = await openExperimentDataset(r, opts);
-  const chosen = await engine.selectBackend(r.backend, opts.device, opts.precision);
+  const chosen = await trainer.selectRuntime(runtimeOf(opts.runtime ?? {}, { backend: r.backend }));
   // `fast` travels in run.json so the tables can flag CI-sized runs
   const experiment = { table: c.table, row: c.row, fast: r.fast, ...(r.profile ? { profile: r.profile } : {}) };
   const { model, train, protocol } = r.spec, job = opts.job;
-  return await engine.runExperiment({
+  return await trainer.runExperiment({
     dataset: ds,
     model,
     train,

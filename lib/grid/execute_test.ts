@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { needsDataset } from "../data/fixtures.ts";
 import { planTable } from "../report/experiments.ts";
-import { type Engine, executeExperiment, openExperimentDataset } from "./execute.ts";
+import { executeExperiment, openExperimentDataset, type Trainer } from "./execute.ts";
 import { resolveModel, resolveTrain } from "../experiment/spec.ts";
 import type { RunRecord } from "../experiment/record.ts";
 
@@ -25,18 +25,18 @@ Deno.test("user-data tables ask for --root", async () => {
 });
 
 Deno.test({
-  ...needsDataset("ckplus48", "executeExperiment hands the engine the row's dataset, model, protocol and fast flag"),
+  ...needsDataset("ckplus48", "executeExperiment hands the trainer the row's dataset, model, protocol and fast flag"),
   fn: async () => {
     const [r] = await planTable("table5", { fast: true, row: "no-lbp-random" });
-    const calls: Parameters<Engine["runExperiment"]>[0][] = [];
-    const engine: Engine = {
+    const calls: Parameters<Trainer["runExperiment"]>[0][] = [];
+    const trainer: Trainer = {
       runExperiment: (o) => {
         calls.push(o);
         return Promise.resolve({ dir: "/runs/x", record: { id: "x" } as RunRecord });
       },
-      selectBackend: (name) => Promise.resolve({ backend: name === "auto" ? "cpu" : "?" }),
+      selectRuntime: (rt) => Promise.resolve({ backend: rt.backend === "auto" ? "cpu" : "?" }),
     };
-    const out = await executeExperiment(r, {}, engine);
+    const out = await executeExperiment(r, {}, trainer);
     assert.equal(out.dir, "/runs/x");
     const o = calls[0];
     assert.deepEqual(o.protocol, { kind: "kfold", k: 5, by: "random", seed: 42 });

@@ -24,6 +24,7 @@ import { type GridJob, type GridOverrides, jobState, planGrid } from "./plan.ts"
 import type { TableId } from "../report/paper_numbers.ts";
 import { runAccuracy } from "../report/runs.ts";
 import { buildTable, tableMarkdown, writeTable } from "../report/tables.ts";
+import type { RuntimeRequest } from "../backend/runtime.ts";
 import { type ClusterSettings, shellQuote, taskResources } from "./cluster.ts";
 import { indexedJob } from "./k8s.ts";
 import { arrayScript, collectScript, submitSlurm } from "./slurm.ts";
@@ -40,9 +41,8 @@ export interface GridFlags {
   runsDir: string;
   /** The dataset folder given with --root (absolute). */
   root?: string;
-  device?: string;
-  /** Torch's precision (fp32, tf32, bf16). */
-  precision?: string;
+  /** Where the jobs run, as the flags gave it (each job's command passes it on). */
+  runtime: RuntimeRequest;
   /** Where tables go. */
   out: string;
 }
@@ -86,8 +86,8 @@ export function jobCommand(f: GridFlags, job: GridJob): string[] {
     "--runs-dir",
     f.runsDir,
     ...(data ? ["--root", resolve(data)] : []),
-    ...(f.device ? ["--device", f.device] : []),
-    ...(f.precision ? ["--precision", f.precision] : []),
+    ...(f.runtime.device ? ["--device", f.runtime.device] : []),
+    ...(f.runtime.precision ? ["--precision", f.runtime.precision] : []),
   ];
 }
 
@@ -167,8 +167,7 @@ export async function runJob(f: GridFlags, fold: number | undefined, hash: strin
   const { record } = await executeExperiment(job.experiment, {
     root: f.root,
     runsDir: f.runsDir,
-    device: f.device,
-    precision: f.precision,
+    runtime: f.runtime,
     job: { id: job.id, hash: job.hash, resume: state === "resume" },
   });
   const acc = record.folds?.[0]?.accuracy ?? runAccuracy(record)?.accuracy;
@@ -219,7 +218,7 @@ export async function submit(f: GridFlags, how: "slurm" | "print" | "k8s", setti
   }
   const logDir = join(f.runsDir, "slurm"), planHash = specHash(todo.map((j) => j.hash)).slice(0, 8);
   const name = `fer-${f.table}`, base = join(logDir, `${f.table}-${planHash}`);
-  const resources = await taskResources(todo, { runsDir: f.runsDir, device: f.device, settings });
+  const resources = await taskResources(todo, { runsDir: f.runsDir, device: f.runtime.device, settings });
   const about = [
     `fer reproduce ${describe(f, jobs)}: ${todo.length} to run, ${jobs.length - todo.length} done`,
     `planned ${new Date().toISOString()} at commit ${(await gitCommit()) ?? "(no git)"}`,

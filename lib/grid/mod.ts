@@ -23,7 +23,7 @@ export {
   UNMEASURED_TIME,
 } from "./cluster.ts";
 export { collectGrid, type CollectResult } from "./collect.ts";
-export { ENGINE, type Engine, executeExperiment, type ExecuteOptions, openExperimentDataset } from "./execute.ts";
+export { executeExperiment, type ExecuteOptions, openExperimentDataset, TRAINER, type Trainer } from "./execute.ts";
 export {
   experimentHash,
   foldExperiment,

@@ -12,6 +12,7 @@
  */
 import { join } from "node:path";
 import { canonicalJson } from "../experiment/hash.ts";
+import { recordedRuntime } from "../backend/runtime.ts";
 import { readMetricsCsv } from "../experiment/record.ts";
 import { datasetName, resolveTrain } from "../experiment/spec.ts";
 import type { ResolvedExperiment } from "./experiments.ts";
@@ -28,9 +29,9 @@ export interface EpochTime {
   cuda: boolean;
 }
 
-/** True when a backend label says CUDA ("torch (cuda:0, fp32)"). */
-export function onCuda(backend: string | undefined): boolean {
-  return /cuda/i.test(backend ?? "");
+/** True when a run ran on a CUDA device (its runtime, or an older record's label "torch (cuda:0, fp32)"). */
+export function onCuda(rec: Parameters<typeof recordedRuntime>[0]): boolean {
+  return recordedRuntime(rec).device?.startsWith("cuda") ?? false;
 }
 
 /**
@@ -51,7 +52,7 @@ export async function measuredEpochSeconds(
   });
   for (const cuda of [opts.cuda, !opts.cuda]) {
     const seconds: number[] = [], ids: string[] = [];
-    for (const run of alike.filter((x) => onCuda(x.record.backend) === cuda)) {
+    for (const run of alike.filter((x) => onCuda(x.record) === cuda)) {
       const got = await epochSeconds(run.dir);
       if (got.length) ids.push(run.record.id);
       seconds.push(...got);

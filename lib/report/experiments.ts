@@ -21,6 +21,7 @@ import {
   parseSpec,
   type TrainSpec,
 } from "../experiment/spec.ts";
+import { type BackendName, parseRuntime } from "../backend/runtime.ts";
 import { TABLE_IDS, type TableId } from "./paper_numbers.ts";
 
 /** The knobs the fast (CI) mode overrides. */
@@ -32,7 +33,7 @@ export interface FastOverrides {
   /** At most this many training / validation samples (per fold for k-fold). */
   maxTrain: number;
   maxVal: number;
-  backend: string;
+  backend: BackendName;
 }
 
 /** One table row's experiment. */
@@ -44,7 +45,7 @@ export interface ExperimentConfig {
   paperRow: string;
   /** The experiment at the paper's setting. */
   spec: ExperimentSpec;
-  backend: string;
+  backend: BackendName;
   fast: FastOverrides;
 }
 
@@ -53,7 +54,7 @@ export interface ResolvedExperiment {
   config: ExperimentConfig;
   fast: boolean;
   spec: ExperimentSpec;
-  backend: string;
+  backend: BackendName;
   maxTrain?: number;
   maxVal?: number;
   /** "cpu": the CPU-sized profile ({@link CPU_PROFILE}) replaced the config's model size and training. */
@@ -102,6 +103,13 @@ export function validateExperiment(x: unknown, file: string): ExperimentConfig {
     fail(`"fast" needs integer maxTrain and maxVal and a backend`);
   }
   parseSpec({ ...spec, model: { ...spec.model, ...f.model }, train: { ...spec.train, ...f.train } }, `${file} "fast"`);
+  for (const [where, backend] of [["backend", c.backend], ["fast.backend", f.backend]]) {
+    try {
+      parseRuntime({ backend });
+    } catch (e) {
+      fail(`"${where}": ${(e as Error).message}`);
+    }
+  }
   return { ...c, spec };
 }
 

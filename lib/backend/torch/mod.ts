@@ -20,6 +20,7 @@ export {
   type TorchBackendResult,
   type TorchDevice,
   torchKernels,
+  torchRuntime,
   torchThreads,
 } from "./register.ts";
 export { buildTorchShim, findTorch, type TorchBuildResult, type TorchInstall } from "./build.ts";

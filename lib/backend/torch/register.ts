@@ -29,6 +29,7 @@ import { reduceKernels } from "./kernels/reduce.ts";
 import type { KernelDef } from "./kernels/util.ts";
 import { installTorchBatchNorm } from "./layers.ts";
 import { installTorchOptimizers } from "./optimizers.ts";
+import { defaultThreads, RUNTIME_DEFAULTS } from "../runtime.ts";
 
 /** Name of the backend registered by {@link registerTorchBackend}. */
 export const TORCH_BACKEND = "torch";
@@ -40,7 +41,7 @@ export type TorchDevice = "auto" | "cpu" | "cuda" | `cuda:${number}`;
 export interface TorchBackendOptions {
   device?: TorchDevice;
   precision?: Precision;
-  /** Intra-op CPU threads (default: env FER_THREADS, else all cores). */
+  /** Intra-op CPU threads (default: defaultThreads(), FER_THREADS or all cores). */
   threads?: number;
   /** Backend priority in tfjs's registry (default 0: never chosen implicitly). */
   priority?: number;
@@ -59,7 +60,7 @@ export interface TorchBackendResult {
 
 let registered: Promise<TorchBackendResult> | undefined;
 let lib: TorchLib | undefined;
-let initOpts: { threads: number; device: number; sync: boolean } | undefined;
+let initOpts: { threads: number; device: number; sync: boolean; precision: Precision } | undefined;
 
 /** The libtorch kernels, by kernel name. */
 export function torchKernels(): KernelDef[] {
@@ -92,14 +93,13 @@ async function register(opts: TorchBackendOptions): Promise<TorchBackendResult> 
   if (Deno.build.os !== "linux") return fail(`the torch backend supports Linux only (this is ${Deno.build.os})`);
   const built = await buildTorchShim();
   if (!built.ok) return fail(built.reason);
-  const envThreads = Number(Deno.env.get("FER_THREADS") ?? "0");
-  const threads = opts.threads ?? (envThreads > 0 ? envThreads : navigator.hardwareConcurrency);
-  const precision = opts.precision ?? "fp32";
+  const threads = opts.threads ?? defaultThreads();
+  const precision = opts.precision ?? RUNTIME_DEFAULTS.precision;
   try {
     lib = openTorch(built.path);
     const device = resolveDevice(opts.device ?? "auto", lib.info().cuda_devices);
-    initOpts = { threads, device, sync: Deno.env.get("FER_TORCH_SYNC") === "1" };
-    lib.init({ ...initOpts, precision });
+    initOpts = { threads, device, sync: Deno.env.get("FER_TORCH_SYNC") === "1", precision };
+    lib.init(initOpts);
   } catch (e) {
     return fail(`cannot start libtorch from ${built.path}: ${(e as Error).message}`);
   }
@@ -146,8 +146,8 @@ export async function registerTorchBackend(opts: TorchBackendOptions = {}): Prom
   if (!r.ok) return r;
   const precision = opts.precision ?? r.precision!, threads = opts.threads ?? initOpts!.threads;
   if (precision === r.precision && threads === initOpts!.threads) return r;
-  initOpts = { ...initOpts!, threads };
-  lib!.init({ ...initOpts, precision });
+  initOpts = { ...initOpts!, threads, precision };
+  lib!.init(initOpts);
   const now = {
     ...r,
     precision,
@@ -170,9 +170,17 @@ export function torchThreads(): number | null {
   return initOpts?.threads ?? null;
 }
 
+/** The device ("cpu", "cuda:N"), precision and threads the torch backend runs with now; null before it is registered. */
+export function torchRuntime(): { device: string; precision: Precision; threads: number } | null {
+  if (!initOpts) return null;
+  const { device, precision, threads } = initOpts;
+  return { device: device < 0 ? "cpu" : `cuda:${device}`, precision, threads };
+}
+
 /** Switches the compute precision of convs and matmuls for all later ops (after registration). */
 export function setTorchPrecision(precision: Precision): void {
   if (!lib || !initOpts) throw new Error("setTorchPrecision: the torch backend is not registered");
   if (!PRECISIONS.includes(precision)) throw new Error(`unknown precision "${precision}"`);
-  lib.init({ ...initOpts, precision });
+  initOpts = { ...initOpts, precision };
+  lib.init(initOpts);
 }

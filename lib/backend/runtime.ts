@@ -1,0 +1,154 @@
+/**
+ * Where a model runs: the backend, torch's device and compute precision, and torch's CPU threads, as one
+ * typed {@link Runtime}. Its defaults and its checks live here only: a command parses its flags (and the
+ * environment's FER_THREADS) once with {@link parseRuntime}, completes them with {@link runtimeOf}, and
+ * passes the one object on to training, evaluation, prediction and the grid's jobs; `selectBackend` starts it.
+ * A run records what it ran on as {@link RecordedRuntime} (run.json's `runtime`).
+ *
+ * @example
+ * ```ts
+ * const rt = runtimeOf(parseRuntime({ backend: "torch", precision: "bf16" })); // device "auto", threads from FER_THREADS
+ * rt.precision; // "bf16"
+ * runtimeOf({ precision: "bf16" }, { backend: "cpu" }); // throws: --device and --precision apply to the torch backend only
+ * ```
+ * @module
+ */
+import { type Precision, PRECISIONS } from "./torch/ffi.ts";
+
+/** Names accepted by `--backend`. */
+export const BACKEND_NAMES = ["auto", "tensorflow", "webgpu", "wasm", "cpu", "torch"] as const;
+/** A backend request. */
+export type BackendName = typeof BACKEND_NAMES[number];
+
+/** Backends that were removed, with what to use instead (an old script's `--backend` gets this). */
+const RETIRED: Record<string, string> = {
+  "fer-native": "fer-native was retired: the torch backend runs the same oneDNN kernels faster (--backend torch)",
+};
+
+/** Where a model runs. */
+export interface Runtime {
+  /** The backend asked for ("auto": the fastest that starts here; see select.ts). */
+  backend: BackendName;
+  /** Torch's device: auto (CUDA when torch sees one), cpu, cuda, cuda:N. */
+  device: string;
+  /** Torch's compute precision of convs and matmuls. */
+  precision: Precision;
+  /** Torch's intra-op CPU threads (undefined: {@link defaultThreads}). */
+  threads?: number;
+}
+
+/** Some fields of a runtime, each checked: what flags or a caller gave. */
+export type RuntimeRequest = Partial<Runtime>;
+
+/** The defaults of every runtime field but the threads. */
+export const RUNTIME_DEFAULTS: Readonly<Required<Omit<Runtime, "threads">>> = {
+  backend: "auto",
+  device: "auto",
+  precision: "fp32",
+};
+
+/** The runtime as given on a command line (flags) or in code: strings, unchecked. */
+export interface RuntimeInput {
+  backend?: string;
+  device?: string;
+  precision?: string;
+  /** A number, or the text of one; when absent, the environment's FER_THREADS (if set). */
+  threads?: number | string;
+}
+
+function positiveInt(v: number | string, name: string): number {
+  const n = typeof v === "number" ? v : v.trim() === "" ? NaN : Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${v}"`);
+  return n;
+}
+
+/** FER_THREADS as a number, undefined when it is not set; an error naming it when it is not a positive integer. */
+export function envThreads(): number | undefined {
+  const v = Deno.env.get("FER_THREADS");
+  return v === undefined || v === "" ? undefined : positiveInt(v, "FER_THREADS");
+}
+
+/** Torch's threads when a runtime names none: FER_THREADS, else every core. */
+export function defaultThreads(): number {
+  return envThreads() ?? navigator.hardwareConcurrency;
+}
+
+/** Checks each given field of `input` (threads: FER_THREADS when not given); errors name the flag. */
+export function parseRuntime(input: RuntimeInput): RuntimeRequest {
+  const out: RuntimeRequest = {};
+  const { backend, device, precision } = input;
+  if (backend !== undefined) {
+    if (!(BACKEND_NAMES as readonly string[]).includes(backend)) {
+      const retired = RETIRED[backend] ? `: ${RETIRED[backend]}` : "";
+      throw new Error(`unknown backend "${backend}"${retired} (have ${BACKEND_NAMES.join(", ")})`);
+    }
+    out.backend = backend as BackendName;
+  }
+  if (device !== undefined) {
+    if (!/^(auto|cpu|cuda(:\d+)?)$/.test(device)) {
+      throw new Error(`unknown device "${device}" (expected auto, cpu, cuda or cuda:N)`);
+    }
+    out.device = device;
+  }
+  if (precision !== undefined) {
+    if (!(PRECISIONS as readonly string[]).includes(precision)) {
+      throw new Error(`unknown precision "${precision}" (have ${PRECISIONS.join(", ")})`);
+    }
+    out.precision = precision as Precision;
+  }
+  const threads = input.threads !== undefined ? positiveInt(input.threads, "--threads") : envThreads();
+  if (threads !== undefined) out.threads = threads;
+  return out;
+}
+
+/**
+ * The runtime of a request: each field from `request`, else `fallback` (a record's or a config's own), else
+ * {@link RUNTIME_DEFAULTS}. A device or precision other than the defaults needs the torch backend (or auto,
+ * which then is torch).
+ */
+export function runtimeOf(request: RuntimeRequest, fallback: RuntimeRequest = {}): Runtime {
+  const rt: Runtime = { ...RUNTIME_DEFAULTS, ...defined(fallback), ...defined(request) };
+  if (
+    rt.backend !== "auto" && rt.backend !== "torch" &&
+    (rt.device !== RUNTIME_DEFAULTS.device || rt.precision !== RUNTIME_DEFAULTS.precision)
+  ) {
+    throw new Error(`--device and --precision apply to the torch backend only (backend "${rt.backend}")`);
+  }
+  return rt;
+}
+
+function defined(r: RuntimeRequest): RuntimeRequest {
+  return Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined));
+}
+
+/**
+ * What a run ran on, as run.json records it: the tfjs backend that trained (torch, cpu, wasm, …) and,
+ * on torch, its device ("cpu", "cuda:0"), precision and threads (null on other backends).
+ */
+export interface RecordedRuntime {
+  backend: string;
+  device: string | null;
+  precision: Precision | null;
+  threads: number | null;
+}
+
+/**
+ * The runtime of a record: its `runtime` fields, or, for a record written before they existed, what its
+ * backend label ("torch (cpu, bf16)") and machine threads say.
+ *
+ * @example
+ * ```ts
+ * recordedRuntime({ backend: "torch (cpu, bf16)", machine: { threads: "1" } }).precision; // "bf16"
+ * ```
+ */
+export function recordedRuntime(
+  rec: { backend?: string; runtime?: RecordedRuntime; machine?: { threads: string | null } },
+): RecordedRuntime {
+  if (rec.runtime) return rec.runtime;
+  const label = rec.backend ?? "unknown";
+  const m = /^(\w+) \(([\w:]+), (fp32|tf32|bf16)\)$/.exec(label);
+  const threads = rec.machine?.threads ? Number(rec.machine.threads) : null;
+  return m
+    ? { backend: m[1], device: m[2], precision: m[3] as Precision, threads }
+    : { backend: label, device: null, precision: null, threads: null };
+}

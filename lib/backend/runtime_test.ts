@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import { envThreads, parseRuntime, recordedRuntime, runtimeOf } from "./runtime.ts";
+
+/** Runs `fn` with FER_THREADS set to `value` (unset: undefined), then puts the suite's own value back. */
+function withThreadsEnv(value: string | undefined, fn: () => void) {
+  const was = Deno.env.get("FER_THREADS");
+  try {
+    if (value === undefined) Deno.env.delete("FER_THREADS");
+    else Deno.env.set("FER_THREADS", value);
+    fn();
+  } finally {
+    if (was === undefined) Deno.env.delete("FER_THREADS");
+    else Deno.env.set("FER_THREADS", was);
+  }
+}
+
+Deno.test("a runtime: each flag checked once, defaults filled in one place, device and precision for torch only", () => {
+  withThreadsEnv(undefined, () => {
+    assert.deepEqual(runtimeOf(parseRuntime({})), { backend: "auto", device: "auto", precision: "fp32" });
+  });
+  assert.deepEqual(runtimeOf(parseRuntime({ backend: "torch", device: "cuda:1", precision: "bf16", threads: "3" })), {
+    backend: "torch",
+    device: "cuda:1",
+    precision: "bf16",
+    threads: 3,
+  });
+  assert.deepEqual(runtimeOf({ device: "cpu" }, { backend: "auto", precision: "bf16", threads: 2 }), {
+    backend: "auto",
+    device: "cpu",
+    precision: "bf16",
+    threads: 2,
+  }, "the request wins field by field over the fallback");
+  assert.throws(() => parseRuntime({ backend: "tpu" }), /unknown backend "tpu" \(have auto, /);
+  assert.throws(() => parseRuntime({ backend: "fer-native" }), /fer-native was retired/);
+  assert.throws(() => parseRuntime({ device: "gpu" }), /unknown device "gpu"/);
+  assert.throws(() => parseRuntime({ precision: "fp16" }), /unknown precision "fp16" \(have fp32, tf32, bf16\)/);
+  assert.throws(() => parseRuntime({ threads: "0" }), /--threads must be a positive integer, got "0"/);
+  assert.throws(() => runtimeOf({ backend: "cpu", precision: "bf16" }), /torch backend only \(backend "cpu"\)/);
+  assert.throws(() => runtimeOf({ device: "cuda" }, { backend: "wasm" }), /torch backend only/);
+});
+
+Deno.test("FER_THREADS is read once, and a bad value is an error naming it", () => {
+  withThreadsEnv("2", () => {
+    assert.equal(parseRuntime({}).threads, 2);
+    assert.equal(parseRuntime({ threads: 4 }).threads, 4, "a flag wins over the environment");
+  });
+  withThreadsEnv("two", () => assert.throws(() => envThreads(), /FER_THREADS must be a positive integer, got "two"/));
+  withThreadsEnv("", () => assert.equal(envThreads(), undefined, "set but empty: not set"));
+});
+
+Deno.test("a record's runtime: its fields, or an older record's backend label", () => {
+  const now = { backend: "torch", device: "cuda:0", precision: "tf32" as const, threads: 4 };
+  assert.deepEqual(recordedRuntime({ backend: "anything", runtime: now }), now);
+  assert.deepEqual(recordedRuntime({ backend: "torch (cpu, bf16)", machine: { threads: "1" } }), {
+    backend: "torch",
+    device: "cpu",
+    precision: "bf16",
+    threads: 1,
+  });
+  assert.deepEqual(recordedRuntime({ backend: "fer-native" }), {
+    backend: "fer-native",
+    device: null,
+    precision: null,
+    threads: null,
+  });
+});
