@@ -9,7 +9,7 @@
  * @module
  */
 import { basename, extname, join } from "node:path";
-import { type Command, parse, required } from "./command.ts";
+import { type Command, flags, numberFlag, required } from "./command.ts";
 import { Rng } from "../util/rng.ts";
 import { affineFromParams, applyAffine, PAPER_AUGMENT, randomTransformParams } from "../features/augment.ts";
 import { decodeImage } from "../data/image.ts";
@@ -26,23 +26,18 @@ export const command: Command = {
   name: "augment",
   summary: "augmented versions of one picture (Keras ImageDataGenerator settings of the paper)",
   async run(args) {
-    const { values } = parse(args, {
+    const f = flags(args, {
       input: { type: "string" },
       n: { type: "string", default: "4" },
       seed: { type: "string", default: "0" },
       output: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    });
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
+    }, { help: HELP });
+    if (!f) return 0;
+    const values = f.values;
     const input = required(values, "input");
     const dir = required(values, "output");
-    const n = Number(values.n);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--n must be a positive integer, got "${values.n}"`);
-    const seed = Number(values.seed);
-    if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got "${values.seed}"`);
+    const n = numberFlag(values.n, "n", { integer: true, min: 1 })!;
+    const seed = numberFlag(values.seed, "seed", { integer: true })!;
     const img = await decodeImage(input);
     await Deno.mkdir(dir, { recursive: true });
     const rng = new Rng(seed);

@@ -12,7 +12,7 @@
  * ```
  * @module
  */
-import { type Command, parse, required } from "./command.ts";
+import { type Command, DATA_FLAGS, flags, numberFlag, oneOf, required } from "./command.ts";
 import { DATASET_KINDS, type DatasetKind } from "../data/kinds.ts";
 import { loadDataset } from "../data/load.ts";
 import { summarize, summaryText } from "../data/summary.ts";
@@ -79,9 +79,8 @@ export const command: Command = {
     if (sub !== "summary" && sub !== "export" && sub !== "pack") {
       throw new Error(`unknown subcommand "${sub}"; expected summary, export or pack\n\n${HELP}`);
     }
-    const { values: v } = parse(rest, {
-      dataset: { type: "string" },
-      root: { type: "string" },
+    const f = flags(rest, {
+      ...DATA_FLAGS,
       json: { type: "boolean" },
       folds: { type: "string" },
       by: { type: "string" },
@@ -91,16 +90,12 @@ export const command: Command = {
       "drop-contempt": { type: "boolean" },
       modality: { type: "string" },
       illumination: { type: "string" },
-      n: { type: "string" },
       size: { type: "string" },
       out: { type: "string" },
       verify: { type: "boolean" },
-      help: { type: "boolean" },
-    });
-    if (v.help) {
-      console.log(HELP);
-      return 0;
-    }
+    }, { help: HELP });
+    if (!f) return 0;
+    const v = f.values;
     const kind = required(v, "dataset") as DatasetKind;
     const seed = int(v.seed, "seed") ?? 0;
     const size = int(v.size, "size");
@@ -166,17 +161,4 @@ export const command: Command = {
   },
 };
 
-function int(s: string | undefined, flag: string): number | undefined {
-  if (s === undefined) return undefined;
-  const n = Number(s);
-  if (!Number.isInteger(n)) throw new Error(`--${flag} must be an integer, got "${s}"`);
-  return n;
-}
-
-function oneOf<T extends string>(s: string | undefined, flag: string, allowed: readonly T[]): T | undefined {
-  if (s === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(s)) {
-    throw new Error(`--${flag} must be one of ${allowed.join(", ")}, got "${s}"`);
-  }
-  return s as T;
-}
+const int = (s: string | undefined, flag: string) => numberFlag(s, flag, { integer: true });

@@ -12,7 +12,7 @@
  * ```
  * @module
  */
-import { type Command, parse } from "./command.ts";
+import { type Command, flags, numberFlag } from "./command.ts";
 import { parseRuntime, runtimeOf } from "../backend/runtime.ts";
 import { runDemo } from "../experiment/demo.ts";
 import type { SpecInput } from "../experiment/spec.ts";
@@ -36,7 +36,7 @@ export const demoCommand: Command = {
   name: "demo",
   summary: "the main job on synthetic faces: data → LBP → augmentation → model → training → evaluation → figures",
   async run(args) {
-    const { values: v } = parse(args, {
+    const f = flags(args, {
       fast: { type: "boolean" },
       preset: { type: "string" },
       config: { type: "string" },
@@ -44,18 +44,15 @@ export const demoCommand: Command = {
       out: { type: "string" },
       backend: { type: "string" },
       json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    });
-    if (v.help) return console.log(HELP), 0;
+    }, { help: HELP });
+    if (!f) return 0;
+    const v = f.values;
     // FER_THREADS, when set, decides; else one core stays with the input pipeline (see the module doc)
     const asked = parseRuntime({ backend: v.backend });
     const runtime = runtimeOf(asked, { threads: Math.max(1, navigator.hardwareConcurrency - 1) });
     const overrides = v.config ? await readOverrides(v.config) : {};
-    if (v.epochs !== undefined) {
-      const epochs = Number(v.epochs);
-      if (!Number.isInteger(epochs) || epochs < 1) {
-        throw new Error(`--epochs must be a positive integer, got "${v.epochs}"`);
-      }
+    const epochs = numberFlag(v.epochs, "epochs", { integer: true, min: 1 });
+    if (epochs !== undefined) {
       const train = typeof overrides.train === "string" ? { preset: overrides.train } : overrides.train;
       overrides.train = { ...train, epochs };
     }

@@ -8,7 +8,7 @@
  * ```
  * @module
  */
-import { type Command, parse, required } from "./command.ts";
+import { type Command, flags, numberFlag, required } from "./command.ts";
 import { decodeImage } from "../data/image.ts";
 import { writeGrayPng } from "../features/gray.ts";
 import { lbp, LBP_METHODS, lbpMaxCode, type LbpMethod } from "../features/lbp.ts";
@@ -21,34 +21,24 @@ const HELP = `usage: deno task fer lbp --method <${LBP_METHODS.join("|")}> [--po
   --output   PNG of the codes scaled to 0..255 (code * 255 / max code, rounded)
   --json     print {"height", "width", "codes": [...]} (row-major codes) instead`;
 
-function number(values: Record<string, unknown>, flag: string, fallback: number): number {
-  const v = values[flag];
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new Error(`--${flag} must be a number, got "${v}"`);
-  return n;
-}
-
 /** The `lbp` command. */
 export const command: Command = {
   name: "lbp",
   summary: "LBP code image of one picture (PNG or JSON)",
   async run(args) {
-    const { values } = parse(args, {
+    const f = flags(args, {
       method: { type: "string" },
       points: { type: "string" },
       radius: { type: "string" },
       input: { type: "string" },
       output: { type: "string" },
       json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    });
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
+    }, { help: HELP });
+    if (!f) return 0;
+    const values = f.values;
     const method = required(values, "method") as LbpMethod;
-    const opts = { method, points: number(values, "points", 8), radius: number(values, "radius", 1) };
+    const points = numberFlag(values.points, "points") ?? 8, radius = numberFlag(values.radius, "radius") ?? 1;
+    const opts = { method, points, radius };
     if (Boolean(values.output) === Boolean(values.json)) throw new Error("give exactly one of --output PNG and --json");
     const img = await decodeImage(required(values, "input"));
     const out = lbp(img, opts);

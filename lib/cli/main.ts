@@ -14,8 +14,8 @@ import type { Command } from "./command.ts";
 /** Registered commands, loaded lazily so `fer --help` stays fast. */
 const commands: Record<string, () => Promise<Command>> = {
   train: () => import("./train.ts").then((m) => m.trainCommand),
-  evaluate: () => import("./train.ts").then((m) => m.evaluateCommand),
-  predict: () => import("./train.ts").then((m) => m.predictCommand),
+  evaluate: () => import("./evaluate.ts").then((m) => m.evaluateCommand),
+  predict: () => import("./predict.ts").then((m) => m.predictCommand),
   demo: () => import("./demo.ts").then((m) => m.demoCommand),
   data: () => import("./data.ts").then((m) => m.command),
   model: () => import("./model.ts").then((m) => m.command),

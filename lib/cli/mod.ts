@@ -10,4 +10,4 @@
  * @module
  */
 export { main } from "./main.ts";
-export { type Command, parse, required } from "./command.ts";
+export { type Command, flags, numberFlag, required } from "./command.ts";

@@ -14,7 +14,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
-import { type Command, parse } from "./command.ts";
+import { type Command, flags, numberFlag } from "./command.ts";
 import { buildModel } from "../model/build.ts";
 import type { ModelConfig } from "../model/config.ts";
 import { modelDiagram } from "../model/diagram.ts";
@@ -33,20 +33,12 @@ const OPTIONS = {
   layers: { type: "boolean" },
   json: { type: "boolean" },
   output: { type: "string" },
-  help: { type: "boolean", short: "h" },
 } as const;
-
-function positiveNumber(flag: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${flag} must be a positive number, got "${v}"`);
-  return n;
-}
 
 function configFrom(values: { preset?: string; "input-size"?: string; width?: string }): ModelConfig {
   const overrides: Partial<ModelConfig> = {};
-  const size = positiveNumber("input-size", values["input-size"]);
-  const width = positiveNumber("width", values.width);
+  const size = numberFlag(values["input-size"], "input-size", { positive: true });
+  const width = numberFlag(values.width, "width", { positive: true });
   if (size !== undefined) overrides.inputSize = size;
   if (width !== undefined) overrides.width = width;
   return preset(values.preset ?? "paper", overrides);
@@ -68,11 +60,13 @@ export const command: Command = {
   name: "model",
   summary: "network presets, parameter/MAC summaries and module diagrams",
   async run(args: string[]): Promise<number> {
-    const { values, positionals } = parse(args, OPTIONS, true);
+    const f = flags(args, OPTIONS, { help: USAGE, positionals: true });
+    if (!f) return 0;
+    const { values, positionals } = f;
     const [sub, ...extra] = positionals;
-    if (values.help || !sub) {
+    if (!sub) {
       console.log(USAGE);
-      return values.help ? 0 : 2;
+      return 2;
     }
     if (extra.length) throw new Error(`unexpected argument(s) ${extra.join(" ")}\n${USAGE}`);
     if (sub === "presets") {

@@ -11,21 +11,20 @@
  * ```
  * @module
  */
-import { type Command, parse } from "./command.ts";
-import { basename, join, resolve } from "node:path";
-import { describeExperiment, planTable } from "../report/experiments.ts";
-import { type GridOverrides, overrideExperiment } from "../grid/plan.ts";
-import { clusterSettings } from "../grid/cluster.ts";
-import { collect, type GridFlags, printPlan, runJob, submit } from "../grid/jobs.ts";
-import { TABLE_IDS, type TableId } from "../report/paper_numbers.ts";
-import { buildTable, tableMarkdown, writeTable } from "../report/tables.ts";
-import { executeExperiment } from "../grid/execute.ts";
-import { readRuns, RESULTS_RUNS, runAccuracy } from "../report/runs.ts";
-import { sameExperimentRun } from "../report/identity.ts";
-import { checkRecord, checkText } from "../grid/check.ts";
-import { defaultRunsDir } from "../experiment/record.ts";
-import type { PeerEvalReport } from "../peers/peers.ts";
+import { type Command, flags, numberFlag, oneOf, RUNS_FLAG } from "./command.ts";
+import { resolve } from "node:path";
 import { parseRuntime, type RuntimeRequest } from "../backend/runtime.ts";
+import { defaultRunsDir } from "../experiment/record.ts";
+import { checkRecord, checkText } from "../grid/check.ts";
+import { clusterSettings } from "../grid/cluster.ts";
+import { collect, type GridFlags, planText, runJob, submit } from "../grid/jobs.ts";
+import { type GridOverrides, overrideExperiment } from "../grid/plan.ts";
+import { reproduceRows } from "../grid/sequential.ts";
+import type { PeerEvalReport } from "../peers/peers.ts";
+import { describeExperiment, planTable } from "../report/experiments.ts";
+import { TABLE_IDS, type TableId } from "../report/paper_numbers.ts";
+import { RESULTS_RUNS } from "../report/runs.ts";
+import { buildTable, tableMarkdown, writeTable } from "../report/tables.ts";
 
 const HELP = `usage: deno task fer reproduce <table-id> [options]
 
@@ -73,43 +72,31 @@ records (results/runs/: the engine's run.json of each reported run, without weig
                   the fold (default: the record's first); --root, --runs-dir, --device, --precision apply`;
 
 /** `--check FILE`: one fold of a committed record trained again and compared (lib/grid/check.ts). */
-async function check(file: string, v: Record<string, unknown>, runtime: RuntimeRequest): Promise<number> {
-  const tolerance = v.tolerance === undefined ? undefined : Number(v.tolerance);
-  if (tolerance !== undefined && !(tolerance >= 0)) {
-    throw new Error(`--tolerance must be a number of points >= 0, got "${v.tolerance}"`);
-  }
+async function check(
+  file: string,
+  v: { fold?: string; tolerance?: string; root?: string; "runs-dir"?: string },
+  runtime: RuntimeRequest,
+): Promise<number> {
   const c = await checkRecord(file, {
-    fold: posInt(v.fold as string | undefined, "fold"),
-    tolerance,
-    root: v.root as string | undefined,
-    runsDir: v["runs-dir"] as string | undefined,
+    fold: numberFlag(v.fold, "fold", { integer: true, min: 1 }),
+    tolerance: numberFlag(v.tolerance, "tolerance", { min: 0 }),
+    root: v.root,
+    runsDir: v["runs-dir"],
     runtime,
   });
   console.log(checkText(c));
   return c.ok ? 0 : 1;
 }
 
-/** Copies a finished run's run.json to results/runs/<id>.json (the weights stay in the run folder). */
-async function keepRecord(dir: string): Promise<string> {
-  await Deno.mkdir(RESULTS_RUNS, { recursive: true });
-  const to = join(RESULTS_RUNS, `${basename(dir)}.json`);
-  await Deno.copyFile(join(dir, "run.json"), to);
-  return to;
-}
-
-function posInt(v: string | undefined, flag: string): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag} must be a positive integer, got "${v}"`);
-  return n;
-}
+const positive = (v: string | undefined, flag: string) => numberFlag(v, flag, { integer: true, min: 1 });
 
 /** The reproduce command. */
 export const command: Command = {
   name: "reproduce",
   summary: "run the experiment configs of one paper table and write the table (Markdown + CSV)",
   async run(args) {
-    const { values, positionals } = parse(args, {
+    const f = flags(args, {
+      ...RUNS_FLAG,
       fast: { type: "boolean" },
       cpu: { type: "boolean" },
       "dry-run": { type: "boolean" },
@@ -123,7 +110,6 @@ export const command: Command = {
       rerun: { type: "boolean" },
       peers: { type: "boolean" },
       "peer-limit": { type: "string" },
-      "runs-dir": { type: "string" },
       root: { type: "string" },
       device: { type: "string" },
       precision: { type: "string" },
@@ -145,12 +131,9 @@ export const command: Command = {
       check: { type: "string" },
       tolerance: { type: "string" },
       keep: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    }, true);
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
+    }, { help: HELP, positionals: true });
+    if (!f) return 0;
+    const { values, positionals } = f;
     const runtime = parseRuntime({ device: values.device, precision: values.precision });
     if (values.check !== undefined) return await check(values.check, values, runtime);
     const table = positionals[0];
@@ -161,50 +144,60 @@ export const command: Command = {
       return 2;
     }
     const fast = values.fast === true, cpu = values.cpu === true;
-    const seed = values.seed === undefined ? undefined : Number(values.seed);
-    if (seed !== undefined && !Number.isInteger(seed)) {
-      throw new Error(`--seed must be an integer, got "${values.seed}"`);
-    }
     const overrides: GridOverrides = {
-      k: posInt(values.folds, "folds"),
-      epochs: posInt(values.epochs, "epochs"),
-      seed,
+      k: positive(values.folds, "folds"),
+      epochs: positive(values.epochs, "epochs"),
+      seed: numberFlag(values.seed, "seed", { integer: true }),
     };
     const rowList = values.rows ?? values.row;
+    const runsDir = resolve(values["runs-dir"] ?? defaultRunsDir());
     const grid: GridFlags = {
       table: table as TableId,
       fast,
       cpu,
       rows: rowList?.split(",").map((r) => r.trim()),
-      seeds: posInt(values.seeds, "seeds"),
+      seeds: positive(values.seeds, "seeds"),
       overrides,
-      runsDir: resolve(values["runs-dir"] ?? defaultRunsDir()),
+      runsDir,
       root: values.root && resolve(values.root),
       runtime,
       out: values.out ?? "outputs/tables",
     };
-    if (values.submit !== undefined && !["slurm", "print", "k8s"].includes(values.submit)) {
-      throw new Error(`--submit must be slurm, print or k8s, got "${values.submit}"`);
-    }
+    const how = oneOf(values.submit, "submit", ["slurm", "print", "k8s"] as const);
     if (values.hash !== undefined || values.fold !== undefined) {
       if (values.hash === undefined) throw new Error("--fold runs one job of a plan: give its --hash too");
-      return await runJob(grid, posInt(values.fold, "fold"), values.hash);
+      return await runJob(grid, positive(values.fold, "fold"), values.hash);
     }
-    if (values.collect) return await collect(grid);
-    if (values.submit) {
+    if (values.collect) {
+      const c = await collect(grid);
+      console.log(tableMarkdown(c.table, grid.out));
+      console.error(`wrote ${c.files.md} and ${c.files.csv}`);
+      if (c.missing.length === 0) return 0;
+      console.error(`${c.missing.length} of ${c.jobs} job(s) not done:`);
+      for (const m of c.missing) console.error(`  ${m}`);
+      return 1;
+    }
+    if (how) {
       const settings = await clusterSettings({
         partition: values.partition,
         account: values.account,
         sbatch: values.sbatch,
-        cpus: posInt(values.cpus, "cpus"),
+        cpus: positive(values.cpus, "cpus"),
         time: values.time,
-        maxParallel: posInt(values["max-parallel"], "max-parallel"),
+        maxParallel: positive(values["max-parallel"], "max-parallel"),
         image: values.image,
         namespace: values.namespace,
       }, values["cluster-config"]);
-      return await submit(grid, values.submit as "slurm" | "print" | "k8s", settings);
+      const { out, note } = await submit(grid, how, settings);
+      if (note && how !== "slurm") console.error(note);
+      console.log(out);
+      if (note && how === "slurm") console.error(note);
+      return 0;
     }
-    if (values.plan) return await printPlan(grid);
+    if (values.plan) {
+      console.log(await planText(grid));
+      return 0;
+    }
     if (grid.seeds !== undefined) throw new Error("--seeds makes a grid: use it with --plan, --submit or --collect");
     const plan = (await planTable(table as TableId, { fast, cpu })).filter((r) =>
       !grid.rows || grid.rows.includes(r.config.row)
@@ -220,38 +213,14 @@ export const command: Command = {
       for (const r of plan) console.log(`  ${describeExperiment(r)}`);
       return 0;
     }
-    const runsDir = values["runs-dir"] ?? defaultRunsDir();
     if (!values["report-only"]) {
-      for (const [i, r] of plan.entries()) {
-        console.error(`[${i + 1}/${plan.length}] ${describeExperiment(r)}`);
-        const prior = values.rerun ? null : sameExperimentRun(await readRuns(runsDir), r);
-        if (prior) {
-          const tag = prior.record.experiment
-            ? ` (${prior.record.experiment.table}/${prior.record.experiment.row})`
-            : "";
-          console.error(`  same experiment already run: ${prior.record.id}${tag}; not training again (--rerun does)`);
-          continue;
-        }
-        const { dir, record } = await executeExperiment(r, {
-          root: values.root,
-          runsDir: values["runs-dir"],
-          runtime,
-        });
-        const acc = runAccuracy(record);
-        console.error(
-          `  run ${record.id}: ${record.status}${acc ? `, accuracy ${(100 * acc.accuracy).toFixed(2)}%` : ""}`,
-        );
-        if (values.keep && record.status === "done") console.error(`  kept as ${await keepRecord(dir)}`);
-      }
+      await reproduceRows(plan, { runsDir, root: values.root, runtime, rerun: values.rerun, keep: values.keep });
     }
     let peers: PeerEvalReport[] | undefined;
     if (values.peers) {
       if (table !== "table4") throw new Error("--peers applies to table4 (FER2013) only");
       const { evaluatePeer } = await import("../peers/peers.ts");
-      const limit = values["peer-limit"] ? Number(values["peer-limit"]) : undefined;
-      if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) {
-        throw new Error(`--peer-limit must be a positive integer, got "${values["peer-limit"]}"`);
-      }
+      const limit = positive(values["peer-limit"], "peer-limit");
       peers = [];
       for (const p of ["human", "face-api"] as const) peers.push(await evaluatePeer(p, { limit }));
     }
@@ -260,8 +229,8 @@ export const command: Command = {
       runsDir: values["runs-dir"] ? runsDir : [runsDir, RESULTS_RUNS],
       peers,
     });
-    const { md, csv } = await writeTable(t, values.out ?? "outputs/tables");
-    console.log(tableMarkdown(t, values.out ?? "outputs/tables"));
+    const { md, csv } = await writeTable(t, grid.out);
+    console.log(tableMarkdown(t, grid.out));
     console.error(`wrote ${md} and ${csv}`);
     return 0;
   },

@@ -1,27 +1,19 @@
 /**
- * CLI commands of the engine: `train`, `evaluate`, `predict` and `demo`.
+ * `fer train`: trains a model on one split or k folds, checkpointed every epoch, recorded under the runs
+ * folder (lib/experiment/run.ts); `--resume DIR` continues a run. Flags override a spec file, which overrides
+ * the defaults (cpu-small, the default recipe).
  *
  * @example
  * ```sh
  * deno task fer train --preset cpu-small --dataset ckplus --root ../shared/datasets/ckplus48 --folds 5 --by subject --epochs 10
- * deno task fer evaluate --model outputs/runs/<id>/model --dataset fer2013 --root ../shared/datasets/fer2013 --split PublicTest --json
- * deno task fer predict --model outputs/runs/<id>/model face1.png face2.png --json
- * deno task fer demo
  * ```
  * @module
  */
-import { type Command, parse, required } from "./command.ts";
+import { type Command, DATA_FLAGS, flags, numberFlag, oneOf, required, RUNS_FLAG, RUNTIME_FLAGS } from "./command.ts";
 import { parseRuntime, runtimeOf } from "../backend/runtime.ts";
 import { selectRuntime } from "../backend/select.ts";
-import type { DatasetKind } from "../data/kinds.ts";
-import { decodeImage } from "../data/image.ts";
 import { loadDataset } from "../data/load.ts";
-import { datasetsRoot } from "../data/paths.ts";
-import { pickSplit } from "../data/routing.ts";
-import { lbpFor } from "../engine/inputs.ts";
-import { ImageCache } from "../engine/pipeline.ts";
 import { TTAS } from "../engine/config.ts";
-import { evaluate, predictImages } from "../engine/predict.ts";
 import { trainProbe } from "../engine/probe.ts";
 import type { RunRecord } from "../experiment/record.ts";
 import { type ResumeRequest, resumeSpec } from "../experiment/resume.ts";
@@ -38,45 +30,7 @@ import {
   type TrainSpec,
 } from "../experiment/spec.ts";
 import { readRun } from "../experiment/store.ts";
-import { loadModel } from "../model/io.ts";
-
-const datasetFlags = {
-  dataset: { type: "string" },
-  root: { type: "string" },
-  n: { type: "string" },
-  backend: { type: "string" },
-  device: { type: "string" },
-  precision: { type: "string" },
-  help: { type: "boolean", short: "h" },
-} as const;
-
-function num(v: string | undefined, flag: string): number | undefined {
-  if (v === undefined) return undefined;
-  const x = Number(v);
-  if (!Number.isFinite(x)) throw new Error(`--${flag} must be a number, got "${v}"`);
-  return x;
-}
-
-/** An object of the given entries whose value is defined (a flag not given overrides nothing). */
-function given<T extends Record<string, unknown>>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined)) as Partial<T>;
-}
-
-/** The dataset part of a spec from `--dataset KIND --root DIR --n N`. */
-function datasetFlagsSpec(v: { dataset?: string; root?: string; n?: string }): Partial<DatasetSpec> {
-  return given({ dataset: v.dataset as DatasetKind | undefined, root: v.root, n: num(v.n, "n") });
-}
-
-async function readSpecFile(path: string): Promise<SpecInput> {
-  try {
-    return JSON.parse(await Deno.readTextFile(path));
-  } catch (e) {
-    throw new Error(
-      `${path}: cannot read the config (${e instanceof Error ? e.message : e}); ` +
-        `expected a JSON experiment spec {dataset?, model?, train?, protocol?}`,
-    );
-  }
-}
+import { datasetFlagsSpec, given, readSpecFile } from "./spec_flags.ts";
 
 const TRAIN_HELP =
   `usage: deno task fer train [--config SPEC.json] [--preset NAME] --dataset KIND [--root DIR] [options]
@@ -84,7 +38,7 @@ const TRAIN_HELP =
                         (model/train: a preset name or {preset, ...overrides}); flags override it
   --preset NAME         model preset (cpu-small, cpu-tiny, paper, table1-…); default cpu-small
   --train-preset NAME   default | paper (lr 1e-6, batch 40) | cosine | sgd | cpu (the CPU recipe); default "default"
-  --epochs N --lr X --batch N --seed N --width X --size N   overrides
+  --epochs N --lr X --batch N --seed N --width X --input-size N   overrides (--size: the old name)
   --train-split NAME --val-split NAME   split protocol (FER2013: Training / PublicTest; "holdout:0.2")
   --folds K --by subject|random         k-fold protocol instead (--only-folds 1,3: train and test those only)
   --dataset KIND --root DIR --n N       the data (fer2013, ckplus, jaffe, oulu, sequences, folder, synthetic, pack)
@@ -93,15 +47,17 @@ const TRAIN_HELP =
   --precision fp32|tf32|bf16      torch's conv/matmul precision (tf32: NVIDIA only; default fp32)
   --resume DIR          continue a run folder (after a kill)
   --tta none|flip|tencrop (the final evaluation's; recorded in the train config)
-  --runs DIR (default outputs/runs)   --experiment TABLE:ROW   --json`;
+  --runs-dir DIR (default outputs/runs; --runs: the old name)   --experiment TABLE:ROW   --json`;
 
 /** `fer train`. */
 export const trainCommand: Command = {
   name: "train",
   summary: "train a model (split or k-fold), checkpointed and recorded under outputs/runs/",
   async run(args) {
-    const { values: v } = parse(args, {
-      ...datasetFlags,
+    const f = flags(args, {
+      ...DATA_FLAGS,
+      ...RUNTIME_FLAGS,
+      ...RUNS_FLAG,
       preset: { type: "string" },
       config: { type: "string" },
       "train-preset": { type: "string" },
@@ -110,7 +66,7 @@ export const trainCommand: Command = {
       batch: { type: "string" },
       seed: { type: "string" },
       width: { type: "string" },
-      size: { type: "string" },
+      "input-size": { type: "string" },
       "train-split": { type: "string" },
       "val-split": { type: "string" },
       folds: { type: "string" },
@@ -118,28 +74,29 @@ export const trainCommand: Command = {
       "only-folds": { type: "string" },
       resume: { type: "string" },
       tta: { type: "string" },
-      runs: { type: "string" },
       experiment: { type: "string" },
       json: { type: "boolean" },
-    });
-    if (v.help) return console.log(TRAIN_HELP), 0;
+    }, { help: TRAIN_HELP, renamed: { size: "input-size" } });
+    if (!f) return 0;
+    const v = f.values;
     // Every flag is checked before any work starts or a run folder is made.
-    const by = oneOf(v.by ?? "subject", "by", ["subject", "random"] as const);
-    const tta = v.tta === undefined ? undefined : oneOf(v.tta, "tta", TTAS);
+    const by = oneOf(v.by ?? "subject", "by", ["subject", "random"] as const)!;
+    const tta = oneOf(v.tta, "tta", TTAS);
     const runtime = runtimeOf(parseRuntime(v));
-    const folds = v.folds === undefined ? undefined : Number(v.folds);
-    if (folds !== undefined && !(Number.isInteger(folds) && folds >= 2)) {
-      throw new Error(`--folds must be an integer of at least 2, got "${v.folds}"`);
-    }
-    const flags: ResumeRequest = {
+    const folds = numberFlag(v.folds, "folds", { integer: true, min: 2 });
+    const request: ResumeRequest = {
       dataset: datasetFlagsSpec(v),
-      model: given({ preset: v.preset, width: num(v.width, "width"), inputSize: num(v.size, "size") }),
+      model: given({
+        preset: v.preset,
+        width: numberFlag(v.width, "width"),
+        inputSize: numberFlag(v["input-size"], "input-size"),
+      }),
       train: given({
         preset: v["train-preset"],
-        epochs: num(v.epochs, "epochs"),
-        lr: num(v.lr, "lr"),
-        batchSize: num(v.batch, "batch"),
-        seed: num(v.seed, "seed"),
+        epochs: numberFlag(v.epochs, "epochs"),
+        lr: numberFlag(v.lr, "lr"),
+        batchSize: numberFlag(v.batch, "batch"),
+        seed: numberFlag(v.seed, "seed"),
         tta,
       }),
     };
@@ -152,7 +109,7 @@ export const trainCommand: Command = {
       if (fixed.length) {
         throw new Error(`--${fixed.join(", --")} cannot be given with --resume: the run's spec is in its run.json`);
       }
-      input = resumeSpec(v.resume!, resumed, flags);
+      input = resumeSpec(v.resume!, resumed, request);
       if (resumed.status === "done" && resolveTrain(input.train as TrainSpec).epochs <= resumed.config.train.epochs) {
         console.error(
           `${v.resume}: the run already finished (${resumed.epochs} epochs); nothing to resume ` +
@@ -163,11 +120,11 @@ export const trainCommand: Command = {
       }
     } else {
       const file = v.config ? await readSpecFile(v.config) : {};
-      input = mergeSpecs(mergeSpecs({ model: "cpu-small", train: "default" }, file), flags);
+      input = mergeSpecs(mergeSpecs({ model: "cpu-small", train: "default" }, file), request);
     }
     if (!input.dataset?.dataset) required({}, "dataset");
     const where = v.config ?? "fer train";
-    const datasetSpec = datasetOptions(input.dataset as DatasetSpec, { where, datasetsRoot: datasetsRoot() });
+    const datasetSpec = datasetOptions(input.dataset as DatasetSpec, { where });
     const ds = await loadDataset(datasetSpec);
     if (!resumed && (folds || v["train-split"] || v["val-split"] || !input.protocol)) {
       const hasSplits = ds.samples.some((s) => s.split);
@@ -177,7 +134,7 @@ export const trainCommand: Command = {
           k: folds,
           by,
           seed: resolveTrain(typeof input.train === "string" ? { preset: input.train } : input.train ?? {}).seed,
-          ...(v["only-folds"] ? { only: v["only-folds"].split(",").map((f) => num(f, "only-folds")!) } : {}),
+          ...(v["only-folds"] ? { only: v["only-folds"].split(",").map((k) => numberFlag(k, "only-folds")!) } : {}),
         }
         : {
           kind: "split",
@@ -200,7 +157,7 @@ export const trainCommand: Command = {
       dataset: ds,
       datasetSpec,
       backend: chosen.label ?? chosen.backend,
-      runsDir: v.runs,
+      runsDir: v["runs-dir"],
       resumeDir: v.resume,
       experiment: resumed?.experiment ?? (v.experiment ? { table, row: row ?? "" } : undefined),
     });
@@ -224,114 +181,3 @@ function summaryText(dir: string, rec: RunRecord, json?: boolean): string {
     ? JSON.stringify(summary)
     : Object.entries(summary).map(([k, x]) => `${k}: ${JSON.stringify(x)}`).join("\n");
 }
-
-/** `s` when it is one of `allowed`; else an error naming the flag. */
-function oneOf<T extends string>(s: string | undefined, flag: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly (string | undefined)[]).includes(s)) {
-    throw new Error(`--${flag} must be one of ${allowed.join(", ")}, got "${s}"`);
-  }
-  return s as T;
-}
-
-/** `fer evaluate`. */
-export const evaluateCommand: Command = {
-  name: "evaluate",
-  summary: "evaluate a saved model on a dataset split (accuracy, per-class P/R/F1, confusion)",
-  async run(args) {
-    const { values: v } = parse(args, {
-      ...datasetFlags,
-      model: { type: "string" },
-      split: { type: "string", default: "all" },
-      tta: { type: "string", default: "none" },
-      json: { type: "boolean" },
-    });
-    if (v.help) {
-      console.log(
-        "usage: deno task fer evaluate --model DIR --dataset KIND --root DIR --split NAME [--tta flip] [--json]",
-      );
-      return 0;
-    }
-    const tta = oneOf(v.tta, "tta", TTAS);
-    const runtime = runtimeOf(parseRuntime(v));
-    if (/privatetest/i.test(v.split!)) {
-      console.error("note: PrivateTest is the final test split; report it, never select on it");
-    }
-    await selectRuntime(runtime, { quiet: v.json });
-    const fm = await loadModel(required(v, "model"));
-    const ds = await loadDataset(
-      datasetOptions({ ...datasetFlagsSpec(v), dataset: required(v, "dataset") as DatasetKind }),
-    );
-    const idx = pickSplit(ds, v.split!);
-    const labels = fm.labels ?? ds.classes;
-    if (labels.join(",") !== ds.classes.join(",")) {
-      throw new Error(`model classes [${labels}] differ from ${ds.name}'s [${ds.classes}]`);
-    }
-    const rep = await evaluate({
-      model: fm,
-      cache: new ImageCache(ds, fm.config.inputSize),
-      indices: idx,
-      lbp: lbpFor(fm.config),
-      tta,
-      split: v.split!,
-    });
-    const out = {
-      accuracy: rep.accuracy,
-      macro_f1: rep.macroF1,
-      per_class: rep.perClass,
-      confusion: rep.confusion,
-      labels: rep.labels,
-      split: rep.split,
-      n: idx.length,
-    };
-    if (v.json) console.log(JSON.stringify(out));
-    else {
-      console.log(
-        `${ds.name} ${v.split}: accuracy ${(rep.accuracy * 100).toFixed(2)}%, macro-F1 ${
-          rep.macroF1.toFixed(4)
-        } (n=${idx.length})`,
-      );
-      for (const [l, m] of Object.entries(rep.perClass)) {
-        console.log(
-          `  ${l.padEnd(10)} P ${m.precision.toFixed(3)} R ${m.recall.toFixed(3)} F1 ${m.f1.toFixed(3)} n ${m.support}`,
-        );
-      }
-    }
-    return 0;
-  },
-};
-
-/** `fer predict`. */
-export const predictCommand: Command = {
-  name: "predict",
-  summary: "label and class probabilities of image files with a saved model",
-  async run(args) {
-    const { values: v, positionals } = parse(args, {
-      model: { type: "string" },
-      backend: { type: "string" },
-      device: { type: "string" },
-      precision: { type: "string" },
-      tta: { type: "string", default: "none" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    }, true);
-    if (v.help || positionals.length === 0) {
-      console.log("usage: deno task fer predict --model DIR IMG… [--tta flip] [--json]");
-      return v.help ? 0 : 2;
-    }
-    const tta = oneOf(v.tta, "tta", TTAS);
-    await selectRuntime(runtimeOf(parseRuntime(v)), { quiet: v.json });
-    const fm = await loadModel(required(v, "model"));
-    const labels = fm.labels ?? Array.from({ length: fm.config.numClasses }, (_, i) => `class${i}`);
-    const imgs = await Promise.all(positionals.map((p) => decodeImage(p, { size: fm.config.inputSize })));
-    const probs = await predictImages(fm, imgs, { lbp: lbpFor(fm.config), tta });
-    const k = labels.length;
-    const rows = positionals.map((path, i) => {
-      const p = Array.from(probs.subarray(i * k, (i + 1) * k));
-      const best = p.indexOf(Math.max(...p));
-      return { path, label: labels[best], probabilities: Object.fromEntries(labels.map((l, c) => [l, p[c]])) };
-    });
-    if (v.json) console.log(JSON.stringify(rows));
-    else for (const r of rows) console.log(`${r.path}: ${r.label} (${(r.probabilities[r.label] * 100).toFixed(1)}%)`);
-    return 0;
-  },
-};

@@ -20,6 +20,7 @@
  */
 import { join } from "node:path";
 import { DATASET_KINDS, type LoadDatasetOptions } from "../data/kinds.ts";
+import { datasetsRoot } from "../data/paths.ts";
 import type { SplitRoute } from "../data/routing.ts";
 import { TRAIN_PRESETS, type TrainConfig, trainPreset } from "../engine/config.ts";
 import type { ModelConfig } from "../model/config.ts";
@@ -82,7 +83,8 @@ export function needsUserData(d: DatasetSpec): boolean {
 
 /**
  * The loader options of a dataset spec: `root` (the user's folder) wins, then the spec's own root, then
- * its `datasetsPath` under `datasetsRoot`; errors say what to pass.
+ * its `datasetsPath` under `datasetsRoot` (default: this checkout's, FER_DATA or ../shared/datasets; null:
+ * none); errors say what to pass. The one place a spec meets the datasets root.
  */
 export function datasetOptions(
   d: DatasetSpec,
@@ -95,11 +97,13 @@ export function datasetOptions(
   if (datasetsPath === undefined) {
     throw new Error(`${where}${datasetName(d)} cannot be redistributed; pass --root with your copy`);
   }
-  if (!o.datasetsRoot) throw new Error(`${where}no datasets folder (set FER_DATA or pass --root)`);
-  return { ...opts, root: join(o.datasetsRoot, datasetsPath) };
+  const base = o.datasetsRoot === undefined ? datasetsRoot() : o.datasetsRoot;
+  if (!base) throw new Error(`${where}no datasets folder (set FER_DATA or pass --root)`);
+  return { ...opts, root: join(base, datasetsPath) };
 }
 
-const DATASET_KEYS = [
+/** The fields a dataset spec may have (spec_test.ts holds it equal to {@link DatasetSpec}'s keys). */
+export const DATASET_KEYS = [
   "dataset",
   "root",
   "datasetsPath",
@@ -114,7 +118,7 @@ const DATASET_KEYS = [
   "seed",
   "subjects",
   "clutter",
-];
+] as const satisfies readonly (keyof DatasetSpec)[];
 
 /**
  * Checks a spec read from JSON (or built from flags) and returns it with string shorthands expanded
@@ -137,7 +141,7 @@ export function parseSpec(x: unknown, where: string): ExperimentSpec {
   if (!(DATASET_KINDS as readonly unknown[]).includes(d.dataset)) {
     fail(`"dataset.dataset" must be one of ${DATASET_KINDS.join(", ")}, got ${JSON.stringify(d.dataset)}`);
   }
-  const dExtra = Object.keys(d).filter((k) => !DATASET_KEYS.includes(k));
+  const dExtra = Object.keys(d).filter((k) => !(DATASET_KEYS as readonly string[]).includes(k));
   if (dExtra.length) fail(`unknown dataset field(s) ${dExtra.join(", ")}; known: ${DATASET_KEYS.join(", ")}`);
 
   const model = (typeof o.model === "string" ? { preset: o.model } : obj(o.model, "model")) as ModelSpec;

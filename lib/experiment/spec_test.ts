@@ -1,7 +1,16 @@
 import assert from "node:assert/strict";
 import { trainPreset } from "../engine/config.ts";
 import { preset } from "../model/presets.ts";
-import { datasetOptions, mergeSpecs, needsUserData, parseSpec, resolveModel, resolveTrain } from "./spec.ts";
+import {
+  DATASET_KEYS,
+  datasetOptions,
+  type DatasetSpec,
+  mergeSpecs,
+  needsUserData,
+  parseSpec,
+  resolveModel,
+  resolveTrain,
+} from "./spec.ts";
 
 const good = {
   dataset: { dataset: "ckplus", datasetsPath: "ckplus48", dropContempt: true },
@@ -59,6 +68,24 @@ Deno.test("datasets come from the user's root, the spec's root, or a folder unde
   assert.equal(needsUserData(jaffe), true);
   assert.throws(() => datasetOptions(jaffe, { datasetsRoot: "/data" }), /jaffe cannot be redistributed; pass --root/);
   assert.deepEqual(datasetOptions({ dataset: "synthetic", n: 70 }), { dataset: "synthetic", n: 70 });
+  Deno.env.set("FER_DATA", "/elsewhere");
+  try {
+    assert.equal(datasetOptions(d).root, "/elsewhere/ckplus48", "by default, this checkout's datasets root");
+  } finally {
+    Deno.env.delete("FER_DATA");
+  }
+});
+
+Deno.test("DATASET_KEYS lists exactly the fields of DatasetSpec", () => {
+  // the type checker holds both directions: spec.ts's `satisfies` refuses a key DatasetSpec lacks, and this
+  // assignment a DatasetSpec field the list lacks (Record<listed keys> is not a Record<every key>)
+  const listed: readonly (typeof DATASET_KEYS)[number][] = DATASET_KEYS;
+  const all: Record<keyof DatasetSpec, true> = Object.fromEntries(listed.map((k) => [k, true])) as Record<
+    (typeof DATASET_KEYS)[number],
+    true
+  >;
+  assert.equal(new Set(listed).size, listed.length, "no key twice");
+  assert.deepEqual(Object.keys(all).sort(), [...listed].sort());
 });
 
 Deno.test("flags merge over a config file over defaults, field by field; a protocol replaces", () => {

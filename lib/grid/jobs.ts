@@ -23,7 +23,7 @@ import { executeExperiment } from "./execute.ts";
 import { type GridJob, type GridOverrides, jobState, planGrid } from "./plan.ts";
 import type { TableId } from "../report/paper_numbers.ts";
 import { runAccuracy } from "../report/runs.ts";
-import { buildTable, tableMarkdown, writeTable } from "../report/tables.ts";
+import { buildTable, type TableResult, writeTable } from "../report/tables.ts";
 import type { RuntimeRequest } from "../backend/runtime.ts";
 import { type ClusterSettings, shellQuote, taskResources } from "./cluster.ts";
 import { indexedJob } from "./k8s.ts";
@@ -125,21 +125,21 @@ function label(j: GridJob): string {
   return `${c.table}/${c.row}${fold} seed ${j.seed}`;
 }
 
-/** `--plan`: one line per job with its state, and its command. */
-export async function printPlan(f: GridFlags): Promise<number> {
+/** `--plan`: one line per job with its state, and its command; the collect command last. */
+export async function planText(f: GridFlags): Promise<string> {
   const jobs = await gridJobs(f);
   const states = await Promise.all(jobs.map((j) => jobState(f.runsDir, j)));
   const count = (s: string) => states.filter((x) => x === s).length;
-  console.log(
+  const lines = [
     `plan for ${describe(f, jobs)}; ${count("done")} done, ${count("resume")} to resume, ${count("new")} new; ` +
-      `records in ${f.runsDir}`,
-  );
+    `records in ${f.runsDir}`,
+  ];
   for (const [i, j] of jobs.entries()) {
-    console.log(`  ${states[i].padEnd(6)} ${j.id}  ${label(j)}`);
-    console.log(`         ${jobCommand(f, j).map(shellQuote).join(" ")}`);
+    lines.push(`  ${states[i].padEnd(6)} ${j.id}  ${label(j)}`);
+    lines.push(`         ${jobCommand(f, j).map(shellQuote).join(" ")}`);
   }
-  console.log(`collect: ${collectCommand(f).map(shellQuote).join(" ")}`);
-  return 0;
+  lines.push(`collect: ${collectCommand(f).map(shellQuote).join(" ")}`);
+  return lines.join("\n");
 }
 
 /** One job (`--row R [--fold I] [--seed S] --hash H`): skipped when done, resumed when started. */
@@ -188,33 +188,47 @@ async function progressOf(dir: string, job: GridJob): Promise<string> {
   }
 }
 
-/** `--collect`: assembles the finished jobs, writes the table; fails naming the jobs that are not done. */
-export async function collect(f: GridFlags): Promise<number> {
+/** What `--collect` did: the table it wrote, and the jobs that are not done (each as "<id>  <label>"). */
+export interface Collected {
+  table: TableResult;
+  files: { md: string; csv: string };
+  jobs: number;
+  missing: string[];
+}
+
+/** `--collect`: assembles the finished jobs' records and writes the table from them. */
+export async function collect(f: GridFlags): Promise<Collected> {
   const jobs = await gridJobs(f);
   const { written, missing } = await collectGrid(jobs, f.runsDir);
   for (const id of written) console.error(`assembled ${join(f.runsDir, id)}`);
-  const t = await buildTable(f.table, { runsDir: f.runsDir });
-  const { md, csv } = await writeTable(t, f.out);
-  console.log(tableMarkdown(t, f.out));
-  console.error(`wrote ${md} and ${csv}`);
-  if (missing.length === 0) return 0;
-  console.error(`${missing.length} of ${jobs.length} job(s) not done:`);
-  for (const j of missing) console.error(`  ${j.id}  ${label(j)}`);
-  return 1;
+  const table = await buildTable(f.table, { runsDir: f.runsDir });
+  const files = await writeTable(table, f.out);
+  return { table, files, jobs: jobs.length, missing: missing.map((j) => `${j.id}  ${label(j)}`) };
+}
+
+/** What `--submit` gives: text for the standard output (scripts, a manifest, the submitted ids) and a note. */
+export interface Submitted {
+  out: string;
+  note?: string;
 }
 
 /**
- * `--submit slurm|print|k8s`: the scripts for the jobs not done yet, submitted or printed; or the
- * Kubernetes manifest, printed (apply it with kubectl; collect afterwards).
+ * `--submit slurm|print|k8s`: the scripts for the jobs not done yet, submitted (slurm) or as text (print);
+ * or the Kubernetes manifest as text (apply it with kubectl; collect afterwards).
  */
-export async function submit(f: GridFlags, how: "slurm" | "print" | "k8s", settings: ClusterSettings): Promise<number> {
+export async function submit(
+  f: GridFlags,
+  how: "slurm" | "print" | "k8s",
+  settings: ClusterSettings,
+): Promise<Submitted> {
   const jobs = await gridJobs(f);
   const states = await Promise.all(jobs.map((j) => jobState(f.runsDir, j)));
   const todo = jobs.filter((_, i) => states[i] !== "done");
   if (todo.length === 0) {
-    console.error(`all ${jobs.length} job(s) of ${f.table} are done; collect them:`);
-    console.log(collectCommand(f).map(shellQuote).join(" "));
-    return 0;
+    return {
+      out: collectCommand(f).map(shellQuote).join(" "),
+      note: `all ${jobs.length} job(s) of ${f.table} are done; collect them:`,
+    };
   }
   const logDir = join(f.runsDir, "slurm"), planHash = specHash(todo.map((j) => j.hash)).slice(0, 8);
   const name = `fer-${f.table}`, base = join(logDir, `${f.table}-${planHash}`);
@@ -235,10 +249,16 @@ export async function submit(f: GridFlags, how: "slurm" | "print" | "k8s", setti
       `the image holds this checkout at ${projectRoot()} with deno; mount ${mounts.join(", ")} at these paths`,
       `then: kubectl apply -f <this file>; when it completes: ${collectCommand(f).map(shellQuote).join(" ")}`,
     ];
-    console.log(
-      indexedJob({ name: `${name}-${planHash}`, about: k8sAbout, tasks, resources, settings, repo: projectRoot() }),
-    );
-    return 0;
+    return {
+      out: indexedJob({
+        name: `${name}-${planHash}`,
+        about: k8sAbout,
+        tasks,
+        resources,
+        settings,
+        repo: projectRoot(),
+      }),
+    };
   }
   const opts = { name, about, resources, settings, repo: projectRoot(), logDir };
   const array = arrayScript({ ...opts, tasks });
@@ -247,19 +267,14 @@ export async function submit(f: GridFlags, how: "slurm" | "print" | "k8s", setti
     about: [`collects ${describe(f, jobs)} into its table`],
     command: collectCommand(f),
   });
-  if (how === "print") {
-    console.log(array);
-    console.log(`# ---- ${base}-collect.sbatch ----`);
-    console.log(coll);
-    return 0;
-  }
+  if (how === "print") return { out: [array, `# ---- ${base}-collect.sbatch ----`, coll].join("\n") };
   await Deno.mkdir(logDir, { recursive: true });
   await Deno.writeTextFile(`${base}.sbatch`, array);
   await Deno.writeTextFile(`${base}-collect.sbatch`, coll);
   const ids = await submitSlurm(`${base}.sbatch`, `${base}-collect.sbatch`);
-  console.log(JSON.stringify({ array: ids.array, collect: ids.collect, tasks: todo.length, script: `${base}.sbatch` }));
-  console.error(
-    `submitted ${todo.length} task(s) as array job ${ids.array} and the collect job ${ids.collect}; logs in ${logDir}`,
-  );
-  return 0;
+  return {
+    out: JSON.stringify({ array: ids.array, collect: ids.collect, tasks: todo.length, script: `${base}.sbatch` }),
+    note: `submitted ${todo.length} task(s) as array job ${ids.array} and the collect job ${ids.collect}; ` +
+      `logs in ${logDir}`,
+  };
 }
