@@ -131,7 +131,8 @@ function describeCycle(cycle: string[], g: Map<string, Map<string, FileEdge>>): 
 
 /**
  * The layers, bottom first: a folder imports only folders of lower layers (so none import each other).
- * cli → grid → report/quickstart → experiment/peers → viz → engine → features → data/model/eval/backend → util.
+ * cli → grid → report/quickstart → experiment/peers → engine → features/viz → data/model/eval/backend → util.
+ * viz draws data and metrics types only (the per-epoch metrics live in eval), so it sits below the engine.
  */
 export const LAYERS: Record<string, number> = {
   util: 0,
@@ -140,8 +141,8 @@ export const LAYERS: Record<string, number> = {
   eval: 1,
   backend: 1,
   features: 2,
+  viz: 2,
   engine: 3,
-  viz: 4,
   experiment: 5,
   peers: 5,
   report: 6,
@@ -197,6 +198,77 @@ Deno.test("lib/ folders import one way: no folder cycle, no library import of li
   const cli = cliImports(edges);
   assert.deepEqual(cli, [], "library files import lib/cli/ (command files belong in lib/cli/)");
   assert.deepEqual(layerViolations(g), [], "imports against the layer order (or a folder missing from LAYERS)");
+});
+
+/** Each file cycle of lib/ (files that import each other, directly or round a longer loop), sorted. */
+export function fileCycles(edges: FileEdge[]): string[][] {
+  const g = new Map<string, Map<string, FileEdge>>();
+  for (const e of edges) {
+    if (!g.has(e.from)) g.set(e.from, new Map());
+    g.get(e.from)!.set(e.to, e);
+  }
+  return folderCycles(g);
+}
+
+/**
+ * The files of each folder that other folders may import directly, as its mod.ts header lists them after
+ * "Direct imports from other folders" (paths relative to the folder; "none" lists none).
+ */
+export async function directImports(): Promise<Map<string, Set<string>>> {
+  const out = new Map<string, Set<string>>();
+  for await (const d of Deno.readDir(LIB)) {
+    if (!d.isDirectory) continue;
+    const text = await Deno.readTextFile(`${LIB}${d.name}/mod.ts`).catch(() => "");
+    const m = /Direct imports from other folders[^:]*:([\s\S]*?)\.\n/.exec(text);
+    if (m) out.set(d.name, new Set(m[1].match(/[\w/]+\.ts/g) ?? []));
+  }
+  return out;
+}
+
+/** Imports from another folder into a file other than its mod.ts that the folder's header does not list. */
+export function unlistedImports(edges: FileEdge[], listed: Map<string, Set<string>>): string[] {
+  return edges.filter((e) => folderOf(e.from) !== folderOf(e.to) && !e.to.endsWith("/mod.ts"))
+    .filter((e) => !listed.get(folderOf(e.to))?.has(e.to.slice(folderOf(e.to).length + 1)))
+    .map((e) => `${e.from} imports ${e.to}`).sort();
+}
+
+Deno.test("no two lib/ files import each other; cross-folder imports reach only the files each mod.ts lists", async () => {
+  assert.deepEqual(fileCycles([{ from: "data/a.ts", to: "data/b.ts" }, { from: "data/b.ts", to: "data/a.ts" }]), [[
+    "data/a.ts",
+    "data/b.ts",
+  ]]);
+  const listed = new Map([["data", new Set(["load.ts"])]]);
+  assert.deepEqual(
+    unlistedImports([
+      { from: "engine/x.ts", to: "data/load.ts" },
+      { from: "engine/x.ts", to: "data/mod.ts" },
+      { from: "engine/x.ts", to: "data/image.ts" },
+      { from: "data/load.ts", to: "data/image.ts" },
+    ], listed),
+    ["engine/x.ts imports data/image.ts"],
+  );
+  const edges = await libImports();
+  assert.deepEqual(fileCycles(edges), [], "files that import each other (move the shared part to its own file)");
+  const direct = await directImports();
+  const folders = [...new Set(edges.map((e) => folderOf(e.from)))].filter((f) => f !== ".");
+  assert.deepEqual(
+    folders.filter((f) => !direct.has(f)),
+    [],
+    'mod.ts without a "Direct imports from other folders" list',
+  );
+  for (const [folder, files] of direct) {
+    for (const f of files) {
+      assert.ok(
+        await Deno.stat(`${LIB}${folder}/${f}`).catch(() => null),
+        `lib/${folder}/mod.ts lists ${f}: no such file`,
+      );
+    }
+  }
+  assert.deepEqual(
+    unlistedImports(edges, direct),
+    [],
+    "list the file in its folder's mod.ts header, or import the mod.ts",
+  );
 });
 
 /**

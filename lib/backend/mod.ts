@@ -4,6 +4,9 @@
  * "torch" backend (tfjs kernels run by libtorch through Deno FFI, on the CPU or CUDA) and its build,
  * the faster filter gradient for tfjs' plain cpu backend, and kernel profiling.
  *
+ * Direct imports from other folders (the rest goes through this mod.ts): runtime.ts, select.ts,
+ *  torch/register.ts, torch/testing.ts.
+ *
  * @example
  * ```ts
  * import { selectBackend } from "../lib/backend/mod.ts";

@@ -2,6 +2,8 @@
  * The command line: `deno task fer <command>` and the shape of a command. Command files live here,
  * on top of everything; no library module imports this folder.
  *
+ * Direct imports from other folders (the rest goes through this mod.ts): none.
+ *
  * @example
  * ```ts
  * import { main } from "../lib/cli/mod.ts";

@@ -9,7 +9,7 @@
  * ```
  * @module
  */
-import type { GrayImage } from "./image.ts";
+import type { GrayImage } from "./pixels.ts";
 
 /** Decodes a BMP file's bytes to grayscale (ITU-R BT.601 luma); `name` is used in errors. */
 export function decodeBmp(bytes: Uint8Array, name: string): GrayImage {

@@ -13,6 +13,7 @@
 import UTIF from "utif";
 import { extname } from "node:path";
 import { decodeBmp, encodeBmp } from "./bmp.ts";
+import type { GrayImage } from "./pixels.ts";
 
 type Sharp = typeof import("sharp").default;
 let sharpModule: Promise<Sharp> | null = null;
@@ -23,12 +24,7 @@ function loadSharp(): Promise<Sharp> {
   return sharpModule;
 }
 
-/** Row-major 8-bit grayscale image. */
-export interface GrayImage {
-  width: number;
-  height: number;
-  data: Uint8Array;
-}
+export type { GrayImage };
 
 /** A single-channel float picture, row-major: a map (attention, LBP input) rather than a photo. */
 export interface FloatMap {

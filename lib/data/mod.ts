@@ -4,6 +4,10 @@
  * lives, which samples go where (splits, held-out parts, folds, subsets), summaries, packs and a
  * decode check of every image.
  *
+ * Direct imports from other folders (the rest goes through this mod.ts): content_hash.ts, dataset.ts,
+ *  export.ts, fixtures.ts, image.ts, kinds.ts, labels.ts, load.ts, pack.ts, paths.ts, routing.ts, summary.ts,
+ *  synthetic.ts, verify.ts.
+ *
  * @example
  * ```ts
  * import { kFold, loadDataset, summarize } from "../lib/data/mod.ts";

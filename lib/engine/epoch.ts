@@ -21,18 +21,9 @@ import type { AugmentFn, LbpFn } from "./inputs.ts";
 import { correctCount, decayedWeights, decayGradients, weightedCrossEntropy } from "./loss.ts";
 import { hostBatches, type ImageCache, toTensors } from "./pipeline.ts";
 import { predictSamples } from "./predict.ts";
+import type { EpochMetrics } from "../eval/metrics.ts";
 
-/** One row of the per-epoch history (the metrics.csv columns). */
-export interface EpochMetrics {
-  epoch: number;
-  loss: number;
-  accuracy: number;
-  val_loss: number;
-  val_accuracy: number;
-  lr: number;
-  seconds: number;
-  img_per_s: number;
-}
+export type { EpochMetrics };
 
 /** What one optimiser step reports (live curves, tests that interrupt a run mid-epoch). */
 export interface BatchInfo {

@@ -3,6 +3,9 @@
  * training loop and its policies (LR schedule, model selection and early stopping, checkpointing,
  * time budget, divergence guard), prediction with test-time augmentation, checkpoints, and the training presets.
  *
+ * Direct imports from other folders (the rest goes through this mod.ts): config.ts, epoch.ts, inputs.ts,
+ *  loop.ts, pipeline.ts, predict.ts, probe.ts, testdata/fixtures.ts.
+ *
  * @example
  * ```ts
  * import { ImageCache, lbpFor, train, trainPreset } from "../lib/engine/mod.ts";

@@ -14,6 +14,18 @@
  * @module
  */
 
+/** One row of a training run's per-epoch history (the metrics.csv columns): the engine writes it, charts read it. */
+export interface EpochMetrics {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  val_loss: number;
+  val_accuracy: number;
+  lr: number;
+  seconds: number;
+  img_per_s: number;
+}
+
 /** Precision, recall, F1 and support of one class. */
 export interface ClassMetrics {
   precision: number;

@@ -2,6 +2,8 @@
  * Classification metrics: accuracy, confusion matrix, per-class precision/recall/F1, macro-F1,
  * mean ± std, and the arg-max and cross-entropy of class probabilities.
  *
+ * Direct imports from other folders (the rest goes through this mod.ts): metrics.ts.
+ *
  * @example
  * ```ts
  * import { evalReport } from "../lib/eval/mod.ts";
@@ -15,6 +17,7 @@ export {
   type ClassMetrics,
   confusionMatrix,
   crossEntropy,
+  type EpochMetrics,
   type EvalReport,
   evalReport,
   type EvalReportOptions,

@@ -4,6 +4,10 @@
  * may change, the demo, and the attention score of a trained model (mass of F_m inside synthetic faces'
  * expression masks) that the demo records.
  *
+ * Direct imports from other folders (the rest goes through this mod.ts): attention_eval.ts,
+ *  attention_probe.ts, attention_score.ts, demo.ts, hash.ts, kfold.ts, record.ts, resume.ts, run.ts, spec.ts,
+ *  store.ts.
+ *
  * @example
  * ```ts
  * import { parseSpec, runExperiment } from "../lib/experiment/mod.ts";

@@ -3,6 +3,9 @@
  * paper's random affine augmentation, random crops and flips (and the resize they share with test-time
  * ten-crop), offline enlargement, and scikit-image as the LBP reference.
  *
+ * Direct imports from other folders (the rest goes through this mod.ts): augment.ts, crop.ts, gray.ts,
+ *  lbp.ts, lbp_input.ts.
+ *
  * @example
  * ```ts
  * import { applyAffine, lbpInput, PAPER_AUGMENT, randomTransform } from "../lib/features/mod.ts";

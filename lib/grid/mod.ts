@@ -5,6 +5,9 @@
  * Slurm (slurm.ts) or Kubernetes (k8s.ts) with resources from measured epoch times (cluster.ts).
  * `fer reproduce` (lib/cli/reproduce.ts) parses the flags and prints; everything else lives here.
  *
+ * Direct imports from other folders (the rest goes through this mod.ts): check.ts, cluster.ts, jobs.ts,
+ *  k8s.ts, plan.ts, sequential.ts, slurm.ts.
+ *
  * @example
  * ```ts
  * import { executeExperiment, planGrid } from "../lib/grid/mod.ts";

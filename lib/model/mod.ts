@@ -2,6 +2,9 @@
  * The network of Li et al. (2020) and its ablations: one import for configs, presets, building,
  * saving/loading, summaries and diagrams.
  *
+ * Direct imports from other folders (the rest goes through this mod.ts): build.ts, config.ts, diagram.ts,
+ *  io.ts, presets.ts, summary.ts.
+ *
  * @example
  * ```ts
  * import { buildModel, preset, saveModel } from "../lib/model/mod.ts";

@@ -3,6 +3,8 @@
  * net) run live from their npm packages' weights, mapped onto the toolkit's expression labels and
  * evaluated on FER2013 beside our model.
  *
+ * Direct imports from other folders (the rest goes through this mod.ts): peers.ts.
+ *
  * @example
  * ```ts
  * import { evaluatePeer } from "../lib/peers/mod.ts";

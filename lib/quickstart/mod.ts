@@ -2,6 +2,8 @@
  * The quickstart chapter's toy problem: procedural patterns in three classes and a nearest-mean
  * classifier, real computation small enough to run in a second.
  *
+ * Direct imports from other folders (the rest goes through this mod.ts): none.
+ *
  * @example
  * ```ts
  * import { fitNearestMean, toyPatterns } from "../lib/quickstart/mod.ts";

@@ -3,6 +3,9 @@
  * recognising the same experiment across rows, the tables beside the paper's numbers, and the
  * attention study (Figure 6 made measurable).
  *
+ * Direct imports from other folders (the rest goes through this mod.ts): epoch_times.ts, experiments.ts,
+ *  identity.ts, paper_numbers.ts, runs.ts, tables.ts, testing.ts.
+ *
  * @example
  * ```ts
  * import { buildTable, planTable, tableMarkdown } from "../lib/report/mod.ts";

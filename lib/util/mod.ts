@@ -2,6 +2,9 @@
  * The bottom layer: seeded randomness, progress display, the fast (CI) mode switch and the fail points
  * of the fault suite.
  *
+ * Direct imports from other folders (the rest goes through this mod.ts): failpoint.ts, hash.ts, mode.ts,
+ *  progress.ts, rng.ts, root.ts.
+ *
  * @example
  * ```ts
  * import { fastMode, Progress, Rng } from "../lib/util/mod.ts";

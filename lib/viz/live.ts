@@ -12,7 +12,7 @@
 import { inJupyter } from "../util/progress.ts";
 import { lineChart } from "./line_chart.ts";
 import { toBase64 } from "./figure.ts";
-import type { EpochMetrics } from "../engine/epoch.ts";
+import type { EpochMetrics } from "../eval/metrics.ts";
 
 /** A redrawable curves display. */
 export interface LiveCurves {

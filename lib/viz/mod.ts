@@ -2,6 +2,8 @@
  * Figures and notebook display: Observable Plot charts rendered to SVG + PNG, image grids, tables,
  * dataset figures, Markdown and live training curves in a notebook cell.
  *
+ * Direct imports from other folders (the rest goes through this mod.ts): none.
+ *
  * @example
  * ```ts
  * import { barChart, saveFigure, show } from "../lib/viz/mod.ts";
