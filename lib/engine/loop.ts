@@ -25,7 +25,7 @@ import { Rng } from "../util/rng.ts";
 import { type Dataset, labelOf } from "../data/dataset.ts";
 import type { FerModel } from "../model/build.ts";
 import { restoreModel, snapshotModel, type StoredArray } from "./checkpoint.ts";
-import { type TrainConfig, validateTrainConfig } from "./config.ts";
+import type { TrainConfig } from "./config.ts";
 import { type BatchInfo, type EpochMetrics, type MemorySample, runEpoch } from "./epoch.ts";
 import type { AugmentFn, LbpFn } from "./inputs.ts";
 import { classWeightVector } from "./loss.ts";
@@ -44,6 +44,7 @@ export interface TrainOptions {
   trainIndices: number[];
   /** Validation samples: model selection, early stopping and plateau schedule use them only. */
   valIndices: number[];
+  /** Checked where it was made (trainPreset, or a spec's resolveTrain); the loop does not check it again. */
   config: TrainConfig;
   /** LBP of a picture; required when the model has an LBP input. */
   lbp?: LbpFn | null;
@@ -82,7 +83,7 @@ export interface RunResult {
 
 /** Trains `opts.model` in place; see the module doc for the guarantees. */
 export async function train(opts: TrainOptions): Promise<RunResult> {
-  const cfg = validateTrainConfig(opts.config);
+  const cfg = opts.config;
   const fm = opts.model, k = fm.config.numClasses, size = fm.config.inputSize;
   if (fm.config.lbp !== "none" && !opts.lbp) {
     throw new Error(`model uses LBP "${fm.config.lbp}" but no lbp function given`);
