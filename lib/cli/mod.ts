@@ -1,6 +1,6 @@
 /**
- * The command line: `deno task fer <command>` and the shape of a command. Command files live here,
- * on top of everything; no library module imports this folder.
+ * The command line: `deno task fer <command>`, the shape of a command and the one way it reads its flags
+ * (command.ts). Command files parse and print only, on top of everything; no library module imports this folder.
  *
  * Direct imports from other folders (the rest goes through this mod.ts): none.
  *

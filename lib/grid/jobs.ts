@@ -1,8 +1,9 @@
 /**
- * `fer reproduce`'s grid modes: `--plan` lists the jobs (one per row, fold and seed) with their state and
- * their own command lines; one such command (`--row R [--fold I] --hash H`) runs one job into the shared
- * runs folder, skipping it when done and resuming it from its checkpoint otherwise; `--submit` hands the
- * jobs not yet done to Slurm (or prints the scripts, or a Kubernetes Indexed Job); `--collect` assembles the records and writes the table.
+ * The grid modes behind `fer reproduce` (which parses their flags and prints what they return): the plan's
+ * jobs (one per row, fold and seed) with their state and their own command lines; one such command
+ * (`--row R [--fold I] --hash H`) runs one job into the shared runs folder, skipping it when done and
+ * resuming it from its checkpoint otherwise; `submit` hands the jobs not yet done to Slurm (or gives the
+ * scripts, or a Kubernetes Indexed Job); `collect` assembles the records and writes the table.
  *
  * @example
  * ```sh
