@@ -1,6 +1,6 @@
 /**
- * The bottom layer: seeded randomness, progress display, the fast (CI) mode switch and the fail points
- * of the fault suite.
+ * The bottom layer: seeded randomness, progress display, the fast (CI) mode switch, the fail points
+ * of the fault suite and the machine a measurement ran on.
  *
  * @example
  * ```ts
@@ -26,3 +26,4 @@ export { fastMode } from "./mode.ts";
 export { type Failpoint, failpoint, FAILPOINTS } from "./failpoint.ts";
 export { projectRoot } from "./root.ts";
 export { sha256Hex16 } from "./hash.ts";
+export { type HostInfo, hostInfo } from "./host.ts";
