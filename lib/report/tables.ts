@@ -10,7 +10,7 @@
  * ```
  * @module
  */
-import { join, relative } from "node:path";
+import { basename, join, relative } from "node:path";
 import { type ExperimentConfig, EXPERIMENTS_DIR, loadExperiments, resolveExperiment } from "./experiments.ts";
 import { sameExperimentRun } from "./identity.ts";
 import { needsUserData, type Protocol } from "../experiment/spec.ts";
@@ -63,8 +63,10 @@ export interface TableOptions {
   /** Where the run records are (default: outputs/runs and the committed records of results/runs). */
   runsDir?: string | string[];
   experimentsDir?: string;
-  /** Peer evaluations measured live on this table's dataset and split (FER2013 tables). */
+  /** Peer evaluations on this table's dataset and split (FER2013 tables), measured live or read from a record. */
   peers?: PeerEvalReport[];
+  /** The record `peers` come from (e.g. results/peers/fer2013-publictest.json): the peer rows cite it. */
+  peersRecord?: string;
 }
 
 const pct = (x: number) => Math.round(x * 10000) / 100;
@@ -153,12 +155,13 @@ export async function buildTable(id: TableId, opts: TableOptions = {}): Promise<
       key: p.peer,
       label: `${
         p.peer === "human" ? "@vladmandic/human emotion" : "@vladmandic/face-api expression"
-      } (pretrained, run live)`,
+      } (pretrained${opts.peersRecord ? "" : ", run live"})`,
       protocol: `pretrained; evaluated on ${p.split} (${p.n} images)`,
       paper: null,
       measured: pct(p.accuracy),
       status: "measured",
       backend: p.backend,
+      ...(opts.peersRecord ? { runId: basename(opts.peersRecord, ".json"), runFile: opts.peersRecord } : {}),
     });
   }
   return { id, title: paper.title, dataset: paper.dataset, paperProtocol: paper.protocol, note: paper.note, rows };
