@@ -14,18 +14,7 @@
  */
 import { dirname } from "node:path";
 import { gitCommit } from "../lib/experiment/mod.ts";
-import { hostInfo } from "../lib/util/mod.ts";
-
-/** The machine part of a bench record. */
-export interface RecordMachine {
-  cpu: string;
-  bf16: boolean;
-  cores: number;
-  /** 1-minute load average when the bench started and when it ended. */
-  loadStart: number;
-  loadEnd: number;
-  note: string;
-}
+import { hostInfo, type RecordedMachine } from "../lib/util/mod.ts";
 
 /** A bench in progress: {@link BenchRun.write} adds the end time and load and writes the record. */
 export interface BenchRun {
@@ -49,7 +38,7 @@ export function startRecord(command: string): BenchRun {
   const commit = commitNote();
   return {
     async write(path, body) {
-      const machine: RecordMachine = {
+      const machine: RecordedMachine = {
         cpu: host.cpu,
         bf16: host.bf16,
         cores: host.cores,

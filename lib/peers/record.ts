@@ -10,7 +10,7 @@
  * @module
  */
 import { join } from "node:path";
-import { projectRoot } from "../util/mod.ts";
+import { projectRoot, type RecordedMachine } from "../util/mod.ts";
 import type { PeerEvalReport } from "./peers.ts";
 import type { PeerName } from "./labels.ts";
 
@@ -23,7 +23,7 @@ export interface PeersRecord {
   commit: string | null;
   started: string;
   finished: string;
-  machine: { cpu: string; bf16: boolean; cores: number; loadStart: number; loadEnd: number; note: string };
+  machine: RecordedMachine;
   dataset: string;
   split: string;
   versions: Record<string, string>;

@@ -153,9 +153,9 @@ export async function buildTable(id: TableId, opts: TableOptions = {}): Promise<
     rows.push({
       source: "peer",
       key: p.peer,
-      label: `${
-        p.peer === "human" ? "@vladmandic/human emotion" : "@vladmandic/face-api expression"
-      } (pretrained${opts.peersRecord ? "" : ", run live"})`,
+      label: `${p.peer === "human" ? "@vladmandic/human emotion" : "@vladmandic/face-api expression"} (pretrained${
+        opts.peersRecord ? "" : ", run live"
+      })`,
       protocol: `pretrained; evaluated on ${p.split} (${p.n} images)`,
       paper: null,
       measured: pct(p.accuracy),

@@ -23,6 +23,18 @@ export interface HostInfo {
   load1: number;
 }
 
+/** The machine part of a bench record under results/: the CPU, and its load at the start and the end. */
+export interface RecordedMachine {
+  cpu: string;
+  bf16: boolean;
+  cores: number;
+  /** 1-minute load average when the measurement started and when it ended. */
+  loadStart: number;
+  loadEnd: number;
+  /** What else ran (this machine is shared: a record never claims an idle one). */
+  note: string;
+}
+
 /** The model name and flags from `lscpu` (or /proc/cpuinfo); empty where neither exists. */
 function cpuIdentity(): { cpu: string; flags: string[] } {
   const grab = (text: string, key: RegExp) => key.exec(text)?.[1]?.trim();

@@ -26,4 +26,4 @@ export { fastMode } from "./mode.ts";
 export { type Failpoint, failpoint, FAILPOINTS } from "./failpoint.ts";
 export { projectRoot } from "./root.ts";
 export { sha256Hex16 } from "./hash.ts";
-export { type HostInfo, hostInfo } from "./host.ts";
+export { type HostInfo, hostInfo, type RecordedMachine } from "./host.ts";
