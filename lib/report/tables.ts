@@ -10,13 +10,14 @@
  * ```
  * @module
  */
-import { basename, join, relative } from "node:path";
+import { join, relative } from "node:path";
 import { type ExperimentConfig, EXPERIMENTS_DIR, loadExperiments, resolveExperiment } from "./experiments.ts";
 import { sameExperimentRun } from "./identity.ts";
 import { needsUserData, type Protocol } from "../experiment/spec.ts";
 import { PAPER_TABLES, type TableId } from "./paper_numbers.ts";
 import { latestRunFor, type LoadedRun, readRuns, RESULTS_RUNS, runAccuracy } from "./runs.ts";
 import type { PeerEvalReport } from "../peers/peers.ts";
+import { projectRoot } from "../util/mod.ts";
 
 /** Where a row's number comes from. */
 export type RowSource = "ours" | "other-method" | "peer";
@@ -161,7 +162,7 @@ export async function buildTable(id: TableId, opts: TableOptions = {}): Promise<
       measured: pct(p.accuracy),
       status: "measured",
       backend: p.backend,
-      ...(opts.peersRecord ? { runId: basename(opts.peersRecord, ".json"), runFile: opts.peersRecord } : {}),
+      ...(opts.peersRecord ? { runId: relative(projectRoot(), opts.peersRecord), runFile: opts.peersRecord } : {}),
     });
   }
   return { id, title: paper.title, dataset: paper.dataset, paperProtocol: paper.protocol, note: paper.note, rows };
