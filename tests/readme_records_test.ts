@@ -80,9 +80,28 @@ export const CITABLE: { kind: string; path: RegExp; values: (rec: Json, row: str
     values: (r) => ({
       "images": r.images,
       "results[].ratio": r.results.map((x: Json) => x.ratio),
+      "results[].ratio of the operators with a scikit-image twin (not original)": r.results
+        .filter((x: Json) => x.operator !== "original").map((x: Json) => x.ratio),
       "results[].images_per_s": r.results.map((x: Json) => x.images_per_s),
       "results[].skimage_images_per_s": r.results.map((x: Json) => x.skimage_images_per_s),
     }),
+  },
+  {
+    kind: "attention record (bench/attention.ts)",
+    path: /^results\/attention\/[^/]+\.json$/,
+    values: (r) => {
+      const out: Values = {};
+      for (const net of ["trained", "untrained"]) {
+        const s = r[net];
+        out[`${net}.overall.meanRatio`] = s.overall.meanRatio;
+        out[`${net}.overall.shareAboveUniform`] = s.overall.shareAboveUniform;
+        out[`${net}.byClass[].meanRatio`] = Object.values(s.byClass).map((c: Json) => c.meanRatio);
+        out[`${net}.references.uniform/centre`] = [s.references.uniform.meanRatio, s.references.centre.meanRatio];
+      }
+      const res = r.trained.network.result;
+      out["trained.network.result"] = [res.accuracy, res.macroF1, ...res.accuracyWithoutTta];
+      return out;
+    },
   },
 ];
 
