@@ -284,6 +284,20 @@ Deno.test("the check fails when one digit of a figure differs from its record", 
   assert.equal((await mismatches(range)).length, 1, "a range is the min and max of one list, not any two values");
 });
 
+Deno.test("the committed peers, LBP and attention records map onto rows; a row naming one peer cites only its numbers", async () => {
+  const md = [
+    "| what | measured | record |",
+    "| --- | --- | --- |",
+    "| peer: human | 65.28%, macro-F1 64.64% | [r](results/peers/fer2013-publictest.json) |",
+    "| peer: face-api | 58.26%, macro-F1 53.40% | [r](results/peers/fer2013-publictest.json) |",
+    "| LBP | 3.64–5.44× (circle P=8 R=1: 18,870 vs 4,707 img/s) | `results/bench/lbp-publictest-2026-12-06.json` |",
+    "| F_m | 1.40 (per class 1.29–1.57); untrained 1.01; centred 2.14 | `results/attention/main-job-20261206-8b71.json` |",
+  ];
+  assert.deepEqual(await mismatches(md.join("\n")), []);
+  const swapped = md.with(2, md[2].replace("65.28%", "58.26%")).join("\n");
+  assert.match((await mismatches(swapped))[0] ?? "", /README\.md:3, column "measured": 58\.26 matches no value/);
+});
+
 Deno.test("figures: percentages, ranges, thousands and signs; not sizes, names or settings", () => {
   assert.deepEqual(figuresIn("**96.2% held-out** (88.3%; chance 14%), macro-F1 0.962; F_m ratio 1.57"), [
     { text: "96.2" },
