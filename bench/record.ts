@@ -22,13 +22,14 @@ export interface BenchRun {
   write(path: string, body: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
 
-/** HEAD's commit, marked when tracked files differ from it (the record then came from uncommitted code). */
+/** HEAD's commit, marked when the work tree differs from it, untracked files included (the record then came
+ * from code no commit holds). */
 async function commitNote(): Promise<string | null> {
   const head = await gitCommit();
-  const st = await new Deno.Command("git", { args: ["status", "--porcelain", "--untracked-files=no"], stdout: "piped" })
+  if (!head) return null;
+  const st = await new Deno.Command("git", { args: ["status", "--porcelain"], stdout: "piped", stderr: "null" })
     .output();
-  const dirty = new TextDecoder().decode(st.stdout).trim() !== "";
-  return head && dirty ? `${head} (with uncommitted changes)` : head;
+  return new TextDecoder().decode(st.stdout).trim() === "" ? head : `${head} (with uncommitted changes)`;
 }
 
 /** Starts the clock and notes the machine and its load now. */
