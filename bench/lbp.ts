@@ -5,7 +5,10 @@
  * `--reps` passes, both sides), so that a busy shared machine disturbs them less than wall time. `original` has no scikit-image twin and is compared
  * with scikit-image's `default` at P=8, R=1.
  *
- * Usage: `deno task bench` (or `deno run -A bench/lbp.ts [--reps N] [--limit N]`).
+ * With `--out <file>` it also writes the JSON as a record (results/bench/, with the commit and the machine as
+ * `lscpu` names it with its load: bench/record.ts).
+ *
+ * Usage: `deno task bench` (or `deno run -A bench/lbp.ts [--reps N] [--limit N] [--out results/bench/lbp-….json]`).
  * @module
  */
 import { cpuUsage } from "node:process";
@@ -20,10 +23,11 @@ import {
   type SkimageConfig,
 } from "../lib/features/mod.ts";
 import { Progress } from "../lib/util/mod.ts";
+import { startRecord } from "./record.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
-  options: { reps: { type: "string", default: "5" }, limit: { type: "string" } },
+  options: { reps: { type: "string", default: "5" }, limit: { type: "string" }, out: { type: "string" } },
   strict: true,
 });
 const reps = Number(values.reps);
@@ -31,6 +35,7 @@ const limit = values.limit === undefined ? undefined : Number(values.limit);
 if (!(reps >= 1) || (limit !== undefined && !(limit >= 1))) {
   throw new Error(`--reps and --limit must be positive numbers, got ${values.reps} and ${values.limit}`);
 }
+const run = values.out ? startRecord(`deno run -A bench/lbp.ts ${Deno.args.join(" ")}`) : null;
 const root = datasetsRoot();
 const publicTest = root ? `${root}/fer2013/PublicTest` : null;
 const images: GrayImage[] = [];
@@ -96,19 +101,14 @@ const results = ops.map((op, k) => ({
   skimage_method: `${SKIMAGE_METHOD[op.twin.method]} P=${op.twin.points} R=${op.twin.radius}`,
   ratio: Number((ours[k] / theirs[k]).toFixed(2)),
 }));
-console.log(
-  JSON.stringify(
-    {
-      bench: "lbp",
-      source,
-      images: images.length,
-      rate: "images per CPU-second, best of reps",
-      reps,
-      skimage: skimageVersion,
-      deno: Deno.version.deno,
-      results,
-    },
-    null,
-    2,
-  ),
-);
+const output = {
+  bench: "lbp",
+  source,
+  images: images.length,
+  rate: "images per CPU-second, best of reps",
+  reps,
+  skimage: skimageVersion,
+  deno: Deno.version.deno,
+  results,
+};
+console.log(JSON.stringify(run ? await run.write(values.out!, output) : output, null, 2));

@@ -97,6 +97,16 @@ export async function tinySpec(dir: string, o: TinySpecOptions = {}): Promise<st
   return path;
 }
 
+/**
+ * A temporary folder for one test file, removed when the file's tests are over (the `unload` event of its
+ * isolate): teardown, not a test that asserts nothing.
+ */
+export function suiteTempDir(prefix: string): string {
+  const dir = Deno.makeTempDirSync({ prefix });
+  globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
+  return dir;
+}
+
 /** The run folders under `runs` (none when it does not exist). */
 export async function runDirs(runs: string): Promise<string[]> {
   const out: string[] = [];

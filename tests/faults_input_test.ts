@@ -9,9 +9,9 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { ck48, CSV_HEADER, csvRow, fer, type Ran, runDirs, tinySpec } from "./faults_corpus.ts";
+import { ck48, CSV_HEADER, csvRow, fer, type Ran, runDirs, suiteTempDir, tinySpec } from "./faults_corpus.ts";
 
-const dir = await Deno.makeTempDir({ prefix: "fer-faults-input-" });
+const dir = suiteTempDir("fer-faults-input-");
 const spec = await tinySpec(dir, { epochs: 1 });
 const runs = `${dir}/runs`;
 
@@ -169,8 +169,4 @@ Deno.test("new: a run record that is not JSON is named", async () => {
   const r = await fer(["train", "--resume", `${dir}/broken-run`]);
   assert.equal(r.code, 1);
   assert.match(r.err, /^fer train: .*broken-run\/run\.json: cannot read the run record \(/m);
-});
-
-Deno.test("cleanup", async () => {
-  await Deno.remove(dir, { recursive: true });
 });

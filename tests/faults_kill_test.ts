@@ -12,9 +12,9 @@
 import assert from "node:assert/strict";
 import pl from "nodejs-polars";
 import { Rng } from "../lib/util/mod.ts";
-import { fer, lastJson, readRecord, runDirs, tempFiles, tinySpec } from "./faults_corpus.ts";
+import { fer, lastJson, readRecord, runDirs, suiteTempDir, tempFiles, tinySpec } from "./faults_corpus.ts";
 
-const dir = await Deno.makeTempDir({ prefix: "fer-faults-kill-" });
+const dir = suiteTempDir("fer-faults-kill-");
 const EPOCHS = 6;
 
 type Row = Record<string, number>;
@@ -121,7 +121,8 @@ Deno.test("memory is recorded per epoch in run.json and stays flat: tensor count
 
 Deno.test("#3 a kill right after the final checkpoint loses no metrics", async () => {
   const short = await tinySpec(await Deno.makeTempDir({ dir }), { epochs: 3 });
-  const { run } = await killAndResume(short, `${dir}/final`, [{ failpoint: "checkpoint-done:3" }]);
+  const { run, log } = await killAndResume(short, `${dir}/final`, [{ failpoint: "checkpoint-done:3" }]);
+  assert.deepEqual(log, ["killed at checkpoint-done:3"], "the kill after the third checkpoint happened");
   assert.equal((await history(run)).length, 3);
   assert.equal(parquetRows(run), 3);
   assert.deepEqual([(await readRecord(run)).status, (await readRecord(run)).epochs], ["done", 3]);
@@ -129,7 +130,8 @@ Deno.test("#3 a kill right after the final checkpoint loses no metrics", async (
 
 Deno.test("#3 a k-fold run killed in its second fold records the epochs of every fold", async () => {
   const kspec = await tinySpec(await Deno.makeTempDir({ dir }), { epochs: 2, folds: 3 });
-  const { run } = await killAndResume(kspec, `${dir}/kfold-second`, [{ failpoint: "checkpoint-done:3" }]);
+  const { run, log } = await killAndResume(kspec, `${dir}/kfold-second`, [{ failpoint: "checkpoint-done:3" }]);
+  assert.deepEqual(log, ["killed at checkpoint-done:3"], "the kill after fold 2's first checkpoint happened");
   const rec = await readRecord(run);
   assert.deepEqual([rec.status, rec.epochs], ["done", 6]);
 });
@@ -181,8 +183,4 @@ Deno.test("a k-fold run SIGKILLed and resumed counts every fold's epochs and mat
     ["1:1", "1:2", "2:1", "2:2", "3:1", "3:2"],
   );
   assert.deepEqual(await tempFiles(run), []);
-});
-
-Deno.test("cleanup", async () => {
-  await Deno.remove(dir, { recursive: true });
 });

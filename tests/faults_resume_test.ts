@@ -7,9 +7,9 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { fer, lastJson, readRecord, runDirs, spawnFer, tempFiles, tinySpec } from "./faults_corpus.ts";
+import { fer, lastJson, readRecord, runDirs, spawnFer, suiteTempDir, tempFiles, tinySpec } from "./faults_corpus.ts";
 
-const dir = await Deno.makeTempDir({ prefix: "fer-faults-resume-" });
+const dir = suiteTempDir("fer-faults-resume-");
 const spec = await tinySpec(dir, { epochs: 3 });
 const runs = `${dir}/runs`;
 
@@ -130,8 +130,4 @@ Deno.test("#8 a corrupted model.json is an error naming the file", async () => {
   const e = await fer(["evaluate", "--model", model, "--dataset", "synthetic", "--n", "10"]);
   assert.equal(e.code, 1);
   assert.match(e.err, /^fer evaluate: .*model-copy\/model\.json: not valid JSON \(/m);
-});
-
-Deno.test("cleanup", async () => {
-  await Deno.remove(dir, { recursive: true });
 });

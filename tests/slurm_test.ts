@@ -197,9 +197,11 @@ Deno.test({
           ROWS.map((r) => `${r} ${slurmTable[r].measured} ± ${slurmTable[r].std}`).join(", ")
         }`,
       );
+      let compared = 0;
       for (const e of Deno.readDirSync(seqRuns)) {
         const rec = JSON.parse(await Deno.readTextFile(join(seqRuns, e.name, "run.json")));
         if (rec.experiment?.row !== "full-subject") continue;
+        compared++;
         const straight = await readMetricsCsv(join(seqRuns, e.name, "fold-1", "metrics.csv"));
         const timeless = (h: typeof history) => h.map(({ seconds: _s, img_per_s: _i, ...m }) => m);
         assert.deepEqual(
@@ -208,6 +210,7 @@ Deno.test({
           "the resumed fold's history is the uninterrupted one's",
         );
       }
+      assert.equal(compared, 1, `one sequential full-subject record in ${seqRuns} to compare the resumed fold with`);
       console.log(
         `slurm test: ${((performance.now() - t0) / 1000).toFixed(0)} s from cluster start to tables compared`,
       );

@@ -147,7 +147,9 @@ Deno.test("k-fold on a subset of folds, with the TTA in the recorded train confi
   assert.equal(run.config.train.tta, "flip");
   assert.equal(run.folds.length, 2);
   assert.deepEqual(run.foldHistories.map((h: unknown[]) => h.length), [1, 1]);
-  assert.equal(run.accuracyWithoutTta.length, 2);
-  assert.ok(run.accuracyWithoutTta.every((a: number) => a >= 0 && a <= 1));
+  // Seeded (data, folds, weights, batches) on tfjs's cpu backend: one epoch leaves each 14-face fold at 2 right with
+  // the flip TTA and 3 without it, on every machine.
+  const accuracies = run.folds.map((f: { accuracy: number }) => f.accuracy);
+  assert.deepEqual([accuracies, run.accuracyWithoutTta], [[2 / 14, 2 / 14], [3 / 14, 3 / 14]]);
   await Deno.remove(runs, { recursive: true });
 });

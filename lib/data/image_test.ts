@@ -23,7 +23,7 @@ Deno.test("PNG, BMP and TIFF round-trip losslessly; JPEG within a few grey level
   await writeImage(join(dir, "g.jpg"), img);
   const j = await decodeImage(join(dir, "g.jpg"));
   const maxErr = Math.max(...j.data.map((v, i) => Math.abs(v - img.data[i])));
-  assert.ok(maxErr <= 40, `jpeg error ${maxErr}`);
+  assert.ok(maxErr <= 2, `jpeg error ${maxErr} (quality 95: 1 grey level with this sharp)`);
   await Deno.remove(dir, { recursive: true });
 });
 

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { decodeImage, type GrayImage } from "../data/image.ts";
 import { lbp, LBP_METHODS, lbpMaxCode, type LbpMethod, sampleOffsets } from "./lbp.ts";
-import { datasetDir, missingDataset } from "../data/paths.ts";
+import { datasetDir } from "../data/paths.ts";
+import { needsDataset } from "../data/fixtures.ts";
 import { samplePerClass } from "./realdata.ts";
 import { hasSkimage, type SkimageConfig, skimageLbp } from "./skimage.ts";
 
@@ -118,15 +119,15 @@ Deno.test({
   fn: () => compareWithSkimage(edgeCases()),
 });
 
+const realFaces = needsDataset(
+  "fer2013/PublicTest",
+  "circle/uniform/riu2/ror equal scikit-image on real FER2013 faces, P in {8,16}, R in {1,2,3}",
+);
 Deno.test({
-  name: "circle/uniform/riu2/ror equal scikit-image on real FER2013 faces, P in {8,16}, R in {1,2,3}",
-  ignore: !skimage,
+  name: realFaces.name,
+  ignore: !skimage || realFaces.ignore,
   fn: async (t) => {
-    const dir = datasetDir("fer2013/PublicTest");
-    if (!dir) {
-      console.warn(`SKIPPED real-data LBP check: ${missingDataset("fer2013/PublicTest")}`);
-      return;
-    }
+    const dir = datasetDir("fer2013/PublicTest")!;
     const files = samplePerClass(dir, 3);
     assert.ok(files.length >= 7, `expected FER2013 PublicTest class folders under ${dir}`);
     const cases = await Promise.all(files.map(async (f) => ({ name: f, img: await decodeImage(f) })));

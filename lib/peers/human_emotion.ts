@@ -1,5 +1,9 @@
 /**
- * @vladmandic/human's emotion model (oarriaga's mini-Xception, FER2013-trained) run on face crops.
+ * @vladmandic/human's emotion model run on face crops: oarriaga/face_classification's big-Xception (FER2013-trained;
+ * not its 58k-parameter mini-Xception). The package's models/emotion.json has big-Xception's layout, a 3×3 conv
+ * of 32 (stride 2) and one of 64, two residual blocks of separable convs (128, 256), a 3×3 conv to 7 classes and
+ * global average pooling, with 205,129 values: 205,127 float weights (BatchNorm folded into the convs) and the
+ * pooling's 2 int32 axes (human_emotion_test.ts counts them).
  *
  * Preprocessing follows the package's src/gear/emotion.ts: image in [0,1], bilinear resize to the
  * model's 64×64, grey = 0.2989 R + 0.5870 G + 0.1140 B, then (grey − 0.5) × 2. The model ends in a

@@ -22,4 +22,6 @@ export {
   scorePredictions,
 } from "./peers.ts";
 export { CANONICAL_LABELS, PEER_OUTPUT_LABELS, type PeerName, reorderToCanonical, toCanonical } from "./labels.ts";
-export { type PeerModel } from "./human_emotion.ts";
+export { HUMAN_VERSION, type PeerModel } from "./human_emotion.ts";
+export { FACE_API_VERSION } from "./face_api_expression.ts";
+export { PEERS_PUBLICTEST_RECORD, type PeersRecord, readPeersRecord } from "./record.ts";

@@ -17,6 +17,7 @@ import { needsUserData, type Protocol } from "../experiment/spec.ts";
 import { PAPER_TABLES, type TableId } from "./paper_numbers.ts";
 import { latestRunFor, type LoadedRun, readRuns, RESULTS_RUNS, runAccuracy } from "./runs.ts";
 import type { PeerEvalReport } from "../peers/peers.ts";
+import { projectRoot } from "../util/mod.ts";
 
 /** Where a row's number comes from. */
 export type RowSource = "ours" | "other-method" | "peer";
@@ -63,8 +64,10 @@ export interface TableOptions {
   /** Where the run records are (default: outputs/runs and the committed records of results/runs). */
   runsDir?: string | string[];
   experimentsDir?: string;
-  /** Peer evaluations measured live on this table's dataset and split (FER2013 tables). */
+  /** Peer evaluations on this table's dataset and split (FER2013 tables), measured live or read from a record. */
   peers?: PeerEvalReport[];
+  /** The record `peers` come from (e.g. results/peers/fer2013-publictest.json): the peer rows cite it. */
+  peersRecord?: string;
 }
 
 const pct = (x: number) => Math.round(x * 10000) / 100;
@@ -151,14 +154,15 @@ export async function buildTable(id: TableId, opts: TableOptions = {}): Promise<
     rows.push({
       source: "peer",
       key: p.peer,
-      label: `${
-        p.peer === "human" ? "@vladmandic/human emotion" : "@vladmandic/face-api expression"
-      } (pretrained, run live)`,
+      label: `${p.peer === "human" ? "@vladmandic/human emotion" : "@vladmandic/face-api expression"} (pretrained${
+        opts.peersRecord ? "" : ", run live"
+      })`,
       protocol: `pretrained; evaluated on ${p.split} (${p.n} images)`,
       paper: null,
       measured: pct(p.accuracy),
       status: "measured",
       backend: p.backend,
+      ...(opts.peersRecord ? { runId: relative(projectRoot(), opts.peersRecord), runFile: opts.peersRecord } : {}),
     });
   }
   return { id, title: paper.title, dataset: paper.dataset, paperProtocol: paper.protocol, note: paper.note, rows };

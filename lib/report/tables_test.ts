@@ -171,20 +171,18 @@ Deno.test("table5 reports subject vs random folds with std and the inflation; ot
 Deno.test("table4 carries peer rows and writeTable writes md and csv", async () => {
   const runsDir = await Deno.makeTempDir();
   const out = await Deno.makeTempDir();
-  const t = await table4({
-    runsDir,
-    peers: [{
-      peer: "human",
-      split: "PublicTest",
-      n: 3589,
-      accuracy: 0.6543,
-      macroF1: 0.6,
-      perClass: {},
-      confusion: [],
-      labels: [],
-      backend: "wasm",
-    }],
-  });
+  const peerReport = {
+    peer: "human" as const,
+    split: "PublicTest",
+    n: 3589,
+    accuracy: 0.6543,
+    macroF1: 0.6,
+    perClass: {},
+    confusion: [],
+    labels: [],
+    backend: "wasm",
+  };
+  const t = await table4({ runsDir, peers: [peerReport] });
   const peer = t.rows.find((r) => r.source === "peer")!;
   assert.equal(peer.measured, 65.43);
   assert.equal(peer.paper, null);
@@ -192,6 +190,9 @@ Deno.test("table4 carries peer rows and writeTable writes md and csv", async () 
   const { md, csv } = await writeTable(t, out);
   assert.match(await Deno.readTextFile(md), /@vladmandic\/human emotion .* \| 65\.43 \|/);
   assert.match(await Deno.readTextFile(csv), /^table,source,key/);
+  const cited = await table4({ runsDir, peers: [peerReport], peersRecord: "/x/results/peers/p.json" });
+  const row = cited.rows.find((r) => r.source === "peer")!;
+  assert.deepEqual([row.label, row.runFile], ["@vladmandic/human emotion (pretrained)", "/x/results/peers/p.json"]);
   await Deno.remove(runsDir, { recursive: true });
   await Deno.remove(out, { recursive: true });
 });

@@ -1,6 +1,6 @@
 /**
- * The bottom layer: seeded randomness, progress display, the fast (CI) mode switch and the fail points
- * of the fault suite.
+ * The bottom layer: seeded randomness, progress display, the fast (CI) mode switch, the fail points
+ * of the fault suite and the machine a measurement ran on.
  *
  * Direct imports from other folders (the rest goes through this mod.ts): failpoint.ts, hash.ts, mode.ts,
  *  progress.ts, rng.ts, root.ts.
@@ -29,3 +29,4 @@ export { fastMode } from "./mode.ts";
 export { type Failpoint, failpoint, FAILPOINTS } from "./failpoint.ts";
 export { projectRoot } from "./root.ts";
 export { sha256Hex16 } from "./hash.ts";
+export { type HostInfo, hostInfo, type RecordedMachine } from "./host.ts";
