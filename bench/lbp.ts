@@ -9,7 +9,6 @@
  * @module
  */
 import { cpuUsage } from "node:process";
-import { parseArgs } from "node:util";
 import { datasetsRoot, decodeImage, type GrayImage, isDir, syntheticDataset } from "../lib/data/mod.ts";
 import {
   lbp,
@@ -20,11 +19,15 @@ import {
   type SkimageConfig,
 } from "../lib/features/mod.ts";
 import { Progress } from "../lib/util/mod.ts";
+import { benchArgs } from "./args.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: { reps: { type: "string", default: "5" }, limit: { type: "string" } },
-  strict: true,
+const values = benchArgs(Deno.args, {
+  usage: "deno task bench [lbp] [options]",
+  summary: "LBP images/s per operator here and in scikit-image on FER2013 PublicTest (else synthetic faces), as JSON.",
+  options: {
+    reps: { type: "string", default: "5", help: "passes per operator, both sides (the best counts)" },
+    limit: { type: "string", help: "time only the first N images (default all)" },
+  },
 });
 const reps = Number(values.reps);
 const limit = values.limit === undefined ? undefined : Number(values.limit);

@@ -9,6 +9,13 @@
  * @module
  */
 import { evaluatePeer, type PeerName } from "../lib/peers/mod.ts";
+import { benchArgs } from "./args.ts";
+
+benchArgs(Deno.args, {
+  usage: "deno run -A bench/peers_publictest.ts",
+  summary: "Accuracy, macro-F1 and confusion of both peers on FER2013 PublicTest, one JSON line per peer.",
+  options: {},
+});
 
 for (const peer of ["human", "face-api"] as PeerName[]) {
   const t0 = performance.now();
