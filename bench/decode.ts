@@ -8,13 +8,17 @@
  * @module
  */
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { loadFer2013Folders } from "../lib/data/fer2013.ts";
 import { datasetsRoot, decodeImage, type ResizeMethod } from "../lib/data/mod.ts";
+import { benchArgs } from "./args.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: { size: { type: "string", default: "48,64,100" }, concurrency: { type: "string", default: "8" } },
+const values = benchArgs(Deno.args, {
+  usage: "deno run -A bench/decode.ts [options]",
+  summary: "Decode + resize images/s on FER2013 PublicTest (needs ../shared/datasets), as JSON lines.",
+  options: {
+    size: { type: "string", default: "48,64,100", help: "target sizes in pixels, comma list" },
+    concurrency: { type: "string", default: "8", help: "concurrent decodes" },
+  },
 });
 const root = datasetsRoot();
 if (!root) {

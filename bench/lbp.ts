@@ -12,7 +12,6 @@
  * @module
  */
 import { cpuUsage } from "node:process";
-import { parseArgs } from "node:util";
 import { datasetsRoot, decodeImage, type GrayImage, isDir, syntheticDataset } from "../lib/data/mod.ts";
 import {
   lbp,
@@ -24,11 +23,16 @@ import {
 } from "../lib/features/mod.ts";
 import { Progress } from "../lib/util/mod.ts";
 import { startRecord } from "./record.ts";
+import { benchArgs } from "./args.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: { reps: { type: "string", default: "5" }, limit: { type: "string" }, out: { type: "string" } },
-  strict: true,
+const values = benchArgs(Deno.args, {
+  usage: "deno task bench [lbp] [options]",
+  summary: "LBP images/s per operator here and in scikit-image on FER2013 PublicTest (else synthetic faces), as JSON.",
+  options: {
+    reps: { type: "string", default: "5", help: "passes per operator, both sides (the best counts)" },
+    limit: { type: "string", help: "time only the first N images (default all)" },
+    out: { type: "string", help: "also write the JSON as a record with the machine and load to this file" },
+  },
 });
 const reps = Number(values.reps);
 const limit = values.limit === undefined ? undefined : Number(values.limit);

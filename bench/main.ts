@@ -12,8 +12,17 @@
  */
 const scripts: Record<string, string> = { train: "train.ts", lbp: "lbp.ts" };
 
+const USAGE = `Usage: deno task bench [train|lbp] [options]
+  train  training and inference img/s of the torch backend against PyTorch (reference net, PyTorch twins)
+  lbp    LBP images/s here and in scikit-image (the default)
+deno task bench NAME --help lists the options of one bench.`;
+
 if (import.meta.main) {
   const [first, ...rest] = Deno.args;
+  if (first === "--help" || first === "-h") {
+    console.log(USAGE);
+    Deno.exit(0);
+  }
   const named = first !== undefined && first in scripts;
   const script = new URL(scripts[named ? first : "lbp"], import.meta.url).pathname;
   const args = named ? rest : Deno.args;

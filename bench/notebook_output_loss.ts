@@ -14,15 +14,20 @@
  */
 import { runNotebook } from "../tools/notebooks.ts";
 import { Progress } from "../lib/util/mod.ts";
+import { benchArgs } from "./args.ts";
 
-function arg(name: string, dflt: string): string {
-  const i = Deno.args.indexOf(`--${name}`);
-  return i >= 0 ? Deno.args[i + 1] : dflt;
-}
-
-const runs = Number(arg("runs", "20"));
-const nCells = Number(arg("cells", "12"));
-const variants = arg("variants", "nbconvert,runner-nograce,runner").split(",");
+const values = benchArgs(Deno.args, {
+  usage: "deno run -A bench/notebook_output_loss.ts [options]",
+  summary: "Lost cell results when the Deno kernel executes a generated notebook, per variant, as JSON.",
+  options: {
+    runs: { type: "string", default: "20", help: "executions per variant" },
+    cells: { type: "string", default: "12", help: "result cells in the notebook" },
+    variants: { type: "string", default: "nbconvert,runner-nograce,runner", help: "comma list" },
+  },
+});
+const runs = Number(values.runs);
+const nCells = Number(values.cells);
+const variants = values.variants.split(",");
 
 /** Writes the test notebook; returns its path. */
 async function generate(dir: string): Promise<string> {

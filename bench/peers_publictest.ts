@@ -10,16 +10,19 @@
  * ```
  * @module
  */
-import { parseArgs } from "node:util";
 import { version_core } from "@tensorflow/tfjs-core";
 import { evaluatePeer, FACE_API_VERSION, HUMAN_VERSION, type PeerName } from "../lib/peers/mod.ts";
+import { benchArgs } from "./args.ts";
 import { startRecord } from "./record.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: { out: { type: "string", default: "results/peers/fer2013-publictest.json" } },
-  strict: true,
+const values = benchArgs(Deno.args, {
+  usage: "deno run -A bench/peers_publictest.ts [--out FILE]",
+  summary: "Accuracy, macro-F1 and confusion of both peers on FER2013 PublicTest, written as one record.",
+  options: {
+    out: { type: "string", default: "results/peers/fer2013-publictest.json", help: "the record to write" },
+  },
 });
+
 const run = startRecord(`deno run -A bench/peers_publictest.ts --out ${values.out}`);
 const peers: Record<string, unknown> = {};
 for (const peer of ["human", "face-api"] as PeerName[]) {

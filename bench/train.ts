@@ -9,22 +9,18 @@
  * Prints one JSON document.
  * Without a PyTorch for `--python`, it says what to install and exits 2.
  *
- * Options: --sizes 48,96  --batch 32  --steps 3  --threads 2  --rounds 2  --precisions fp32,bf16
- *          --device cpu|cuda (torch backend and PyTorch on that device)
- *          --python /usr/bin/python3 (the interpreter whose torch is the reference)
- *          --cpu (also time the pure-JS cpu backend: 1 step at batch 1, extrapolated, slow)
- *          --profile (per-kernel milliseconds per step on torch)
- *          --paper cpu-small (also time the paper model, lib/model preset, on torch; no PyTorch mirror)
+ * With `--net` model presets (e.g. `cpu-tiny-gated,cpu-small`), each is also timed against its PyTorch twin
+ * (bench/twin.ts): rows with `net` set to the preset. `--help` lists the options (TRAIN_SPEC).
  *
  * @example
  * ```sh
  * deno task bench train --sizes 48 --steps 3 --profile
+ * deno task bench train --net cpu-tiny-gated,cpu-small,reference --sizes 48,96
  * ```
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
-import { parseArgs } from "node:util";
 import {
   type KernelTime,
   type Precision,
@@ -33,9 +29,11 @@ import {
   setTorchPrecision,
 } from "../lib/backend/mod.ts";
 import { Progress } from "../lib/util/mod.ts";
-import { buildModel, preset } from "../lib/model/mod.ts";
+import { buildModel, preset, PRESETS } from "../lib/model/mod.ts";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { referenceNet } from "./ref_net.ts";
+import { benchArgs } from "./args.ts";
+import { benchTwin } from "./twin.ts";
 
 /** Speed of one engine at one input size. */
 export interface Speed {
@@ -136,27 +134,41 @@ async function tfjsSpeed(
 
 const mean = (v: number[]) => v.reduce((p, q) => p + q, 0) / v.length;
 
+/** The command line of `deno task bench train`. */
+export const TRAIN_SPEC = {
+  usage: "deno task bench train [options]",
+  summary: "Training and inference img/s of the torch backend against PyTorch, measured in the same run, as JSON.",
+  options: {
+    net: {
+      type: "string",
+      default: "reference",
+      help: "comma list: reference (the VGG-style net) and/or model presets timed against their PyTorch twin",
+    },
+    sizes: { type: "string", default: "48,96", help: "input sizes in pixels, comma list" },
+    batch: { type: "string", default: "32", help: "batch size" },
+    steps: { type: "string", default: "3", help: "timed steps per measurement" },
+    threads: { type: "string", default: "2", help: "intra-op threads, both sides" },
+    rounds: { type: "string", default: "2", help: "interleaved rounds (means reported)" },
+    precisions: { type: "string", default: "fp32,bf16", help: "torch backend precisions, each against PyTorch's" },
+    device: { type: "string", default: "cpu", help: "cpu or cuda (torch backend and PyTorch)" },
+    python: { type: "string", default: "/usr/bin/python3", help: "the interpreter whose torch is the reference" },
+    cpu: { type: "boolean", help: "also time the pure-JS cpu backend (reference net, 1 step at batch 1)" },
+    profile: { type: "boolean", help: "per-kernel milliseconds per step on torch (reference net)" },
+    paper: { type: "string", help: "also time this model preset on torch with Keras' fit step (no PyTorch mirror)" },
+  },
+} as const;
+
 /** Runs the benchmark and returns the JSON-ready result. */
 export async function benchTrain(args: string[]): Promise<Record<string, unknown>> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      sizes: { type: "string", default: "48,96" },
-      batch: { type: "string", default: "32" },
-      steps: { type: "string", default: "3" },
-      threads: { type: "string", default: "2" },
-      rounds: { type: "string", default: "2" },
-      precisions: { type: "string", default: "fp32,bf16" },
-      device: { type: "string", default: "cpu" },
-      python: { type: "string", default: "/usr/bin/python3" },
-      cpu: { type: "boolean", default: false },
-      profile: { type: "boolean", default: false },
-      paper: { type: "string" },
-    },
-  });
+  const values = benchArgs(args, TRAIN_SPEC);
   const batch = Number(values.batch), steps = Number(values.steps), threads = Number(values.threads);
   const rounds = Number(values.rounds), device = values.device;
   const precisions = values.precisions.split(",").filter(Boolean) as Precision[];
+  const nets = values.net.split(",").filter(Boolean), sizes = values.sizes.split(",").map(Number);
+  const unknown = nets.filter((n) => n !== "reference" && !(n in PRESETS));
+  if (unknown.length) {
+    throw new Error(`--net: unknown ${unknown.join(", ")}; known: reference, ${Object.keys(PRESETS)}`);
+  }
   const loadStart = Deno.loadavg();
   const missing = await pytorchMissing(values.python);
   if (missing) {
@@ -165,7 +177,7 @@ export async function benchTrain(args: string[]): Promise<Record<string, unknown
   }
   const torch = await registerTorchBackend({ threads, device: device as "cpu" | "cuda" });
   const results: Record<string, unknown>[] = [];
-  for (const size of values.sizes.split(",").map(Number)) {
+  for (const size of nets.includes("reference") ? sizes : []) {
     const ref = (precision: Precision) =>
       torchRef({ python: values.python, size, batch, steps, threads, device, precision });
     const pytorch = new Map<Precision, TorchOut[]>(), ours = new Map<string, Timed[]>();
@@ -182,7 +194,7 @@ export async function benchTrain(args: string[]): Promise<Record<string, unknown
       }
       setTorchPrecision("fp32");
     }
-    const row: Record<string, unknown> = { size, batch };
+    const row: Record<string, unknown> = { net: "reference", size, batch };
     for (const [p, outs] of pytorch) {
       row[p === "fp32" ? "pytorch" : `pytorch_${p}`] = {
         engine: outs[0].engine,
@@ -225,6 +237,11 @@ export async function benchTrain(args: string[]): Promise<Record<string, unknown
     }
     results.push(row);
   }
+  const twins = nets.filter((n) => n !== "reference");
+  if (twins.length && torch.ok) {
+    const o = { nets: twins, sizes, batch, steps, threads, rounds, precisions, device, python: values.python };
+    results.push(...await benchTwin(o));
+  } else if (twins.length) results.push({ net: twins.join(","), torch: { error: torch.reason } });
   return {
     bench: "train",
     net: "ref VGG: conv3x3 64-64 / 128-128 / 256x3 (+BN+ReLU, maxpool) → dense 256 → 7, Adam",

@@ -30,6 +30,7 @@ export const TEST_PACKAGES = [
   "build-essential",
   "libopenblas-dev",
   "libtorch-dev", // the torch backend's libtorch when no Python torch is there (lib/backend/torch/build.ts)
+  "python3-torch", // the PyTorch twin of our network, checked against it (tests/twin_test.ts)
   "mesa-vulkan-drivers", // the software Vulkan adapter WebGPU tests train on (lib/engine/webgpu_test.ts)
 ];
 

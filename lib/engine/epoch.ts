@@ -18,7 +18,7 @@ import { argmaxRows, crossEntropy } from "../eval/metrics.ts";
 import type { FerModel } from "../model/build.ts";
 import type { TrainConfig } from "./config.ts";
 import type { AugmentFn, LbpFn } from "./inputs.ts";
-import { correctCount, decayedWeights, decayGradients, weightedCrossEntropy } from "./loss.ts";
+import { trainStep } from "./step.ts";
 import { hostBatches, type ImageCache, toTensors } from "./pipeline.ts";
 import { predictSamples } from "./predict.ts";
 import type { EpochMetrics } from "../eval/metrics.ts";
@@ -84,7 +84,6 @@ export async function runEpoch(o: EpochOptions): Promise<EpochMetrics | null> {
   });
   let lossSum = 0, correct = 0, seen = 0, b = 0;
   const rng = new Rng(`${cfg.seed}:epoch:${e}`);
-  const wd = cfg.weightDecay ?? 0, decayed = wd > 0 ? decayedWeights(o.vars) : [];
   for await (
     const hb of hostBatches({
       cache: o.cache,
@@ -97,22 +96,20 @@ export async function runEpoch(o: EpochOptions): Promise<EpochMetrics | null> {
     })
   ) {
     const { inputs, labels } = toTensors(hb, { numClasses: k });
-    let nCorrect: tf.Scalar | null = null;
-    // optimizer.minimize, with the weight decay added to the gradients (decayGradients) rather than to the loss;
-    // the history reports the data term.
-    const { value: cost, grads } = tf.variableGrads(() => {
-      const pred = fm.model.apply(inputs, { training: true }) as tf.Tensor2D;
-      nCorrect = tf.keep(correctCount(pred, labels));
-      return weightedCrossEntropy(pred, labels, o.classWeights, cfg.labelSmoothing ?? 0);
-    }, o.vars);
-    decayGradients(grads, decayed, wd);
-    o.optimizer.applyGradients(o.vars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
-    tf.dispose(grads);
+    const { cost, nCorrect } = trainStep({
+      model: fm,
+      inputs,
+      labels,
+      optimizer: o.optimizer,
+      vars: o.vars,
+      classWeights: o.classWeights,
+      config: cfg,
+    });
     // Asynchronous reads: the WebGPU backend cannot read synchronously under Deno.
-    const [lossData, correctData] = await Promise.all([cost.data(), (nCorrect as tf.Scalar | null)!.data()]);
+    const [lossData, correctData] = await Promise.all([cost.data(), nCorrect.data()]);
     const loss = lossData[0];
     correct += correctData[0];
-    tf.dispose([cost, nCorrect!, ...inputs, labels]);
+    tf.dispose([cost, nCorrect, ...inputs, labels]);
     if (!Number.isFinite(loss)) {
       throw new Error(
         `loss became ${loss} at epoch ${e + 1}, batch ${b + 1} (lr ${o.lr}); training stopped. ` +

@@ -39,6 +39,7 @@ export { type RunResult, train, type TrainOptions } from "./loop.ts";
 export { type BatchInfo, type EpochMetrics, type EpochOptions, type MemorySample, runEpoch } from "./epoch.ts";
 export { classWeightVector, correctCount, decayedWeights, decayGradients, weightedCrossEntropy } from "./loss.ts";
 export { makeOptimizer, setLr } from "./optimizer.ts";
+export { type StepOptions, type StepResult, trainStep } from "./step.ts";
 export { checkpointPath, type LoopState, resumeTraining, saveTraining } from "./policies/checkpointing.ts";
 export {
   cosineLr,

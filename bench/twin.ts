@@ -1,0 +1,160 @@
+/**
+ * Our network against its PyTorch twin, like with like, for `deno task bench train --net …`: for each model
+ * preset and input size, the training step of lib/engine/ (trainStep: forward, the `cpu` recipe's loss, weight
+ * decay on the kernels, SGD Nesterov) and softmax inference, on the torch backend and in PyTorch
+ * (bench/twin_speed.py: bench/twin_net.py with the same initial weights, loaded from our saved model, and
+ * bench/twin_train.py), interleaved per round (twin, torch, twin bf16, torch bf16, …) so that load from other
+ * processes hits all alike. Each torch row has its ratios to the twin at the same precision and the tfjs kernel
+ * calls of one training step (every kernel the engine dispatches to the backend, nested ones included).
+ *
+ * @example
+ * ```ts
+ * const rows = await benchTwin({ nets: ["cpu-tiny-gated"], sizes: [48], batch: 32, steps: 3, threads: 2,
+ *   rounds: 2, precisions: ["fp32", "bf16"], device: "cpu", python: "/usr/bin/python3" });
+ * ```
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { join } from "node:path";
+import { type Precision, profileKernels, setTorchPrecision, TORCH_BACKEND } from "../lib/backend/mod.ts";
+import { makeOptimizer, trainPreset, trainStep } from "../lib/engine/mod.ts";
+import { buildModel, type FerModel, preset, saveModel } from "../lib/model/mod.ts";
+import { Progress } from "../lib/util/mod.ts";
+
+/** Options of {@link benchTwin}; the torch backend must be registered. */
+export interface TwinBenchOptions {
+  /** Model presets (lib/model/presets.ts), each timed at every size. */
+  nets: string[];
+  sizes: number[];
+  batch: number;
+  steps: number;
+  threads: number;
+  rounds: number;
+  precisions: Precision[];
+  device: string;
+  /** The interpreter whose torch runs the twin. */
+  python: string;
+}
+
+/** The train recipe both sides step with. */
+const RECIPE = trainPreset("cpu");
+
+interface Timing {
+  train_img_s: number;
+  infer_img_s: number;
+}
+
+interface TwinOut extends Timing {
+  engine: string;
+  device: string;
+  memory_format: string;
+}
+
+async function twinSpeed(o: TwinBenchOptions, dir: string, precision: Precision): Promise<TwinOut> {
+  const script = new URL("./twin_speed.py", import.meta.url).pathname;
+  const args = [script, "--model", dir, "--recipe", JSON.stringify(RECIPE), "--batch", `${o.batch}`];
+  args.push("--steps", `${o.steps}`, "--threads", `${o.threads}`, "--device", o.device, "--precision", precision);
+  const out = await new Deno.Command(o.python, { args, stdout: "piped", stderr: "piped" }).output();
+  if (out.code !== 0) throw new Error(`twin_speed.py failed: ${new TextDecoder().decode(out.stderr).slice(-800)}`);
+  return JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").pop()!);
+}
+
+/** Training and inference speed of `fm` on the current backend, and the kernel calls of one training step. */
+async function oursSpeed(fm: FerModel, o: TwinBenchOptions, label: string): Promise<Timing & { calls: number }> {
+  const s = fm.config.inputSize, k = fm.config.numClasses;
+  const inputs = fm.model.inputs.map((i) => tf.randomUniform([o.batch, s, s, i.shape[3]!]));
+  const labels = tf.tidy(() =>
+    tf.cast(tf.oneHot(tf.randomUniform([o.batch], 0, k, "int32"), k), "float32")
+  ) as tf.Tensor2D;
+  const classWeights = tf.ones([k]) as tf.Tensor1D;
+  const optimizer = makeOptimizer(RECIPE);
+  const vars = fm.model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const step = async () => {
+    const { cost, nCorrect } = trainStep({ model: fm, inputs, labels, optimizer, vars, classWeights, config: RECIPE });
+    await cost.data();
+    tf.dispose([cost, nCorrect]);
+  };
+  await step(); // warm-up: primitive creation, first allocations, the optimiser's slots
+  const prof = profileKernels(TORCH_BACKEND);
+  await step();
+  prof.restore();
+  const calls = prof.report().reduce((n, r) => n + r.calls, 0);
+  const prog = new Progress({ label: `${label} train`, total: o.steps, unit: "step" });
+  const t0 = performance.now();
+  for (let i = 0; i < o.steps; i++) (await step(), prog.tick(1));
+  const trainMs = (performance.now() - t0) / o.steps;
+  prog.done();
+  tf.tidy(() => (fm.model.predict(inputs) as tf.Tensor).dataSync());
+  const t1 = performance.now();
+  for (let i = 0; i < o.steps; i++) tf.tidy(() => (fm.model.predict(inputs) as tf.Tensor).dataSync());
+  const inferMs = (performance.now() - t1) / o.steps;
+  tf.dispose([...inputs, labels, classWeights]);
+  optimizer.dispose();
+  return { train_img_s: o.batch * 1000 / trainMs, infer_img_s: o.batch * 1000 / inferMs, calls };
+}
+
+const mean = (v: number[]) => v.reduce((p, q) => p + q, 0) / v.length;
+const round = (v: number) => Math.round(v * 1000) / 1000;
+const key = (side: string, p: Precision) => p === "fp32" ? side : `${side}_${p}`;
+
+/** One row per net and size: twin and torch speeds per precision, ratios torch / twin, kernel calls per step. */
+export async function benchTwin(o: TwinBenchOptions): Promise<Record<string, unknown>[]> {
+  await tf.setBackend(TORCH_BACKEND);
+  const rows: Record<string, unknown>[] = [];
+  const precisions = [...new Set<Precision>(["fp32", ...o.precisions])];
+  for (const net of o.nets) {
+    for (const size of o.sizes) {
+      const fm = buildModel(preset(net, { inputSize: size }));
+      const dir = await Deno.makeTempDir({ prefix: "fer_twin_" });
+      const twin = new Map<Precision, TwinOut[]>(), ours = new Map<Precision, (Timing & { calls: number })[]>();
+      try {
+        await saveModel(fm, join(dir, "model"));
+        for (let r = 0; r < o.rounds; r++) {
+          for (const p of precisions) {
+            twin.set(p, [...twin.get(p) ?? [], await twinSpeed(o, join(dir, "model"), p)]);
+            setTorchPrecision(p);
+            ours.set(p, [...ours.get(p) ?? [], await oursSpeed(fm, o, `torch ${p} ${net} ${size}px`)]);
+          }
+          setTorchPrecision("fp32");
+        }
+      } finally {
+        setTorchPrecision("fp32");
+        fm.model.dispose();
+        await Deno.remove(dir, { recursive: true });
+      }
+      const row: Record<string, unknown> = { net, size, batch: o.batch, recipe: "cpu (SGD Nesterov, wd 5e-4)" };
+      for (const [p, outs] of twin) {
+        row[key("twin", p)] = {
+          engine: outs[0].engine,
+          device: outs[0].device,
+          memory_format: outs[0].memory_format,
+          threads: o.threads,
+          train_img_s: mean(outs.map((q) => q.train_img_s)),
+          infer_img_s: mean(outs.map((q) => q.infer_img_s)),
+          rounds: outs.map((q) => round(q.train_img_s)),
+        };
+      }
+      const fp32 = row.twin as Timing;
+      for (const [p, outs] of ours) {
+        const t = row[key("twin", p)] as Timing;
+        const f = {
+          train_img_s: mean(outs.map((q) => q.train_img_s)),
+          infer_img_s: mean(outs.map((q) => q.infer_img_s)),
+        };
+        row[key("torch", p)] = {
+          ...f,
+          ratio_train: round(f.train_img_s / t.train_img_s),
+          ratio_infer: round(f.infer_img_s / t.infer_img_s),
+          ...(p === "fp32" ? {} : { ratio_train_vs_twin_fp32: round(f.train_img_s / fp32.train_img_s) }),
+          kernel_calls_per_step: outs[0].calls,
+          rounds: outs.map((q) => round(q.train_img_s)),
+        };
+      }
+      const main = row.torch as { ratio_train: number; ratio_infer: number };
+      row.ratio_train = main.ratio_train;
+      row.ratio_infer = main.ratio_infer;
+      rows.push(row);
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,91 @@
+"""Training and inference speed of the PyTorch twin (bench/twin_net.py) of a saved model, for bench/twin.ts: the
+training step of lib/engine/ (bench/twin_train.py) on random inputs, then softmax inference in eval mode.
+
+Usage: python3 bench/twin_speed.py --model DIR --recipe JSON [--batch 32] [--steps 3] [--warmup 2] [--threads 2]
+       [--device cpu|cuda] [--precision fp32|bf16] [--memory-format channels_last|contiguous]
+Precision bf16: autocast (convs and matmuls in bfloat16), as the torch backend's bf16 and bench/torch_ref.py.
+Prints one JSON line: {"engine", "device", "precision", "train_img_s", "infer_img_s", "step_ms", ...}.
+"""
+import argparse
+import json
+import time
+
+import torch
+
+from twin_net import TwinNet, read_config
+from twin_train import make_optimizer, train_step
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--model", required=True, help="saved model folder (model.json, weights.bin, fer-config.json)")
+    p.add_argument("--recipe", required=True, help="TrainConfig JSON (lib/engine/config.ts), optimizer sgd")
+    p.add_argument("--batch", type=int, default=32)
+    p.add_argument("--steps", type=int, default=3)
+    p.add_argument("--warmup", type=int, default=2)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--device", default="cpu", help="cpu or cuda (timed with torch.cuda.synchronize)")
+    p.add_argument("--precision", default="fp32", choices=["fp32", "bf16"])
+    p.add_argument("--memory-format", default="channels_last", choices=["channels_last", "contiguous"])
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(0)
+    dev = torch.device(a.device)
+    if dev.type == "cuda":
+        torch.backends.cudnn.allow_tf32 = torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.benchmark = True
+    fmt = torch.channels_last if a.memory_format == "channels_last" else torch.contiguous_format
+    sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
+    autocast = torch.autocast(dev.type, dtype=torch.bfloat16, enabled=a.precision == "bf16")
+    cfg = read_config(a.model)
+    net = TwinNet(cfg)
+    net.load_saved(a.model)
+    net = net.to(dev, memory_format=fmt)
+    recipe = json.loads(a.recipe)
+    opt = make_optimizer(net, recipe)
+    s, k = cfg["inputSize"], cfg["numClasses"]
+    image = lambda c: torch.rand(a.batch, c, s, s, device=dev).to(memory_format=fmt)  # noqa: E731
+    labels = torch.randint(0, k, (a.batch,), device=dev)
+    batch = {
+        "raw": image(cfg["channels"]),
+        "lbp": image(1) if cfg["lbp"] != "none" else None,
+        "onehot": torch.nn.functional.one_hot(labels, k).float(),
+        "class_weights": torch.ones(k, device=dev),
+    }
+    net.train()
+    for _ in range(a.warmup):
+        train_step(net, opt, batch, recipe, autocast)
+    sync()
+    times = []
+    for _ in range(a.steps):
+        t0 = time.perf_counter()
+        train_step(net, opt, batch, recipe, autocast).item()
+        sync()
+        times.append((time.perf_counter() - t0) * 1000)
+    net.eval()
+    with torch.no_grad(), autocast:
+        net.predict(batch["raw"], batch["lbp"])
+        sync()
+        t0 = time.perf_counter()
+        n = max(1, a.steps)
+        for _ in range(n):
+            net.predict(batch["raw"], batch["lbp"]).float().cpu()
+        sync()
+        infer_ms = (time.perf_counter() - t0) * 1000 / n
+    train_ms = sum(times) / len(times)
+    print(json.dumps({
+        "engine": f"pytorch {torch.__version__} twin",
+        "device": torch.cuda.get_device_name(dev) if dev.type == "cuda" else "cpu",
+        "precision": a.precision,
+        "memory_format": a.memory_format,
+        "threads": a.threads,
+        "size": s,
+        "batch": a.batch,
+        "train_img_s": a.batch * 1000 / train_ms,
+        "infer_img_s": a.batch * 1000 / infer_ms,
+        "step_ms": [round(t, 1) for t in times],
+    }))
+
+
+if __name__ == "__main__":
+    main()
