@@ -4,7 +4,9 @@ import {
   fallbackNotices,
   registerTorchBackend,
   resolveDevice,
+  setTorchPrecision,
   TORCH_BACKEND,
+  TorchBackend,
   torchKernels,
   torchThreads,
 } from "./mod.ts";
@@ -103,4 +105,17 @@ Deno.test("a later registerTorchBackend switches the intra-op threads, and torch
   const one = await registerTorchBackend({ threads: 1 }); // back to what the suite runs with (testing.ts)
   assert.match(one.reason, /, fp32, 1 threads$/);
   assert.equal(torchThreads(), 1);
+});
+
+Deno.test("the shim's info reads back what init set: the libtorch version, TF32 on and off, the threads", async () => {
+  await requireTorch();
+  await tf.setBackend(TORCH_BACKEND);
+  const info = () => (tf.backend() as TorchBackend).lib.info(); // parsed JSON: a NUL byte or bad number throws here
+  const r = await registerTorchBackend();
+  assert.equal(r.reason.match(/^libtorch (\d+\.\d+\.\d+)/)?.[1], info().torch);
+  assert.equal(typeof info().cuda_devices, "number");
+  setTorchPrecision("tf32"); // torch ≥ 2.9 keeps these legacy flags beside its new precision API
+  assert.equal(info().tf32, true);
+  setTorchPrecision("fp32");
+  assert.deepEqual([info().tf32, info().bf16, info().threads], [false, false, 1]);
 });
