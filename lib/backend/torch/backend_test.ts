@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import {
   fallbackNotices,
+  findTorch,
   registerTorchBackend,
   resolveDevice,
   setTorchPrecision,
@@ -107,7 +108,11 @@ Deno.test("a later registerTorchBackend switches the intra-op threads, and torch
   assert.equal(torchThreads(), 1);
 });
 
-Deno.test("the shim's info reads back what init set: the libtorch version, TF32 on and off, the threads", async () => {
+// Which libtorch this process runs on, in the test's name (tests/torch2_test.ts runs these tests on torch 2.x too).
+const found = await findTorch();
+const on = found ? `on libtorch ${found.version} from ${found.source}` : "(no libtorch found)";
+
+Deno.test(`the shim's info ${on} reads back what init set: its version, TF32 on and off, the threads`, async () => {
   await requireTorch();
   await tf.setBackend(TORCH_BACKEND);
   const info = () => (tf.backend() as TorchBackend).lib.info(); // parsed JSON: a NUL byte or bad number throws here
