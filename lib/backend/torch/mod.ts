@@ -12,6 +12,7 @@
  * @module
  */
 export {
+  noCudaNote,
   registerTorchBackend,
   resolveDevice,
   setTorchPrecision,
