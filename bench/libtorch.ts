@@ -93,7 +93,10 @@ export async function benchLibtorch(args: string[]): Promise<Record<string, unkn
         }]),
       ),
       ...(s.paper_img_s !== undefined
-        ? { paper_train_img_s: round(mean(rs.map((q) => q.sizes[k].paper_img_s!))) }
+        ? {
+          paper_train_img_s: round(mean(rs.map((q) => q.sizes[k].paper_img_s!))),
+          paper_rounds: rs.map((q) => round(q.sizes[k].paper_img_s!)),
+        }
         : {}),
     })),
   });
