@@ -33,7 +33,7 @@ export interface TorchInstall {
   cxx11Abi: 0 | 1;
   /** Whether libtorch_cuda.so is there (a CUDA build). */
   cuda: boolean;
-  /** The C++ standard its headers need: its TorchConfig.cmake's CXX_STANDARD (20 from torch 2.10), at least 17,
+  /** The C++ standard its headers need: its TorchConfig.cmake's CXX_STANDARD (14 for 1.13, 20 for 2.13), at least 17,
    * which the shim is written in. */
   cxxStd: number;
 }
