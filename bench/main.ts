@@ -1,7 +1,8 @@
 /**
  * `deno task bench [name] [options]`: runs one benchmark, which prints its JSON on stdout.
- * Names: `train` (bench/train.ts), `lbp` (bench/lbp.ts, also the default when the first argument
- * is not a bench name, so `deno task bench --…` keeps running the LBP bench).
+ * Names: `train` (bench/train.ts), `libtorch` (bench/libtorch.ts: the torch backend on libtorch 1.13 against
+ * current PyTorch's), `lbp` (bench/lbp.ts, also the default when the first argument is not a bench name, so
+ * `deno task bench --…` keeps running the LBP bench).
  *
  * @example
  * ```sh
@@ -10,7 +11,7 @@
  * ```
  * @module
  */
-const scripts: Record<string, string> = { train: "train.ts", lbp: "lbp.ts" };
+const scripts: Record<string, string> = { train: "train.ts", libtorch: "libtorch.ts", lbp: "lbp.ts" };
 
 const USAGE = `Usage: deno task bench [train|lbp] [options]
   train  training and inference img/s of the torch backend against PyTorch (reference net, PyTorch twins)

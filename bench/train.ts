@@ -7,7 +7,9 @@
  * entry, each with its ratio to PyTorch at the same precision (and, below fp32, to PyTorch's fp32);
  * the row's own `ratio_train`/`ratio_infer` are torch fp32's.
  * Prints one JSON document.
- * Without a PyTorch for `--python`, it says what to install and exits 2.
+ * The reference is the newest PyTorch found: build/torch2-venv's (`deno task setup` makes it), else Debian's
+ * python3-torch; the JSON names its version (`pytorch`). Without a PyTorch for `--python`, it says what to install
+ * and exits 2.
  *
  * With `--net` model presets (e.g. `cpu-tiny-gated,cpu-small`), each is also timed against its PyTorch twin
  * (bench/twin.ts): rows with `net` set to the preset. `--help` lists the options (TRAIN_SPEC).
@@ -28,6 +30,7 @@ import {
   registerTorchBackend,
   setTorchPrecision,
 } from "../lib/backend/mod.ts";
+import { torchVenv } from "../lib/backend/mod.ts";
 import { Progress } from "../lib/util/mod.ts";
 import { buildModel, preset, PRESETS } from "../lib/model/mod.ts";
 import type * as tfl from "@tensorflow/tfjs-layers";
@@ -58,17 +61,26 @@ interface RefOptions {
   precision: Precision;
 }
 
-/** Why PyTorch cannot be the reference for `python`, with exactly what to install; null when it can. */
-export async function pytorchMissing(python: string): Promise<string | null> {
+/** The interpreter of the newest PyTorch found: build/torch2-venv's (current PyTorch), else Debian's python3-torch. */
+export async function newestPython(): Promise<string> {
+  const venv = await torchVenv();
+  return venv.ok ? venv.python : "/usr/bin/python3";
+}
+
+/** The version of `python`'s PyTorch, or why it cannot be the reference, with exactly what to install. */
+export async function pytorchVersion(python: string): Promise<{ version: string } | { missing: string }> {
   let out: Deno.CommandOutput | null = null;
   try {
-    out = await new Deno.Command(python, { args: ["-c", "import torch"], stdout: "null", stderr: "piped" }).output();
+    const args = ["-c", "import torch; print(torch.__version__)"];
+    out = await new Deno.Command(python, { args, stdout: "piped", stderr: "piped" }).output();
   } catch { /* not runnable: said below */ }
-  if (out?.code === 0) return null;
+  if (out?.code === 0) return { version: new TextDecoder().decode(out.stdout).trim().split("\n").pop()! };
   const why = out ? new TextDecoder().decode(out.stderr).trim().split("\n").pop() : `${python} not found`;
-  return `bench train: PyTorch, the speed reference, is not importable by ${python} (${why}). Install it: ` +
-    `"sudo apt-get install python3-torch" (Debian; or "deno task setup --bench"), or "${python} -m pip install torch"; ` +
-    `another interpreter: --python PATH`;
+  return {
+    missing: `bench train: PyTorch, the speed reference, is not importable by ${python} (${why}). Install it: ` +
+      `"deno task setup" (current PyTorch in build/torch2-venv, with pip), "sudo apt-get install python3-torch" ` +
+      `(Debian's 1.13), or "${python} -m pip install torch"; another interpreter: --python PATH`,
+  };
 }
 
 async function torchRef(o: RefOptions): Promise<TorchOut> {
@@ -151,7 +163,10 @@ export const TRAIN_SPEC = {
     rounds: { type: "string", default: "2", help: "interleaved rounds (means reported)" },
     precisions: { type: "string", default: "fp32,bf16", help: "torch backend precisions, each against PyTorch's" },
     device: { type: "string", default: "cpu", help: "cpu or cuda (torch backend and PyTorch)" },
-    python: { type: "string", default: "/usr/bin/python3", help: "the interpreter whose torch is the reference" },
+    python: {
+      type: "string",
+      help: "the interpreter whose torch is the reference (default: build/torch2-venv's, else /usr/bin/python3)",
+    },
     cpu: { type: "boolean", help: "also time the pure-JS cpu backend (reference net, 1 step at batch 1)" },
     profile: { type: "boolean", help: "per-kernel milliseconds per step on torch (reference net)" },
     paper: { type: "string", help: "also time this model preset on torch with Keras' fit step (no PyTorch mirror)" },
@@ -170,16 +185,16 @@ export async function benchTrain(args: string[]): Promise<Record<string, unknown
     throw new Error(`--net: unknown ${unknown.join(", ")}; known: reference, ${Object.keys(PRESETS)}`);
   }
   const loadStart = Deno.loadavg();
-  const missing = await pytorchMissing(values.python);
-  if (missing) {
-    console.error(missing);
+  const python = values.python ?? await newestPython();
+  const reference = await pytorchVersion(python);
+  if ("missing" in reference) {
+    console.error(reference.missing);
     Deno.exit(2);
   }
   const torch = await registerTorchBackend({ threads, device: device as "cpu" | "cuda" });
   const results: Record<string, unknown>[] = [];
   for (const size of nets.includes("reference") ? sizes : []) {
-    const ref = (precision: Precision) =>
-      torchRef({ python: values.python, size, batch, steps, threads, device, precision });
+    const ref = (precision: Precision) => torchRef({ python, size, batch, steps, threads, device, precision });
     const pytorch = new Map<Precision, TorchOut[]>(), ours = new Map<string, Timed[]>();
     const add = <T>(m: Map<string, T[]>, k: string, v: T) => m.set(k, [...m.get(k) ?? [], v]);
     const last = (r: number) => values.profile && r === rounds - 1;
@@ -239,7 +254,7 @@ export async function benchTrain(args: string[]): Promise<Record<string, unknown
   }
   const twins = nets.filter((n) => n !== "reference");
   if (twins.length && torch.ok) {
-    const o = { nets: twins, sizes, batch, steps, threads, rounds, precisions, device, python: values.python };
+    const o = { nets: twins, sizes, batch, steps, threads, rounds, precisions, device, python };
     results.push(...await benchTwin(o));
   } else if (twins.length) results.push({ net: twins.join(","), torch: { error: torch.reason } });
   return {
@@ -247,6 +262,7 @@ export async function benchTrain(args: string[]): Promise<Record<string, unknown
     net: "ref VGG: conv3x3 64-64 / 128-128 / 256x3 (+BN+ReLU, maxpool) → dense 256 → 7, Adam",
     threads,
     device,
+    pytorch: { version: reference.version, python },
     torch: torch.ok ? torch.reason : torch.reason.split("\n")[0],
     machine: { cores: navigator.hardwareConcurrency, loadavg_start: loadStart, loadavg_end: Deno.loadavg() },
     results,

@@ -683,6 +683,17 @@ void init_ops_once() {
 
 void init_ops() { std::call_once(g_ops_once, init_ops_once); }
 
+// A message as the body of a JSON string: quotes, backslashes and control characters escaped.
+std::string json_escaped(const std::string& m) {
+  std::string o;
+  for (const char ch : m) {
+    if (ch == '"' || ch == '\\') o += '\\', o += ch;
+    else if (static_cast<unsigned char>(ch) < 0x20) o += ' ';
+    else o += ch;
+  }
+  return o;
+}
+
 void sync_device() {
   if (g_device.is_cuda()) torch::cuda::synchronize(g_device.index());
 }
@@ -693,18 +704,20 @@ extern "C" {
 
 const char* fer_torch_last_error() { return g_err.c_str(); }
 
-// A one-line JSON description of this libtorch: version, CUDA devices, device and precision in use.
+// A one-line JSON description of this libtorch: version, CUDA devices, device and precision in use. Every number is
+// cast to the type it means before it is streamed: torch 2.x's device_count() is a c10::DeviceIndex (int8_t), which
+// an ostream writes as a character (0 as a NUL byte, which ends the string).
 const char* fer_torch_info() {
   try {
     std::ostringstream s;
-    s << "{\"torch\":\"" << TORCH_VERSION << "\",\"cuda_devices\":" << torch::cuda::device_count()
+    s << "{\"torch\":\"" << TORCH_VERSION << "\",\"cuda_devices\":" << static_cast<int>(torch::cuda::device_count())
       << ",\"cudnn\":" << (torch::cuda::cudnn_is_available() ? "true" : "false") << ",\"device\":\"" << g_device.str()
-      << "\",\"threads\":" << at::get_num_threads() << ",\"bf16\":" << (g_bf16 ? "true" : "false")
+      << "\",\"threads\":" << static_cast<int>(at::get_num_threads()) << ",\"bf16\":" << (g_bf16 ? "true" : "false")
       << ",\"tf32\":" << (at::globalContext().allowTF32CuDNN() ? "true" : "false") << ",\"sync\":"
       << (g_sync ? "true" : "false") << "}";
     g_info = s.str();
   } catch (const std::exception& e) {
-    g_info = std::string("{\"error\":\"") + e.what() + "\"}";
+    g_info = std::string("{\"error\":\"") + json_escaped(e.what()) + "\"}";
   }
   return g_info.c_str();
 }

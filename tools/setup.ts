@@ -1,7 +1,8 @@
 /**
  * Installs what the tests and notebooks need beyond npm packages, once, idempotently:
- * Debian packages (Jupyter pieces, scikit-image as the LBP reference, fonts) and the Deno Jupyter
- * kernel. Run by `deno task test` and `.ci/run`; safe to run again (it only installs what is missing).
+ * Debian packages (Jupyter pieces, scikit-image as the LBP reference, fonts), the Deno Jupyter
+ * kernel, and current PyTorch in build/torch2-venv (pip), which the torch backend's tests also run on.
+ * Run by `deno task test` and `.ci/run`; safe to run again (it only installs what is missing).
  *
  * @example
  * ```sh
@@ -14,6 +15,7 @@
 // build.ts, not the backend's mod.ts: that one loads tfjs, and `--native` runs with `--no-npm` so that the npm
 // install can run beside the compile.
 import { buildTorchShim, findTorch } from "../lib/backend/torch/build.ts";
+import { makeTorchVenv } from "../lib/backend/torch/venv.ts";
 
 /** Debian packages the test suite needs. */
 export const TEST_PACKAGES = [
@@ -24,6 +26,7 @@ export const TEST_PACKAGES = [
   "python3-nbclient",
   "python3-ipykernel",
   "python3-nbformat", // the notebooks' schema check (tests/notebooks_saved_test.ts)
+  "python3-venv", // build/torch2-venv, current PyTorch for the torch backend's tests (tests/torch2_test.ts)
   "jupyter-notebook", // serves the chapters to the browser test (tests/notebooks_browser_test.ts)
   "chromium", // opens them there, headless
   "fonts-dejavu-core",
@@ -121,6 +124,18 @@ async function ensureShim(): Promise<void> {
   }
 }
 
+/** Current PyTorch in build/torch2-venv and the shim built against it: the torch backend's tests run on it too.
+ * Without it (no pip index) those tests are ignored, naming the reason kept in build/torch2-venv.error. */
+async function ensureTorch2(): Promise<void> {
+  const v = await makeTorchVenv({ onStep: (m) => console.error(`setup: ${m}`) });
+  if (!v.ok) return console.error(`setup: no torch 2.x for the torch backend's tests: ${v.reason}`);
+  const torch = await buildTorchShim({
+    env: { FER_PYTHON: v.python },
+    onCompile: (m) => console.error(`setup: ${m}`),
+  });
+  if (!torch.ok) console.error(`setup: the shim against torch ${v.version} was not built:\n${torch.reason}`);
+}
+
 if (import.meta.main) {
   const bench = Deno.args.includes("--bench");
   if (Deno.args.includes("--native")) {
@@ -136,5 +151,6 @@ if (import.meta.main) {
     );
     await ensureKernel();
     await ensureShim();
+    await ensureTorch2();
   }
 }

@@ -47,6 +47,8 @@ export {
   registerTorchBackend,
   setTorchPrecision,
   TORCH_BACKEND,
+  TORCH_VENV,
   type TorchDevice,
   torchThreads,
+  torchVenv,
 } from "./torch/mod.ts";

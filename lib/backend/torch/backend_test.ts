@@ -2,13 +2,21 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import {
   fallbackNotices,
+  findTorch,
+  noCudaNote,
   registerTorchBackend,
   resolveDevice,
+  setTorchPrecision,
   TORCH_BACKEND,
+  TorchBackend,
   torchKernels,
   torchThreads,
 } from "./mod.ts";
 import { requireTorch } from "./testing.ts";
+
+// Which libtorch this process runs on, in the test's name (tests/torch2_test.ts runs these tests on torch 2.x too).
+const found = await findTorch();
+const on = found ? `on libtorch ${found.version} from ${found.source}` : "(no libtorch found)";
 
 Deno.test("registerTorchBackend registers every cpu kernel on torch, the hot ones on libtorch, and is idempotent", async () => {
   await requireTorch();
@@ -94,6 +102,16 @@ Deno.test("resolveDevice: auto picks CUDA when torch sees one, cuda:N must exist
   assert.throws(() => resolveDevice("gpu", 1), /unknown device "gpu"/);
 });
 
+Deno.test("--device auto on a CUDA build of torch that sees no GPU says so: no CUDA device, runs on the CPU", async () => {
+  assert.match(noCudaNote("auto", true, 0), /^no CUDA device \(a CUDA build, but torch sees no GPU or driver/);
+  assert.equal(noCudaNote("auto", false, 0), ""); // a CPU build: "CPU build; cpu" says it already
+  assert.equal(noCudaNote("auto", true, 1), "");
+  assert.equal(noCudaNote("cpu", true, 0), "");
+  await requireTorch();
+  const r = await registerTorchBackend();
+  assert.equal(/no CUDA device/.test(r.reason), found?.cuda === true && r.info?.cuda_devices === 0, r.reason);
+});
+
 Deno.test("a later registerTorchBackend switches the intra-op threads, and torchThreads and the reason say so", async () => {
   await requireTorch();
   assert.equal(torchThreads(), 1);
@@ -103,4 +121,17 @@ Deno.test("a later registerTorchBackend switches the intra-op threads, and torch
   const one = await registerTorchBackend({ threads: 1 }); // back to what the suite runs with (testing.ts)
   assert.match(one.reason, /, fp32, 1 threads$/);
   assert.equal(torchThreads(), 1);
+});
+
+Deno.test(`the shim's info ${on} reads back what init set: its version, TF32 on and off, the threads`, async () => {
+  await requireTorch();
+  await tf.setBackend(TORCH_BACKEND);
+  const info = () => (tf.backend() as TorchBackend).lib.info(); // parsed JSON: a NUL byte or bad number throws here
+  const r = await registerTorchBackend();
+  assert.equal(r.reason.match(/^libtorch (\d+\.\d+\.\d+)/)?.[1], info().torch);
+  assert.equal(typeof info().cuda_devices, "number");
+  setTorchPrecision("tf32"); // torch ≥ 2.9 keeps these legacy flags beside its new precision API
+  assert.equal(info().tf32, true);
+  setTorchPrecision("fp32");
+  assert.deepEqual([info().tf32, info().bf16, info().threads], [false, false, 1]);
 });

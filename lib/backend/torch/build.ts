@@ -33,6 +33,9 @@ export interface TorchInstall {
   cxx11Abi: 0 | 1;
   /** Whether libtorch_cuda.so is there (a CUDA build). */
   cuda: boolean;
+  /** The C++ standard its headers need: its TorchConfig.cmake's CXX_STANDARD (14 for 1.13, 20 for 2.13), at least 17,
+   * which the shim is written in. */
+  cxxStd: number;
 }
 
 /** Result of {@link buildTorchShim}. */
@@ -58,7 +61,7 @@ export interface TorchBuildOptions {
   onCompile?: (message: string) => void;
 }
 
-const FLAGS = ["-O2", "-std=c++17", "-shared", "-fPIC", "-Wno-deprecated-declarations"];
+const FLAGS = ["-O2", "-shared", "-fPIC", "-Wno-deprecated-declarations"];
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -81,6 +84,12 @@ async function abiOf(libDir: string): Promise<0 | 1> {
   return text.includes("St7__cxx11") ? 1 : 0;
 }
 
+/** The C++ standard a TorchConfig.cmake asks of its users (1.13: 14, 2.13: 20), raised to the shim's 17. */
+async function cxxStdOf(cmakeDir: string): Promise<number> {
+  const config = await Deno.readTextFile(`${cmakeDir}/TorchConfig.cmake`).catch(() => "");
+  return Math.max(17, Number(config.match(/CXX_STANDARD\s+(\d+)/)?.[1] ?? 17));
+}
+
 async function fromDir(dir: string): Promise<TorchInstall> {
   const inc = `${dir}/include`, lib = `${dir}/lib`;
   if (!(await exists(`${inc}/ATen/ATen.h`))) throw new Error(`${inc}/ATen/ATen.h not found`);
@@ -96,6 +105,7 @@ async function fromDir(dir: string): Promise<TorchInstall> {
     libDir: lib,
     cxx11Abi: await abiOf(lib),
     cuda: await exists(`${lib}/libtorch_cuda.so`),
+    cxxStd: await cxxStdOf(`${dir}/share/cmake/Torch`),
   };
 }
 
@@ -128,8 +138,11 @@ async function fromPython(python: string): Promise<TorchInstall> {
     libDir: hasLib ? lib : "", // Debian's python3-torch links the system libtorch
     cxx11Abi: p.abi ? 1 : 0,
     cuda: hasLib && await exists(`${lib}/libtorch_cuda.so`),
+    cxxStd: await cxxStdOf(hasLib ? `${p.dir}/share/cmake/Torch` : DEBIAN_CMAKE),
   };
 }
+
+const DEBIAN_CMAKE = `/usr/lib/${Deno.build.arch}-linux-gnu/cmake/Torch`; // the multiarch triplet
 
 async function fromDebian(): Promise<TorchInstall> {
   const api = "/usr/include/torch/csrc/api/include";
@@ -144,6 +157,7 @@ async function fromDebian(): Promise<TorchInstall> {
     libDir: "",
     cxx11Abi: 1,
     cuda: false,
+    cxxStd: await cxxStdOf(DEBIAN_CMAKE),
   };
 }
 
@@ -172,6 +186,7 @@ export function compileArgs(t: TorchInstall): string[] {
   const libs = ["-ltorch", "-ltorch_cpu", "-lc10", ...(t.cuda ? ["-ltorch_cuda", "-lc10_cuda"] : [])];
   return [
     ...FLAGS,
+    `-std=c++${t.cxxStd}`,
     `-D_GLIBCXX_USE_CXX11_ABI=${t.cxx11Abi}`,
     ...t.includeDirs.map((d) => `-I${d}`),
     ...(t.libDir ? [`-L${t.libDir}`, `-Wl,-rpath,${t.libDir}`] : []),

@@ -6,6 +6,8 @@ Deno.test("findTorch tries FER_TORCH, then python3's torch, then Debian's libtor
   const t = await findTorch({ FER_TORCH: "/nonexistent/libtorch", FER_PYTHON: "/nonexistent/python3" }, skipped);
   assert.equal(t?.source, "debian");
   assert.match(t!.version, /^\d+\.\d+/);
+  assert.equal(t!.cxxStd, 17); // its TorchConfig.cmake asks for C++14; the shim is C++17
+  assert.ok(compileArgs(t!).includes("-std=c++17"));
   assert.match(skipped[0], /FER_TORCH=\/nonexistent\/libtorch: .*ATen\.h not found/);
   assert.match(skipped[1], /\/nonexistent\/python3 not runnable/);
 });

@@ -12,6 +12,7 @@
  * @module
  */
 export {
+  noCudaNote,
   registerTorchBackend,
   resolveDevice,
   setTorchPrecision,
@@ -24,6 +25,7 @@ export {
   torchThreads,
 } from "./register.ts";
 export { buildTorchShim, findTorch, type TorchBuildResult, type TorchInstall } from "./build.ts";
+export { TORCH_VENV, type TorchVenv, torchVenv } from "./venv.ts";
 export { type Precision, PRECISIONS, type TorchInfo } from "./ffi.ts";
 export { fallbackNotices } from "./fallback.ts";
 export { TorchBackend } from "./backend.ts";

@@ -88,6 +88,14 @@ export function resolveDevice(request: string, cudaDevices: number): number {
   return n;
 }
 
+/** What the reason says where a device request met no CUDA device (empty otherwise): `auto` on a CUDA build of torch
+ * that sees no GPU runs on the CPU, and says so. */
+export function noCudaNote(request: string, cudaBuild: boolean, cudaDevices: number): string {
+  return request === "auto" && cudaBuild && cudaDevices === 0
+    ? "no CUDA device (a CUDA build, but torch sees no GPU or driver: auto runs on the CPU); "
+    : "";
+}
+
 async function register(opts: TorchBackendOptions): Promise<TorchBackendResult> {
   const fail = (reason: string): TorchBackendResult => ({ ok: false, backend: TORCH_BACKEND, reason });
   if (Deno.build.os !== "linux") return fail(`the torch backend supports Linux only (this is ${Deno.build.os})`);
@@ -118,10 +126,11 @@ async function register(opts: TorchBackendOptions): Promise<TorchBackendResult> 
   installTorchBatchNorm(TORCH_BACKEND);
   installTorchOptimizers(TORCH_BACKEND);
   const info = torch.info();
+  const note = noCudaNote(opts.device ?? "auto", built.install?.cuda ?? false, info.cuda_devices);
   return {
     ok: true,
     backend: TORCH_BACKEND,
-    reason: `${built.reason.split("; skipped")[0]}; ${info.device}, ${precision}, ${info.threads} threads`,
+    reason: `${built.reason.split("; skipped")[0]}; ${note}${info.device}, ${precision}, ${info.threads} threads`,
     device: info.device,
     precision,
     info,
