@@ -29,7 +29,8 @@ import { join } from "node:path";
 const ROOT = new URL("../", import.meta.url).pathname;
 
 /** Headers of the columns that describe a measurement (what it is, how and where it ran): not checked. */
-export const DESCRIPTIVE: RegExp = /^(what|how|result|row|setting|settings|record|records|run|source|notes?|command|protocol)\b/i;
+export const DESCRIPTIVE: RegExp =
+  /^(what|how|result|row|setting|settings|record|records|run|source|notes?|command|protocol)\b/i;
 
 /** A record's citable values: one number, or a list whose elements (and min–max, for ranges) may be cited. */
 type Values = Record<string, number | number[]>;
