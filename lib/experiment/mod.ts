@@ -1,7 +1,7 @@
 /**
  * Orchestration: one experiment spec (dataset, model, training, protocol), running and recording an
- * experiment (split or k-fold) through a run store, the run records and their lock, what a resumed run
- * may change, the demo, and the attention score of a trained model (mass of F_m inside synthetic faces'
+ * experiment (split or k-fold) through a run store, the run records (with each stretch of a resumed run) and
+ * their lock, what a resumed run may change, the demo, and the attention score of a trained model (mass of F_m inside synthetic faces'
  * expression masks) that the demo records.
  *
  * Direct imports from other folders (the rest goes through this mod.ts): attention_eval.ts,
@@ -32,6 +32,7 @@ export {
   type TrainSpec,
 } from "./spec.ts";
 export { type ExperimentOptions, type ExperimentResult, runExperiment } from "./run.ts";
+export { extendStretch, startStretch, type Stretch } from "./stretch.ts";
 export { canonicalJson, specHash } from "./hash.ts";
 export {
   type FoldMemorySample,

@@ -19,6 +19,7 @@ import type { TrainConfig } from "../engine/config.ts";
 import type { ModelConfig } from "../model/config.ts";
 import type { EpochMetrics, MemorySample } from "../engine/epoch.ts";
 import type { ExperimentSpec, Protocol } from "./spec.ts";
+import type { Stretch } from "./stretch.ts";
 
 /** Which paper-table row a run belongs to; `fast` is written by `fer reproduce --fast`, `profile` by `--cpu`. */
 export interface RunExperiment {
@@ -85,6 +86,9 @@ export interface RunRecord {
   attention?: AttentionRecord;
   /** Where it ran and how busy the machine was. Absent in older records. */
   machine?: MachineInfo;
+  /** Each process that trained it: the first and every resume, with its machine, epochs and minutes (stretch.ts).
+   * Absent in older records. */
+  stretches?: Stretch[];
 }
 
 /** The attention score a run recorded: mean mass-in-mask ÷ mask area of F_m (1 = no better than uniform). */

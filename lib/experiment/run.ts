@@ -27,6 +27,7 @@ import { buildModel, type FerModel } from "../model/build.ts";
 import { saveModel } from "../model/io.ts";
 import { runKfold } from "./kfold.ts";
 import { lockRun } from "./lock.ts";
+import { extendStretch, startStretch } from "./stretch.ts";
 import { type JobTag, machineInfo, readMetricsCsv, type RunExperiment, type RunRecord } from "./record.ts";
 import { type DatasetSpec, type ExperimentSpec, resolveModel, resolveTrain } from "./spec.ts";
 import type { RunStore } from "./store.ts";
@@ -104,8 +105,13 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   const augment = trainAugment(trainCfg), tta = trainCfg.tta;
   const t0 = performance.now();
   const seconds = () => (was?.seconds ?? 0) + (performance.now() - t0) / 1000;
+  let stretches = startStretch(was?.stretches ?? [], runtime, was?.epochs ?? 0);
+  /** The stretches brought up to `epochs` epochs done, for the next record update. */
+  const stretched = (epochs: number) => ({
+    stretches: stretches = extendStretch(stretches, epochs, (performance.now() - t0) / 60_000),
+  });
   try {
-    if (was) await store.update(dir, { status: "running", config });
+    await store.update(dir, was ? { status: "running", config, stretches } : { stretches });
     if (p.kind === "split") {
       const { train: tr, val, test } = parts!;
       await store.update(dir, { sizes: { train: tr.length, val: val.length, test: test.length } });
@@ -126,14 +132,19 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
         timeBudgetSeconds: opts.timeBudgetSeconds,
         onEpoch: async (_m, { history, memory }) => {
           await store.writeMetrics(dir, history);
-          await store.update(dir, { epochs: history.length, memory, seconds: seconds() });
+          await store.update(dir, { epochs: history.length, memory, seconds: seconds(), ...stretched(history.length) });
           await opts.onEpoch?.(history, fm);
         },
       });
       // A kill after the last checkpoint left the metrics short: they are rebuilt from the checkpoint's history.
       await store.writeMetrics(dir, r.history);
       if (r.stopReason === "aborted") {
-        const record = await store.update(dir, { status: "stopped", error: "aborted", seconds: seconds() });
+        const record = await store.update(dir, {
+          status: "stopped",
+          error: "aborted",
+          seconds: seconds(),
+          ...stretched(r.history.length),
+        });
         return { dir, record, model: fm };
       }
       await saveModel({ ...fm, labels: ds.classes }, `${dir}/model`);
@@ -151,6 +162,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
         ...(plain ? { accuracyWithoutTta: plain } : {}),
         seconds: seconds(),
         history: r.history,
+        ...stretched(r.history.length),
         ...await endMachine(store, dir),
       });
       return { dir, record, model: fm };
@@ -186,6 +198,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       std: r.std,
       memory: r.memory,
       seconds: seconds(),
+      ...stretched(r.epochs),
       foldHistories: await Promise.all(r.rows.map((row) => readMetricsCsv(`${dir}/fold-${row.fold}/metrics.csv`))),
       ...(plain.size ? { accuracyWithoutTta: r.rows.map((row) => plain.get(row.fold) ?? null) } : {}),
       ...await endMachine(store, dir),

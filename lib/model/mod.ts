@@ -3,7 +3,7 @@
  * saving/loading, summaries and diagrams.
  *
  * Direct imports from other folders (the rest goes through this mod.ts): build.ts, config.ts, diagram.ts,
- *  io.ts, presets.ts, summary.ts.
+ *  io.ts, presets.ts, summary.ts, testing.ts (tests' tiny configs and batches).
  *
  * @example
  * ```ts

@@ -3,7 +3,7 @@
  * of the fault suite and the machine a measurement ran on.
  *
  * Direct imports from other folders (the rest goes through this mod.ts): failpoint.ts, hash.ts, mode.ts,
- *  progress.ts, rng.ts, root.ts.
+ *  host.ts, progress.ts, rng.ts, root.ts.
  *
  * @example
  * ```ts
