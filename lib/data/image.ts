@@ -18,7 +18,7 @@ type Sharp = typeof import("sharp").default;
 let sharpModule: Promise<Sharp> | null = null;
 /** sharp (a native addon) is loaded on first use, so code that never decodes PNG/colour JPEG/TIFF — the
  * synthetic faces, FER2013's grey JPEGs, BMP — also runs where it is absent (tools/gpu_check.ts's bundle). */
-function loadSharp(): Promise<Sharp> {
+export function loadSharp(): Promise<Sharp> {
   sharpModule ??= import("sharp").then((m) => m.default);
   return sharpModule;
 }

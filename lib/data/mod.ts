@@ -28,6 +28,7 @@ export {
   type RgbImage,
   writeImage,
 } from "./image.ts";
+export { decodePhoto, MAX_PHOTO_PIXELS, type PhotoOptions, readPhoto, sniffFormat } from "./photo.ts";
 export {
   canonicalLabel,
   CKPLUS_EMOTIONS,
