@@ -131,7 +131,7 @@ function describeCycle(cycle: string[], g: Map<string, Map<string, FileEdge>>): 
 
 /**
  * The layers, bottom first: a folder imports only folders of lower layers (so none import each other).
- * cli → report/quickstart → experiment/peers → viz → engine → features → data/model/eval/backend → util.
+ * cli → report/quickstart/photo → experiment/peers → viz → engine → features → data/model/eval/backend → util.
  */
 export const LAYERS: Record<string, number> = {
   util: 0,
@@ -146,6 +146,7 @@ export const LAYERS: Record<string, number> = {
   peers: 5,
   report: 6,
   quickstart: 6,
+  photo: 6,
   cli: 7,
 };
 

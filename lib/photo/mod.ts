@@ -1,0 +1,36 @@
+/**
+ * Expressions in photos: faces found by BlazeFace (the detector whose weights ship inside @vladmandic/human),
+ * each cropped square with a margin, made grey and resized, then classified by a FER model; generated scenes
+ * of pasted faces to measure it.
+ *
+ * @example
+ * ```ts
+ * import { detectAndClassify, loadDetector } from "../lib/photo/mod.ts";
+ * import { readPhoto } from "../lib/data/mod.ts";
+ * const { faces, reason } = await detectAndClassify(await readPhoto("group.jpg"), fm, { detector: await loadDetector() });
+ * ```
+ * @module
+ */
+export { type FaceBox, iou, squareWindow, suppress } from "./box.ts";
+export {
+  blazeAnchors,
+  blazeFace,
+  type BlazeFaceOptions,
+  detectionWindows,
+  DETECTOR_DEFAULTS,
+  type FaceDetector,
+} from "./blazeface.ts";
+export {
+  CROP_MARGIN,
+  detectAndClassify,
+  type DetectOptions,
+  type FaceResult,
+  isFaceCrop,
+  type PhotoResult,
+} from "./classify.ts";
+export { faceCrop, type FaceCropOptions, toGray } from "./crop.ts";
+export { detectorModelPath, loadDetector } from "./load_detector.ts";
+export { findsFace, type MarginResult, type MeasureOptions, measureScenes, type SceneReport } from "./measure.ts";
+export { makeScene, type PastedFace, type Scene, type SceneOptions } from "./scene.ts";
+export { annotatePhoto } from "./annotate.ts";
+export { blendHeat } from "./heat.ts";
