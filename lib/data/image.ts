@@ -11,7 +11,6 @@
  * @module
  */
 import UTIF from "utif";
-import { extname } from "node:path";
 import { decodeBmp, encodeBmp } from "./bmp.ts";
 
 type Sharp = typeof import("sharp").default;
@@ -57,6 +56,13 @@ export interface DecodeOptions {
 
 /** File extensions {@link decodeImage} accepts. */
 export const IMAGE_EXTENSIONS = [".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff"];
+
+/** The extension of a file name, dot included ("" without one): node:path's, without importing node:path, so the
+ * page's bundle (web/app.ts) can take this module. */
+function extname(name: string): string {
+  const base = name.slice(name.lastIndexOf("/") + 1), dot = base.lastIndexOf(".");
+  return dot > 0 ? base.slice(dot) : "";
+}
 
 /** True when the file name has an image extension the decoder accepts. */
 export function isImageFile(name: string): boolean {

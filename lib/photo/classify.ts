@@ -14,7 +14,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { FloatMap, RgbImage } from "../data/image.ts";
 import type { Tta } from "../engine/config.ts";
 import { inputTensors, lbpFor, packInputs } from "../engine/inputs.ts";
-import { predictImages } from "../engine/predict.ts";
+import { predictImages } from "../engine/predict_images.ts";
 import type { FerModel } from "../model/build.ts";
 import type { FaceBox } from "./box.ts";
 import type { FaceDetector } from "./blazeface.ts";
@@ -62,11 +62,11 @@ export interface DetectOptions {
 }
 
 /**
- * True when a picture is taken as a face crop without detection: square and no larger than twice the model's
- * input side (FER2013's 48×48 pictures, CK+'s crops): too small for a scene with faces in it.
+ * True when a picture is taken as a face crop without detection: square and no larger than 96 px or twice the
+ * model's input side, whichever is more (FER2013's and CK+48's 48×48 pictures): too small for a scene of faces.
  */
 export function isFaceCrop(img: { width: number; height: number }, inputSize: number): boolean {
-  return img.width === img.height && img.width <= 2 * inputSize;
+  return img.width === img.height && img.width <= Math.max(96, 2 * inputSize);
 }
 
 /** Finds the faces of `image` and classifies each; see {@link DetectOptions}. */

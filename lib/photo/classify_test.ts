@@ -18,8 +18,11 @@ Deno.test("a face crop is classified whole: the same probabilities as the model 
     size: 48,
   });
   const rgb = { width: 48, height: 48, data: new Uint8Array(48 * 48 * 3).map((_, i) => face.data[Math.floor(i / 3)]) };
-  assert.ok(isFaceCrop(rgb, 48) && isFaceCrop({ width: 96, height: 96 }, 48));
+  assert.ok(
+    isFaceCrop(rgb, 48) && isFaceCrop({ width: 96, height: 96 }, 48) && isFaceCrop({ width: 96, height: 96 }, 16),
+  );
   assert.ok(!isFaceCrop({ width: 97, height: 97 }, 48) && !isFaceCrop({ width: 48, height: 40 }, 48));
+  assert.ok(isFaceCrop({ width: 128, height: 128 }, 64) && !isFaceCrop({ width: 129, height: 129 }, 64));
   const { faces, reason } = await detectAndClassify(rgb, fm, { modelName: "seeded", heatmap: true });
   assert.equal(reason, undefined);
   assert.equal(faces.length, 1);

@@ -15,7 +15,7 @@
  */
 import type { GrayImage } from "../data/image.ts";
 import { lbpFor } from "../engine/inputs.ts";
-import { predictImages } from "../engine/predict.ts";
+import { predictImages } from "../engine/predict_images.ts";
 import type { FerModel } from "../model/build.ts";
 import type { Progress } from "../util/progress.ts";
 import { Rng } from "../util/rng.ts";
