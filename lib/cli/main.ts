@@ -15,7 +15,7 @@ import type { Command } from "./command.ts";
 const commands: Record<string, () => Promise<Command>> = {
   train: () => import("./train.ts").then((m) => m.trainCommand),
   evaluate: () => import("./train.ts").then((m) => m.evaluateCommand),
-  predict: () => import("./train.ts").then((m) => m.predictCommand),
+  predict: () => import("./photo.ts").then((m) => m.predictCommand),
   demo: () => import("./demo.ts").then((m) => m.demoCommand),
   data: () => import("./data.ts").then((m) => m.command),
   model: () => import("./model.ts").then((m) => m.command),

@@ -1,11 +1,10 @@
 /**
- * CLI commands of the engine: `train`, `evaluate`, `predict` and `demo`.
+ * CLI commands of the engine: `train`, `evaluate` and `demo` (`predict` is in photo.ts).
  *
  * @example
  * ```sh
  * deno task fer train --preset cpu-small --dataset ckplus --root ../shared/datasets/ckplus48 --folds 5 --by subject --epochs 10
  * deno task fer evaluate --model outputs/runs/<id>/model --dataset fer2013 --root ../shared/datasets/fer2013 --split PublicTest --json
- * deno task fer predict --model outputs/runs/<id>/model face1.png face2.png --json
  * deno task fer demo
  * ```
  * @module
@@ -13,14 +12,13 @@
 import { type Command, parse, required } from "./command.ts";
 import { BACKEND_NAMES, type BackendName, selectBackend } from "../backend/select.ts";
 import type { DatasetKind } from "../data/kinds.ts";
-import { decodeImage } from "../data/image.ts";
 import { loadDataset } from "../data/load.ts";
 import { datasetsRoot } from "../data/paths.ts";
 import { pickSplit } from "../data/routing.ts";
 import { lbpFor } from "../engine/inputs.ts";
 import { ImageCache } from "../engine/pipeline.ts";
 import { TTAS } from "../engine/config.ts";
-import { evaluate, predictImages } from "../engine/predict.ts";
+import { evaluate } from "../engine/predict.ts";
 import { trainProbe } from "../engine/probe.ts";
 import type { RunRecord } from "../experiment/record.ts";
 import { type ResumeRequest, resumeSpec } from "../experiment/resume.ts";
@@ -294,42 +292,6 @@ export const evaluateCommand: Command = {
         );
       }
     }
-    return 0;
-  },
-};
-
-/** `fer predict`. */
-export const predictCommand: Command = {
-  name: "predict",
-  summary: "label and class probabilities of image files with a saved model",
-  async run(args) {
-    const { values: v, positionals } = parse(args, {
-      model: { type: "string" },
-      backend: { type: "string", default: "auto" },
-      device: { type: "string", default: "auto" },
-      precision: { type: "string", default: "fp32" },
-      tta: { type: "string", default: "none" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    }, true);
-    if (v.help || positionals.length === 0) {
-      console.log("usage: deno task fer predict --model DIR IMG… [--tta flip] [--json]");
-      return v.help ? 0 : 2;
-    }
-    const tta = oneOf(v.tta, "tta", TTAS);
-    await selectBackend(v.backend as BackendName, { quiet: v.json, device: v.device, precision: v.precision });
-    const fm = await loadModel(required(v, "model"));
-    const labels = fm.labels ?? Array.from({ length: fm.config.numClasses }, (_, i) => `class${i}`);
-    const imgs = await Promise.all(positionals.map((p) => decodeImage(p, { size: fm.config.inputSize })));
-    const probs = await predictImages(fm, imgs, { lbp: lbpFor(fm.config), tta });
-    const k = labels.length;
-    const rows = positionals.map((path, i) => {
-      const p = Array.from(probs.subarray(i * k, (i + 1) * k));
-      const best = p.indexOf(Math.max(...p));
-      return { path, label: labels[best], probabilities: Object.fromEntries(labels.map((l, c) => [l, p[c]])) };
-    });
-    if (v.json) console.log(JSON.stringify(rows));
-    else for (const r of rows) console.log(`${r.path}: ${r.label} (${(r.probabilities[r.label] * 100).toFixed(1)}%)`);
     return 0;
   },
 };

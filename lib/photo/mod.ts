@@ -30,6 +30,7 @@ export {
 } from "./classify.ts";
 export { faceCrop, type FaceCropOptions, toGray } from "./crop.ts";
 export { detectorModelPath, loadDetector } from "./load_detector.ts";
+export { newestModel } from "./default_model.ts";
 export { findsFace, type MarginResult, type MeasureOptions, measureScenes, type SceneReport } from "./measure.ts";
 export { makeScene, type PastedFace, type Scene, type SceneOptions } from "./scene.ts";
 export { annotatePhoto } from "./annotate.ts";
