@@ -21,3 +21,4 @@ export {
 } from "./peers.ts";
 export { CANONICAL_LABELS, PEER_OUTPUT_LABELS, type PeerName, reorderToCanonical, toCanonical } from "./labels.ts";
 export { type PeerModel } from "./human_emotion.ts";
+export { packageDir } from "./package_files.ts";
