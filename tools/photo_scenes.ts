@@ -96,6 +96,6 @@ console.log(
     chosen.falseBoxesPerScene.toFixed(2)
   } false boxes/scene, ` +
     `accuracy ${(best.accuracy * 100).toFixed(1)}% at margin ${best.margin} vs ${
-      (chosen.directAccuracyFound * 100).toFixed(1)
+      (chosen.directAccuracyFound! * 100).toFixed(1)
     }% direct`,
 );

@@ -64,9 +64,10 @@ export interface SceneReport {
   maxFalseBoxes: number;
   /** Sides (px) of the faces the detector missed. */
   missedSides: number[];
-  /** Accuracy of the model on every pasted face, and on the found ones, each classified from its own picture. */
-  directAccuracy: number;
-  directAccuracyFound: number;
+  /** Accuracy of the model on every pasted face, and on the found ones, each classified from its own picture
+   * (null when no margin was tried: detection only). */
+  directAccuracy: number | null;
+  directAccuracyFound: number | null;
   byMargin: MarginResult[];
   /** The margin of the highest accuracy through detection (null when no margin was tried). */
   bestMargin: number | null;
@@ -89,8 +90,8 @@ export async function measureScenes(opts: MeasureOptions): Promise<SceneReport> 
     for (let c = 1; c < k; c++) if (p[i * k + c] > p[i * k + best]) best = c;
     return best;
   };
-  const direct = await predictImages(fm, opts.faces, { lbp });
-  const directRight = opts.faces.map((_, i) => argmax(direct, i) === opts.labels[i]);
+  const direct = opts.margins.length ? await predictImages(fm, opts.faces, { lbp }) : null;
+  const directRight = opts.faces.map((_, i) => direct !== null && argmax(direct, i) === opts.labels[i]);
   let faces = 0, found = 0, falseBoxes = 0, maxFalse = 0, empty = 0, ms = 0, pixels = 0, directAll = 0, directFound = 0;
   const missed: number[] = [], right = opts.margins.map(() => 0);
   for (let s = 0; s < opts.scenes; s++) {
@@ -146,8 +147,8 @@ export async function measureScenes(opts: MeasureOptions): Promise<SceneReport> 
     falseBoxesPerScene: falseBoxes / opts.scenes,
     maxFalseBoxes: maxFalse,
     missedSides: missed.sort((a, b) => a - b),
-    directAccuracy: faces ? directAll / faces : 0,
-    directAccuracyFound: found ? directFound / found : 0,
+    directAccuracy: direct && faces ? directAll / faces : null,
+    directAccuracyFound: direct && found ? directFound / found : null,
     byMargin,
     bestMargin: best?.margin ?? null,
     msPerScene: ms / opts.scenes,
