@@ -10,87 +10,14 @@ import { join } from "node:path";
 import sharp from "sharp";
 import * as tf from "@tensorflow/tfjs-core";
 import { selectBackend } from "../lib/backend/mod.ts";
-import { FER2013_EMOTIONS, loadDataset, type RgbImage } from "../lib/data/mod.ts";
+import { FER2013_EMOTIONS } from "../lib/data/mod.ts";
 import { machineInfo } from "../lib/experiment/mod.ts";
 import { buildModel, preset, saveModel } from "../lib/model/mod.ts";
-import { makeScene } from "../lib/photo/mod.ts";
-import { Rng } from "../lib/util/mod.ts";
-import { CHROMIUM, Chromium, type Page } from "../tools/chromium.ts";
+import { CHROMIUM, Chromium } from "../tools/chromium.ts";
+import { type Face, pageScene, type PageState, uploadPicture, WEBGL_FLAGS, y4m } from "../tools/web_page.ts";
 import { startServer } from "../web/serve.ts";
 
 const noChromium = await Deno.stat(CHROMIUM).then(() => false, () => true);
-const WEBGL_FLAGS = ["--use-angle=swiftshader", "--enable-unsafe-swiftshader"];
-
-interface Face {
-  box: { x: number; y: number; width: number; height: number };
-  score: number;
-  label: string;
-  probabilities: Record<string, number>;
-}
-interface PageState {
-  backend: string;
-  ready: boolean;
-  source: string;
-  faces: Face[];
-  msPerFace: number | null;
-  runs: number;
-  error?: string;
-}
-
-/** A scene of synthetic faces with at least two faces, even-sized (for the .y4m's 4:2:0 planes). */
-async function scene(): Promise<RgbImage> {
-  const ds = await loadDataset({ dataset: "synthetic", n: 40, seed: 7 });
-  const faces = await Promise.all(ds.samples.map((s) => ds.load(s, { size: 48 })));
-  const rng = new Rng(2);
-  for (;;) {
-    const s = makeScene(faces, rng, { maxFaces: 4, minWidth: 640, maxWidth: 640 });
-    if (s.faces.length < 2) continue;
-    const w = s.image.width & ~1, h = s.image.height & ~1, data = new Uint8Array(w * h * 3);
-    for (let y = 0; y < h; y++) {
-      data.set(s.image.data.subarray(y * s.image.width * 3, (y * s.image.width + w) * 3), y * w * 3);
-    }
-    return { width: w, height: h, data };
-  }
-}
-
-/** A few frames of `img` as YUV4MPEG2 4:2:0 (what Chromium's fake capture device plays). */
-function y4m(img: RgbImage, frames = 5): Uint8Array {
-  const { width: w, height: h, data: d } = img, ySize = w * h, cSize = (w / 2) * (h / 2);
-  const frame = new Uint8Array(ySize + 2 * cSize);
-  for (let i = 0; i < ySize; i++) frame[i] = Math.round(0.299 * d[3 * i] + 0.587 * d[3 * i + 1] + 0.114 * d[3 * i + 2]);
-  for (let y = 0; y < h / 2; y++) {
-    for (let x = 0; x < w / 2; x++) {
-      const o = 3 * (2 * y * w + 2 * x), [r, g, b] = [d[o], d[o + 1], d[o + 2]], c = y * (w / 2) + x;
-      frame[ySize + c] = Math.round(128 - 0.168736 * r - 0.331264 * g + 0.5 * b);
-      frame[ySize + cSize + c] = Math.round(128 + 0.5 * r - 0.418688 * g - 0.081312 * b);
-    }
-  }
-  const head = new TextEncoder().encode(`YUV4MPEG2 W${w} H${h} F10:1 Ip A1:1 C420jpeg\n`);
-  const tag = new TextEncoder().encode("FRAME\n");
-  const out = new Uint8Array(head.length + frames * (tag.length + frame.length));
-  out.set(head);
-  for (let f = 0; f < frames; f++) {
-    const at = head.length + f * (tag.length + frame.length);
-    out.set(tag, at);
-    out.set(frame, at + tag.length);
-  }
-  return out;
-}
-
-async function upload(page: Page, url: string, file: string): Promise<PageState> {
-  await page.goto(url, { ready: "globalThis.ferPage && (ferPage.ready || ferPage.error)", timeoutS: 180 });
-  const { root } = await page.send("DOM.getDocument") as { root: { nodeId: number } };
-  const { nodeId } = await page.send("DOM.querySelector", { nodeId: root.nodeId, selector: "#file" }) as {
-    nodeId: number;
-  };
-  // Twice: the first run includes compiling WebGL's shaders; the second is what a user waits for.
-  await page.send("DOM.setFileInputFiles", { nodeId, files: [file] });
-  await page.waitFor("ferPage.runs > 0 || ferPage.error", 180, "the page's result");
-  await page.evaluate("document.getElementById('file').value = ''");
-  await page.send("DOM.setFileInputFiles", { nodeId, files: [file] });
-  await page.waitFor("ferPage.runs > 1 || ferPage.error", 180, "the page's second result");
-  return await page.evaluate<PageState>("ferPage");
-}
 
 Deno.test({
   name:
@@ -107,7 +34,7 @@ Deno.test({
       const last = fm.model.layers.at(-1)!, [kernel, bias] = last.getWeights();
       last.setWeights([tf.mul(kernel, 40), bias]); // sharp softmax: the probabilities follow the pixels
       await saveModel({ ...fm, labels: [...FER2013_EMOTIONS] }, join(dir, "model"));
-      const img = await scene();
+      const img = await pageScene(2);
       const png = join(dir, "scene.png");
       await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } }).png().toFile(png);
       await Deno.writeFile(join(dir, "scene.y4m"), y4m(img));
@@ -130,7 +57,7 @@ Deno.test({
           const browser = await Chromium.launch({ args: WEBGL_FLAGS });
           try {
             const page = await browser.newPage();
-            const got = await upload(page, `${server.url}${backend === "wasm" ? "?backend=wasm" : ""}`, png);
+            const got = await uploadPicture(page, `${server.url}${backend === "wasm" ? "?backend=wasm" : ""}`, png);
             assert.equal(got.error, undefined, got.error);
             assert.equal(got.backend, backend);
             assert.equal(await page.evaluate<string>("document.getElementById('backend').textContent"), backend);

@@ -96,7 +96,7 @@ export interface LaunchOptions {
   /** Seconds to wait for the DevTools endpoint (default 30). */
   timeoutS?: number;
   /** More command-line flags (e.g. a fake webcam, software WebGL). */
-  args?: string[];
+  args?: readonly string[];
 }
 
 /** A running headless browser with its own throw-away profile. */
