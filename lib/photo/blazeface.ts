@@ -37,7 +37,11 @@ export interface BlazeFaceOptions {
   tile?: number;
 }
 
-/** The defaults chosen by the scene measurement (results/photo/). */
+/**
+ * The defaults, from the scene measurement (results/photo/scenes-fer2013.json, 40 scenes per variant): minScore
+ * 0.5 found 73 of 76 faces with no false box (0.75: 58, 0.3: 75 with 5 false boxes); 512 px tiles found 73 in
+ * 1.1 s per scene (no tiles: 56 in 0.4 s; 384 px tiles: 76 with 1 false box in 1.4 s).
+ */
 export const DETECTOR_DEFAULTS = { minScore: 0.5, maxIou: 0.3, tile: 512 } as const;
 
 const INPUT = 256;
