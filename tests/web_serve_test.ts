@@ -26,6 +26,7 @@ Deno.test({
         "/",
         "/app.js",
         "/index.html",
+        "/screenshot.png",
         "/style.css",
       ]);
       const get = async (path: string, init: RequestInit = {}) => {
