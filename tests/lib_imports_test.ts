@@ -131,7 +131,7 @@ function describeCycle(cycle: string[], g: Map<string, Map<string, FileEdge>>): 
 
 /**
  * The layers, bottom first: a folder imports only folders of lower layers (so none import each other).
- * cli → grid → report/quickstart → experiment/peers → engine → features/viz → data/model/eval/backend → util.
+ * cli → grid → report/quickstart/photo → experiment/peers → engine → features/viz → data/model/eval/backend → util.
  * viz draws data and metrics types only (the per-epoch metrics live in eval), so it sits below the engine.
  */
 export const LAYERS: Record<string, number> = {
@@ -147,6 +147,7 @@ export const LAYERS: Record<string, number> = {
   peers: 5,
   report: 6,
   quickstart: 6,
+  photo: 6,
   grid: 7,
   cli: 8,
 };

@@ -95,6 +95,8 @@ export interface LaunchOptions {
   executable?: string;
   /** Seconds to wait for the DevTools endpoint (default 30). */
   timeoutS?: number;
+  /** More command-line flags (e.g. a fake webcam, software WebGL). */
+  args?: readonly string[];
 }
 
 /** A running headless browser with its own throw-away profile. */
@@ -117,7 +119,13 @@ export class Chromium {
     });
     const profile = await Deno.makeTempDir({ prefix: "fer-chromium-" });
     const proc = new Deno.Command(exe, {
-      args: [...HEADLESS_FLAGS, `--user-data-dir=${profile}`, "--remote-debugging-port=0", "about:blank"],
+      args: [
+        ...HEADLESS_FLAGS,
+        ...(opts.args ?? []),
+        `--user-data-dir=${profile}`,
+        "--remote-debugging-port=0",
+        "about:blank",
+      ],
       stdout: "null",
       stderr: "null",
     }).spawn();

@@ -79,7 +79,8 @@ Deno.test("train → evaluate --json → predict --json on the saved model, with
   assert.equal(p.code, 0, p.err);
   const preds = JSON.parse(p.out.trim().split("\n").at(-1)!);
   assert.equal(preds.length, 2);
-  for (const pr of preds) {
+  for (const { detected, faces: [pr, ...more] } of preds) {
+    assert.deepEqual([detected, more], [false, []], "a 48×48 face is classified whole");
     assert.ok(run.result.labels.includes(pr.label));
     const probs = Object.values(pr.probabilities) as number[];
     assert.ok(Math.abs(probs.reduce((a, b) => a + b, 0) - 1) < 1e-4);

@@ -11,7 +11,6 @@
  * @module
  */
 import UTIF from "utif";
-import { extname } from "node:path";
 import { decodeBmp, encodeBmp } from "./bmp.ts";
 import type { GrayImage } from "./pixels.ts";
 
@@ -19,7 +18,7 @@ type Sharp = typeof import("sharp").default;
 let sharpModule: Promise<Sharp> | null = null;
 /** sharp (a native addon) is loaded on first use, so code that never decodes PNG/colour JPEG/TIFF — the
  * synthetic faces, FER2013's grey JPEGs, BMP — also runs where it is absent (tools/gpu_check.ts's bundle). */
-function loadSharp(): Promise<Sharp> {
+export function loadSharp(): Promise<Sharp> {
   sharpModule ??= import("sharp").then((m) => m.default);
   return sharpModule;
 }
@@ -53,6 +52,13 @@ export interface DecodeOptions {
 
 /** File extensions {@link decodeImage} accepts. */
 export const IMAGE_EXTENSIONS = [".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff"];
+
+/** The extension of a file name, dot included ("" without one): node:path's, without importing node:path, so the
+ * page's bundle (web/app.ts) can take this module. */
+function extname(name: string): string {
+  const base = name.slice(name.lastIndexOf("/") + 1), dot = base.lastIndexOf(".");
+  return dot > 0 ? base.slice(dot) : "";
+}
 
 /** True when the file name has an image extension the decoder accepts. */
 export function isImageFile(name: string): boolean {

@@ -5,8 +5,8 @@
  * decode check of every image.
  *
  * Direct imports from other folders (the rest goes through this mod.ts): content_hash.ts, dataset.ts,
- *  export.ts, fixtures.ts, image.ts, kinds.ts, labels.ts, load.ts, pack.ts, paths.ts, routing.ts, summary.ts,
- *  synthetic.ts, verify.ts.
+ *  export.ts, fixtures.ts, image.ts, kinds.ts, labels.ts, load.ts, pack.ts, paths.ts, photo.ts, routing.ts,
+ *  summary.ts, synthetic.ts, verify.ts.
  *
  * @example
  * ```ts
@@ -32,6 +32,7 @@ export {
   type RgbImage,
   writeImage,
 } from "./image.ts";
+export { decodePhoto, MAX_PHOTO_PIXELS, type PhotoOptions, readPhoto, sniffFormat } from "./photo.ts";
 export {
   canonicalLabel,
   CKPLUS_EMOTIONS,

@@ -4,7 +4,7 @@
  * time budget, divergence guard), prediction with test-time augmentation, checkpoints, and the training presets.
  *
  * Direct imports from other folders (the rest goes through this mod.ts): config.ts, epoch.ts, inputs.ts,
- *  loop.ts, pipeline.ts, predict.ts, probe.ts, testdata/fixtures.ts.
+ *  loop.ts, pipeline.ts, predict.ts, predict_images.ts, probe.ts, testdata/fixtures.ts.
  *
  * @example
  * ```ts

@@ -12,7 +12,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { loadLayersModel } from "@tensorflow/tfjs-layers";
-import { join } from "node:path";
+import { isAbsolute, join, normalize } from "node:path";
 import "./atrous.ts"; // registers AtrousConv2D for deserialisation
 import { attentionModelOf, type FerModel } from "./build.ts";
 import { type ModelConfig, validateConfig } from "./config.ts";
@@ -62,9 +62,7 @@ export function fileHandler(dir: string): tf.io.IOHandler {
     },
     async load(): Promise<tf.io.ModelArtifacts> {
       const json = parseJson(await readText(topologyPath, "a tfjs model.json"), topologyPath) as tf.io.ModelJSON;
-      if (!json.modelTopology || !Array.isArray(json.weightsManifest)) {
-        throw new Error(`${topologyPath}: expected a tfjs model.json with modelTopology and weightsManifest`);
-      }
+      checkModelJson(json, topologyPath);
       const specs: tf.io.WeightsManifestEntry[] = [];
       const buffers: ArrayBuffer[] = [];
       for (const group of json.weightsManifest) {
@@ -149,6 +147,39 @@ export async function loadModel(dir: string): Promise<FerModel> {
   const fm: FerModel = { config, model, attention: attentionModelOf(model) };
   if (labels) fm.labels = labels;
   return fm;
+}
+
+/**
+ * Refuses a model.json before anything else is read: not a tfjs layers model, a layer class that is not
+ * registered, or a weights path that leaves the model's folder (absolute, or climbing out with `..`).
+ */
+export function checkModelJson(json: tf.io.ModelJSON, path: string): void {
+  const topo = json?.modelTopology as
+    | { class_name?: string; config?: { layers?: { class_name?: string }[] } }
+    | undefined;
+  if (!topo || !Array.isArray(json.weightsManifest)) {
+    throw new Error(`${path}: expected a tfjs model.json with modelTopology and weightsManifest`);
+  }
+  if ((json.format !== undefined && json.format !== "layers-model") || !Array.isArray(topo.config?.layers)) {
+    throw new Error(
+      `${path}: not a tfjs layers model (format "${json.format ?? "none"}"${
+        topo.class_name ? `, topology ${topo.class_name}` : ""
+      }); expected one saved by this toolkit (format "layers-model")`,
+    );
+  }
+  const known = tf.serialization.SerializationMap.getMap().classNameMap;
+  for (const l of topo.config!.layers!) {
+    if (typeof l.class_name !== "string" || !(l.class_name in known)) {
+      throw new Error(`${path}: layer class "${l.class_name}" is not a layer this toolkit registers; refused`);
+    }
+  }
+  for (const group of json.weightsManifest) {
+    for (const p of group.paths ?? []) {
+      if (typeof p !== "string" || isAbsolute(p) || normalize(p).split(/[\\/]/)[0] === "..") {
+        throw new Error(`${path}: weights path "${p}" leaves the model folder (absolute or ../); refused`);
+      }
+    }
+  }
 }
 
 function bytesPer(dtype: string): number {

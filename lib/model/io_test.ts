@@ -74,3 +74,42 @@ Deno.test("loadModel names the file and the problem for missing, corrupt or mism
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("loadModel refuses a model.json that reads outside its folder, is no layers model, or names unknown layers", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "fer-model-" });
+  try {
+    const fm = buildModel(preset("table1-no-lbp", TINY));
+    await saveModel(fm, dir);
+    fm.model.dispose();
+    const jsonPath = join(dir, MODEL_FILES.topology);
+    const good = JSON.parse(await Deno.readTextFile(jsonPath));
+    // A file outside the folder that would be read if the path were joined as given (its size even matches).
+    const outside = join(dir, "..", `${dir.split("/").at(-1)}-outside.bin`);
+    await Deno.copyFile(join(dir, MODEL_FILES.weights), outside);
+    const withPaths = (paths: string[]) => ({ ...good, weightsManifest: [{ ...good.weightsManifest[0], paths }] });
+    try {
+      for (const p of [`../${outside.split("/").at(-1)}`, outside, "sub/../../x.bin"]) {
+        await Deno.writeTextFile(jsonPath, JSON.stringify(withPaths([p])));
+        await assert.rejects(
+          loadModel(dir),
+          (e: Error) =>
+            e.message.includes(`weights path "${p}" leaves the model folder`) && e.message.includes(jsonPath),
+        );
+      }
+    } finally {
+      await Deno.remove(outside);
+    }
+    await Deno.writeTextFile(jsonPath, JSON.stringify({ ...good, format: "graph-model" }));
+    await assert.rejects(loadModel(dir), /model\.json: not a tfjs layers model \(format "graph-model"/);
+    await Deno.writeTextFile(jsonPath, JSON.stringify({ ...good, modelTopology: { node: [] } }));
+    await assert.rejects(loadModel(dir), /not a tfjs layers model/);
+    const evil = structuredClone(good);
+    evil.modelTopology.config.layers[1].class_name = "Lambda";
+    await Deno.writeTextFile(jsonPath, JSON.stringify(evil));
+    await assert.rejects(loadModel(dir), /model\.json: layer class "Lambda" is not a layer this toolkit registers/);
+    await Deno.writeTextFile(jsonPath, JSON.stringify(good));
+    (await loadModel(dir)).model.dispose();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -29,7 +29,7 @@ export {
 } from "./config.ts";
 export { preset, PRESETS, TABLE_PRESETS } from "./presets.ts";
 export { attentionModelOf, buildModel, type FerModel, LBP_INPUT, MASK_LAYER, RAW_INPUT } from "./build.ts";
-export { type FerConfigFile, fileHandler, loadModel, MODEL_FILES, saveModel } from "./io.ts";
+export { checkModelJson, type FerConfigFile, fileHandler, loadModel, MODEL_FILES, saveModel } from "./io.ts";
 export {
   formatCount,
   type LayerSummary,

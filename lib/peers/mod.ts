@@ -3,7 +3,8 @@
  * net) run live from their npm packages' weights, mapped onto the toolkit's expression labels and
  * evaluated on FER2013 beside our model.
  *
- * Direct imports from other folders (the rest goes through this mod.ts): peers.ts.
+ * Direct imports from other folders (the rest goes through this mod.ts): human_emotion.ts, package_files.ts,
+ *  peers.ts.
  *
  * @example
  * ```ts
@@ -25,3 +26,4 @@ export { CANONICAL_LABELS, PEER_OUTPUT_LABELS, type PeerName, reorderToCanonical
 export { HUMAN_VERSION, type PeerModel } from "./human_emotion.ts";
 export { FACE_API_VERSION } from "./face_api_expression.ts";
 export { PEERS_PUBLICTEST_RECORD, type PeersRecord, readPeersRecord } from "./record.ts";
+export { packageDir } from "./package_files.ts";

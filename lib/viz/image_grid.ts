@@ -58,7 +58,8 @@ const BAR_W = 220;
 const TITLE_FONT = `bold 15px "${FONT_FAMILY}"`;
 let fontsRegistered = false;
 
-function registerFonts(): void {
+/** Registers the DejaVu files with @napi-rs/canvas (once per process). */
+export function registerFonts(): void {
   if (fontsRegistered) return;
   for (const f of fontFiles()) GlobalFonts.registerFromPath(f, f.includes("Mono") ? "DejaVu Sans Mono" : FONT_FAMILY);
   fontsRegistered = true;

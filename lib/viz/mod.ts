@@ -2,7 +2,8 @@
  * Figures and notebook display: Observable Plot charts rendered to SVG + PNG, image grids, tables,
  * dataset figures, Markdown and live training curves in a notebook cell.
  *
- * Direct imports from other folders (the rest goes through this mod.ts): none.
+ * Direct imports from other folders (the rest goes through this mod.ts): colormap.ts, fonts.ts, image_grid.ts
+ *  (lib/photo draws with them in the browser bundle, which must not load Plot and linkedom).
  *
  * @example
  * ```ts

@@ -1,0 +1,28 @@
+/**
+ * The face detector from the files installed with @vladmandic/human (models/blazeface.json + .bin): nothing is
+ * downloaded.
+ *
+ * @example
+ * ```ts
+ * const detector = await loadDetector();
+ * const boxes = await detector.detect(rgb);
+ * ```
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { loadGraphModel } from "@tensorflow/tfjs-converter";
+import { join } from "node:path";
+import { HUMAN_VERSION } from "../peers/human_emotion.ts";
+import { packageDir, readModelArtifacts } from "../peers/package_files.ts";
+import { blazeFace, type BlazeFaceOptions, type FaceDetector } from "./blazeface.ts";
+
+/** Path of the detector's model.json inside the installed @vladmandic/human. */
+export function detectorModelPath(): string {
+  return join(packageDir("@vladmandic/human", HUMAN_VERSION), "models", "blazeface.json");
+}
+
+/** Loads BlazeFace from @vladmandic/human's package files. */
+export async function loadDetector(opts: BlazeFaceOptions = {}): Promise<FaceDetector> {
+  const model = await loadGraphModel(tf.io.fromMemory(await readModelArtifacts(detectorModelPath())));
+  return blazeFace(model, opts);
+}

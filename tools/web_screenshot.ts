@@ -1,0 +1,42 @@
+/**
+ * The README's picture of the page: web/ served with a saved model, a generated scene of the synthetic faces
+ * (no dataset picture) uploaded in headless Chromium on WASM, the page captured to web/screenshot.png.
+ *
+ * @example
+ * ```sh
+ * deno run -A tools/web_screenshot.ts --model outputs/runs/<id>/model
+ * ```
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { join } from "node:path";
+import sharp from "sharp";
+import { newestModel } from "../lib/photo/mod.ts";
+import { startServer } from "../web/serve.ts";
+import { Chromium } from "./chromium.ts";
+import { pageScene, uploadPicture } from "./web_page.ts";
+
+const { values: v } = parseArgs({
+  args: Deno.args,
+  options: { model: { type: "string" }, out: { type: "string", default: "web/screenshot.png" } },
+  strict: true,
+});
+const dir = await Deno.makeTempDir({ prefix: "fer-shot-" });
+const server = await startServer({ model: v.model ?? await newestModel(), port: 0 });
+const browser = await Chromium.launch();
+try {
+  const img = await pageScene(2);
+  const png = join(dir, "scene.png");
+  await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } }).png().toFile(png);
+  const page = await browser.newPage({ width: 1100, height: 720 });
+  const state = await uploadPicture(page, `${server.url}?backend=wasm`, png);
+  if (state.error) throw new Error(`the page failed: ${state.error}`);
+  const shot = join(dir, "page.png");
+  await page.screenshot(shot);
+  await sharp(shot).resize({ width: 880 }).png({ palette: true, quality: 80 }).toFile(v.out);
+  console.log(`${v.out}: ${state.faces.length} faces on ${state.backend}`);
+} finally {
+  await browser.close();
+  await server.close();
+  await Deno.remove(dir, { recursive: true });
+}
