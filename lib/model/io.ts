@@ -16,6 +16,7 @@ import { isAbsolute, join, normalize } from "node:path";
 import "./atrous.ts"; // registers AtrousConv2D for deserialisation
 import { attentionModelOf, type FerModel } from "./build.ts";
 import { type ModelConfig, validateConfig } from "./config.ts";
+import { toFloat16 } from "./float16.ts";
 
 /** File names inside a saved model directory. */
 export const MODEL_FILES = { topology: "model.json", weights: "weights.bin", config: "fer-config.json" } as const;
@@ -26,8 +27,12 @@ export interface FerConfigFile {
   labels?: string[];
 }
 
+/** How weights are stored: float32 as trained, or float16 (tfjs's quantisation: half the bytes, widened on load). */
+export type WeightPrecision = "float32" | "float16";
+
 /**
- * A tfjs IOHandler reading/writing `model.json` + `weights.bin` in `dir` with Deno file APIs.
+ * A tfjs IOHandler reading/writing `model.json` + `weights.bin` in `dir` with Deno file APIs; it reads
+ * float16-quantised weights too, and writes them with `{ weights: "float16" }`.
  *
  * @example
  * ```ts
@@ -35,7 +40,7 @@ export interface FerConfigFile {
  * const m = await tf.loadLayersModel(fileHandler("outputs/m"));
  * ```
  */
-export function fileHandler(dir: string): tf.io.IOHandler {
+export function fileHandler(dir: string, o: { weights?: WeightPrecision } = {}): tf.io.IOHandler {
   const topologyPath = join(dir, MODEL_FILES.topology);
   const weightsPath = join(dir, MODEL_FILES.weights);
   return {
@@ -44,12 +49,14 @@ export function fileHandler(dir: string): tf.io.IOHandler {
         throw new Error(`fileHandler(${dir}): expected a JSON model topology`);
       }
       await Deno.mkdir(dir, { recursive: true });
-      const weights = artifacts.weightData === undefined
+      let weights = artifacts.weightData === undefined
         ? new ArrayBuffer(0)
         : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
+      let specs = artifacts.weightSpecs ?? [];
+      if (o.weights === "float16") ({ weights, specs } = halve(weights, specs));
       const json: tf.io.ModelJSON = {
         modelTopology: artifacts.modelTopology,
-        weightsManifest: [{ paths: [MODEL_FILES.weights], weights: artifacts.weightSpecs ?? [] }],
+        weightsManifest: [{ paths: [MODEL_FILES.weights], weights: specs }],
         format: artifacts.format,
         generatedBy: artifacts.generatedBy,
         convertedBy: artifacts.convertedBy,
@@ -73,7 +80,7 @@ export function fileHandler(dir: string): tf.io.IOHandler {
         }
       }
       const weightData = tf.io.concatenateArrayBuffers(buffers);
-      const expected = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * bytesPer(s.dtype), 0);
+      const expected = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * bytesPer(s), 0);
       if (weightData.byteLength !== expected) {
         throw new Error(
           `${weightsPath}: expected ${expected} bytes of weights for model.json, found ${weightData.byteLength}`,
@@ -94,15 +101,17 @@ export function fileHandler(dir: string): tf.io.IOHandler {
 }
 
 /**
- * Writes `fm` to `dir` (created if missing): model.json, weights.bin, fer-config.json.
+ * Writes `fm` to `dir` (created if missing): model.json, weights.bin, fer-config.json; `weights: "float16"`
+ * stores the float32 weights as halves (a shipped model at half the size).
  *
  * @example
  * ```ts
  * await saveModel(fm, "outputs/models/cpu-small");
+ * await saveModel(fm, "models/fer2013", { weights: "float16" });
  * ```
  */
-export async function saveModel(fm: FerModel, dir: string): Promise<void> {
-  await fm.model.save(fileHandler(dir));
+export async function saveModel(fm: FerModel, dir: string, o: { weights?: WeightPrecision } = {}): Promise<void> {
+  await fm.model.save(fileHandler(dir, o));
   const file: FerConfigFile = { config: fm.config };
   if (fm.labels) file.labels = [...fm.labels];
   await Deno.writeTextFile(join(dir, MODEL_FILES.config), JSON.stringify(file, null, 2) + "\n");
@@ -182,10 +191,40 @@ export function checkModelJson(json: tf.io.ModelJSON, path: string): void {
   }
 }
 
-function bytesPer(dtype: string): number {
-  if (dtype === "float32" || dtype === "int32") return 4;
-  if (dtype === "bool") return 1;
-  throw new Error(`unsupported weight dtype ${dtype}`);
+/** Bytes per value of a manifest entry: its quantised type's when quantised. */
+function bytesPer(s: tf.io.WeightsManifestEntry): number {
+  const q = s.quantization?.dtype;
+  if (q !== undefined) {
+    if (q === "float16" || q === "uint16") return 2;
+    if (q === "uint8") return 1;
+    throw new Error(`unsupported weight quantization ${q}`);
+  }
+  if (s.dtype === "float32" || s.dtype === "int32") return 4;
+  if (s.dtype === "bool") return 1;
+  throw new Error(`unsupported weight dtype ${s.dtype}`);
+}
+
+/** The weights with every float32 entry stored as float16 (other entries as they are). */
+function halve(
+  data: ArrayBuffer,
+  specs: tf.io.WeightsManifestEntry[],
+): { weights: ArrayBuffer; specs: tf.io.WeightsManifestEntry[] } {
+  const parts: Uint8Array[] = [], out: tf.io.WeightsManifestEntry[] = [];
+  let offset = 0;
+  for (const s of specs) {
+    const n = s.shape.reduce((a, b) => a * b, 1), bytes = n * bytesPer(s);
+    if (s.dtype === "float32" && !s.quantization) {
+      parts.push(new Uint8Array(toFloat16(new Float32Array(data.slice(offset, offset + bytes))).buffer));
+      out.push({ ...s, quantization: { dtype: "float16" } });
+    } else {
+      parts.push(new Uint8Array(data, offset, bytes));
+      out.push(s);
+    }
+    offset += bytes;
+  }
+  const joined = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  parts.reduce((at, p) => (joined.set(p, at), at + p.length), 0);
+  return { weights: joined.buffer, specs: out };
 }
 
 /** JSON.parse whose error names the file. */

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { buildModel } from "./build.ts";
 import { loadModel, MODEL_FILES, saveModel } from "./io.ts";
 import { preset, PRESETS } from "./presets.ts";
+import { fromFloat16, toFloat16 } from "./float16.ts";
 import { adamSteps, randomBatch, TINY } from "./testing.ts";
 
 await tf.setBackend("cpu");
@@ -40,6 +41,38 @@ for (const name of Object.keys(PRESETS)) {
     }
   });
 }
+
+Deno.test("a model saved in float16 is half the bytes and loads with every weight its float16 rounding", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "fer-model-" }), full = `${dir}/fp32`, half = `${dir}/fp16`;
+  try {
+    const fm = buildModel(preset("cpu-tiny-gated", TINY));
+    const batch = randomBatch(fm.config, 4, 9);
+    adamSteps(fm, batch, { steps: 1 });
+    await saveModel({ ...fm, labels: LABELS }, full);
+    await saveModel({ ...fm, labels: LABELS }, half, { weights: "float16" });
+    const size = async (d: string) => (await Deno.stat(join(d, MODEL_FILES.weights))).size;
+    assert.equal(await size(half), (await size(full)) / 2);
+    const manifest = JSON.parse(await Deno.readTextFile(join(half, MODEL_FILES.topology))).weightsManifest[0].weights;
+    assert.ok(manifest.every((w: tf.io.WeightsManifestEntry) => w.quantization?.dtype === "float16"));
+    const loaded = await loadModel(half);
+    const want = fm.model.getWeights(), got = loaded.model.getWeights();
+    for (let i = 0; i < want.length; i++) {
+      const rounded = fromFloat16(toFloat16(want[i].dataSync() as Float32Array));
+      assert.deepEqual(Array.from(got[i].dataSync()), Array.from(rounded), `weight ${i}`);
+    }
+    const a = (fm.model.predict(batch.xs) as tf.Tensor).dataSync();
+    const b = (loaded.model.predict(batch.xs) as tf.Tensor).dataSync();
+    assert.ok(a.every((x, i) => Math.abs(x - b[i]) < 5e-3), "probabilities move by rounding only");
+    const bytes = await Deno.readFile(join(half, MODEL_FILES.weights));
+    await Deno.writeFile(join(half, MODEL_FILES.weights), bytes.subarray(2));
+    await assert.rejects(() => loadModel(half), /expected \d+ bytes of weights for model\.json, found \d+/);
+    fm.model.dispose();
+    loaded.model.dispose();
+    tf.dispose([...batch.xs, batch.ys]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
 
 Deno.test("loadModel names the file and the problem for missing, corrupt or mismatched saves", async () => {
   const dir = await Deno.makeTempDir({ prefix: "fer-model-" });

@@ -29,7 +29,16 @@ export {
 } from "./config.ts";
 export { preset, PRESETS, TABLE_PRESETS } from "./presets.ts";
 export { attentionModelOf, buildModel, type FerModel, LBP_INPUT, MASK_LAYER, RAW_INPUT } from "./build.ts";
-export { checkModelJson, type FerConfigFile, fileHandler, loadModel, MODEL_FILES, saveModel } from "./io.ts";
+export {
+  checkModelJson,
+  type FerConfigFile,
+  fileHandler,
+  loadModel,
+  MODEL_FILES,
+  saveModel,
+  type WeightPrecision,
+} from "./io.ts";
+export { fromFloat16, toFloat16 } from "./float16.ts";
 export {
   formatCount,
   type LayerSummary,
