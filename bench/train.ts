@@ -36,6 +36,7 @@ import { buildModel, preset, PRESETS } from "../lib/model/mod.ts";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { referenceNet } from "./ref_net.ts";
 import { benchArgs } from "./args.ts";
+import { startRecord } from "./record.ts";
 import { benchTwin } from "./twin.ts";
 
 /** Speed of one engine at one input size. */
@@ -170,6 +171,7 @@ export const TRAIN_SPEC = {
     cpu: { type: "boolean", help: "also time the pure-JS cpu backend (reference net, 1 step at batch 1)" },
     profile: { type: "boolean", help: "per-kernel milliseconds per step on torch (reference net)" },
     paper: { type: "string", help: "also time this model preset on torch with Keras' fit step (no PyTorch mirror)" },
+    out: { type: "string", help: "also write the JSON as a record with the commit, machine and load to this file" },
   },
 } as const;
 
@@ -274,5 +276,8 @@ function round(v: number): number {
 }
 
 if (import.meta.main) {
-  console.log(JSON.stringify(await benchTrain(Deno.args), null, 2));
+  const out = benchArgs(Deno.args, TRAIN_SPEC).out;
+  const run = out ? startRecord(`deno task bench train ${Deno.args.join(" ")}`) : null;
+  const result = await benchTrain(Deno.args);
+  console.log(JSON.stringify(run ? await run.write(out!, result) : result, null, 2));
 }
