@@ -1,5 +1,5 @@
 /**
- * The project's own current PyTorch: a Python virtual environment under build/ with `pip install torch` from
+ * The project's own current PyTorch: a Python virtual environment under build/ with `pip install torch numpy` from
  * whatever index pip is configured with. `deno task setup` makes it; the torch backend's tests run on it beside
  * Debian's libtorch 1.13 (tests/torch2_test.ts), and `deno task bench train` takes it as its speed reference.
  * Where pip cannot install it, the reason is kept beside it (build/torch2-venv.error) for the tests to name.
@@ -45,7 +45,20 @@ export async function torchVenv(opts: TorchVenvOptions = {}): Promise<TorchVenv>
     for await (const e of Deno.readDir(`${dir}/lib`)) {
       const v = await Deno.readTextFile(`${dir}/lib/${e.name}/site-packages/torch/version.py`).catch(() => "");
       const version = v.match(/^__version__\s*=\s*['"]([^'"]+)['"]/m)?.[1];
-      if (version) return { ok: true, python, version, reason: "" };
+      // the PyTorch twin (bench/twin_net.py) needs numpy beside torch, which pip's torch does not pull in
+      const numpy = await Deno.stat(`${dir}/lib/${e.name}/site-packages/numpy/__init__.py`).then(
+        () => true,
+        () => false,
+      );
+      if (version && numpy) return { ok: true, python, version, reason: "" };
+      if (version) {
+        return {
+          ok: false,
+          python,
+          version,
+          reason: `${TORCH_VENV} has torch ${version} but no numpy: \`deno task setup\` installs it`,
+        };
+      }
     }
   } catch { /* no venv: said below */ }
   const error = await Deno.readTextFile(`${dir}.error`).catch(() => "");
@@ -87,10 +100,10 @@ export async function makeTorchVenv(opts: TorchVenvOptions = {}): Promise<TorchV
   opts.onStep?.(`making ${TORCH_VENV} with ${base} -m venv …`);
   const venv = await run(base, ["-m", "venv", dir]);
   if (venv.code !== 0) return fail(`${base} -m venv ${TORCH_VENV}`, venv.out);
-  opts.onStep?.(`pip install torch into ${TORCH_VENV} (from pip's configured index; ~900 MB for a CPU build) …`);
-  const pip = await run(`${dir}/bin/pip`, ["install", "--quiet", "torch"]);
-  if (pip.code !== 0) return fail(`${TORCH_VENV}/bin/pip install torch`, pip.out);
+  opts.onStep?.(`pip install torch numpy into ${TORCH_VENV} (from pip's configured index; ~900 MB for a CPU build) …`);
+  const pip = await run(`${dir}/bin/pip`, ["install", "--quiet", "torch", "numpy"]);
+  if (pip.code !== 0) return fail(`${TORCH_VENV}/bin/pip install torch numpy`, pip.out);
   await Deno.remove(`${dir}.error`).catch(() => {});
   const made = await torchVenv({ root });
-  return made.ok ? made : fail(`${TORCH_VENV}/bin/pip install torch`, "it installed no torch/version.py");
+  return made.ok ? made : fail(`${TORCH_VENV}/bin/pip install torch numpy`, made.reason);
 }

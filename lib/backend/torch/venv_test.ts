@@ -18,12 +18,17 @@ Deno.test("a torch venv that cannot be made says why, and keeps the reason for t
   }
 });
 
-Deno.test("torchVenv reads torch's version from the venv's files", async () => {
+Deno.test("torchVenv reads torch's version from the venv's files, and wants numpy beside it", async () => {
   const root = await Deno.makeTempDir({ prefix: "fer-torch-venv-" });
   try {
-    const pkg = `${root}/${TORCH_VENV}/lib/python3.11/site-packages/torch`;
+    const site = `${root}/${TORCH_VENV}/lib/python3.11/site-packages`, pkg = `${site}/torch`;
     await Deno.mkdir(pkg, { recursive: true });
     await Deno.writeTextFile(`${pkg}/version.py`, "from typing import Optional\n__version__ = '2.13.0+cpu'\n");
+    const without = await torchVenv({ root });
+    assert.equal(without.ok, false);
+    assert.match(without.reason, /has torch 2\.13\.0\+cpu but no numpy/);
+    await Deno.mkdir(`${site}/numpy`);
+    await Deno.writeTextFile(`${site}/numpy/__init__.py`, "");
     assert.deepEqual(await torchVenv({ root }), {
       ok: true,
       python: `${root}/${TORCH_VENV}/bin/python`,
