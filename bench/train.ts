@@ -279,5 +279,8 @@ if (import.meta.main) {
   const out = benchArgs(Deno.args, TRAIN_SPEC).out;
   const run = out ? startRecord(`deno task bench train ${Deno.args.join(" ")}`) : null;
   const result = await benchTrain(Deno.args);
-  console.log(JSON.stringify(run ? await run.write(out!, result) : result, null, 2));
+  // the record's machine is the envelope's (CPU as lscpu names it, bf16, load): the bench's own load averages
+  // go beside it as `loadavg`
+  const { machine: loadavg, ...rest } = result;
+  console.log(JSON.stringify(run ? await run.write(out!, { ...rest, loadavg }) : result, null, 2));
 }
