@@ -53,8 +53,13 @@ function drawKill(rng: Rng, batchesPerEpoch: number, first: boolean): Kill {
   return { afterMs: 300 + rng.int(1500) };
 }
 
-/** Seeded kills drawn until `kills` have landed or `attempts` processes ran. */
+/**
+ * A fixed plan of fail-point kills, then seeded kills drawn until `kills` have landed or `attempts`
+ * processes ran. The plan's kills land on any machine (each lets a process finish one epoch at most);
+ * whether a timed draw lands depends on the machine's speed (a fast one may finish the run first).
+ */
 interface KillDraw {
+  plan: Kill[];
   rng: Rng;
   batchesPerEpoch: number;
   kills: number;
@@ -63,7 +68,7 @@ interface KillDraw {
 
 /**
  * Trains the spec under kills (the first process starts the run, each later one resumes it) — a fixed
- * plan, or seeded draws — until a process finishes, then resumes without a kill; returns the run folder
+ * plan, then seeded draws — until a process finishes, then resumes without a kill; returns the run folder
  * and what was killed where.
  */
 async function killAndResume(
@@ -74,8 +79,10 @@ async function killAndResume(
   let run: string | null = null;
   const log: string[] = [];
   const killed = () => log.filter((l) => l.startsWith("killed")).length;
-  for (let i = 0; Array.isArray(o) ? i < o.length : i < o.attempts && killed() < o.kills; i++) {
-    const k = Array.isArray(o) ? o[i] : drawKill(o.rng, o.batchesPerEpoch, i === 0);
+  const d: KillDraw = Array.isArray(o) ? { plan: o, rng: new Rng(0), batchesPerEpoch: 1, kills: 0, attempts: 0 } : o;
+  const more = (i: number) => i < d.plan.length || (i < d.attempts && killed() < d.kills);
+  for (let i = 0; more(i); i++) {
+    const k = i < d.plan.length ? d.plan[i] : drawKill(d.rng, d.batchesPerEpoch, i === 0);
     const args = run === null ? ["train", "--config", spec, "--runs", runs] : ["train", "--resume", run];
     const r = await fer(args, "failpoint" in k ? { failpoint: k.failpoint } : { killAfterMs: k.afterMs });
     const what = "failpoint" in k ? k.failpoint : `${k.afterMs} ms`;
@@ -137,15 +144,17 @@ Deno.test("#3 a k-fold run killed in its second fold records the epochs of every
 });
 
 Deno.test("a run SIGKILLed at seeded random points and resumed each time ends with the uninterrupted history", async () => {
+  const plan = [{ failpoint: "batch:4" }, { failpoint: "checkpoint-write:1" }, { failpoint: "checkpoint-rename:1" }];
   const { run, log } = await killAndResume(spec, `${dir}/killed`, {
+    plan,
     rng: new Rng(16),
     batchesPerEpoch: 6,
     kills: 7,
     attempts: 10,
   });
   const kills = log.filter((l) => l.startsWith("killed"));
-  assert.ok(kills.length >= 6, `only ${kills.length} kills: ${log}`);
-  assert.ok(kills.some((l) => /checkpoint-(write|rename)/.test(l)), `a kill inside a checkpoint write: ${log}`);
+  assert.deepEqual(kills.slice(0, 3), plan.map((k) => `killed at ${k.failpoint}`), log.join(", "));
+  assert.ok(kills.length >= 4, `no seeded kill landed: ${log}`);
   assert.deepEqual(await history(run), await history(reference), log.join(", "));
   assert.equal(parquetRows(run), EPOCHS);
   const [rec, ref] = [await readRecord(run), await readRecord(reference)];
@@ -163,13 +172,17 @@ Deno.test("a k-fold run SIGKILLed and resumed counts every fold's epochs and mat
   const ref = await fer(["train", "--config", kspec, "--runs", `${dir}/kfold-reference`, "--json"]);
   assert.equal(ref.code, 0, ref.err);
   const refRun = lastJson<{ run: string }>(ref).run;
+  const plan = [{ failpoint: "checkpoint-write:1" }, { failpoint: "checkpoint-done:1" }];
   const { run, log } = await killAndResume(kspec, `${dir}/kfold-killed`, {
+    plan,
     rng: new Rng(1600),
     batchesPerEpoch: 5,
     kills: 5,
     attempts: 8,
   });
-  assert.ok(log.filter((l) => l.startsWith("killed")).length >= 4, log.join(", "));
+  const kills = log.filter((l) => l.startsWith("killed"));
+  assert.deepEqual(kills.slice(0, 2), plan.map((k) => `killed at ${k.failpoint}`), log.join(", "));
+  assert.ok(kills.length >= 3, `no seeded kill landed: ${log}`);
   const [rec, want] = [await readRecord(run), await readRecord(refRun)];
   assert.equal(want.epochs, 6, "3 folds of 2 epochs");
   assert.deepEqual([rec.status, rec.epochs], ["done", 6], log.join(", "));
