@@ -17,6 +17,8 @@
 import type { Precision } from "./torch/ffi.ts";
 import { PRECISION_REQUESTS, type PrecisionRequest } from "./torch/precision.ts";
 
+export type { PrecisionRequest };
+
 /** Names accepted by `--backend`. */
 export const BACKEND_NAMES = ["auto", "tensorflow", "webgpu", "wasm", "cpu", "torch"] as const;
 /** A backend request. */

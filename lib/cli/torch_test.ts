@@ -89,7 +89,7 @@ Deno.test("fer train --precision bf16 on a CPU without bf16 instructions warns o
   try {
     const t = await ferOn(
       "fpu sse2 avx avx2 fma avx512f", // an AVX-512 CPU without avx512_bf16 or amx_bf16
-      ...["train", "--preset", "cpu-tiny", "--size", "16", "--epochs", "1", "--batch", "16"],
+      ...["train", "--preset", "cpu-tiny", "--input-size", "16", "--epochs", "1", "--batch", "16"],
       ...["--dataset", "synthetic", "--n", "40", "--backend", "torch", "--device", "cpu", "--precision", "bf16"],
       ...["--runs", runs, "--json"],
     );

@@ -21,8 +21,7 @@ import {
   parseSpec,
   type TrainSpec,
 } from "../experiment/spec.ts";
-import { type BackendName, parseRuntime } from "../backend/runtime.ts";
-import type { PrecisionRequest } from "../backend/torch/precision.ts";
+import { type BackendName, parseRuntime, type PrecisionRequest } from "../backend/runtime.ts";
 import { TABLE_IDS, type TableId } from "./paper_numbers.ts";
 
 /** The knobs the fast (CI) mode overrides. */
