@@ -2,17 +2,15 @@
  * The page of web/ in headless Chromium (Debian's), served by web/serve.ts as `deno task serve` serves it: a
  * generated scene of synthetic faces uploaded on WebGL (SwiftShader) and on WASM finds the faces `fer predict`
  * finds, at the same boxes, with the same probabilities within 1e-3; a fake webcam (a .y4m of the scene) gets a
- * label. The model is a seeded one saved by the test, its last layer sharpened so that probabilities move with
- * the pixels. With FER_RECORD=1 the ms per face of both backends go to results/photo/web-ms-per-face.json.
+ * label; the page names the model. The model is the shipped one, models/fer2013/ (float16 weights, widened in the
+ * browser as in Deno). With FER_RECORD=1 the ms per face of both backends go to results/photo/web-ms-per-face.json.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import sharp from "sharp";
-import * as tf from "@tensorflow/tfjs-core";
-import { selectBackend } from "../lib/backend/mod.ts";
 import { FER2013_EMOTIONS } from "../lib/data/mod.ts";
 import { machineInfo } from "../lib/experiment/mod.ts";
-import { buildModel, preset, saveModel } from "../lib/model/mod.ts";
+import { shippedModelDir } from "../lib/model/mod.ts";
 import { CHROMIUM, Chromium } from "../tools/chromium.ts";
 import { type Face, pageScene, type PageState, uploadPicture, WEBGL_FLAGS, y4m } from "../tools/web_page.ts";
 import { startServer } from "../web/serve.ts";
@@ -29,18 +27,14 @@ Deno.test({
     const dir = await Deno.makeTempDir({ prefix: "fer-web-" });
     const machine = machineInfo({ threads: null });
     try {
-      await selectBackend("cpu", { quiet: true });
-      const fm = buildModel(preset("cpu-tiny"));
-      const last = fm.model.layers.at(-1)!, [kernel, bias] = last.getWeights();
-      last.setWeights([tf.mul(kernel, 40), bias]); // sharp softmax: the probabilities follow the pixels
-      await saveModel({ ...fm, labels: [...FER2013_EMOTIONS] }, join(dir, "model"));
+      const model = shippedModelDir("fer2013");
       const img = await pageScene(2);
       const png = join(dir, "scene.png");
       await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } }).png().toFile(png);
       await Deno.writeFile(join(dir, "scene.y4m"), y4m(img));
 
       const cli = await new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", "lib/cli/main.ts", "predict", "--model", join(dir, "model"), png, "--json"],
+        args: ["run", "-A", "lib/cli/main.ts", "predict", "--model", "fer2013", png, "--json"],
         cwd: new URL("..", import.meta.url).pathname,
         env: { FER_PROGRESS: "silent" },
         stdout: "piped",
@@ -50,7 +44,7 @@ Deno.test({
       const want: Face[] = JSON.parse(new TextDecoder().decode(cli.stdout).trim().split("\n").at(-1)!)[0].faces;
       assert.ok(want.length >= 2, `fer predict found ${want.length} faces in the scene`);
 
-      const server = await startServer({ model: join(dir, "model"), port: 0 });
+      const server = await startServer({ model, port: 0 });
       const ms: Record<string, number> = {};
       try {
         for (const backend of ["webgl", "wasm"]) {
@@ -61,6 +55,7 @@ Deno.test({
             assert.equal(got.error, undefined, got.error);
             assert.equal(got.backend, backend);
             assert.equal(await page.evaluate<string>("document.getElementById('backend').textContent"), backend);
+            assert.equal(await page.evaluate<string>("document.getElementById('model').textContent"), "fer2013");
             assert.equal(
               got.faces.length,
               want.length,
@@ -124,7 +119,7 @@ Deno.test({
           createdAt: new Date().toISOString(),
           chromium: CHROMIUM,
           webgl: "SwiftShader (software WebGL: this machine has no GPU)",
-          model: "cpu-tiny, seeded (untrained)",
+          model: "fer2013 (shipped, models/fer2013/MODEL_CARD.md)",
           faces: want.length,
           msPerFace: ms,
           machine: { ...machine, loadEnd: Deno.loadavg()[0], note: "shared CPU: other work ran beside this test" },
