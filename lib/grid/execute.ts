@@ -58,7 +58,7 @@ export interface Trainer {
   runExperiment(
     opts: Pick<
       ExperimentOptions,
-      "dataset" | "model" | "train" | "protocol" | "backend" | "experiment" | "runsDir" | "id" | "job" | "resumeDir"
+      "dataset" | "spec" | "train" | "backend" | "experiment" | "runsDir" | "id" | "job" | "resumeDir"
     >,
   ): Promise<{ dir: string; record: RunRecord }>;
 }
@@ -80,12 +80,11 @@ export async function executeExperiment(
   const chosen = await trainer.selectRuntime(runtimeOf(opts.runtime ?? {}, { backend: r.backend }));
   // `fast` travels in run.json so the tables can flag CI-sized runs
   const experiment = { table: c.table, row: c.row, fast: r.fast, ...(r.profile ? { profile: r.profile } : {}) };
-  const { model, train, protocol } = r.spec, job = opts.job;
+  const job = opts.job;
   return await trainer.runExperiment({
     dataset: ds,
-    model,
-    train,
-    protocol,
+    spec: r.spec,
+    train: r.train,
     backend: chosen.label ?? chosen.backend,
     experiment,
     runsDir: opts.runsDir,

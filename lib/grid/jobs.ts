@@ -18,7 +18,7 @@ import { join, resolve } from "node:path";
 import { datasetsRoot, projectRoot } from "../data/paths.ts";
 import { gitCommit, readMetricsCsv } from "../experiment/record.ts";
 import { specHash } from "../experiment/hash.ts";
-import { datasetOptions, resolveTrain } from "../experiment/spec.ts";
+import { datasetOptions } from "../experiment/spec.ts";
 import { collectGrid } from "./collect.ts";
 import { executeExperiment } from "./execute.ts";
 import { type GridJob, type GridOverrides, jobState, planGrid } from "./plan.ts";
@@ -181,7 +181,7 @@ async function progressOf(dir: string, job: GridJob): Promise<string> {
   const file = join(job.fold !== undefined ? `fold-${job.fold}` : "", "metrics.csv");
   try {
     const epochs = (await readMetricsCsv(join(dir, file))).length;
-    const of = resolveTrain(job.experiment.spec.train).epochs;
+    const of = job.experiment.train.epochs;
     return `from its checkpoint (${file}: ${epochs} of ${of} epochs done)`;
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return "(killed before its first epoch ended: from the start)";
