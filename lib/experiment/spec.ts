@@ -98,6 +98,20 @@ export function datasetOptions(
   return { ...opts, root: join(base, datasetsPath) };
 }
 
+/**
+ * A dataset spec's folder under this checkout's datasets root (FER_DATA or ../shared/datasets), as loader
+ * options; null when there is no datasets root here or the spec names no folder under it.
+ *
+ * @example
+ * ```ts
+ * datasetHere({ dataset: "ckplus", datasetsPath: "ckplus48" })?.root; // "<datasets root>/ckplus48"
+ * ```
+ */
+export function datasetHere(d: DatasetSpec): LoadDatasetOptions | null {
+  const base = datasetsRoot();
+  return base && d.datasetsPath ? datasetOptions(d, { datasetsRoot: base }) : null;
+}
+
 /** The fields a dataset spec may have (spec_test.ts holds it equal to {@link DatasetSpec}'s keys). */
 export const DATASET_KEYS = [
   "dataset",

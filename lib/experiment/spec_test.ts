@@ -3,6 +3,7 @@ import { trainPreset } from "../engine/config.ts";
 import { preset } from "../model/presets.ts";
 import {
   DATASET_KEYS,
+  datasetHere,
   datasetOptions,
   type DatasetSpec,
   mergeSpecs,
@@ -78,6 +79,8 @@ Deno.test("datasets come from the user's root, the spec's root, or a folder unde
   Deno.env.set("FER_DATA", "/elsewhere");
   try {
     assert.equal(datasetOptions(d).root, "/elsewhere/ckplus48", "by default, this checkout's datasets root");
+    assert.deepEqual(datasetHere(d), datasetOptions(d), "a spec's folder under the datasets root here");
+    assert.equal(datasetHere(jaffe), null, "no folder under the datasets root: nothing here");
   } finally {
     Deno.env.delete("FER_DATA");
   }

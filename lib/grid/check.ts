@@ -16,14 +16,13 @@
  * @module
  */
 import { contentHash } from "../data/content_hash.ts";
-import { datasetsRoot } from "../data/paths.ts";
 import { summarize } from "../data/summary.ts";
 import { loadDataset } from "../data/load.ts";
 import type { Dataset } from "../data/dataset.ts";
 import type { EvalReport } from "../eval/metrics.ts";
 import type { RunRecord } from "../experiment/record.ts";
 import { recordedDataset } from "../experiment/resume.ts";
-import { datasetOptions, type DatasetSpec, parseSpec } from "../experiment/spec.ts";
+import { datasetHere, type DatasetSpec, parseSpec } from "../experiment/spec.ts";
 import { recordedRuntime, runtimeOf, type RuntimeRequest } from "../backend/runtime.ts";
 import { TRAINER, type Trainer } from "./execute.ts";
 import { planTable } from "../report/experiments.ts";
@@ -158,8 +157,8 @@ async function checkDataset(file: string, rec: RunRecord, root?: string): Promis
   const e = rec.experiment;
   if (e && (TABLE_IDS as readonly string[]).includes(e.table)) {
     const [row] = await planTable(e.table as TableId, { fast: false, row: e.row });
-    const here = datasetsRoot();
-    if (here && row.spec.dataset.datasetsPath) return datasetOptions(row.spec.dataset, { datasetsRoot: here });
+    const here = datasetHere(row.spec.dataset);
+    if (here) return here;
   }
   if (recorded.root === undefined || recorded.dataset === "synthetic") return recorded;
   try {
