@@ -116,7 +116,7 @@ type Values = NonNullable<ReturnType<typeof flags<typeof FLAGS>>>["values"];
 const positive = (v: string | undefined, flag: string) => numberFlag(v, flag, { integer: true, min: 1 });
 
 /** `--check FILE`: one fold of a committed record trained again and compared (lib/grid/check.ts). */
-async function check(file: string, v: Values, runtime: RuntimeRequest): Promise<number> {
+async function checkMode(file: string, v: Values, runtime: RuntimeRequest): Promise<number> {
   const c = await checkRecord(file, {
     fold: numberFlag(v.fold, "fold", { integer: true, min: 1 }),
     tolerance: numberFlag(v.tolerance, "tolerance", { min: 0 }),
@@ -161,7 +161,7 @@ function gridFlags(table: TableId, v: Values, runtime: RuntimeRequest): GridFlag
 }
 
 /** `--fold I --hash H` (with one --row): one job of the grid. */
-async function job(grid: GridFlags, v: Values): Promise<number> {
+async function jobMode(grid: GridFlags, v: Values): Promise<number> {
   if (v.hash === undefined) throw new Error("--fold runs one job of a plan: give its --hash too");
   return await runJob(grid, positive(v.fold, "fold"), v.hash);
 }
@@ -196,11 +196,17 @@ async function submitMode(grid: GridFlags, how: "slurm" | "print" | "k8s", v: Va
   return 0;
 }
 
+/** `--plan`: the grid's jobs, each with its state and its command. */
+async function planMode(grid: GridFlags): Promise<number> {
+  console.log(await planText(grid));
+  return 0;
+}
+
 /**
  * The table's rows in this process: listed (`--dry-run`), trained unless `--report-only`, then the table
  * rebuilt from the run records, with the peers evaluated live on `--peers`.
  */
-async function sequential(grid: GridFlags, v: Values): Promise<number> {
+async function sequentialMode(grid: GridFlags, v: Values): Promise<number> {
   const { table, fast, cpu } = grid;
   if (grid.seeds !== undefined) throw new Error("--seeds makes a grid: use it with --plan, --submit or --collect");
   const plan = (await planTable(table, { fast, cpu })).filter((r) => !grid.rows || grid.rows.includes(r.config.row))
@@ -249,18 +255,15 @@ export const command: Command = {
     if (!f) return 0;
     const v = f.values;
     const runtime = parseRuntime({ device: v.device, precision: v.precision });
-    if (v.check !== undefined) return await check(v.check, v, runtime);
+    if (v.check !== undefined) return await checkMode(v.check, v, runtime);
     const table = tableOf(f.positionals);
     if (!table) return 2;
     const grid = gridFlags(table, v, runtime);
     const how = oneOf(v.submit, "submit", ["slurm", "print", "k8s"] as const);
-    if (v.hash !== undefined || v.fold !== undefined) return await job(grid, v);
+    if (v.hash !== undefined || v.fold !== undefined) return await jobMode(grid, v);
     if (v.collect) return await collectMode(grid);
     if (how) return await submitMode(grid, how, v);
-    if (v.plan) {
-      console.log(await planText(grid));
-      return 0;
-    }
-    return await sequential(grid, v);
+    if (v.plan) return await planMode(grid);
+    return await sequentialMode(grid, v);
   },
 };
