@@ -76,6 +76,21 @@ export const CITABLE: { kind: string; path: RegExp; values: (rec: Json, row: str
     },
   },
   {
+    kind: "ship record (tools/ship_model.ts)",
+    path: /^results\/shipped\/[^/]+\.json$/,
+    values: (r) => {
+      const out: Values = {};
+      for (const w of ["shipped", "float32"]) {
+        for (const v of ["tencrop", "single"]) {
+          out[`${w}.${v}.accuracy`] = r[w][v].accuracy;
+          out[`${w}.${v}.macroF1`] = r[w][v].macroF1;
+        }
+      }
+      out["bytes (MB)"] = r.bytes / 1e6;
+      return out;
+    },
+  },
+  {
     kind: "LBP bench record (bench/lbp.ts)",
     path: /^results\/bench\/lbp[^/]*\.json$/,
     values: (r) => ({

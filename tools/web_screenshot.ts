@@ -1,17 +1,17 @@
 /**
- * The README's picture of the page: web/ served with a saved model, a generated scene of the synthetic faces
+ * The README's picture of the page: web/ served with the shipped model (or `--model`), a generated scene of the synthetic faces
  * (no dataset picture) uploaded in headless Chromium on WASM, the page captured to web/screenshot.png.
  *
  * @example
  * ```sh
- * deno run -A tools/web_screenshot.ts --model outputs/runs/<id>/model
+ * deno run -A tools/web_screenshot.ts
  * ```
  * @module
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import sharp from "sharp";
-import { newestModel } from "../lib/photo/mod.ts";
+import { modelDir } from "../lib/model/mod.ts";
 import { startServer } from "../web/serve.ts";
 import { Chromium } from "./chromium.ts";
 import { pageScene, uploadPicture } from "./web_page.ts";
@@ -22,7 +22,7 @@ const { values: v } = parseArgs({
   strict: true,
 });
 const dir = await Deno.makeTempDir({ prefix: "fer-shot-" });
-const server = await startServer({ model: v.model ?? await newestModel(), port: 0 });
+const server = await startServer({ model: modelDir(v.model ?? "fer2013"), port: 0 });
 const browser = await Chromium.launch();
 try {
   const img = await pageScene(2);

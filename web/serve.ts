@@ -6,15 +6,15 @@
  *
  * @example
  * ```sh
- * deno task serve --model outputs/runs/<id>/model   # then open http://127.0.0.1:8000/
+ * deno task serve   # the shipped model fer2013 (or --model DIR); then open http://127.0.0.1:8000/
  * ```
  * @module
  */
 import { dirname, extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { checkModelJson, MODEL_FILES } from "../lib/model/mod.ts";
-import { detectorModelPath, newestModel } from "../lib/photo/mod.ts";
+import { checkModelJson, MODEL_FILES, modelDir } from "../lib/model/mod.ts";
+import { detectorModelPath } from "../lib/photo/mod.ts";
 import { packageDir } from "../lib/peers/mod.ts";
 
 const WEB = fileURLToPath(new URL("./", import.meta.url));
@@ -147,7 +147,7 @@ if (import.meta.main) {
     options: { model: { type: "string" }, port: { type: "string", default: "8000" }, hostname: { type: "string" } },
     strict: true,
   });
-  const model = v.model ?? await newestModel();
+  const model = modelDir(v.model ?? "fer2013");
   const s = await startServer({ model, port: Number(v.port), hostname: v.hostname });
   console.log(`serving web/ with the model ${model} at ${s.url} (Ctrl-C stops)`);
 }

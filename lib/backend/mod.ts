@@ -43,6 +43,7 @@ export {
   buildTorchShim,
   findTorch,
   type Precision,
+  type PrecisionRequest,
   PRECISIONS,
   registerTorchBackend,
   setTorchPrecision,

@@ -3,7 +3,8 @@
  * typed {@link Runtime}. Its defaults and its checks live here only: a command parses its flags (and the
  * environment's FER_THREADS) once with {@link parseRuntime}, completes them with {@link runtimeOf}, and
  * passes the one object on to training, evaluation, prediction and the grid's jobs; `selectBackend` starts it.
- * A run records what it ran on as {@link RecordedRuntime} (run.json's `runtime`).
+ * A run records what it ran on as {@link RecordedRuntime} (run.json's `runtime`): the precision that ran, which
+ * torch/precision.ts resolves from the one asked for (`auto`; bf16 on a CPU without bf16 instructions runs fp32).
  *
  * @example
  * ```ts
@@ -13,7 +14,10 @@
  * ```
  * @module
  */
-import { type Precision, PRECISIONS } from "./torch/ffi.ts";
+import type { Precision } from "./torch/ffi.ts";
+import { PRECISION_REQUESTS, type PrecisionRequest } from "./torch/precision.ts";
+
+export type { PrecisionRequest };
 
 /** Names accepted by `--backend`. */
 export const BACKEND_NAMES = ["auto", "tensorflow", "webgpu", "wasm", "cpu", "torch"] as const;
@@ -31,8 +35,8 @@ export interface Runtime {
   backend: BackendName;
   /** Torch's device: auto (CUDA when torch sees one), cpu, cuda, cuda:N. */
   device: string;
-  /** Torch's compute precision of convs and matmuls. */
-  precision: Precision;
+  /** Torch's compute precision of convs and matmuls, as asked for (`auto`: see torch/precision.ts). */
+  precision: PrecisionRequest;
   /** Torch's intra-op CPU threads (undefined: {@link defaultThreads}). */
   threads?: number;
 }
@@ -91,10 +95,10 @@ export function parseRuntime(input: RuntimeInput): RuntimeRequest {
     out.device = device;
   }
   if (precision !== undefined) {
-    if (!(PRECISIONS as readonly string[]).includes(precision)) {
-      throw new Error(`unknown precision "${precision}" (have ${PRECISIONS.join(", ")})`);
+    if (!(PRECISION_REQUESTS as readonly string[]).includes(precision)) {
+      throw new Error(`unknown precision "${precision}" (have ${PRECISION_REQUESTS.join(", ")})`);
     }
-    out.precision = precision as Precision;
+    out.precision = precision as PrecisionRequest;
   }
   const threads = input.threads !== undefined ? positiveInt(input.threads, "--threads") : envThreads();
   if (threads !== undefined) out.threads = threads;
@@ -103,14 +107,14 @@ export function parseRuntime(input: RuntimeInput): RuntimeRequest {
 
 /**
  * The runtime of a request: each field from `request`, else `fallback` (a record's or a config's own), else
- * {@link RUNTIME_DEFAULTS}. A device or precision other than the defaults needs the torch backend (or auto,
- * which then is torch).
+ * {@link RUNTIME_DEFAULTS}. A device other than the default, or a precision other than fp32 and auto (which
+ * is fp32 on every other backend), needs the torch backend (or auto, which then is torch).
  */
 export function runtimeOf(request: RuntimeRequest, fallback: RuntimeRequest = {}): Runtime {
   const rt: Runtime = { ...RUNTIME_DEFAULTS, ...defined(fallback), ...defined(request) };
   if (
     rt.backend !== "auto" && rt.backend !== "torch" &&
-    (rt.device !== RUNTIME_DEFAULTS.device || rt.precision !== RUNTIME_DEFAULTS.precision)
+    (rt.device !== RUNTIME_DEFAULTS.device || (rt.precision !== RUNTIME_DEFAULTS.precision && rt.precision !== "auto"))
   ) {
     throw new Error(`--device and --precision apply to the torch backend only (backend "${rt.backend}")`);
   }

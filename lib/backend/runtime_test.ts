@@ -33,10 +33,21 @@ Deno.test("a runtime: each flag checked once, defaults filled in one place, devi
   assert.throws(() => parseRuntime({ backend: "tpu" }), /unknown backend "tpu" \(have auto, /);
   assert.throws(() => parseRuntime({ backend: "fer-native" }), /fer-native was retired/);
   assert.throws(() => parseRuntime({ device: "gpu" }), /unknown device "gpu"/);
-  assert.throws(() => parseRuntime({ precision: "fp16" }), /unknown precision "fp16" \(have fp32, tf32, bf16\)/);
+  assert.throws(() => parseRuntime({ precision: "fp16" }), /unknown precision "fp16" \(have fp32, tf32, bf16, auto\)/);
   assert.throws(() => parseRuntime({ threads: "0" }), /--threads must be a positive integer, got "0"/);
   assert.throws(() => runtimeOf({ backend: "cpu", precision: "bf16" }), /torch backend only \(backend "cpu"\)/);
   assert.throws(() => runtimeOf({ device: "cuda" }, { backend: "wasm" }), /torch backend only/);
+});
+
+Deno.test("precision auto is a request the runtime keeps as such (torch resolves it), and fp32 on any other backend", () => {
+  assert.equal(runtimeOf(parseRuntime({ backend: "torch", precision: "auto" })).precision, "auto");
+  assert.equal(runtimeOf({ precision: "bf16" }, { precision: "auto" }).precision, "bf16", "a flag wins over a profile");
+  assert.equal(runtimeOf({}, { backend: "auto", precision: "auto" }).precision, "auto", "the CPU profile's default");
+  assert.deepEqual(runtimeOf({ precision: "auto" }, { backend: "cpu" }), {
+    backend: "cpu",
+    device: "auto",
+    precision: "auto",
+  });
 });
 
 Deno.test("FER_THREADS is read once, and a bad value is an error naming it", () => {

@@ -23,7 +23,7 @@ import "@tensorflow/tfjs-backend-cpu";
 import { patchCpuKernels } from "./cpu_kernels.ts";
 import {
   findTorch,
-  type Precision,
+  type PrecisionRequest,
   registerTorchBackend,
   TORCH_BACKEND,
   type TorchDevice,
@@ -137,7 +137,7 @@ async function useWasm(): Promise<BackendChoice> {
 
 async function useTorch(
   device: string,
-  precision: Precision,
+  precision: PrecisionRequest,
   threads?: number,
   cudaOnly = false,
 ): Promise<BackendChoice> {

@@ -20,9 +20,11 @@ import { ImageCache } from "../engine/pipeline.ts";
 import { evaluate } from "../engine/predict.ts";
 import { datasetOptions } from "../experiment/spec.ts";
 import { loadModel } from "../model/io.ts";
+import { modelDir } from "../model/shipped.ts";
 import { datasetFlagsSpec } from "./spec_flags.ts";
 
-const HELP = "usage: deno task fer evaluate --model DIR --dataset KIND --root DIR --split NAME [--tta flip] [--json]";
+const HELP =
+  "usage: deno task fer evaluate --model fer2013|DIR --dataset KIND --root DIR --split NAME [--tta flip] [--json]";
 
 /** `fer evaluate`. */
 export const evaluateCommand: Command = {
@@ -45,7 +47,7 @@ export const evaluateCommand: Command = {
       console.error("note: PrivateTest is the final test split; report it, never select on it");
     }
     await selectRuntime(runtime, { quiet: v.json });
-    const fm = await loadModel(required(v, "model"));
+    const fm = await loadModel(modelDir(required(v, "model")));
     const ds = await loadDataset(
       datasetOptions({ ...datasetFlagsSpec(v), dataset: required(v, "dataset") as DatasetKind }),
     );

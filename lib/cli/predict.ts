@@ -17,13 +17,13 @@ import { selectRuntime } from "../backend/select.ts";
 import { readPhoto } from "../data/photo.ts";
 import { TTAS } from "../engine/config.ts";
 import { loadModel } from "../model/io.ts";
+import { modelDir } from "../model/shipped.ts";
 import { annotatePhoto } from "../photo/annotate.ts";
 import { CROP_MARGIN, detectAndClassify, isFaceCrop } from "../photo/classify.ts";
-import { newestModel } from "../photo/default_model.ts";
 import { loadDetector } from "../photo/load_detector.ts";
 
-const USAGE = `usage: deno task fer predict [--model DIR] IMG… [--json] [--output annotated.png]
-  --model DIR        a saved model folder (default: the newest outputs/runs/*/model)
+const USAGE = `usage: deno task fer predict [--model fer2013|DIR] IMG… [--json] [--output annotated.png]
+  --model NAME|DIR   a shipped model (fer2013, the default: models/fer2013/) or a saved model folder
   --no-detect        classify each picture whole, without face detection (automatic for a square picture
                      of at most 96 px or twice the model's side: a face crop)
   --margin X         crop margin around a detected face (default ${CROP_MARGIN}, chosen on generated scenes)
@@ -65,8 +65,11 @@ export const predictCommand: Command = {
     const photos = [];
     for (const path of positionals) photos.push(await readPhoto(path));
     await selectRuntime(runtime, { quiet: v.json });
-    const modelDir = v.model ?? await newestModel();
-    const fm = await loadModel(modelDir);
+    const modelName = v.model ?? "fer2013";
+    if (!v.model) {
+      console.error("fer predict: no --model given: the shipped model fer2013 (models/fer2013/MODEL_CARD.md)");
+    }
+    const fm = await loadModel(modelDir(modelName));
     const needDetector = !v["no-detect"] && photos.some((p) => !isFaceCrop(p, fm.config.inputSize));
     const detector = needDetector ? await loadDetector() : null;
     const rows = [];
@@ -75,7 +78,7 @@ export const predictCommand: Command = {
       const res = await detectAndClassify(photo, fm, {
         detector: detect,
         margin,
-        modelName: modelDir,
+        modelName,
         heatmap: !!v.output,
         tta,
       });

@@ -47,8 +47,10 @@ options:
   --peer-limit N  evaluate the peers on an evenly spaced subset of N images
   --root DIR      the dataset folder (JAFFE, Oulu-CASIA, NCUFE: your copy; default: FER_DATA or ../shared/datasets)
   --device DEV    torch's device (cpu, cuda, cuda:N): the backend becomes torch
-  --precision P   torch's conv/matmul precision: fp32 (default), bf16 (CPUs with AVX-512 BF16/AMX, GPUs),
-                  tf32 (NVIDIA); the run records name it with the backend
+  --precision P   torch's conv/matmul precision: fp32 (default), bf16 (GPUs; CPUs with AVX-512 BF16/AMX: on
+                  other CPUs it would be emulated, ~18x slower, and runs fp32 with a warning), tf32 (NVIDIA),
+                  auto (--cpu's default: bf16 on a CPU with bf16 instructions, else fp32; fp32 on CUDA);
+                  the run records name the precision that ran, with the backend
   --runs-dir DIR  run records (default outputs/runs)
   --out DIR       where tables go (default outputs/tables)
 

@@ -1,13 +1,18 @@
 import assert from "node:assert/strict";
 import { ferProcess } from "./testing.ts";
+import { cpuIdentity, TEST_CPU_FLAGS_ENV } from "../util/host.ts";
 
 // one thread: see lib/backend/torch/testing.ts (requireTorch)
 const fer = (...args: string[]) => ferProcess(args, { FER_THREADS: "1" });
+/** `fer` on a CPU whose flags are faked (the test hook of lib/util/host.ts). */
+const ferOn = (flags: string, ...args: string[]) => ferProcess(args, { FER_THREADS: "1", [TEST_CPU_FLAGS_ENV]: flags });
 
 Deno.test("fer train --backend torch: run record, checkpoint, saved model, resume to more epochs, evaluate", async () => {
   const runs = await Deno.makeTempDir();
   const common = ["--dataset", "synthetic", "--n", "60", "--backend", "torch", "--device", "cpu"];
-  const t = await fer(
+  // --precision auto on a CPU with bf16 instructions (faked, so every machine takes the bf16 path) trains in bf16
+  const t = await ferOn(
+    "fpu avx2 avx512_bf16",
     "train",
     "--preset",
     "cpu-tiny",
@@ -19,7 +24,7 @@ Deno.test("fer train --backend torch: run record, checkpoint, saved model, resum
     "16",
     ...common,
     "--precision",
-    "bf16",
+    "auto",
     "--runs",
     runs,
     "--json",
@@ -33,7 +38,8 @@ Deno.test("fer train --backend torch: run record, checkpoint, saved model, resum
   await Deno.stat(`${first.run}/checkpoint/ckpt.bin`);
   await Deno.stat(`${first.run}/model/model.json`);
 
-  const r = await fer(
+  const r = await ferOn(
+    "avx512_bf16",
     "train",
     "--resume",
     first.run,
@@ -75,5 +81,32 @@ Deno.test("fer demo gives torch one core less than the machine has unless FER_TH
     assert.equal(run.runtime.threads, want);
   } finally {
     await Deno.remove(outputs, { recursive: true });
+  }
+});
+
+Deno.test("fer train --precision bf16 on a CPU without bf16 instructions warns once, runs fp32, and records fp32", async () => {
+  const runs = await Deno.makeTempDir();
+  try {
+    const t = await ferOn(
+      "fpu sse2 avx avx2 fma avx512f", // an AVX-512 CPU without avx512_bf16 or amx_bf16
+      ...["train", "--preset", "cpu-tiny", "--input-size", "16", "--epochs", "1", "--batch", "16"],
+      ...["--dataset", "synthetic", "--n", "40", "--backend", "torch", "--device", "cpu", "--precision", "bf16"],
+      ...["--runs", runs, "--json"],
+    );
+    assert.equal(t.code, 0, t.err);
+    const warnings = t.err.match(/^warning: precision bf16: .*$/gm) ?? [];
+    assert.equal(warnings.length, 1, t.err);
+    assert.ok(warnings[0].includes(`the CPU (${cpuIdentity().cpu}) has no bf16 instructions`), warnings[0]);
+    assert.match(warnings[0], /emulate bf16, about 18x slower than fp32: running fp32/);
+    assert.match(t.err, /backend: torch \(libtorch .*; cpu, fp32, 1 threads\)/);
+    const { run: dir } = JSON.parse(t.out.trim().split("\n").at(-1)!);
+    const run = JSON.parse(await Deno.readTextFile(`${dir}/run.json`));
+    assert.equal(run.backend, "torch (cpu, fp32)");
+    assert.deepEqual(run.runtime, { backend: "torch", device: "cpu", precision: "fp32", threads: 1 });
+    assert.deepEqual(run.stretches.map((s: { precision: string; bf16: boolean }) => [s.precision, s.bf16]), [
+      ["fp32", false],
+    ]);
+  } finally {
+    await Deno.remove(runs, { recursive: true });
   }
 });

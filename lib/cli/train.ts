@@ -43,7 +43,10 @@ const TRAIN_HELP =
   --dataset KIND --root DIR --n N       the data (fer2013, ckplus, jaffe, oulu, sequences, folder, synthetic, pack)
   --backend auto|tensorflow|webgpu|wasm|cpu|torch
   --device auto|cpu|cuda|cuda:N   torch's device (auto: CUDA when torch sees a GPU)
-  --precision fp32|tf32|bf16      torch's conv/matmul precision (tf32: NVIDIA only; default fp32)
+  --precision fp32|tf32|bf16|auto   torch's conv/matmul precision (default fp32; tf32: NVIDIA only). On a
+                        CPU without bf16 instructions (avx512_bf16, amx_bf16) bf16 would be emulated, ~18x
+                        slower: it runs fp32, with a warning. auto: bf16 on a CPU that has them, else fp32;
+                        fp32 on CUDA. run.json records the precision that ran
   --resume DIR          continue a run folder (after a kill)
   --tta none|flip|tencrop (the final evaluation's; recorded in the train config)
   --runs-dir DIR (default outputs/runs; --runs: the old name)   --experiment TABLE:ROW   --json`;

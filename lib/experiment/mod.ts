@@ -5,7 +5,7 @@
  * expression masks) that the demo records.
  *
  * Direct imports from other folders (the rest goes through this mod.ts): attention_eval.ts,
- *  attention_probe.ts, attention_score.ts, demo.ts, hash.ts, kfold.ts, record.ts, resume.ts, run.ts, spec.ts,
+ *  attention_probe.ts, attention_score.ts, card.ts, demo.ts, hash.ts, kfold.ts, record.ts, resume.ts, run.ts, spec.ts,
  *  store.ts.
  *
  * @example
@@ -34,6 +34,7 @@ export {
 } from "./spec.ts";
 export { type ExperimentOptions, type ExperimentResult, runExperiment } from "./run.ts";
 export { extendStretch, startStretch, type Stretch } from "./stretch.ts";
+export { type CardInput, modelCard, type ShipEvaluation, type ShipRecord } from "./card.ts";
 export { canonicalJson, specHash } from "./hash.ts";
 export {
   type FoldMemorySample,

@@ -27,7 +27,8 @@ export interface ExecuteOptions {
   root?: string;
   /** Parent of run folders (default outputs/runs). */
   runsDir?: string;
-  /** Where it runs, as the flags gave it; the row's backend and the defaults fill the rest (backend/runtime.ts). */
+  /** Where it runs, as the flags gave it; the row's backend, its profile's precision and the defaults fill the
+   * rest (backend/runtime.ts). */
   runtime?: RuntimeRequest;
   /** A grid job: its folder name and tag, and whether it continues there (see grid.ts). */
   job?: { id: string; hash: string; resume: boolean };
@@ -69,7 +70,9 @@ export async function executeExperiment(
 ): Promise<{ dir: string; record: RunRecord }> {
   const c = r.config;
   const ds = await openExperimentDataset(r, opts);
-  const chosen = await trainer.selectRuntime(runtimeOf(opts.runtime ?? {}, { backend: r.backend }));
+  const chosen = await trainer.selectRuntime(
+    runtimeOf(opts.runtime ?? {}, { backend: r.backend, precision: r.precision }),
+  );
   // `fast` travels in run.json so the tables can flag CI-sized runs
   const experiment = { table: c.table, row: c.row, fast: r.fast, ...(r.profile ? { profile: r.profile } : {}) };
   const job = opts.job;

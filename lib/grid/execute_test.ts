@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { needsDataset } from "../data/fixtures.ts";
 import { planTable } from "../report/experiments.ts";
 import { executeExperiment, openExperimentDataset, type Trainer } from "./execute.ts";
+import type { Runtime } from "../backend/runtime.ts";
 import { resolveModel } from "../experiment/spec.ts";
 import type { RunRecord } from "../experiment/record.ts";
 
@@ -48,5 +49,28 @@ Deno.test({
     assert.equal(o.train.lr, 1e-6); // the paper preset, resolved
     assert.equal(o.train.epochs, 1);
     assert.equal(o.dataset.samples.length, 224);
+  },
+});
+
+Deno.test({
+  ...needsDataset(
+    "ckplus48",
+    "the CPU profile's runs ask for precision auto; a --precision flag wins, other profiles keep fp32",
+  ),
+  fn: async () => {
+    const asked: Runtime[] = [];
+    const trainer: Trainer = {
+      runExperiment: () => Promise.resolve({ dir: "/runs/x", record: { id: "x" } as RunRecord }),
+      selectRuntime: (rt) => (asked.push(rt), Promise.resolve({ backend: "cpu" })),
+    };
+    const [cpu] = await planTable("table5", { fast: false, cpu: true, row: "full-subject" });
+    const [fast] = await planTable("table5", { fast: true, row: "full-subject" });
+    await executeExperiment(cpu, {}, trainer);
+    await executeExperiment(cpu, { runtime: { precision: "bf16" } }, trainer);
+    await executeExperiment(fast, {}, trainer);
+    assert.deepEqual(asked.map((rt) => [rt.backend, rt.precision]), [["auto", "auto"], ["auto", "bf16"], [
+      "auto",
+      "fp32",
+    ]]);
   },
 });

@@ -25,6 +25,8 @@ export const MODEL_FILES = { topology: "model.json", weights: "weights.bin", con
 export interface FerConfigFile {
   config: ModelConfig;
   labels?: string[];
+  /** A shipped model's name (`--model fer2013`), which the web page shows. */
+  name?: string;
 }
 
 /** How weights are stored: float32 as trained, or float16 (tfjs's quantisation: half the bytes, widened on load). */
@@ -107,13 +109,18 @@ export function fileHandler(dir: string, o: { weights?: WeightPrecision } = {}):
  * @example
  * ```ts
  * await saveModel(fm, "outputs/models/cpu-small");
- * await saveModel(fm, "models/fer2013", { weights: "float16" });
+ * await saveModel(fm, "models/fer2013", { weights: "float16", name: "fer2013" });
  * ```
  */
-export async function saveModel(fm: FerModel, dir: string, o: { weights?: WeightPrecision } = {}): Promise<void> {
+export async function saveModel(
+  fm: FerModel,
+  dir: string,
+  o: { weights?: WeightPrecision; name?: string } = {},
+): Promise<void> {
   await fm.model.save(fileHandler(dir, o));
   const file: FerConfigFile = { config: fm.config };
   if (fm.labels) file.labels = [...fm.labels];
+  if (o.name) file.name = o.name;
   await Deno.writeTextFile(join(dir, MODEL_FILES.config), JSON.stringify(file, null, 2) + "\n");
 }
 

@@ -3,7 +3,7 @@
  * saving/loading, summaries and diagrams.
  *
  * Direct imports from other folders (the rest goes through this mod.ts): build.ts, config.ts, diagram.ts,
- *  io.ts, presets.ts, summary.ts, testing.ts (tests' tiny configs and batches).
+ *  io.ts, presets.ts, shipped.ts, summary.ts, testing.ts (tests' tiny configs and batches).
  *
  * @example
  * ```ts
@@ -51,3 +51,4 @@ export {
 } from "./summary.ts";
 export { costsTable, moduleComparison, type PresetCost, presetCosts, summarizeConfig } from "./compare.ts";
 export { modelDiagram } from "./diagram.ts";
+export { modelDir, SHIPPED_MODELS, type ShippedModel, shippedModelDir } from "./shipped.ts";

@@ -4,7 +4,7 @@
  * of pasted faces to measure it.
  *
  * Direct imports from other folders (the rest goes through this mod.ts): annotate.ts, classify.ts,
- *  default_model.ts, load_detector.ts, testing.ts (tests' seeded model and scenes).
+ *  load_detector.ts, testing.ts (tests' seeded model and scenes).
  *
  * @example
  * ```ts
@@ -33,7 +33,6 @@ export {
 } from "./classify.ts";
 export { faceCrop, type FaceCropOptions, toGray } from "./crop.ts";
 export { detectorModelPath, loadDetector } from "./load_detector.ts";
-export { newestModel } from "./default_model.ts";
 export { findsFace, type MarginResult, type MeasureOptions, measureScenes, type SceneReport } from "./measure.ts";
 export { makeScene, type PastedFace, type Scene, type SceneOptions } from "./scene.ts";
 export { annotatePhoto } from "./annotate.ts";

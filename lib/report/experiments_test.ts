@@ -59,7 +59,10 @@ Deno.test("cpu profile keeps the whole data and protocol but sizes model and tra
   assert.equal(cpu.maxTrain, undefined);
   assert.equal(cpu.fast, false);
   assert.equal(cpu.profile, "cpu");
-  assert.match(describeExperiment(cpu), /5-fold by (random|subject) .*\[cpu profile\]$/);
+  assert.equal(cpu.precision, "auto", "bf16 where the CPU has bf16 instructions, else fp32");
+  assert.equal(ferCpu.precision, "auto");
+  assert.equal(resolveExperiment(e, { fast: false }).precision, undefined, "the paper's setting keeps the default");
+  assert.match(describeExperiment(cpu), /5-fold by (random|subject) .*backend=auto precision=auto \[cpu profile\]$/);
   assert.throws(() => resolveExperiment(e, { fast: true, cpu: true }), /one of the fast and cpu profiles/);
 });
 

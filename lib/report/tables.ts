@@ -14,6 +14,8 @@ import { join, relative } from "node:path";
 import { type ExperimentConfig, EXPERIMENTS_DIR, loadExperiments, resolveExperiment } from "./experiments.ts";
 import { sameExperimentRun } from "./identity.ts";
 import { needsUserData, type Protocol } from "../experiment/spec.ts";
+import type { ShipRecord } from "../experiment/card.ts";
+import type { RunRecord } from "../experiment/record.ts";
 import { PAPER_TABLES, type TableId } from "./paper_numbers.ts";
 import { latestRunFor, type LoadedRun, readRuns, RESULTS_RUNS, runAccuracy } from "./runs.ts";
 import type { PeerEvalReport } from "../peers/peers.ts";
@@ -68,6 +70,30 @@ export interface TableOptions {
   peers?: PeerEvalReport[];
   /** The record `peers` come from (e.g. results/peers/fer2013-publictest.json): the peer rows cite it. */
   peersRecord?: string;
+  /** A shipped model's ship record (e.g. results/shipped/fer2013.json): a row for it, ten-crop on its split. */
+  shipped?: string;
+}
+
+/** The row of a shipped model, from its ship record and the run record that record names. */
+async function shippedRow(file: string): Promise<TableRow> {
+  const ship = JSON.parse(await Deno.readTextFile(file)) as ShipRecord;
+  const root = projectRoot();
+  const run = JSON.parse(await Deno.readTextFile(join(root, ship.record))) as RunRecord;
+  const e = ship.shipped.tencrop;
+  return {
+    source: "ours",
+    key: `shipped:${ship.name}`,
+    label: `ours, trained on 2 CPU cores: the shipped model ${ship.name} (${ship.weights}, ten-crop)`,
+    protocol: `${protocolText(run.protocol)}; last epoch of a fixed schedule`,
+    paper: null,
+    measured: pct(e.accuracy),
+    status: "measured",
+    runId: relative(root, file),
+    runFile: file,
+    epochs: run.config.train.epochs,
+    backend: run.backend,
+    model: modelText(run.config.model),
+  };
 }
 
 const pct = (x: number) => Math.round(x * 10000) / 100;
@@ -165,6 +191,7 @@ export async function buildTable(id: TableId, opts: TableOptions = {}): Promise<
       ...(opts.peersRecord ? { runId: relative(projectRoot(), opts.peersRecord), runFile: opts.peersRecord } : {}),
     });
   }
+  if (opts.shipped) rows.push(await shippedRow(opts.shipped));
   return { id, title: paper.title, dataset: paper.dataset, paperProtocol: paper.protocol, note: paper.note, rows };
 }
 

@@ -13,6 +13,7 @@ import {
   writeTable,
 } from "./tables.ts";
 import { readRuns } from "./runs.ts";
+import { projectRoot } from "../util/mod.ts";
 
 const report = (split: string, accuracy: number) => ({
   split,
@@ -193,6 +194,13 @@ Deno.test("table4 carries peer rows and writeTable writes md and csv", async () 
   const cited = await table4({ runsDir, peers: [peerReport], peersRecord: "/x/results/peers/p.json" });
   const row = cited.rows.find((r) => r.source === "peer")!;
   assert.deepEqual([row.label, row.runFile], ["@vladmandic/human emotion (pretrained)", "/x/results/peers/p.json"]);
+  const ship = `${projectRoot()}/results/shipped/fer2013.json`;
+  const withShipped = await table4({ runsDir, shipped: ship });
+  const own = withShipped.rows.find((r) => r.key === "shipped:fer2013")!;
+  const rec = JSON.parse(await Deno.readTextFile(ship));
+  assert.equal(own.measured, Math.round(rec.shipped.tencrop.accuracy * 10000) / 100);
+  assert.deepEqual([own.source, own.status, own.runFile], ["ours", "measured", ship]);
+  assert.match(own.protocol, /^train Training, report PublicTest; last epoch/);
   await Deno.remove(runsDir, { recursive: true });
   await Deno.remove(out, { recursive: true });
 });

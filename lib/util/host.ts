@@ -35,8 +35,41 @@ export interface RecordedMachine {
   note: string;
 }
 
-/** The model name and flags from `lscpu` (or /proc/cpuinfo); empty where neither exists. */
-function cpuIdentity(): { cpu: string; flags: string[] } {
+/** The CPU flags of bf16 instructions: with one of them, bf16 convs and matmuls run natively, not emulated. */
+export const BF16_FLAGS: readonly string[] = ["avx512_bf16", "amx_bf16"];
+
+/** Whether a CPU's flags include bf16 instructions ({@link BF16_FLAGS}). */
+export function hasBf16(flags: readonly string[]): boolean {
+  return flags.some((f) => BF16_FLAGS.includes(f));
+}
+
+/** A CPU as the OS names it, with its flags. */
+export interface CpuIdentity {
+  cpu: string;
+  flags: string[];
+}
+
+/**
+ * The test hook FER_TEST_CPU_FLAGS: when set, its space-separated words are the CPU's flags in place of the
+ * OS's (the name stays the machine's), so a test plays a CPU without bf16 instructions on one that has them.
+ */
+export const TEST_CPU_FLAGS_ENV = "FER_TEST_CPU_FLAGS";
+
+/**
+ * The model name and flags from `lscpu` (or /proc/cpuinfo); "unknown" and no flags where neither exists;
+ * the flags of {@link TEST_CPU_FLAGS_ENV} where a test set it.
+ *
+ * @example
+ * ```ts
+ * hasBf16(cpuIdentity().flags); // true on a Zen 4 or Sapphire Rapids, false on an AVX2-only EPYC
+ * ```
+ */
+export function cpuIdentity(): CpuIdentity {
+  const own = osCpuIdentity(), faked = Deno.env.get(TEST_CPU_FLAGS_ENV);
+  return faked === undefined ? own : { cpu: own.cpu, flags: faked.split(/\s+/).filter((f) => f !== "") };
+}
+
+function osCpuIdentity(): CpuIdentity {
   const grab = (text: string, key: RegExp) => key.exec(text)?.[1]?.trim();
   try {
     const out = new Deno.Command("lscpu", { env: { LC_ALL: "C" }, stdout: "piped", stderr: "null" }).outputSync();
@@ -60,7 +93,7 @@ export function hostInfo(): HostInfo {
   const { cpu, flags } = cpuIdentity();
   return {
     cpu,
-    bf16: flags.includes("avx512_bf16") || flags.includes("amx_bf16"),
+    bf16: hasBf16(flags),
     cores: navigator.hardwareConcurrency,
     load1: Deno.loadavg()[0],
   };

@@ -1,6 +1,7 @@
 /**
  * Registers the "torch" backend: builds the shim (once, cached), opens it, picks the device
- * (CUDA when torch sees a GPU, else the CPU, unless told), sets the precision, registers the
+ * (CUDA when torch sees a GPU, else the CPU, unless told), sets the precision (precision.ts: `auto`, and bf16
+ * only on a CPU with bf16 instructions, else fp32 with a warning printed once), registers the
  * libtorch kernels and, for every other kernel of tfjs's cpu backend, a host fallback with a notice;
  * then installs the torch gradients, the fused batch norm and the fused optimiser updates.
  *
@@ -29,7 +30,9 @@ import { reduceKernels } from "./kernels/reduce.ts";
 import type { KernelDef } from "./kernels/util.ts";
 import { installTorchBatchNorm } from "./layers.ts";
 import { installTorchOptimizers } from "./optimizers.ts";
+import { type PrecisionRequest, warningOnce } from "./precision.ts";
 import { defaultThreads, RUNTIME_DEFAULTS } from "../runtime.ts";
+import { cpuIdentity } from "../../util/host.ts";
 
 /** Name of the backend registered by {@link registerTorchBackend}. */
 export const TORCH_BACKEND = "torch";
@@ -40,7 +43,8 @@ export type TorchDevice = "auto" | "cpu" | "cuda" | `cuda:${number}`;
 /** Options of {@link registerTorchBackend}. */
 export interface TorchBackendOptions {
   device?: TorchDevice;
-  precision?: Precision;
+  /** The precision asked for; the result's `precision` is the one that runs (precision.ts). */
+  precision?: PrecisionRequest;
   /** Intra-op CPU threads (default: defaultThreads(), FER_THREADS or all cores). */
   threads?: number;
   /** Backend priority in tfjs's registry (default 0: never chosen implicitly). */
@@ -54,6 +58,7 @@ export interface TorchBackendResult {
   reason: string;
   /** "cpu" or "cuda:N" (when ok). */
   device?: string;
+  /** The precision that runs (what a bf16 or auto request became here). */
   precision?: Precision;
   info?: TorchInfo;
 }
@@ -61,6 +66,12 @@ export interface TorchBackendResult {
 let registered: Promise<TorchBackendResult> | undefined;
 let lib: TorchLib | undefined;
 let initOpts: { threads: number; device: number; sync: boolean; precision: Precision } | undefined;
+const precisionOf = warningOnce((message) => console.error(`warning: ${message}`));
+
+/** The precision a request runs at on `device` (-1: the CPU, whose flags are read now); its warning once a process. */
+function runPrecision(request: PrecisionRequest, device: number): Precision {
+  return precisionOf(request, { cuda: device >= 0, cpu: cpuIdentity() });
+}
 
 /** The libtorch kernels, by kernel name. */
 export function torchKernels(): KernelDef[] {
@@ -102,10 +113,11 @@ async function register(opts: TorchBackendOptions): Promise<TorchBackendResult> 
   const built = await buildTorchShim();
   if (!built.ok) return fail(built.reason);
   const threads = opts.threads ?? defaultThreads();
-  const precision = opts.precision ?? RUNTIME_DEFAULTS.precision;
+  let precision: Precision;
   try {
     lib = openTorch(built.path);
     const device = resolveDevice(opts.device ?? "auto", lib.info().cuda_devices);
+    precision = runPrecision(opts.precision ?? RUNTIME_DEFAULTS.precision, device);
     initOpts = { threads, device, sync: Deno.env.get("FER_TORCH_SYNC") === "1", precision };
     lib.init(initOpts);
   } catch (e) {
@@ -140,8 +152,8 @@ async function register(opts: TorchBackendOptions): Promise<TorchBackendResult> 
 /**
  * Builds (once, cached) and loads the shim and registers the "torch" backend. Safe to call many
  * times: later calls return the first result, with the precision and threads switched when they ask for
- * others (the device is fixed for the process: asking for another throws). Does not switch backends; call
- * `tf.setBackend(result.backend)` when ok.
+ * others (a precision request resolved as the first's; the device is fixed for the process: asking for another
+ * throws). Does not switch backends; call `tf.setBackend(result.backend)` when ok.
  */
 export async function registerTorchBackend(opts: TorchBackendOptions = {}): Promise<TorchBackendResult> {
   registered ??= register(opts);
@@ -153,7 +165,8 @@ export async function registerTorchBackend(opts: TorchBackendOptions = {}): Prom
     }
   }
   if (!r.ok) return r;
-  const precision = opts.precision ?? r.precision!, threads = opts.threads ?? initOpts!.threads;
+  const precision = opts.precision === undefined ? r.precision! : runPrecision(opts.precision, initOpts!.device);
+  const threads = opts.threads ?? initOpts!.threads;
   if (precision === r.precision && threads === initOpts!.threads) return r;
   initOpts = { ...initOpts!, threads, precision };
   lib!.init(initOpts);
@@ -186,7 +199,11 @@ export function torchRuntime(): { device: string; precision: Precision; threads:
   return { device: device < 0 ? "cpu" : `cuda:${device}`, precision, threads };
 }
 
-/** Switches the compute precision of convs and matmuls for all later ops (after registration). */
+/**
+ * Switches the compute precision of convs and matmuls for all later ops (after registration), to exactly this
+ * one: benches and kernel tests measure a given mode, emulated or not. A run's precision comes from
+ * {@link registerTorchBackend}, which checks the CPU.
+ */
 export function setTorchPrecision(precision: Precision): void {
   if (!lib || !initOpts) throw new Error("setTorchPrecision: the torch backend is not registered");
   if (!PRECISIONS.includes(precision)) throw new Error(`unknown precision "${precision}"`);
