@@ -18,7 +18,7 @@ import { defaultRunsDir } from "../experiment/record.ts";
 import { checkRecord, checkText } from "../grid/check.ts";
 import { clusterSettings } from "../grid/cluster.ts";
 import { collect, type GridFlags, planText, runJob, submit } from "../grid/jobs.ts";
-import { type GridOverrides, overrideExperiment } from "../grid/plan.ts";
+import { overrideExperiment } from "../grid/plan.ts";
 import { reproduceRows } from "../grid/sequential.ts";
 import type { PeerEvalReport } from "../peers/peers.ts";
 import { describeExperiment, planTable } from "../report/experiments.ts";
@@ -73,12 +73,52 @@ records (results/runs/: the engine's run.json of each reported run, without weig
                   --tolerance points (default: twice the fold's binomial standard error). --fold K picks
                   the fold (default: the record's first); --root, --runs-dir, --device, --precision apply`;
 
+/** The flags of `fer reproduce`: one table, read once; each mode below takes what it needs from it. */
+const FLAGS = {
+  ...RUNS_FLAG,
+  fast: { type: "boolean" },
+  cpu: { type: "boolean" },
+  "dry-run": { type: "boolean" },
+  "report-only": { type: "boolean" },
+  row: { type: "string" },
+  rows: { type: "string" },
+  folds: { type: "string" },
+  epochs: { type: "string" },
+  seed: { type: "string" },
+  seeds: { type: "string" },
+  rerun: { type: "boolean" },
+  peers: { type: "boolean" },
+  "peer-limit": { type: "string" },
+  root: { type: "string" },
+  device: { type: "string" },
+  precision: { type: "string" },
+  out: { type: "string" },
+  plan: { type: "boolean" },
+  submit: { type: "string" },
+  collect: { type: "boolean" },
+  fold: { type: "string" },
+  hash: { type: "string" },
+  partition: { type: "string" },
+  account: { type: "string" },
+  sbatch: { type: "string", multiple: true },
+  cpus: { type: "string" },
+  time: { type: "string" },
+  "max-parallel": { type: "string" },
+  image: { type: "string" },
+  namespace: { type: "string" },
+  "cluster-config": { type: "string" },
+  check: { type: "string" },
+  tolerance: { type: "string" },
+  keep: { type: "boolean" },
+} as const;
+
+/** The flags' values as {@link flags} reads them from {@link FLAGS}. */
+type Values = NonNullable<ReturnType<typeof flags<typeof FLAGS>>>["values"];
+
+const positive = (v: string | undefined, flag: string) => numberFlag(v, flag, { integer: true, min: 1 });
+
 /** `--check FILE`: one fold of a committed record trained again and compared (lib/grid/check.ts). */
-async function check(
-  file: string,
-  v: { fold?: string; tolerance?: string; root?: string; "runs-dir"?: string },
-  runtime: RuntimeRequest,
-): Promise<number> {
+async function checkMode(file: string, v: Values, runtime: RuntimeRequest): Promise<number> {
   const c = await checkRecord(file, {
     fold: numberFlag(v.fold, "fold", { integer: true, min: 1 }),
     tolerance: numberFlag(v.tolerance, "tolerance", { min: 0 }),
@@ -90,150 +130,142 @@ async function check(
   return c.ok ? 0 : 1;
 }
 
-const positive = (v: string | undefined, flag: string) => numberFlag(v, flag, { integer: true, min: 1 });
+/** The one table id among the positionals, or null after saying what was expected. */
+function tableOf(positionals: string[]): TableId | null {
+  const table = positionals[0];
+  if (!table || positionals.length > 1 || !(TABLE_IDS as readonly string[]).includes(table)) {
+    console.error(`fer reproduce: expected one table id (${TABLE_IDS.join(", ")}), got ${JSON.stringify(positionals)}`);
+    return null;
+  }
+  return table as TableId;
+}
 
-/** The reproduce command. */
+/** What every mode of a table shares: the profile, rows, overrides, folders and runtime (lib/grid/jobs.ts). */
+function gridFlags(table: TableId, v: Values, runtime: RuntimeRequest): GridFlags {
+  const overrides = {
+    k: positive(v.folds, "folds"),
+    epochs: positive(v.epochs, "epochs"),
+    seed: numberFlag(v.seed, "seed", { integer: true }),
+  };
+  const rows = v.rows ?? v.row;
+  return {
+    table,
+    fast: v.fast === true,
+    cpu: v.cpu === true,
+    rows: rows?.split(",").map((r) => r.trim()),
+    seeds: positive(v.seeds, "seeds"),
+    overrides,
+    runsDir: resolve(v["runs-dir"] ?? defaultRunsDir()),
+    root: v.root && resolve(v.root),
+    runtime,
+    out: v.out ?? "outputs/tables",
+  };
+}
+
+/** `--fold I --hash H` (with one --row): one job of the grid. */
+async function jobMode(grid: GridFlags, v: Values): Promise<number> {
+  if (v.hash === undefined) throw new Error("--fold runs one job of a plan: give its --hash too");
+  return await runJob(grid, positive(v.fold, "fold"), v.hash);
+}
+
+/** `--collect`: the grid's records as its table; exit 1 naming the jobs not done. */
+async function collectMode(grid: GridFlags): Promise<number> {
+  const c = await collect(grid);
+  console.log(tableMarkdown(c.table, grid.out));
+  console.error(`wrote ${c.files.md} and ${c.files.csv}`);
+  if (c.missing.length === 0) return 0;
+  console.error(`${c.missing.length} of ${c.jobs} job(s) not done:`);
+  for (const m of c.missing) console.error(`  ${m}`);
+  return 1;
+}
+
+/** `--submit HOW`: the grid's scripts, submitted to Slurm or printed (lib/grid/cluster.ts has the settings). */
+async function submitMode(grid: GridFlags, how: "slurm" | "print" | "k8s", v: Values): Promise<number> {
+  const settings = await clusterSettings({
+    partition: v.partition,
+    account: v.account,
+    sbatch: v.sbatch,
+    cpus: positive(v.cpus, "cpus"),
+    time: v.time,
+    maxParallel: positive(v["max-parallel"], "max-parallel"),
+    image: v.image,
+    namespace: v.namespace,
+  }, v["cluster-config"]);
+  const { out, note } = await submit(grid, how, settings);
+  if (note && how !== "slurm") console.error(note);
+  console.log(out);
+  if (note && how === "slurm") console.error(note);
+  return 0;
+}
+
+/** `--plan`: the grid's jobs, each with its state and its command. */
+async function planMode(grid: GridFlags): Promise<number> {
+  console.log(await planText(grid));
+  return 0;
+}
+
+/**
+ * The table's rows in this process: listed (`--dry-run`), trained unless `--report-only`, then the table
+ * rebuilt from the run records, with the peers evaluated live on `--peers`.
+ */
+async function sequentialMode(grid: GridFlags, v: Values): Promise<number> {
+  const { table, fast, cpu } = grid;
+  if (grid.seeds !== undefined) throw new Error("--seeds makes a grid: use it with --plan, --submit or --collect");
+  const plan = (await planTable(table, { fast, cpu })).filter((r) => !grid.rows || grid.rows.includes(r.config.row))
+    .map((r) => overrideExperiment(r, grid.overrides));
+  if (grid.rows) {
+    const missing = grid.rows.filter((r) => !plan.some((p) => p.config.row === r));
+    if (missing.length) throw new Error(`${table} has no row "${missing.join('", "')}"`);
+  }
+  if (v["dry-run"]) {
+    const mode = fast ? " (fast mode)" : cpu ? " (cpu profile)" : "";
+    console.log(`plan for ${table}${mode}: ${plan.length} configuration(s)`);
+    for (const r of plan) console.log(`  ${describeExperiment(r)}`);
+    return 0;
+  }
+  if (!v["report-only"]) {
+    await reproduceRows(plan, {
+      runsDir: grid.runsDir,
+      root: v.root,
+      runtime: grid.runtime,
+      rerun: v.rerun,
+      keep: v.keep,
+    });
+  }
+  let peers: PeerEvalReport[] | undefined;
+  if (v.peers) {
+    if (table !== "table4") throw new Error("--peers applies to table4 (FER2013) only");
+    const { evaluatePeer } = await import("../peers/peers.ts");
+    const limit = positive(v["peer-limit"], "peer-limit");
+    peers = [];
+    for (const p of ["human", "face-api"] as const) peers.push(await evaluatePeer(p, { limit }));
+  }
+  // without --runs-dir the committed records count too: the table is rebuilt from them without training
+  const t = await buildTable(table, { runsDir: v["runs-dir"] ? grid.runsDir : [grid.runsDir, RESULTS_RUNS], peers });
+  const { md, csv } = await writeTable(t, grid.out);
+  console.log(tableMarkdown(t, grid.out));
+  console.error(`wrote ${md} and ${csv}`);
+  return 0;
+}
+
+/** The reproduce command: reads the flags once, then hands them to the one mode they ask for. */
 export const command: Command = {
   name: "reproduce",
   summary: "run the experiment configs of one paper table and write the table (Markdown + CSV)",
   async run(args) {
-    const f = flags(args, {
-      ...RUNS_FLAG,
-      fast: { type: "boolean" },
-      cpu: { type: "boolean" },
-      "dry-run": { type: "boolean" },
-      "report-only": { type: "boolean" },
-      row: { type: "string" },
-      rows: { type: "string" },
-      folds: { type: "string" },
-      epochs: { type: "string" },
-      seed: { type: "string" },
-      seeds: { type: "string" },
-      rerun: { type: "boolean" },
-      peers: { type: "boolean" },
-      "peer-limit": { type: "string" },
-      root: { type: "string" },
-      device: { type: "string" },
-      precision: { type: "string" },
-      out: { type: "string" },
-      plan: { type: "boolean" },
-      submit: { type: "string" },
-      collect: { type: "boolean" },
-      fold: { type: "string" },
-      hash: { type: "string" },
-      partition: { type: "string" },
-      account: { type: "string" },
-      sbatch: { type: "string", multiple: true },
-      cpus: { type: "string" },
-      time: { type: "string" },
-      "max-parallel": { type: "string" },
-      image: { type: "string" },
-      namespace: { type: "string" },
-      "cluster-config": { type: "string" },
-      check: { type: "string" },
-      tolerance: { type: "string" },
-      keep: { type: "boolean" },
-    }, { help: HELP, positionals: true });
+    const f = flags(args, FLAGS, { help: HELP, positionals: true });
     if (!f) return 0;
-    const { values, positionals } = f;
-    const runtime = parseRuntime({ device: values.device, precision: values.precision });
-    if (values.check !== undefined) return await check(values.check, values, runtime);
-    const table = positionals[0];
-    if (!table || positionals.length > 1 || !(TABLE_IDS as readonly string[]).includes(table)) {
-      console.error(
-        `fer reproduce: expected one table id (${TABLE_IDS.join(", ")}), got ${JSON.stringify(positionals)}`,
-      );
-      return 2;
-    }
-    const fast = values.fast === true, cpu = values.cpu === true;
-    const overrides: GridOverrides = {
-      k: positive(values.folds, "folds"),
-      epochs: positive(values.epochs, "epochs"),
-      seed: numberFlag(values.seed, "seed", { integer: true }),
-    };
-    const rowList = values.rows ?? values.row;
-    const runsDir = resolve(values["runs-dir"] ?? defaultRunsDir());
-    const grid: GridFlags = {
-      table: table as TableId,
-      fast,
-      cpu,
-      rows: rowList?.split(",").map((r) => r.trim()),
-      seeds: positive(values.seeds, "seeds"),
-      overrides,
-      runsDir,
-      root: values.root && resolve(values.root),
-      runtime,
-      out: values.out ?? "outputs/tables",
-    };
-    const how = oneOf(values.submit, "submit", ["slurm", "print", "k8s"] as const);
-    if (values.hash !== undefined || values.fold !== undefined) {
-      if (values.hash === undefined) throw new Error("--fold runs one job of a plan: give its --hash too");
-      return await runJob(grid, positive(values.fold, "fold"), values.hash);
-    }
-    if (values.collect) {
-      const c = await collect(grid);
-      console.log(tableMarkdown(c.table, grid.out));
-      console.error(`wrote ${c.files.md} and ${c.files.csv}`);
-      if (c.missing.length === 0) return 0;
-      console.error(`${c.missing.length} of ${c.jobs} job(s) not done:`);
-      for (const m of c.missing) console.error(`  ${m}`);
-      return 1;
-    }
-    if (how) {
-      const settings = await clusterSettings({
-        partition: values.partition,
-        account: values.account,
-        sbatch: values.sbatch,
-        cpus: positive(values.cpus, "cpus"),
-        time: values.time,
-        maxParallel: positive(values["max-parallel"], "max-parallel"),
-        image: values.image,
-        namespace: values.namespace,
-      }, values["cluster-config"]);
-      const { out, note } = await submit(grid, how, settings);
-      if (note && how !== "slurm") console.error(note);
-      console.log(out);
-      if (note && how === "slurm") console.error(note);
-      return 0;
-    }
-    if (values.plan) {
-      console.log(await planText(grid));
-      return 0;
-    }
-    if (grid.seeds !== undefined) throw new Error("--seeds makes a grid: use it with --plan, --submit or --collect");
-    const plan = (await planTable(table as TableId, { fast, cpu })).filter((r) =>
-      !grid.rows || grid.rows.includes(r.config.row)
-    )
-      .map((r) => overrideExperiment(r, overrides));
-    if (grid.rows) {
-      const missing = grid.rows.filter((r) => !plan.some((p) => p.config.row === r));
-      if (missing.length) throw new Error(`${table} has no row "${missing.join('", "')}"`);
-    }
-    if (values["dry-run"]) {
-      const mode = fast ? " (fast mode)" : cpu ? " (cpu profile)" : "";
-      console.log(`plan for ${table}${mode}: ${plan.length} configuration(s)`);
-      for (const r of plan) console.log(`  ${describeExperiment(r)}`);
-      return 0;
-    }
-    if (!values["report-only"]) {
-      await reproduceRows(plan, { runsDir, root: values.root, runtime, rerun: values.rerun, keep: values.keep });
-    }
-    let peers: PeerEvalReport[] | undefined;
-    if (values.peers) {
-      if (table !== "table4") throw new Error("--peers applies to table4 (FER2013) only");
-      const { evaluatePeer } = await import("../peers/peers.ts");
-      const limit = positive(values["peer-limit"], "peer-limit");
-      peers = [];
-      for (const p of ["human", "face-api"] as const) peers.push(await evaluatePeer(p, { limit }));
-    }
-    // without --runs-dir the committed records count too: the table is rebuilt from them without training
-    const t = await buildTable(table as TableId, {
-      runsDir: values["runs-dir"] ? runsDir : [runsDir, RESULTS_RUNS],
-      peers,
-    });
-    const { md, csv } = await writeTable(t, grid.out);
-    console.log(tableMarkdown(t, grid.out));
-    console.error(`wrote ${md} and ${csv}`);
-    return 0;
+    const v = f.values;
+    const runtime = parseRuntime({ device: v.device, precision: v.precision });
+    if (v.check !== undefined) return await checkMode(v.check, v, runtime);
+    const table = tableOf(f.positionals);
+    if (!table) return 2;
+    const grid = gridFlags(table, v, runtime);
+    const how = oneOf(v.submit, "submit", ["slurm", "print", "k8s"] as const);
+    if (v.hash !== undefined || v.fold !== undefined) return await jobMode(grid, v);
+    if (v.collect) return await collectMode(grid);
+    if (how) return await submitMode(grid, how, v);
+    if (v.plan) return await planMode(grid);
+    return await sequentialMode(grid, v);
   },
 };

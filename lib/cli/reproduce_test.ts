@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { command } from "./reproduce.ts";
 import { planTable } from "../report/experiments.ts";
-import { experimentModel, experimentTrain } from "../report/identity.ts";
+import { experimentModel } from "../report/identity.ts";
 import { FER, writeRunOf } from "../report/testing.ts";
 import { captureLog } from "./testing.ts";
 
@@ -76,7 +76,7 @@ Deno.test("fer reproduce does not train an experiment that already has a finishe
   await writeRunOf(dir, "done", r, {
     experiment: { table: "table5", row: "full-subject", fast: true },
     dataset: { name: "ckplus", summary: { classes } },
-    config: { model: experimentModel(r, 6), train: experimentTrain(r) },
+    config: { model: experimentModel(r, 6), train: r.train },
     result: undefined,
     mean: { accuracy: 0.4, macroF1: 0.3 },
     std: { accuracy: 0.05, macroF1: 0.05 },

@@ -22,12 +22,11 @@ import {
   datasetOptions,
   type DatasetSpec,
   mergeSpecs,
+  type ParsedSpec,
   parseSpec,
-  type Protocol,
+  type ProtocolInput,
   resolveModel,
-  resolveTrain,
   type SpecInput,
-  type TrainSpec,
 } from "../experiment/spec.ts";
 import { readRun } from "../experiment/store.ts";
 import { datasetFlagsSpec, given, readSpecFile } from "./spec_flags.ts";
@@ -104,7 +103,8 @@ export const trainCommand: Command = {
       }),
     };
     const resumed = v.resume ? await readRun(v.resume) : null;
-    let input: SpecInput;
+    const where = v.config ?? "fer train";
+    let input: SpecInput, spec: ParsedSpec | undefined;
     if (resumed) {
       const fixed = ["config", "folds", "by", "only-folds", "train-split", "val-split", "experiment"].filter((f) =>
         f in v
@@ -113,7 +113,9 @@ export const trainCommand: Command = {
         throw new Error(`--${fixed.join(", --")} cannot be given with --resume: the run's spec is in its run.json`);
       }
       input = resumeSpec(v.resume!, resumed, request);
-      if (resumed.status === "done" && resolveTrain(input.train as TrainSpec).epochs <= resumed.config.train.epochs) {
+      // the recorded spec is whole: it is checked before the data are read
+      spec = parseSpec(input, where);
+      if (resumed.status === "done" && spec.train.epochs <= resumed.config.train.epochs) {
         console.error(
           `${v.resume}: the run already finished (${resumed.epochs} epochs); nothing to resume ` +
             `(--epochs N above ${resumed.config.train.epochs} trains on)`,
@@ -126,17 +128,16 @@ export const trainCommand: Command = {
       input = mergeSpecs(mergeSpecs({ model: "cpu-small", train: "default" }, file), request);
     }
     if (!input.dataset?.dataset) required({}, "dataset");
-    const where = v.config ?? "fer train";
     const datasetSpec = datasetOptions(input.dataset as DatasetSpec, { where });
     const ds = await loadDataset(datasetSpec);
     if (!resumed && (folds || v["train-split"] || v["val-split"] || !input.protocol)) {
       const hasSplits = ds.samples.some((s) => s.split);
-      const protocol: Protocol = folds
+      const protocol: ProtocolInput = folds
         ? {
+          // the folds are drawn with the training's seed (parseSpec fills it in)
           kind: "kfold",
           k: folds,
           by,
-          seed: resolveTrain(typeof input.train === "string" ? { preset: input.train } : input.train ?? {}).seed,
           ...(v["only-folds"] ? { only: v["only-folds"].split(",").map((k) => numberFlag(k, "only-folds")!) } : {}),
         }
         : {
@@ -146,9 +147,9 @@ export const trainCommand: Command = {
         };
       input = { ...input, protocol };
     }
-    const spec = parseSpec(input, where);
+    spec ??= parseSpec(input, where);
     const chosen = await selectRuntime(runtime);
-    const cannot = trainProbe(resolveModel(spec.model, ds.classes.length));
+    const cannot = trainProbe(resolveModel(spec.spec.model, ds.classes.length));
     if (cannot) {
       throw new Error(
         `backend ${chosen.backend} cannot train this model (${cannot}); train with --backend cpu or torch`,

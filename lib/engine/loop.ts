@@ -44,7 +44,7 @@ export interface TrainOptions {
   trainIndices: number[];
   /** Validation samples: model selection, early stopping and plateau schedule use them only. */
   valIndices: number[];
-  /** Checked where it was made (trainPreset, or a spec's resolveTrain); the loop does not check it again. */
+  /** Checked where it was made (trainPreset, or parseSpec for a spec); the loop does not check it again. */
   config: TrainConfig;
   /** LBP of a picture; required when the model has an LBP input. */
   lbp?: LbpFn | null;

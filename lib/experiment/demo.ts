@@ -31,15 +31,7 @@ import { selectRuntime } from "../backend/select.ts";
 import { attentionScore, baselineScores, maskGridMap, summarizeScores } from "./attention_score.ts";
 import { attentionProbe } from "./attention_probe.ts";
 import { runExperiment } from "./run.ts";
-import {
-  datasetOptions,
-  type DatasetSpec,
-  mergeSpecs,
-  parseSpec,
-  resolveModel,
-  type SpecInput,
-  type TrainSpec,
-} from "./spec.ts";
+import { datasetOptions, mergeSpecs, parseSpec, resolveModel, type SpecInput, type TrainSpec } from "./spec.ts";
 import type { EpochMetrics } from "../engine/epoch.ts";
 import type { Tta } from "../engine/config.ts";
 import { type AttentionRecord, readMetricsCsv } from "./record.ts";
@@ -112,8 +104,8 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   const t0 = performance.now();
   const { backend } = await selectRuntime(runtimeOf(opts.runtime ?? {}), { quiet: opts.quiet });
   const o = opts.overrides ?? {}, named = typeof o.train === "string" ? o.train : o.train?.preset;
-  const spec = parseSpec(mergeSpecs(demoSpec(fast, opts.preset, named), o), "fer demo");
-  const ds = await loadDataset(datasetOptions(spec.dataset as DatasetSpec));
+  const parsed = parseSpec(mergeSpecs(demoSpec(fast, opts.preset, named), o), "fer demo"), { spec } = parsed;
+  const ds = await loadDataset(datasetOptions(spec.dataset));
   const model = resolveModel(spec.model, ds.classes.length), clutter = spec.dataset.clutter;
   const probes = model.attention
     ? {
@@ -126,7 +118,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     : null;
   const perEpoch: AttentionRecord["perEpoch"] = [];
   const r = await runExperiment({
-    ...spec,
+    ...parsed,
     dataset: ds,
     backend,
     experiment: { table: "demo", row: fast ? "synthetic-fast" : "synthetic" },

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { demoSpec, runDemo } from "./demo.ts";
-import { parseSpec, resolveModel, resolveTrain, type TrainSpec } from "./spec.ts";
+import { parseSpec, resolveModel, type TrainSpec } from "./spec.ts";
 import { readRun } from "./store.ts";
 
 Deno.env.set("FER_PROGRESS", "silent");
@@ -49,7 +49,7 @@ Deno.test("the fast demo trains, scores its F_m after every epoch and at the end
 });
 
 Deno.test("the demo's recipe, and overrides that name a training preset starting from that preset", () => {
-  const train = (t: unknown) => resolveTrain(parseSpec(t, "test").train);
+  const train = (t: unknown) => parseSpec(t, "test").train;
   const recipe = train(demoSpec(false));
   assert.deepEqual([recipe.optimizer, recipe.schedule.kind, recipe.batchSize, recipe.augment], [
     "adam",
@@ -62,7 +62,7 @@ Deno.test("the demo's recipe, and overrides that name a training preset starting
   assert.equal(recipe.epochs, 30);
   assert.equal(recipe.weightDecay, 5e-4);
   assert.equal(recipe.tta, "tencrop", "the final evaluation averages the ten crops the network trained at");
-  const model = resolveModel(parseSpec(demoSpec(false), "test").model, 7);
+  const model = resolveModel(parseSpec(demoSpec(false), "test").spec.model, 7);
   assert.deepEqual([model.attentionSkip, model.reconstruction, model.head, model.inputSize], [
     false,
     false,
@@ -70,7 +70,7 @@ Deno.test("the demo's recipe, and overrides that name a training preset starting
     48,
   ]);
   assert.equal(
-    resolveModel(parseSpec(demoSpec(true), "test").model, 7).inputSize,
+    resolveModel(parseSpec(demoSpec(true), "test").spec.model, 7).inputSize,
     24,
     "the smoke run's faces are 24 px",
   );

@@ -24,10 +24,11 @@ export {
   mergeSpecs,
   type ModelSpec,
   needsUserData,
+  type ParsedSpec,
   parseSpec,
   type Protocol,
+  type ProtocolInput,
   resolveModel,
-  resolveTrain,
   type SpecInput,
   type TrainSpec,
 } from "./spec.ts";

@@ -1,13 +1,18 @@
 /**
  * One complete, recorded experiment: run folder + run.json → training (one split, or k-fold) with
  * per-epoch checkpoints and metrics → best model saved → evaluation → run.json finished. The CLI,
- * the demo, the notebooks, the reproduction tools and the GPU check all go through here. The model
- * and training are specs (a preset and overrides, see spec.ts); the number of classes is the dataset's.
+ * the demo, the notebooks, the reproduction tools and the GPU check all go through here. It takes a spec
+ * as spec.ts's parser returns it: the spec as written (recorded) and its training resolved there; the
+ * model is a spec too (a preset and overrides), resolved here with the dataset's number of classes.
  *
  * @example
  * ```ts
- * const r = await runExperiment({ dataset: ds, model: { preset: "cpu-small" }, train: { preset: "default" },
- *   protocol: { kind: "split", train: "Training", val: "PublicTest" }, backend: "cpu" });
+ * const r = await runExperiment({
+ *   ...parseSpec({ dataset: { dataset: "fer2013" }, model: "cpu-small", train: "default",
+ *     protocol: { kind: "split", train: "Training", val: "PublicTest" } }, "my run"),
+ *   dataset: ds,
+ *   backend: "cpu",
+ * });
  * console.log(r.dir, r.record.result?.accuracy);
  * ```
  * @module
@@ -29,13 +34,15 @@ import { runKfold } from "./kfold.ts";
 import { lockRun } from "./lock.ts";
 import { extendStretch, startStretch } from "./stretch.ts";
 import { type JobTag, machineInfo, readMetricsCsv, type RunExperiment, type RunRecord } from "./record.ts";
-import { type DatasetSpec, type ExperimentSpec, resolveModel, resolveTrain } from "./spec.ts";
+import { type DatasetSpec, type ParsedSpec, resolveModel } from "./spec.ts";
 import type { RunStore } from "./store.ts";
 
-/** Options of {@link runExperiment}: a spec's model, training and protocol, an opened dataset, and how to run. */
-export interface ExperimentOptions extends Omit<ExperimentSpec, "dataset"> {
+/** Options of {@link runExperiment}: a parsed spec (its model, training and protocol), an opened dataset, and how
+ * to run. */
+export interface ExperimentOptions extends ParsedSpec {
   dataset: Dataset;
-  /** The options the dataset was loaded with, recorded so that `--resume` reloads the same data. */
+  /** The options the dataset was loaded with, recorded so that `--resume` reloads the same data (the spec's own
+   * dataset part is not read: the dataset comes opened). */
   datasetSpec?: DatasetSpec;
   backend: string;
   experiment?: RunExperiment;
@@ -72,9 +79,9 @@ export interface ExperimentResult {
  */
 export async function runExperiment(opts: ExperimentOptions): Promise<ExperimentResult> {
   const ds = opts.dataset, store = opts.store ?? await parquetStore();
-  const model = resolveModel(opts.model, ds.classes.length), trainCfg = resolveTrain(opts.train);
+  const model = resolveModel(opts.spec.model, ds.classes.length), trainCfg = opts.train;
   const config = { model, train: trainCfg };
-  const p = opts.protocol;
+  const p = opts.spec.protocol;
   const parts = p.kind === "split" ? splitProtocolIndices(ds, p, trainCfg.seed) : null;
   const folds = p.kind === "kfold" ? kFold(ds.samples, { k: p.k, seed: p.seed, by: p.by }) : null;
   const was = opts.resumeDir ? await store.read(opts.resumeDir) : null;
@@ -90,8 +97,8 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
     config,
     spec: {
       dataset: opts.datasetSpec ?? { dataset: ds.name as DatasetKind, root: ds.root },
-      model: opts.model,
-      train: opts.train,
+      model: opts.spec.model,
+      train: opts.spec.train,
       protocol: p,
     },
     dataset: { name: ds.name, root: ds.root, summary: summarize(ds), contentHash: await contentHash(ds) },

@@ -4,7 +4,8 @@
  * flags and `--config` file, `experiments/<table>/<row>.json`, the demo and the GPU check — and
  * names the field and the place when something is wrong. Preset names are checked against the one
  * registry of each (lib/model/presets.ts, lib/engine/config.ts); the number of classes is the
- * dataset's, so no spec states it.
+ * dataset's, so no spec states it. The training is resolved to the engine's `TrainConfig` here, once: the
+ * parser returns it beside the spec as written, and training takes it from there.
  *
  * @example
  * ```ts
@@ -14,7 +15,8 @@
  *   train: "default",
  *   protocol: { kind: "kfold", k: 5, by: "subject", seed: 42 },
  * }, "my.json");
- * const model = resolveModel(spec.model, 6); // a validated ModelConfig with numClasses 6
+ * spec.train.optimizer; // "adam": the training, resolved and validated here, once
+ * const model = resolveModel(spec.spec.model, 6); // a validated ModelConfig with numClasses 6
  * ```
  * @module
  */
@@ -40,7 +42,7 @@ export type DatasetSpec = LoadDatasetOptions & {
 
 /**
  * How the data are split: official splits or held-out parts (see lib/data/routing.ts), or k folds,
- * random or subject-independent. `only` (1-based fold numbers) trains and tests those folds alone: one
+ * random or subject-independent, their assignment drawn with `seed`. `only` (1-based fold numbers) trains and tests those folds alone: one
  * fold is a job of a grid (lib/grid/plan.ts), whose k records together give what the whole k-fold
  * run gives; a few are a cheaper screening proxy (the recipe study).
  */
@@ -63,12 +65,6 @@ export function resolveModel(m: ModelSpec, numClasses: number): ModelConfig {
     throw new Error(`model has ${overrides.numClasses} classes, the dataset has ${numClasses}`);
   }
   return preset(name, { ...overrides, numClasses });
-}
-
-/** The validated train config of a spec. */
-export function resolveTrain(t: TrainSpec): TrainConfig {
-  const { preset: name = "default", ...overrides } = t;
-  return trainPreset(name, overrides);
 }
 
 /** The name a dataset spec gives its dataset in records and tables. */
@@ -102,6 +98,20 @@ export function datasetOptions(
   return { ...opts, root: join(base, datasetsPath) };
 }
 
+/**
+ * A dataset spec's folder under this checkout's datasets root (FER_DATA or ../shared/datasets), as loader
+ * options; null when there is no datasets root here or the spec names no folder under it.
+ *
+ * @example
+ * ```ts
+ * datasetHere({ dataset: "ckplus", datasetsPath: "ckplus48" })?.root; // "<datasets root>/ckplus48"
+ * ```
+ */
+export function datasetHere(d: DatasetSpec): LoadDatasetOptions | null {
+  const base = datasetsRoot();
+  return base && d.datasetsPath ? datasetOptions(d, { datasetsRoot: base }) : null;
+}
+
 /** The fields a dataset spec may have (spec_test.ts holds it equal to {@link DatasetSpec}'s keys). */
 export const DATASET_KEYS = [
   "dataset",
@@ -120,12 +130,21 @@ export const DATASET_KEYS = [
   "clutter",
 ] as const satisfies readonly (keyof DatasetSpec)[];
 
+/** A spec {@link parseSpec} checked: the spec as written, and its training as the engine runs it. */
+export interface ParsedSpec {
+  /** The spec, shorthands expanded: what run.json keeps and a grid job's hash is taken of. */
+  spec: ExperimentSpec;
+  /** `spec.train` resolved (its preset with the overrides) and validated: the one place it is. */
+  train: TrainConfig;
+}
+
 /**
  * Checks a spec read from JSON (or built from flags) and returns it with string shorthands expanded
- * (`"model": "cpu-small"` is `{ "preset": "cpu-small" }`). Every error starts with `where` and names the
- * field. Model and train overrides are checked by resolving them (with the dataset's classes unknown).
+ * (`"model": "cpu-small"` is `{ "preset": "cpu-small" }`), beside its training resolved. Every error starts
+ * with `where` and names the field. Model overrides are checked by resolving them (with the dataset's classes
+ * unknown); a k-fold protocol without a seed draws its folds with the training's seed.
  */
-export function parseSpec(x: unknown, where: string): ExperimentSpec {
+export function parseSpec(x: unknown, where: string): ParsedSpec {
   const fail = (msg: string): never => {
     throw new Error(`${where}: ${msg}`);
   };
@@ -152,14 +171,19 @@ export function parseSpec(x: unknown, where: string): ExperimentSpec {
   if (train.preset !== undefined && !(train.preset in TRAIN_PRESETS)) {
     fail(`unknown train preset "${train.preset}" (have ${Object.keys(TRAIN_PRESETS).join(", ")})`);
   }
-  try {
-    resolveModel(model, model.numClasses ?? 7);
-    resolveTrain(train);
-  } catch (e) {
-    fail(e instanceof Error ? e.message : String(e));
-  }
+  const checked = <T>(f: () => T): T => {
+    try {
+      return f();
+    } catch (e) {
+      return fail(e instanceof Error ? e.message : String(e));
+    }
+  };
+  checked(() => resolveModel(model, model.numClasses ?? 7));
+  const { preset: trainPresetName = "default", ...overrides } = train;
+  const trainConfig = checked(() => trainPreset(trainPresetName, overrides));
 
-  const p = obj(o.protocol, "protocol");
+  const given = obj(o.protocol, "protocol");
+  const p = given.kind === "kfold" && given.seed === undefined ? { ...given, seed: trainConfig.seed } : given;
   if (p.kind === "split") {
     for (const k of ["train", "val"]) {
       if (typeof p[k] !== "string" || p[k] === "") fail(`"protocol.${k}" must be a split name`);
@@ -188,15 +212,23 @@ export function parseSpec(x: unknown, where: string): ExperimentSpec {
       fail(`"protocol.only" must be a non-empty list of fold numbers from 1 to k = ${k}, got ${JSON.stringify(only)}`);
     }
   } else fail(`"protocol.kind" must be split or kfold`);
-  return { dataset: d as unknown as DatasetSpec, model, train, protocol: p as unknown as Protocol };
+  return {
+    spec: { dataset: d as unknown as DatasetSpec, model, train, protocol: p as unknown as Protocol },
+    train: trainConfig,
+  };
 }
+
+/** A protocol as written: a k-fold one may leave its seed to {@link parseSpec} (the training's seed). */
+export type ProtocolInput =
+  | Exclude<Protocol, { kind: "kfold" }>
+  | (Omit<Extract<Protocol, { kind: "kfold" }>, "seed"> & { seed?: number });
 
 /** A spec as written, before {@link parseSpec}: every part optional, model and train may be a preset name. */
 export interface SpecInput {
   dataset?: Partial<DatasetSpec>;
   model?: string | ModelSpec;
   train?: string | TrainSpec;
-  protocol?: Protocol;
+  protocol?: ProtocolInput;
 }
 
 /** `over` on top of `base`: dataset, model and train merge field by field (a preset name is `{ preset }`); a protocol replaces. */

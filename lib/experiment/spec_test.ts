@@ -3,13 +3,13 @@ import { trainPreset } from "../engine/config.ts";
 import { preset } from "../model/presets.ts";
 import {
   DATASET_KEYS,
+  datasetHere,
   datasetOptions,
   type DatasetSpec,
   mergeSpecs,
   needsUserData,
   parseSpec,
   resolveModel,
-  resolveTrain,
 } from "./spec.ts";
 
 const good = {
@@ -20,15 +20,23 @@ const good = {
 };
 
 Deno.test("a spec resolves to the registry's presets with overrides, the classes from the dataset", () => {
-  const spec = parseSpec(good, "good.json");
-  assert.deepEqual(spec.train, { preset: "sgd" });
+  const { spec, train } = parseSpec(good, "good.json");
+  assert.deepEqual(spec.train, { preset: "sgd" }, "the spec as written");
+  assert.deepEqual(train, trainPreset("sgd"), "its training resolved");
   assert.deepEqual(resolveModel(spec.model, 6), preset("cpu-small", { inputSize: 32, numClasses: 6 }));
-  assert.deepEqual(resolveTrain(spec.train), trainPreset("sgd"));
   assert.deepEqual(resolveModel({}, 7), preset("paper"), "no preset: the paper's network");
-  assert.deepEqual(resolveTrain({ epochs: 3 }), trainPreset("default", { epochs: 3 }));
+  assert.deepEqual(parseSpec({ ...good, train: { epochs: 3 } }, "g").train, trainPreset("default", { epochs: 3 }));
   const full = preset("cpu-tiny", { numClasses: 7 });
   assert.deepEqual(resolveModel(full, 7), full, "a full config is a spec that overrides everything");
   assert.throws(() => resolveModel(full, 6), /model has 7 classes, the dataset has 6/);
+});
+
+Deno.test("a k-fold protocol without a seed draws its folds with the training's seed", () => {
+  const protocol = { kind: "kfold", k: 5, by: "subject" };
+  const { spec } = parseSpec({ ...good, train: { preset: "sgd", seed: 9 }, protocol }, "g");
+  assert.deepEqual(spec.protocol, { kind: "kfold", k: 5, by: "subject", seed: 9 });
+  assert.deepEqual(protocol, { kind: "kfold", k: 5, by: "subject" }, "the input is not changed");
+  assert.deepEqual(parseSpec(good, "g").spec.protocol, good.protocol, "a seed given is kept");
 });
 
 Deno.test("bad specs are errors naming the place and the field", () => {
@@ -51,12 +59,12 @@ Deno.test("bad specs are errors naming the place and the field", () => {
   assert.throws(only(["2"]), new RegExp(`${msg} \\["2"\\]`));
   assert.throws(only([]), new RegExp(`${msg} \\[\\]`));
   assert.throws(only(2), new RegExp(`${msg} 2`));
-  assert.equal(only([1, 5])().protocol.kind, "kfold", "folds 1 and k are in range");
+  assert.equal(only([1, 5])().spec.protocol.kind, "kfold", "folds 1 and k are in range");
   assert.throws(bad({ extra: 1 }), /unknown field\(s\) extra/);
 });
 
 Deno.test("datasets come from the user's root, the spec's root, or a folder under the datasets root", () => {
-  const d = parseSpec(good, "g").dataset;
+  const d = parseSpec(good, "g").spec.dataset;
   assert.deepEqual(datasetOptions(d, { datasetsRoot: "/data" }), {
     dataset: "ckplus",
     dropContempt: true,
@@ -71,6 +79,8 @@ Deno.test("datasets come from the user's root, the spec's root, or a folder unde
   Deno.env.set("FER_DATA", "/elsewhere");
   try {
     assert.equal(datasetOptions(d).root, "/elsewhere/ckplus48", "by default, this checkout's datasets root");
+    assert.deepEqual(datasetHere(d), datasetOptions(d), "a spec's folder under the datasets root here");
+    assert.equal(datasetHere(jaffe), null, "no folder under the datasets root: nothing here");
   } finally {
     Deno.env.delete("FER_DATA");
   }
@@ -103,4 +113,24 @@ Deno.test("flags merge over a config file over defaults, field by field; a proto
     dataset: { dataset: "synthetic" },
     protocol: { kind: "split", train: "all", val: "holdout:0.2" },
   });
+});
+
+Deno.test("outside the engine, only the spec parser makes a TrainConfig: one resolution and check per spec", async () => {
+  const lib = new URL("../", import.meta.url).pathname, makers: string[] = [];
+  const walk = async (dir: string) => {
+    for await (const e of Deno.readDir(`${lib}${dir}`)) {
+      const path = `${dir}${e.name}`;
+      if (e.isDirectory && path !== "engine") await walk(`${path}/`);
+      else if (e.isFile && path.endsWith(".ts") && !/_test\.ts$|testing\.ts$/.test(path)) {
+        const code = (await Deno.readTextFile(`${lib}${path}`)).split("\n").filter((l) => !/^\s*(\*|\/\/)/.test(l));
+        if (code.some((l) => /\b(trainPreset|validateTrainConfig)\(/.test(l))) makers.push(path);
+      }
+    }
+  };
+  await walk("");
+  assert.deepEqual(makers.sort(), ["experiment/spec.ts"]);
+  const src = await Deno.readTextFile(`${lib}experiment/spec.ts`), start = src.indexOf("export function parseSpec(");
+  const body = src.slice(start, src.indexOf("\n}\n", start));
+  assert.equal(src.split("trainPreset(").length, 2, "spec.ts resolves a training in one place");
+  assert.ok(body.includes("trainPreset("), "and that place is parseSpec");
 });

@@ -6,7 +6,7 @@ import { loadDataset } from "../data/load.ts";
 import { hostInfo } from "../util/host.ts";
 import type { RunRecord } from "./record.ts";
 import { runExperiment } from "./run.ts";
-import type { DatasetSpec } from "./spec.ts";
+import { type DatasetSpec, parseSpec } from "./spec.ts";
 import { extendStretch, startStretch } from "./stretch.ts";
 
 await tf.setBackend("cpu");
@@ -31,16 +31,16 @@ Deno.test("run.json lists each process that trained a run: the first and a resum
   try {
     const spec: DatasetSpec = { dataset: "synthetic", n: 48, size: 16, seed: 3 };
     const dataset = await loadDataset(spec);
-    const base = {
-      dataset,
-      datasetSpec: spec,
-      model: { preset: "cpu-tiny", inputSize: 16, featureExtraction: false },
-      protocol: { kind: "split" as const, train: "all", val: "holdout:0.25" },
-      backend: "cpu",
-      runsDir: runs,
-    };
-    const { dir } = await runExperiment({ ...base, train: { preset: "default", epochs: 1, batchSize: 16 } });
-    await runExperiment({ ...base, train: { preset: "default", epochs: 2, batchSize: 16 }, resumeDir: dir });
+    const parsed = (epochs: number) =>
+      parseSpec({
+        dataset: spec,
+        model: { preset: "cpu-tiny", inputSize: 16, featureExtraction: false },
+        train: { preset: "default", epochs, batchSize: 16 },
+        protocol: { kind: "split", train: "all", val: "holdout:0.25" },
+      }, "stretch_test");
+    const base = { dataset, datasetSpec: spec, backend: "cpu", runsDir: runs };
+    const { dir } = await runExperiment({ ...base, ...parsed(1) });
+    await runExperiment({ ...base, ...parsed(2), resumeDir: dir });
     const rec: RunRecord = JSON.parse(await Deno.readTextFile(join(dir, "run.json")));
     assert.equal(rec.epochs, 2);
     const s = rec.stretches!;

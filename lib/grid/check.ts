@@ -16,14 +16,13 @@
  * @module
  */
 import { contentHash } from "../data/content_hash.ts";
-import { datasetsRoot } from "../data/paths.ts";
 import { summarize } from "../data/summary.ts";
 import { loadDataset } from "../data/load.ts";
 import type { Dataset } from "../data/dataset.ts";
 import type { EvalReport } from "../eval/metrics.ts";
 import type { RunRecord } from "../experiment/record.ts";
 import { recordedDataset } from "../experiment/resume.ts";
-import { datasetOptions, type DatasetSpec } from "../experiment/spec.ts";
+import { datasetHere, type DatasetSpec, parseSpec } from "../experiment/spec.ts";
 import { recordedRuntime, runtimeOf, type RuntimeRequest } from "../backend/runtime.ts";
 import { TRAINER, type Trainer } from "./execute.ts";
 import { planTable } from "../report/experiments.ts";
@@ -83,16 +82,22 @@ export async function checkRecord(
   if (!target) {
     throw new Error(`${file}: the record has no fold ${fold} (it has ${recorded.map((f) => f.fold).join(", ")})`);
   }
-  const ds = await loadDataset(await checkDataset(file, rec, opts.root));
+  const dataset = await checkDataset(file, rec, opts.root);
+  // the record's model and training, checked by the one spec parser before the data are read
+  const spec = parseSpec({
+    dataset,
+    model: rec.config.model,
+    train: rec.config.train,
+    protocol: p.kind === "kfold" ? { ...p, only: [fold] } : p,
+  }, file);
+  const ds = await loadDataset(dataset);
   const data = await sameData(file, rec, ds);
   const precision = recordedRuntime(rec).precision ?? undefined;
   const chosen = await trainer.selectRuntime(runtimeOf(opts.runtime ?? {}, { precision }));
   const tag = rec.experiment ? `${rec.experiment.table}/${rec.experiment.row}` : rec.id;
   const { dir, record } = await trainer.runExperiment({
+    ...spec,
     dataset: ds,
-    model: rec.config.model,
-    train: rec.config.train,
-    protocol: p.kind === "kfold" ? { ...p, only: [fold] } : p,
     backend: chosen.label ?? chosen.backend,
     // not a row of any table: a one-fold check must never stand for the record's mean
     experiment: { table: "check", row: tag },
@@ -152,8 +157,8 @@ async function checkDataset(file: string, rec: RunRecord, root?: string): Promis
   const e = rec.experiment;
   if (e && (TABLE_IDS as readonly string[]).includes(e.table)) {
     const [row] = await planTable(e.table as TableId, { fast: false, row: e.row });
-    const here = datasetsRoot();
-    if (here && row.spec.dataset.datasetsPath) return datasetOptions(row.spec.dataset, { datasetsRoot: here });
+    const here = datasetHere(row.spec.dataset);
+    if (here) return here;
   }
   if (recorded.root === undefined || recorded.dataset === "synthetic") return recorded;
   try {

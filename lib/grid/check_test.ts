@@ -3,7 +3,7 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { loadDataset } from "../data/load.ts";
-import type { DatasetSpec } from "../experiment/spec.ts";
+import { type DatasetSpec, parseSpec } from "../experiment/spec.ts";
 import type { RunRecord } from "../experiment/record.ts";
 import { runExperiment } from "../experiment/run.ts";
 import { checkRecord, checkText } from "./check.ts";
@@ -17,11 +17,14 @@ Deno.test("check: one fold trained again matches its record; a changed accuracy 
   const tmp = await Deno.makeTempDir();
   const spec: DatasetSpec = { dataset: "synthetic", n: 48, size: 16, seed: 3, subjects: 8 };
   const { dir } = await runExperiment({
+    ...parseSpec({
+      dataset: spec,
+      model: { preset: "cpu-tiny", inputSize: 16, featureExtraction: false },
+      train: { preset: "default", epochs: 1, batchSize: 16 },
+      protocol: { kind: "kfold", k: 2, by: "subject", seed: 1 },
+    }, "check_test"),
     dataset: await loadDataset(spec),
     datasetSpec: spec,
-    model: { preset: "cpu-tiny", inputSize: 16, featureExtraction: false },
-    train: { preset: "default", epochs: 1, batchSize: 16 },
-    protocol: { kind: "kfold", k: 2, by: "subject", seed: 1 },
     backend: "cpu",
     runsDir: tmp,
   });

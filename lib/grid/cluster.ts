@@ -12,7 +12,6 @@
  * ```
  * @module
  */
-import { resolveTrain } from "../experiment/spec.ts";
 import { measuredEpochSeconds } from "../report/epoch_times.ts";
 import type { GridJob } from "./plan.ts";
 import { readRuns } from "../report/runs.ts";
@@ -130,7 +129,7 @@ export async function taskResources(
       notes.push(`time: ${UNMEASURED_TIME}; no measured epoch for ${j.experiment.config.row} in ${opts.runsDir}`);
       return { cpus, gpu, time: UNMEASURED_TIME, notes };
     }
-    const epochs = resolveTrain(j.experiment.spec.train).epochs, t = epochs * m.seconds;
+    const epochs = j.experiment.train.epochs, t = epochs * m.seconds;
     if (t > worst) {
       worst = t;
       basis = `${epochs} epochs × ${m.seconds.toFixed(1)} s (median epoch of ${m.runs.length} run(s)` +

@@ -14,7 +14,6 @@ import { type Runtime, runtimeOf, type RuntimeRequest } from "../backend/runtime
 import { selectRuntime } from "../backend/select.ts";
 import type { Dataset } from "../data/dataset.ts";
 import { loadDataset } from "../data/load.ts";
-import { datasetsRoot } from "../data/paths.ts";
 import { limitDataset } from "../data/routing.ts";
 import { join } from "node:path";
 import { defaultRunsDir, type RunRecord } from "../experiment/record.ts";
@@ -24,8 +23,6 @@ import type { ResolvedExperiment } from "../report/experiments.ts";
 
 /** Options of {@link executeExperiment}. */
 export interface ExecuteOptions {
-  /** Root of the shared datasets (default: FER_DATA or ../shared/datasets). */
-  datasetsRoot?: string;
   /** The dataset folder itself, for data the user supplies (JAFFE, Oulu-CASIA, NCUFE). */
   root?: string;
   /** Parent of run folders (default outputs/runs). */
@@ -40,13 +37,8 @@ export interface ExecuteOptions {
 /** Opens the config's dataset (the user's `root` for data that cannot be redistributed); fast mode takes a subset. */
 export async function openExperimentDataset(r: ResolvedExperiment, opts: ExecuteOptions = {}): Promise<Dataset> {
   const c = r.config, d = r.spec.dataset;
-  const ds = await loadDataset(
-    datasetOptions(d, {
-      root: opts.root,
-      datasetsRoot: opts.datasetsRoot ?? datasetsRoot(),
-      where: `${c.table}/${c.row}`,
-    }),
-  );
+  // the user's root, else the row's folder under this checkout's datasets root (FER_DATA or ../shared/datasets)
+  const ds = await loadDataset(datasetOptions(d, { root: opts.root, where: `${c.table}/${c.row}` }));
   if (!r.fast) return ds;
   const p = r.spec.protocol;
   return limitDataset(ds, p.kind === "split" ? p : { kind: "kfold" }, r.maxTrain!, r.maxVal!);
@@ -59,7 +51,7 @@ export interface Trainer {
   runExperiment(
     opts: Pick<
       ExperimentOptions,
-      "dataset" | "model" | "train" | "protocol" | "backend" | "experiment" | "runsDir" | "id" | "job" | "resumeDir"
+      "dataset" | "spec" | "train" | "backend" | "experiment" | "runsDir" | "id" | "job" | "resumeDir"
     >,
   ): Promise<{ dir: string; record: RunRecord }>;
 }
@@ -83,12 +75,11 @@ export async function executeExperiment(
   );
   // `fast` travels in run.json so the tables can flag CI-sized runs
   const experiment = { table: c.table, row: c.row, fast: r.fast, ...(r.profile ? { profile: r.profile } : {}) };
-  const { model, train, protocol } = r.spec, job = opts.job;
+  const job = opts.job;
   return await trainer.runExperiment({
     dataset: ds,
-    model,
-    train,
-    protocol,
+    spec: r.spec,
+    train: r.train,
     backend: chosen.label ?? chosen.backend,
     experiment,
     runsDir: opts.runsDir,

@@ -3,7 +3,7 @@ import { needsDataset } from "../data/fixtures.ts";
 import { planTable } from "../report/experiments.ts";
 import { executeExperiment, openExperimentDataset, type Trainer } from "./execute.ts";
 import type { Runtime } from "../backend/runtime.ts";
-import { resolveModel, resolveTrain } from "../experiment/spec.ts";
+import { resolveModel } from "../experiment/spec.ts";
 import type { RunRecord } from "../experiment/record.ts";
 
 Deno.test({
@@ -40,13 +40,14 @@ Deno.test({
     const out = await executeExperiment(r, {}, trainer);
     assert.equal(out.dir, "/runs/x");
     const o = calls[0];
-    assert.deepEqual(o.protocol, { kind: "kfold", k: 5, by: "random", seed: 42 });
+    assert.deepEqual(o.spec.protocol, { kind: "kfold", k: 5, by: "random", seed: 42 });
     assert.deepEqual(o.experiment, { table: "table5", row: "no-lbp-random", fast: true });
     assert.equal(o.backend, "cpu");
-    assert.deepEqual(o.model, { preset: "table1-no-lbp", inputSize: 48, width: 0.125, fcUnits: [64] });
-    assert.equal(resolveModel(o.model, o.dataset.classes.length).numClasses, 6, "the dataset gives the classes");
-    assert.deepEqual(o.train, { preset: "paper", epochs: 1, batchSize: 32 });
-    assert.equal(resolveTrain(o.train).lr, 1e-6); // the paper preset
+    assert.deepEqual(o.spec.model, { preset: "table1-no-lbp", inputSize: 48, width: 0.125, fcUnits: [64] });
+    assert.equal(resolveModel(o.spec.model, o.dataset.classes.length).numClasses, 6, "the dataset gives the classes");
+    assert.deepEqual(o.spec.train, { preset: "paper", epochs: 1, batchSize: 32 });
+    assert.equal(o.train.lr, 1e-6); // the paper preset, resolved
+    assert.equal(o.train.epochs, 1);
     assert.equal(o.dataset.samples.length, 224);
   },
 });

@@ -15,10 +15,10 @@
  * @module
  */
 import { join, resolve } from "node:path";
-import { datasetsRoot, projectRoot } from "../data/paths.ts";
+import { projectRoot } from "../data/paths.ts";
 import { gitCommit, readMetricsCsv } from "../experiment/record.ts";
 import { specHash } from "../experiment/hash.ts";
-import { datasetOptions, resolveTrain } from "../experiment/spec.ts";
+import { datasetHere } from "../experiment/spec.ts";
 import { collectGrid } from "./collect.ts";
 import { executeExperiment } from "./execute.ts";
 import { type GridJob, type GridOverrides, jobState, planGrid } from "./plan.ts";
@@ -68,8 +68,7 @@ function overrides(f: GridFlags): string[] {
 function dataFolder(f: GridFlags, job: GridJob): string | undefined {
   const d = job.experiment.spec.dataset;
   if (f.root || d.dataset === "synthetic" || d.root !== undefined) return f.root;
-  const root = datasetsRoot();
-  return root && d.datasetsPath ? datasetOptions(d, { datasetsRoot: root }).root : undefined;
+  return datasetHere(d)?.root;
 }
 
 /** The self-contained command of one job. */
@@ -181,7 +180,7 @@ async function progressOf(dir: string, job: GridJob): Promise<string> {
   const file = join(job.fold !== undefined ? `fold-${job.fold}` : "", "metrics.csv");
   try {
     const epochs = (await readMetricsCsv(join(dir, file))).length;
-    const of = resolveTrain(job.experiment.spec.train).epochs;
+    const of = job.experiment.train.epochs;
     return `from its checkpoint (${file}: ${epochs} of ${of} epochs done)`;
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return "(killed before its first epoch ended: from the start)";

@@ -16,7 +16,7 @@
 import { join } from "node:path";
 import { specHash } from "../experiment/hash.ts";
 import { readRun } from "../experiment/store.ts";
-import { parseSpec, resolveTrain } from "../experiment/spec.ts";
+import { parseSpec } from "../experiment/spec.ts";
 import { planTable, type ResolvedExperiment } from "../report/experiments.ts";
 import type { TableId } from "../report/paper_numbers.ts";
 
@@ -69,8 +69,9 @@ export function gridRunId(hash: string): string {
   return `grid-${hash}`;
 }
 
-/** The experiment with the overrides applied, checked by the one spec parser. */
+/** The experiment with the overrides applied, checked by the one spec parser (none given: the experiment itself). */
 export function overrideExperiment(r: ResolvedExperiment, o: GridOverrides): ResolvedExperiment {
+  if (Object.values(o).every((v) => v === undefined)) return r;
   const { spec } = r, p = spec.protocol;
   const next = {
     ...spec,
@@ -79,17 +80,14 @@ export function overrideExperiment(r: ResolvedExperiment, o: GridOverrides): Res
   };
   if (o.seed !== undefined) next.train.seed = o.seed;
   const where = `${r.config.table}/${r.config.row} with ${JSON.stringify(o)}`;
-  return { ...r, spec: parseSpec(next, where) };
+  return { ...r, ...parseSpec(next, where) };
 }
 
 /** The experiment of one fold alone (1-based). */
 export function foldExperiment(r: ResolvedExperiment, fold: number): ResolvedExperiment {
   const p = r.spec.protocol;
   if (p.kind !== "kfold") throw new Error(`${r.config.table}/${r.config.row} is not a k-fold row: it has no folds`);
-  return {
-    ...r,
-    spec: parseSpec({ ...r.spec, protocol: { ...p, only: [fold] } }, `${r.config.table}/${r.config.row}`),
-  };
+  return { ...r, ...parseSpec({ ...r.spec, protocol: { ...p, only: [fold] } }, `${r.config.table}/${r.config.row}`) };
 }
 
 /** The jobs of one table's grid, in row, seed and fold order; see the module doc. */
@@ -108,7 +106,7 @@ export async function planGrid(table: TableId, opts: GridOptions): Promise<GridJ
   const jobs = new Map<string, GridJob>();
   for (const row of plan) {
     const base = overrideExperiment(row, opts.overrides ?? {});
-    const seed0 = resolveTrain(base.spec.train).seed;
+    const seed0 = base.train.seed;
     for (let s = 0; s < seeds; s++) {
       const r = s === 0 ? base : overrideExperiment(base, { seed: seed0 + s });
       const whole = experimentHash(r), p = r.spec.protocol;

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { canonicalJson } from "../experiment/hash.ts";
 import { recordedRuntime } from "../backend/runtime.ts";
 import { readMetricsCsv } from "../experiment/record.ts";
-import { datasetName, resolveTrain } from "../experiment/spec.ts";
+import { datasetName } from "../experiment/spec.ts";
 import type { ResolvedExperiment } from "./experiments.ts";
 import { experimentModel } from "./identity.ts";
 import type { LoadedRun } from "./runs.ts";
@@ -43,7 +43,7 @@ export async function measuredEpochSeconds(
   r: ResolvedExperiment,
   opts: { cuda: boolean },
 ): Promise<EpochTime | null> {
-  const batch = resolveTrain(r.spec.train).batchSize, name = datasetName(r.spec.dataset);
+  const batch = r.train.batchSize, name = datasetName(r.spec.dataset);
   const alike = runs.filter(({ record: rec }) => {
     const model = rec.config?.model as { numClasses?: number } | undefined;
     return rec.dataset?.name === name && rec.config?.train?.batchSize === batch &&

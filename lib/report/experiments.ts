@@ -18,6 +18,7 @@ import {
   type ExperimentSpec,
   type ModelSpec,
   needsUserData,
+  type ParsedSpec,
   parseSpec,
   type TrainSpec,
 } from "../experiment/spec.ts";
@@ -49,11 +50,11 @@ export interface ExperimentConfig {
   fast: FastOverrides;
 }
 
-/** The spec of one run, with the fast or CPU profile applied when asked. */
-export interface ResolvedExperiment {
+/** The spec of one run, with the fast or CPU profile applied when asked, as the spec parser returned it (the
+ * spec, and its training resolved). */
+export interface ResolvedExperiment extends ParsedSpec {
   config: ExperimentConfig;
   fast: boolean;
-  spec: ExperimentSpec;
   backend: BackendName;
   maxTrain?: number;
   maxVal?: number;
@@ -103,7 +104,7 @@ export function validateExperiment(x: unknown, file: string): ExperimentConfig {
   for (const k of ["row", "label", "paperRow", "backend"] as const) {
     if (typeof c[k] !== "string" || c[k] === "") fail(`"${k}" must be a non-empty string`);
   }
-  const spec = parseSpec(c.spec, `${file} "spec"`);
+  const { spec } = parseSpec(c.spec, `${file} "spec"`);
   const f = c.fast;
   if (!f || typeof f.model !== "object" || typeof f.train !== "object") fail(`"fast" needs model and train overrides`);
   if (!Number.isInteger(f.maxTrain) || !Number.isInteger(f.maxVal) || typeof f.backend !== "string") {
@@ -146,18 +147,27 @@ export async function loadExperiments(table: TableId, dir = EXPERIMENTS_DIR): Pr
   return out;
 }
 
-/** Applies (or not) the fast or CPU profile, giving the spec one run uses. */
+/** Applies (or not) the fast or CPU profile, giving the spec one run uses, parsed (its training resolved). */
 export function resolveExperiment(c: ExperimentConfig, opts: { fast: boolean; cpu?: boolean }): ResolvedExperiment {
+  const where = `${c.table}/${c.row}`;
   if (opts.cpu) {
     if (opts.fast) throw new Error("choose one of the fast and cpu profiles");
     const cpu = cpuProfile(c.spec.dataset.dataset);
     const spec = { ...c.spec, model: { ...c.spec.model, ...cpu.model }, train: { ...cpu.train } };
-    return { config: c, fast: false, profile: "cpu", spec, backend: c.backend, precision: cpu.precision };
+    const parsed = parseSpec(spec, `${where} (cpu profile)`);
+    return { config: c, fast: false, profile: "cpu", ...parsed, backend: c.backend, precision: cpu.precision };
   }
-  if (!opts.fast) return { config: c, fast: false, spec: c.spec, backend: c.backend };
+  if (!opts.fast) return { config: c, fast: false, ...parseSpec(c.spec, where), backend: c.backend };
   const f = c.fast;
   const spec = { ...c.spec, model: { ...c.spec.model, ...f.model }, train: { ...c.spec.train, ...f.train } };
-  return { config: c, fast: true, spec, backend: f.backend, maxTrain: f.maxTrain, maxVal: f.maxVal };
+  return {
+    config: c,
+    fast: true,
+    ...parseSpec(spec, `${where} (fast)`),
+    backend: f.backend,
+    maxTrain: f.maxTrain,
+    maxVal: f.maxVal,
+  };
 }
 
 /** One line describing a resolved experiment (the `--dry-run` plan). */

@@ -11,21 +11,15 @@
  * ```
  * @module
  */
-import type { TrainConfig } from "../engine/config.ts";
 import type { ModelConfig } from "../model/config.ts";
 import { canonicalJson as canonical } from "../experiment/hash.ts";
-import { datasetName, type Protocol, resolveModel, resolveTrain } from "../experiment/spec.ts";
+import { datasetName, type Protocol, resolveModel } from "../experiment/spec.ts";
 import type { ResolvedExperiment } from "./experiments.ts";
 import { type LoadedRun, runAccuracy } from "./runs.ts";
 
 /** The model config of a resolved experiment for a dataset with `numClasses` classes. */
 export function experimentModel(r: ResolvedExperiment, numClasses: number): ModelConfig {
   return resolveModel(r.spec.model, numClasses);
-}
-
-/** The training config of a resolved experiment. */
-export function experimentTrain(r: ResolvedExperiment): TrainConfig {
-  return resolveTrain(r.spec.train);
 }
 
 /** The run protocol of a resolved experiment. */
@@ -39,7 +33,7 @@ export function experimentProtocol(r: ResolvedExperiment): Protocol {
  * flag, protocol, model config (at the run's class count) and training config; null when none.
  */
 export function sameExperimentRun(runs: LoadedRun[], r: ResolvedExperiment): LoadedRun | null {
-  const protocol = canonical(experimentProtocol(r)), train = canonical(experimentTrain(r));
+  const protocol = canonical(experimentProtocol(r)), train = canonical(r.train);
   for (const run of [...runs].reverse()) {
     const rec = run.record;
     if (rec.status !== "done" || runAccuracy(rec) === null) continue;

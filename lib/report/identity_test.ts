@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { planTable } from "./experiments.ts";
-import { experimentModel, experimentTrain, sameExperimentRun } from "./identity.ts";
+import { experimentModel, sameExperimentRun } from "./identity.ts";
 import { readRuns } from "./runs.ts";
 import { buildTable, tableCsv, tableMarkdown } from "./tables.ts";
 import { FER, writeRunOf } from "./testing.ts";
@@ -31,7 +31,7 @@ Deno.test("the paper model's run for table2/complete serves table4/full at the s
 Deno.test("a run with other training, another protocol, or not finished is not the same experiment", async () => {
   const dir = await Deno.makeTempDir();
   const [r] = await planTable("table2", { fast: false, cpu: true, row: "complete" });
-  const train = { ...experimentTrain(r), epochs: 14 };
+  const train = { ...r.train, epochs: 14 };
   await writeRunOf(dir, "epochs", r, { config: { model: experimentModel(r, 7), train } });
   await writeRunOf(dir, "protocol", r, { protocol: { kind: "split", train: "Training", val: "Training" } });
   await writeRunOf(dir, "failed", r, { status: "failed", result: undefined });
@@ -48,7 +48,7 @@ Deno.test("a run with other training, another protocol, or not finished is not t
       result: undefined,
       mean: { accuracy: 0.7, macroF1: 0.6 },
       std: { accuracy: 0.02, macroF1: 0.02 },
-      config: { model: experimentModel(ck, classes.length), train: experimentTrain(ck) },
+      config: { model: experimentModel(ck, classes.length), train: ck.train },
     });
   await ckRun("ck7", [...FER.slice(0, 6), "contempt"]);
   assert.equal(sameExperimentRun(await readRuns(dir), ck), null);

@@ -48,7 +48,7 @@ export {
   resolveExperiment,
   validateExperiment,
 } from "./experiments.ts";
-export { experimentModel, experimentProtocol, experimentTrain, sameExperimentRun } from "./identity.ts";
+export { experimentModel, experimentProtocol, sameExperimentRun } from "./identity.ts";
 export {
   latestRunFor,
   type LoadedRun,

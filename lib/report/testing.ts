@@ -10,7 +10,7 @@
 import { join } from "node:path";
 import { datasetName } from "../experiment/spec.ts";
 import type { ResolvedExperiment } from "./experiments.ts";
-import { experimentModel, experimentProtocol, experimentTrain } from "./identity.ts";
+import { experimentModel, experimentProtocol } from "./identity.ts";
 
 /** FER2013's 7 classes. */
 export const FER = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"];
@@ -28,7 +28,7 @@ export async function writeRunOf(dir: string, id: string, r: ResolvedExperiment,
       fast: r.fast,
       ...(r.profile ? { profile: r.profile } : {}),
     },
-    config: { model: experimentModel(r, 7), train: experimentTrain(r) },
+    config: { model: experimentModel(r, 7), train: r.train },
     dataset: { name: datasetName(r.spec.dataset), root: "/data", summary: { classes: FER } },
     protocol: experimentProtocol(r),
     backend: "torch",
