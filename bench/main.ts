@@ -13,10 +13,9 @@
  */
 const scripts: Record<string, string> = { train: "train.ts", libtorch: "libtorch.ts", lbp: "lbp.ts" };
 
-const USAGE = `Usage: deno task bench [train|libtorch|lbp] [options]
-  train     training and inference img/s of the torch backend against PyTorch (reference net, PyTorch twins)
-  libtorch  the torch backend's training speed on libtorch 1.13 against current PyTorch's
-  lbp       LBP images/s here and in scikit-image (the default)
+const USAGE = `Usage: deno task bench [train|lbp] [options]
+  train  training and inference img/s of the torch backend against PyTorch (reference net, PyTorch twins)
+  lbp    LBP images/s here and in scikit-image (the default)
 deno task bench NAME --help lists the options of one bench.`;
 
 if (import.meta.main) {

@@ -20,7 +20,7 @@ const MAY_RUN = new Set(["bench/main.ts"]);
 const UNTOUCHED = new Set(["tools/setup.ts", "tools/build_native.ts", "tools/slurm_local.ts"]);
 /** Options a script's help must name, where they prove the words reached the right script. */
 const NAMES: Record<string, string[]> = {
-  "bench/main.ts": ["train", "libtorch", "lbp"],
+  "bench/main.ts": ["train", "lbp"],
   "bench/main.ts train": ["--net", "--sizes", "--precisions", "--python", "--paper"],
   "bench/main.ts libtorch": ["--rounds", "--paper"],
   "bench/main.ts lbp": ["--reps", "--limit"],
