@@ -1,5 +1,11 @@
+/**
+ * tools/args.ts, the command line of the scripts in tools/, bench/ and web/ (tests/commands_help_test.ts runs
+ * them). Here, beside the other tools' tests, since `deno task test` runs lib/ and tests/.
+ *
+ * @module
+ */
 import assert from "node:assert/strict";
-import { parseScriptArgs, scriptUsage, UsageError } from "./args.ts";
+import { parseScriptArgs, scriptUsage, UsageError } from "../tools/args.ts";
 
 const SPEC = {
   command: "deno task demo-tool",
