@@ -17,21 +17,29 @@
  * ```
  * @module
  */
-import { parseArgs } from "node:util";
 import { attentionStudy, findAttentionRun } from "../lib/report/mod.ts";
 import { buildModel, defaultConfig, loadModel } from "../lib/model/mod.ts";
 import { selectBackend } from "../lib/backend/mod.ts";
 import { outputsDir } from "../lib/viz/mod.ts";
 import { startRecord } from "./record.ts";
+import { scriptArgs } from "../tools/args.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
+const { values } = scriptArgs(Deno.args, {
+  command: "deno run -A bench/attention.ts",
+  summary: "Chapter 08's attention scoring (F_m on 700 unseen synthetic faces) of the main job's network, untrained " +
+    "and trained, written as one record.",
   options: {
-    run: { type: "string" },
-    record: { type: "string", default: "results/runs/20261130-035645-synthetic-synthetic-ddc6.json" },
-    out: { type: "string", default: "results/attention/main-job.json" },
+    run: {
+      type: "string",
+      help: "the trained run folder (default: the newest synthetic run with a saved model under outputs/runs)",
+    },
+    record: {
+      type: "string",
+      default: "results/runs/20261130-035645-synthetic-synthetic-ddc6.json",
+      help: "the main-job record whose model config builds the untrained network",
+    },
+    out: { type: "string", default: "results/attention/main-job.json", help: "the record to write" },
   },
-  strict: true,
 });
 const bench = startRecord(`deno run -A bench/attention.ts ${Deno.args.join(" ")}`.trim());
 const runDir = values.run ?? (await findAttentionRun(`${outputsDir()}/runs`))?.dir;

@@ -10,10 +10,10 @@
 import { join } from "node:path";
 import { loadFer2013Folders } from "../lib/data/fer2013.ts";
 import { datasetsRoot, decodeImage, type ResizeMethod } from "../lib/data/mod.ts";
-import { benchArgs } from "./args.ts";
+import { scriptArgs } from "../tools/args.ts";
 
-const values = benchArgs(Deno.args, {
-  usage: "deno run -A bench/decode.ts [options]",
+const { values } = scriptArgs(Deno.args, {
+  command: "deno run -A bench/decode.ts",
   summary: "Decode + resize images/s on FER2013 PublicTest (needs ../shared/datasets), as JSON lines.",
   options: {
     size: { type: "string", default: "48,64,100", help: "target sizes in pixels, comma list" },

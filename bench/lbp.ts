@@ -23,10 +23,10 @@ import {
 } from "../lib/features/mod.ts";
 import { Progress } from "../lib/util/mod.ts";
 import { startRecord } from "./record.ts";
-import { benchArgs } from "./args.ts";
+import { scriptArgs } from "../tools/args.ts";
 
-const values = benchArgs(Deno.args, {
-  usage: "deno task bench [lbp] [options]",
+const { values } = scriptArgs(Deno.args, {
+  command: "deno task bench lbp",
   summary: "LBP images/s per operator here and in scikit-image on FER2013 PublicTest (else synthetic faces), as JSON.",
   options: {
     reps: { type: "string", default: "5", help: "passes per operator, both sides (the best counts)" },

@@ -6,7 +6,7 @@
  * ratio of the two `ratio_train`s compares the libtorch versions through a reference measured beside each.
  * Prints one JSON document.
  *
- * Options: --rounds 2, and bench/train.ts's --sizes 48 --steps 3 --threads 2 --precisions fp32,bf16 --paper PRESET
+ * `--help` lists the options: --rounds, and bench/train.ts's --sizes, --steps, --threads, --precisions, --paper.
  *
  * @example
  * ```sh
@@ -14,7 +14,7 @@
  * ```
  * @module
  */
-import { parseArgs } from "node:util";
+import { scriptArgs } from "../tools/args.ts";
 import { torchVenv } from "../lib/backend/mod.ts";
 
 interface TorchRow {
@@ -55,15 +55,17 @@ async function child(env: Record<string, string>, args: string[]): Promise<Child
 
 /** Runs the comparison and returns the JSON-ready result. */
 export async function benchLibtorch(args: string[]): Promise<Record<string, unknown>> {
-  const { values } = parseArgs({
-    args,
+  const { values } = scriptArgs(args, {
+    command: "deno task bench libtorch",
+    summary: "The torch backend's training speed on Debian's libtorch 1.13 against current PyTorch's " +
+      "(build/torch2-venv), alternating child processes of bench/train.ts, as JSON.",
     options: {
-      rounds: { type: "string", default: "2" },
-      sizes: { type: "string", default: "48" },
-      steps: { type: "string", default: "3" },
-      threads: { type: "string", default: "2" },
-      precisions: { type: "string", default: "fp32,bf16" },
-      paper: { type: "string" },
+      rounds: { type: "string", default: "2", help: "alternating rounds (1.13, 2.x) of bench/train.ts" },
+      sizes: { type: "string", default: "48", help: "bench/train.ts --sizes" },
+      steps: { type: "string", default: "3", help: "bench/train.ts --steps" },
+      threads: { type: "string", default: "2", help: "bench/train.ts --threads" },
+      precisions: { type: "string", default: "fp32,bf16", help: "bench/train.ts --precisions" },
+      paper: { type: "string", help: "bench/train.ts --paper: also time this model preset" },
     },
   });
   const venv = await torchVenv();

@@ -14,10 +14,10 @@
  */
 import { runNotebook } from "../tools/notebooks.ts";
 import { Progress } from "../lib/util/mod.ts";
-import { benchArgs } from "./args.ts";
+import { scriptArgs } from "../tools/args.ts";
 
-const values = benchArgs(Deno.args, {
-  usage: "deno run -A bench/notebook_output_loss.ts [options]",
+const { values } = scriptArgs(Deno.args, {
+  command: "deno run -A bench/notebook_output_loss.ts",
   summary: "Lost cell results when the Deno kernel executes a generated notebook, per variant, as JSON.",
   options: {
     runs: { type: "string", default: "20", help: "executions per variant" },

@@ -12,11 +12,11 @@
  */
 import { version_core } from "@tensorflow/tfjs-core";
 import { evaluatePeer, FACE_API_VERSION, HUMAN_VERSION, type PeerName } from "../lib/peers/mod.ts";
-import { benchArgs } from "./args.ts";
+import { scriptArgs } from "../tools/args.ts";
 import { startRecord } from "./record.ts";
 
-const values = benchArgs(Deno.args, {
-  usage: "deno run -A bench/peers_publictest.ts [--out FILE]",
+const { values } = scriptArgs(Deno.args, {
+  command: "deno run -A bench/peers_publictest.ts",
   summary: "Accuracy, macro-F1 and confusion of both peers on FER2013 PublicTest, written as one record.",
   options: {
     out: { type: "string", default: "results/peers/fer2013-publictest.json", help: "the record to write" },

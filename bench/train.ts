@@ -35,7 +35,7 @@ import { Progress } from "../lib/util/mod.ts";
 import { buildModel, preset, PRESETS } from "../lib/model/mod.ts";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { referenceNet } from "./ref_net.ts";
-import { benchArgs } from "./args.ts";
+import { scriptArgs } from "../tools/args.ts";
 import { startRecord } from "./record.ts";
 import { benchTwin } from "./twin.ts";
 
@@ -149,7 +149,7 @@ const mean = (v: number[]) => v.reduce((p, q) => p + q, 0) / v.length;
 
 /** The command line of `deno task bench train`. */
 export const TRAIN_SPEC = {
-  usage: "deno task bench train [options]",
+  command: "deno task bench train",
   summary: "Training and inference img/s of the torch backend against PyTorch, measured in the same run, as JSON.",
   options: {
     net: {
@@ -177,7 +177,7 @@ export const TRAIN_SPEC = {
 
 /** Runs the benchmark and returns the JSON-ready result. */
 export async function benchTrain(args: string[]): Promise<Record<string, unknown>> {
-  const values = benchArgs(args, TRAIN_SPEC);
+  const { values } = scriptArgs(args, TRAIN_SPEC);
   const batch = Number(values.batch), steps = Number(values.steps), threads = Number(values.threads);
   const rounds = Number(values.rounds), device = values.device;
   const precisions = values.precisions.split(",").filter(Boolean) as Precision[];
@@ -276,7 +276,7 @@ function round(v: number): number {
 }
 
 if (import.meta.main) {
-  const out = benchArgs(Deno.args, TRAIN_SPEC).out;
+  const out = scriptArgs(Deno.args, TRAIN_SPEC).values.out;
   const run = out ? startRecord(`deno task bench train ${Deno.args.join(" ")}`) : null;
   const result = await benchTrain(Deno.args);
   // the record's machine is the envelope's (CPU as lscpu names it, bf16, load): the bench's own load averages

@@ -11,9 +11,15 @@
  * @module
  */
 import { buildTorchShim } from "../lib/backend/mod.ts";
+import { scriptArgs } from "./args.ts";
 
 if (import.meta.main) {
-  const t = await buildTorchShim({ force: Deno.args.includes("--force") });
+  const { values } = scriptArgs(Deno.args, {
+    command: "deno task build-native",
+    summary: "Compiles the torch backend's shim (native/torch_shim.cc) against the first libtorch found into build/.",
+    options: { force: { type: "boolean", help: "rebuild even when build/ has the shim of this source and libtorch" } },
+  });
+  const t = await buildTorchShim({ force: values.force });
   if (t.ok) console.error(`build-native: torch shim ${t.path}\n  ${t.reason}`);
   else console.error(`build-native: torch shim failed — ${t.reason}\nThe torch backend will be unavailable.`);
   Deno.exit(t.ok ? 0 : 1);

@@ -12,6 +12,7 @@
  * ```
  * @module
  */
+import { scriptArgs, usageError } from "./args.ts";
 import { listNotebooks } from "./notebooks.ts";
 
 /** Where each line of the generated file came from. */
@@ -146,8 +147,17 @@ export async function checkNotebooks(paths: string[]): Promise<number> {
 }
 
 if (import.meta.main) {
+  const command = "deno run -A tools/check_notebooks.ts";
+  const { positionals } = scriptArgs(Deno.args, {
+    command,
+    summary: "Type-checks the code cells of every notebook in notebooks/ (part of `deno task check`).",
+    options: {},
+    positionals: "[PATTERN]",
+    notes: "PATTERN: only the notebooks whose file name contains it (default: all).",
+  });
+  if (positionals.length > 1) usageError(command, `one PATTERN at most, got ${positionals.join(" ")}`);
   const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
-  const paths = await listNotebooks(`${root}/notebooks`, Deno.args[0] ?? "");
+  const paths = await listNotebooks(`${root}/notebooks`, positionals[0] ?? "");
   const failed = await checkNotebooks(paths);
   if (failed > 0) console.error(`${failed} of ${paths.length} notebooks failed the type check`);
   Deno.exit(failed > 0 ? 1 : 0);

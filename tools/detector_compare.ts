@@ -11,7 +11,6 @@
  * ```
  * @module
  */
-import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { selectBackend } from "../lib/backend/mod.ts";
 import { datasetDir, FER2013_EMOTIONS, loadDataset } from "../lib/data/mod.ts";
@@ -19,12 +18,17 @@ import { machineInfo } from "../lib/experiment/mod.ts";
 import { buildModel, preset } from "../lib/model/mod.ts";
 import { type FaceDetector, loadDetector, measureScenes } from "../lib/photo/mod.ts";
 import { Progress } from "../lib/util/mod.ts";
+import { scriptArgs } from "./args.ts";
 import { faceApiDetector } from "./face_api_detectors.ts";
 
-const { values: v } = parseArgs({
-  args: Deno.args,
-  options: { scenes: { type: "string", default: "12" }, out: { type: "string", default: "results/photo" } },
-  strict: true,
+const { values: v } = scriptArgs(Deno.args, {
+  command: "deno run -A tools/detector_compare.ts",
+  summary: "BlazeFace against face-api's TinyFaceDetector and SSD MobileNet v1 on the same generated scenes, " +
+    "written to OUT/detectors-<faces>.json.",
+  options: {
+    scenes: { type: "string", default: "12", help: "generated scenes per detector" },
+    out: { type: "string", default: "results/photo", help: "the folder of the record" },
+  },
 });
 const scenes = Number(v.scenes);
 await selectBackend("cpu", { quiet: true });

@@ -30,7 +30,6 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
-import { parseArgs } from "node:util";
 import { type BackendChoice, describeAdapter, gpuAdapter, selectBackend } from "../lib/backend/select.ts";
 import { type Precision, setTorchPrecision } from "../lib/backend/torch/mod.ts";
 import { preset } from "../lib/model/presets.ts";
@@ -38,6 +37,7 @@ import { buildModel } from "../lib/model/build.ts";
 import { referenceNet } from "../bench/ref_net.ts";
 import { Progress } from "../lib/util/progress.ts";
 import { learnOnPack, type LearnResult } from "./gpu_learn.ts";
+import { scriptArgs, usageError } from "./args.ts";
 
 /** One measured configuration. */
 export interface GpuCheckRow {
@@ -161,30 +161,33 @@ export async function torchReference(
 }
 
 if (import.meta.main) {
-  const { values: v } = parseArgs({
-    args: Deno.args,
+  const command = "deno task gpu-check";
+  const { values: v } = scriptArgs(Deno.args, {
+    command,
+    summary: "Training steps/s of the paper model and the reference net on a GPU backend, against PyTorch on CUDA " +
+      "in the same run; then, per --learn pack, whether the paper model learns there. One JSON line on stdout.",
     options: {
-      sizes: { type: "string", default: "48,256" },
-      steps: { type: "string", default: "20" },
-      batch: { type: "string", default: "32" },
-      "batch-256": { type: "string", default: "8" },
-      width: { type: "string", default: "1" },
-      "allow-software": { type: "boolean" },
-      "no-torch": { type: "boolean" },
-      python: { type: "string", default: "python3" },
-      "torch-script": { type: "string", default: "bench/torch_ref.py" }, // from the repository root
-      learn: { type: "string", multiple: true, default: [] },
-      "learn-epochs": { type: "string", default: "10" },
-      "learn-width": { type: "string", default: "0.5" },
-      "learn-budget": { type: "string" },
-      "learn-runs": { type: "string", default: "gpu-check-runs" },
-      backend: { type: "string", default: "webgpu" },
-      device: { type: "string", default: "cuda" },
-      precisions: { type: "string", default: "fp32,tf32,bf16" },
+      sizes: { type: "string", default: "48,256", help: "input sizes in pixels, comma list (empty: learning only)" },
+      steps: { type: "string", default: "20", help: "timed training steps per measurement" },
+      batch: { type: "string", default: "32", help: "batch size below 128 px" },
+      "batch-256": { type: "string", default: "8", help: "batch size from 128 px on" },
+      width: { type: "string", default: "1", help: "the paper model's width multiplier" },
+      "allow-software": { type: "boolean", help: "time a software WebGPU adapter (llvmpipe) too" },
+      "no-torch": { type: "boolean", help: "no PyTorch reference" },
+      python: { type: "string", default: "python3", help: "the interpreter of the PyTorch reference" },
+      "torch-script": { type: "string", default: "bench/torch_ref.py", help: "the reference script, from the root" },
+      learn: { type: "string", multiple: true, help: "a dataset pack (`fer data pack`) to learn on" },
+      "learn-epochs": { type: "string", default: "10", help: "epochs per --learn pack" },
+      "learn-width": { type: "string", default: "0.5", help: "the learning model's width multiplier" },
+      "learn-budget": { type: "string", help: "seconds per --learn pack; fewer epochs when they run out" },
+      "learn-runs": { type: "string", default: "gpu-check-runs", help: "the folder of the learning runs' records" },
+      backend: { type: "string", default: "webgpu", help: "webgpu (Deno's WebGPU) or torch (libtorch)" },
+      device: { type: "string", default: "cuda", help: "the torch backend's device" },
+      precisions: { type: "string", default: "fp32,tf32,bf16", help: "the torch backend's precisions, comma list" },
     },
   });
   const torch = v.backend === "torch";
-  if (!torch && v.backend !== "webgpu") throw new Error(`--backend must be webgpu or torch, got "${v.backend}"`);
+  if (!torch && v.backend !== "webgpu") usageError(command, `--backend must be webgpu or torch, got "${v.backend}"`);
   const { choice, where } = torch ? await useTorch(v.device) : await useWebgpu(Boolean(v["allow-software"]));
   console.error(`gpu-check: ${choice.backend} on ${where}`);
   const precisions = (torch ? v.precisions.split(",").filter(Boolean) : ["fp32"]) as Precision[];

@@ -14,9 +14,9 @@
  * ```
  * @module
  */
-import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { datasetsRoot, loadDataset, writePack } from "../lib/data/mod.ts";
+import { scriptArgs } from "./args.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
@@ -58,6 +58,14 @@ export async function gpuPack(opts: { root?: string; out?: string } = {}): Promi
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({ args: Deno.args, options: { root: { type: "string" }, out: { type: "string" } } });
+  const { values } = scriptArgs(Deno.args, {
+    command: "deno task gpu-pack",
+    summary: "Puts into build/gpu/ what tools/gpu_device.sh needs on an offline GPU machine: the gpu-check and " +
+      "torch-test bundles, this deno binary (xz) and dataset packs.",
+    options: {
+      root: { type: "string", help: "the datasets folder whose ckplus48/ is packed (default: the datasets root)" },
+      out: { type: "string", help: "the folder written (default: build/gpu)" },
+    },
+  });
   for (const f of await gpuPack(values)) console.log(`${f}  ${((await Deno.stat(f)).size / 2 ** 20).toFixed(1)} MiB`);
 }

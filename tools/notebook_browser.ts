@@ -15,6 +15,7 @@
  */
 import { Chromium, type Page } from "./chromium.ts";
 import { listNotebooks, PYTHON } from "./notebooks.ts";
+import { scriptArgs } from "./args.ts";
 
 /** A classic Notebook server over a temporary copy of some notebooks. */
 export interface NotebookServer {
@@ -252,10 +253,15 @@ export async function viewChapters(
 }
 
 if (import.meta.main) {
-  const args = [...Deno.args];
-  const i = args.indexOf("--shots");
-  const shots = i >= 0 ? args.splice(i, 2)[1] : undefined;
-  const views = await viewChapters({ patterns: args, shots });
+  const { values, positionals } = scriptArgs(Deno.args, {
+    command: "deno run -A tools/notebook_browser.ts",
+    summary: "Opens the chapters untrusted in classic Jupyter Notebook in headless Chromium and prints what each " +
+      "page shows (tables, figures, raw Markdown, errors), one JSON line per chapter.",
+    options: { shots: { type: "string", help: "also save a full-page screenshot of each chapter into this folder" } },
+    positionals: "[PATTERN…]",
+    notes: "PATTERN: the chapters whose file name contains one of them (default: all).",
+  });
+  const views = await viewChapters({ patterns: positionals, shots: values.shots });
   for (const v of views) {
     console.log(JSON.stringify({ ...v, figures: v.figures.map((f) => `${f.tag} ${f.width}x${f.height}`) }));
   }

@@ -18,6 +18,7 @@
  * @module
  */
 import { Progress } from "../lib/util/mod.ts";
+import { scriptArgs, usageError } from "./args.ts";
 
 /** Options of {@link runNotebook}. */
 export interface RunNotebookOptions {
@@ -187,22 +188,24 @@ export async function outputFolder(
   return o.out;
 }
 
-function usage(): never {
-  console.error("usage: deno task notebooks [pattern] [--fast] [--out DIR] [--timeout SECONDS]");
-  Deno.exit(2);
-}
-
 async function main(argv: string[]): Promise<number> {
-  let pattern = "", outDir: string | undefined, fast = false, timeoutS = 600;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--fast") fast = true;
-    else if (a === "--out") outDir = argv[++i] ?? usage();
-    else if (a === "--timeout") timeoutS = Number(argv[++i] ?? usage());
-    else if (a === "-h" || a === "--help") usage();
-    else if (a.startsWith("-")) usage();
-    else pattern = a;
-  }
+  const command = "deno task notebooks";
+  const { values, positionals } = scriptArgs(argv, {
+    command,
+    summary: "Executes the chapters in notebooks/ headless with the Deno Jupyter kernel and saves every cell's " +
+      "outputs into the .ipynb.",
+    options: {
+      fast: { type: "boolean", help: "FER_FAST=1 (small data); saved to outputs/notebooks-fast/ unless --out" },
+      out: { type: "string", help: "the folder the executed notebooks are written to (default: in place)" },
+      timeout: { type: "string", default: "600", help: "seconds allowed per cell" },
+    },
+    positionals: "[PATTERN]",
+    notes: "PATTERN: only the chapters whose file name contains it (default: all).",
+  });
+  if (positionals.length > 1) usageError(command, `one PATTERN at most, got ${positionals.join(" ")}`);
+  const timeoutS = Number(values.timeout), fast = values.fast, pattern = positionals[0] ?? "";
+  if (!(timeoutS > 0)) usageError(command, `--timeout must be a positive number of seconds, got "${values.timeout}"`);
+  let outDir = values.out;
   const root = dirOf(dirOf(new URL(import.meta.url).pathname));
   const dir = `${root}/notebooks`;
   const books = await listNotebooks(dir, pattern);

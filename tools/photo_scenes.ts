@@ -11,7 +11,6 @@
  * ```
  * @module
  */
-import { parseArgs } from "node:util";
 import { basename, join } from "node:path";
 import { selectBackend } from "../lib/backend/mod.ts";
 import { datasetDir, loadDataset } from "../lib/data/mod.ts";
@@ -19,20 +18,23 @@ import { machineInfo } from "../lib/experiment/mod.ts";
 import { loadModel } from "../lib/model/mod.ts";
 import { CROP_MARGIN, DETECTOR_DEFAULTS, loadDetector, measureScenes, type SceneReport } from "../lib/photo/mod.ts";
 import { Progress } from "../lib/util/mod.ts";
+import { scriptArgs, usageError } from "./args.ts";
 
-const { values: v } = parseArgs({
-  args: Deno.args,
+const command = "deno run -A tools/photo_scenes.ts";
+const { values: v } = scriptArgs(Deno.args, {
+  command,
+  summary: "Detection → crop → expression on generated scenes of FER2013 PublicTest faces (else the synthetic " +
+    "ones): detector variants, then accuracy at each crop margin, recorded under OUT.",
   options: {
-    model: { type: "string" },
-    scenes: { type: "string", default: "200" },
-    "variant-scenes": { type: "string", default: "60" },
-    backend: { type: "string", default: "wasm" },
-    out: { type: "string", default: "results/photo" },
-    seed: { type: "string", default: "1" },
+    model: { type: "string", help: "the saved model folder (required)" },
+    scenes: { type: "string", default: "200", help: "scenes of the chosen detector's margin measurement" },
+    "variant-scenes": { type: "string", default: "60", help: "scenes per detector variant" },
+    backend: { type: "string", default: "wasm", help: "the tfjs backend" },
+    out: { type: "string", default: "results/photo", help: "the folder of the record" },
+    seed: { type: "string", default: "1", help: "the scenes' seed" },
   },
-  strict: true,
 });
-if (!v.model) throw new Error("missing --model DIR (a saved model folder)");
+if (!v.model) usageError(command, "missing --model DIR (a saved model folder)");
 const scenes = Number(v.scenes), variantScenes = Number(v["variant-scenes"]), seed = Number(v.seed);
 const { backend } = await selectBackend(v.backend as "wasm", { quiet: true });
 const fm = await loadModel(v.model);

@@ -16,6 +16,7 @@
 // install can run beside the compile.
 import { buildTorchShim, findTorch } from "../lib/backend/torch/build.ts";
 import { makeTorchVenv } from "../lib/backend/torch/venv.ts";
+import { scriptArgs } from "./args.ts";
 
 /** Debian packages the test suite needs. */
 export const TEST_PACKAGES = [
@@ -137,8 +138,20 @@ async function ensureTorch2(): Promise<void> {
 }
 
 if (import.meta.main) {
-  const bench = Deno.args.includes("--bench");
-  if (Deno.args.includes("--native")) {
+  const { values } = scriptArgs(Deno.args, {
+    command: "deno task setup",
+    summary: "Installs what the tests and notebooks need beyond npm packages (Debian packages, the Deno Jupyter " +
+      "kernel, the torch shim, current PyTorch in build/torch2-venv); only what is missing.",
+    options: {
+      bench: { type: "boolean", help: "also the Debian packages of `deno task bench` (the PyTorch reference)" },
+      native: {
+        type: "boolean",
+        help: "only the npm packages and the torch backend's shim (what `deno task main` needs)",
+      },
+    },
+  });
+  const bench = values.bench;
+  if (values.native) {
     // The main job: the torch backend is worth installing, but its absence only costs speed. The npm packages
     // download (one core, the network) while the shim compiles (the other core): a fresh clone's first
     // `deno task main` waits for the slower of the two, not their sum.

@@ -13,7 +13,6 @@
  * ```
  * @module
  */
-import { parseArgs } from "node:util";
 import { join, relative } from "node:path";
 import { runtimeOf, selectRuntime } from "../lib/backend/mod.ts";
 import { loadDataset, pickSplit } from "../lib/data/mod.ts";
@@ -35,34 +34,30 @@ import {
   shippedModelDir,
   summarizeModel,
 } from "../lib/model/mod.ts";
+import { scriptArgs, usageError } from "./args.ts";
 
-const HELP = `usage: deno run -A tools/ship_model.ts --run DIR --record results/….json [--name fer2013] [--note TEXT]
-  --run DIR        the finished run folder (its model/ is packed)
-  --record FILE    the run's record under results/ (a copy of its run.json)
-  --name NAME      the shipped model (${SHIPPED_MODELS.join(", ")}; default fer2013)
-  --note TEXT      the card's first paragraph: why this model is shipped
-  --root DIR       the dataset (default: the record's root)
-  --card           only write MODEL_CARD.md again from results/shipped/NAME.json and its run record`;
-
-const { values: v } = parseArgs({
-  args: Deno.args,
+const command = "deno run -A tools/ship_model.ts";
+const { values: v } = scriptArgs(Deno.args, {
+  command,
+  summary: "Packs a finished FER2013 run's model into models/NAME/ (float16 weights, fer-config.json, MODEL_CARD.md) " +
+    "after checking that float16 moves its ten-crop accuracy by 0.1 point at most; writes results/shipped/NAME.json.",
   options: {
-    run: { type: "string" },
-    record: { type: "string" },
-    name: { type: "string", default: "fer2013" },
-    note: { type: "string", default: "" },
-    root: { type: "string" },
-    card: { type: "boolean" },
-    help: { type: "boolean" },
+    run: { type: "string", help: "the finished run folder (its model/ is packed); required unless --card" },
+    record: {
+      type: "string",
+      help: "the run's record under results/ (a copy of its run.json); required unless --card",
+    },
+    name: { type: "string", default: "fer2013", help: `the shipped model (${SHIPPED_MODELS.join(", ")})` },
+    note: { type: "string", default: "", help: "the card's first paragraph: why this model is shipped" },
+    root: { type: "string", help: "the dataset (default: the record's root)" },
+    card: {
+      type: "boolean",
+      help: "only write MODEL_CARD.md again from results/shipped/NAME.json and its run record",
+    },
   },
-  strict: true,
 });
-if (v.help) {
-  console.log(HELP);
-  Deno.exit(0);
-}
-if (!(SHIPPED_MODELS as readonly string[]).includes(v.name!)) {
-  throw new Error(`--name must be one of ${SHIPPED_MODELS.join(", ")}, got "${v.name}"`);
+if (!(SHIPPED_MODELS as readonly string[]).includes(v.name)) {
+  usageError(command, `--name must be one of ${SHIPPED_MODELS.join(", ")}, got "${v.name}"`);
 }
 const name = v.name as typeof SHIPPED_MODELS[number];
 const dir = shippedModelDir(name), shipPath = `results/shipped/${name}.json`, cardPath = join(dir, "MODEL_CARD.md");
@@ -90,9 +85,9 @@ if (v.card) {
   await writeCard(ship, JSON.parse(await Deno.readTextFile(ship.record)) as RunRecord);
   Deno.exit(0);
 }
-if (!v.run || !v.record) throw new Error(`--run and --record are required\n${HELP}`);
+if (!v.run || !v.record) usageError(command, "--run and --record are required");
 const recordPath = relative(Deno.cwd(), v.record);
-if (!recordPath.startsWith("results/")) throw new Error(`--record must be a file under results/, got ${v.record}`);
+if (!recordPath.startsWith("results/")) usageError(command, `--record must be a file under results/, got ${v.record}`);
 const run = JSON.parse(await Deno.readTextFile(v.record)) as RunRecord;
 const own = JSON.parse(await Deno.readTextFile(join(v.run, "run.json"))) as RunRecord;
 if (own.id !== run.id) throw new Error(`${v.record} is run ${run.id}, but ${v.run}/run.json is ${own.id}`);
@@ -132,7 +127,7 @@ const ship: ShipRecord = {
   dir: `models/${name}`,
   record: recordPath,
   from: relative(Deno.cwd(), join(v.run, "model")),
-  note: v.note!,
+  note: v.note,
   weights: "float16",
   bytes: 0,
   params: summary.params,

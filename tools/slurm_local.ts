@@ -14,6 +14,7 @@
  * @module
  */
 import { join } from "node:path";
+import { scriptArgs, usageError } from "./args.ts";
 
 /** A started cluster. */
 export interface LocalSlurm {
@@ -229,10 +230,20 @@ function alive(pid: number): boolean {
 }
 
 if (import.meta.main) {
-  const [what, dir] = Deno.args;
-  if (!["start", "stop"].includes(what) || !dir) {
-    console.error("usage: deno run -A tools/slurm_local.ts start|stop DIR");
-    Deno.exit(2);
+  const command = "deno run -A tools/slurm_local.ts";
+  const { positionals } = scriptArgs(Deno.args, {
+    command,
+    summary: "A one-node Slurm cluster on this machine, all its files in DIR (needs root, slurmctld, slurmd, munge).",
+    options: {},
+    positionals: "start|stop DIR",
+    notes: "start: brings it up and prints the SLURM_CONF to export; stop: stops its daemons.",
+  });
+  const [what, dir] = positionals;
+  if (!["start", "stop"].includes(what) || !dir || positionals.length > 2) {
+    usageError(
+      command,
+      `want start or stop and one folder, got ${positionals.length ? `"${positionals.join(" ")}"` : "nothing"}`,
+    );
   }
   if (what === "start") {
     const s = await startLocalSlurm(dir);

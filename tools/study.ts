@@ -20,6 +20,7 @@
 import { join } from "node:path";
 import type { ModelSpec, TrainSpec } from "../lib/experiment/mod.ts";
 import { attentionMarkdown, readCell, STUDY_DIR, studyMarkdown, studyRows } from "../lib/report/mod.ts";
+import { scriptArgs, usageError } from "./args.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 
@@ -73,15 +74,24 @@ async function runCell(name: string): Promise<void> {
 }
 
 if (import.meta.main) {
-  const [cmd, ...names] = Deno.args;
+  const command = "deno run -A tools/study.ts";
+  const { positionals } = scriptArgs(Deno.args, {
+    command,
+    summary: "The recipe study (issue 14): trains its cells, or prints its tables from the records.",
+    options: {},
+    positionals: "run CELL… | table | attention",
+    notes: "run CELL…: every seed of each cell, recorded under results/study/runs/\n" +
+      "table: the study table (Markdown)\nattention: the demo runs' attention ratio per epoch (Markdown)",
+  });
+  const [cmd, ...names] = positionals;
   if (cmd === "run" && names.length) {
     for (const n of names) await runCell(n);
-  } else if (cmd === "table") {
+  } else if (cmd === "table" && !names.length) {
     console.log(studyMarkdown(await studyRows()));
-  } else if (cmd === "attention") {
+  } else if (cmd === "attention" && !names.length) {
     console.log(await attentionMarkdown());
-  } else {
-    console.error("usage: deno run -A tools/study.ts run CELL… | table | attention");
-    Deno.exit(2);
-  }
+  } else {usageError(
+      command,
+      `want run CELL…, table or attention, got ${positionals.length ? `"${positionals.join(" ")}"` : "nothing"}`,
+    );}
 }

@@ -8,18 +8,21 @@
  * ```
  * @module
  */
-import { parseArgs } from "node:util";
 import { join } from "node:path";
 import sharp from "sharp";
 import { modelDir } from "../lib/model/mod.ts";
 import { startServer } from "../web/serve.ts";
 import { Chromium } from "./chromium.ts";
 import { pageScene, uploadPicture } from "./web_page.ts";
+import { scriptArgs } from "./args.ts";
 
-const { values: v } = parseArgs({
-  args: Deno.args,
-  options: { model: { type: "string" }, out: { type: "string", default: "web/screenshot.png" } },
-  strict: true,
+const { values: v } = scriptArgs(Deno.args, {
+  command: "deno run -A tools/web_screenshot.ts",
+  summary: "The README's picture of the page: a generated scene uploaded to web/ in headless Chromium, captured.",
+  options: {
+    model: { type: "string", help: "the model folder or shipped model name the page serves (default fer2013)" },
+    out: { type: "string", default: "web/screenshot.png", help: "the PNG written" },
+  },
 });
 const dir = await Deno.makeTempDir({ prefix: "fer-shot-" });
 const server = await startServer({ model: modelDir(v.model ?? "fer2013"), port: 0 });

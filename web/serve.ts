@@ -12,10 +12,10 @@
  */
 import { dirname, extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { checkModelJson, MODEL_FILES, modelDir } from "../lib/model/mod.ts";
 import { detectorModelPath } from "../lib/photo/mod.ts";
 import { packageDir } from "../lib/peers/mod.ts";
+import { scriptArgs, usageError } from "../tools/args.ts";
 
 const WEB = fileURLToPath(new URL("./", import.meta.url));
 const TYPES: Record<string, string> = {
@@ -142,12 +142,21 @@ export async function startServer(opts: ServeOptions): Promise<PageServer> {
 }
 
 if (import.meta.main) {
-  const { values: v } = parseArgs({
-    args: Deno.args,
-    options: { model: { type: "string" }, port: { type: "string", default: "8000" }, hostname: { type: "string" } },
-    strict: true,
+  const command = "deno task serve";
+  const { values: v } = scriptArgs(Deno.args, {
+    command,
+    summary: "Serves the page of web/ with a FER model on localhost (GET and HEAD of a fixed list of files only).",
+    options: {
+      model: { type: "string", help: "the model folder or shipped model name (default fer2013)" },
+      port: { type: "string", default: "8000", help: "the TCP port (0: any free one)" },
+      hostname: { type: "string", help: "the address to listen on (default 127.0.0.1)" },
+    },
   });
+  const port = Number(v.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    usageError(command, `--port must be an integer from 0 to 65535, got "${v.port}"`);
+  }
   const model = modelDir(v.model ?? "fer2013");
-  const s = await startServer({ model, port: Number(v.port), hostname: v.hostname });
+  const s = await startServer({ model, port, hostname: v.hostname });
   console.log(`serving web/ with the model ${model} at ${s.url} (Ctrl-C stops)`);
 }
