@@ -1,8 +1,8 @@
 /**
  * `deno task bench [name] [options]`: runs one benchmark, which prints its JSON on stdout.
  * Names: `train` (bench/train.ts), `libtorch` (bench/libtorch.ts: the torch backend on libtorch 1.13 against
- * current PyTorch's), `lbp` (bench/lbp.ts, also the default when the first argument is not a bench name, so
- * `deno task bench --…` keeps running the LBP bench).
+ * current PyTorch's), `photos` (bench/real_photos.ts: detection and labels on real photos), `lbp` (bench/lbp.ts,
+ * also the default when the first argument is not a bench name, so `deno task bench --…` keeps running the LBP bench).
  *
  * @example
  * ```sh
@@ -11,11 +11,18 @@
  * ```
  * @module
  */
-const scripts: Record<string, string> = { train: "train.ts", libtorch: "libtorch.ts", lbp: "lbp.ts" };
+const scripts: Record<string, string> = {
+  train: "train.ts",
+  libtorch: "libtorch.ts",
+  lbp: "lbp.ts",
+  photos: "real_photos.ts",
+};
 
-const USAGE = `Usage: deno task bench [train|lbp] [options]
-  train  training and inference img/s of the torch backend against PyTorch (reference net, PyTorch twins)
-  lbp    LBP images/s here and in scikit-image (the default)
+const USAGE = `Usage: deno task bench [train|libtorch|photos|lbp] [options]
+  train     training and inference img/s of the torch backend against PyTorch (reference net, PyTorch twins)
+  libtorch  the torch backend on libtorch 1.13 against current PyTorch's
+  photos    faces found and labels on six real group photos against hand-made boxes (bench/real_photos.ts)
+  lbp       LBP images/s here and in scikit-image (the default)
 deno task bench NAME --help lists the options of one bench.`;
 
 if (import.meta.main) {

@@ -1,8 +1,9 @@
 /**
  * @vladmandic/face-api's two face detectors (TinyFaceDetector, SSD MobileNet v1) from the weights in its npm
- * package, behind lib/photo's {@link FaceDetector}, for tools/detector_compare.ts only. face-api's ESM build
- * carries its own tfjs 4.22; loaded with `process` hidden, so that tfjs takes the browser platform (its Node
- * platform needs `require`), it runs on its bundled CPU backend (the same tfjs-backend-cpu 4.22 kernels as ours).
+ * package, behind lib/photo's {@link FaceDetector}, for tools/detector_compare.ts and bench/real_photos.ts.
+ * face-api's ESM build carries its own tfjs 4.22; loaded with `process` hidden, so that tfjs takes the browser
+ * platform (its Node platform needs `require`), it runs on its bundled CPU backend (the same tfjs-backend-cpu 4.22
+ * kernels as ours).
  *
  * @example
  * ```ts

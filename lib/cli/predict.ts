@@ -20,6 +20,7 @@ import { loadModel } from "../model/io.ts";
 import { modelDir } from "../model/shipped.ts";
 import { annotatePhoto } from "../photo/annotate.ts";
 import { CROP_MARGIN, detectAndClassify, isFaceCrop } from "../photo/classify.ts";
+import { DETECTOR_DEFAULTS } from "../photo/blazeface.ts";
 import { loadDetector } from "../photo/load_detector.ts";
 
 const USAGE = `usage: deno task fer predict [--model fer2013|DIR] IMG… [--json] [--output annotated.png]
@@ -27,6 +28,8 @@ const USAGE = `usage: deno task fer predict [--model fer2013|DIR] IMG… [--json
   --no-detect        classify each picture whole, without face detection (automatic for a square picture
                      of at most 96 px or twice the model's side: a face crop)
   --margin X         crop margin around a detected face (default ${CROP_MARGIN}, chosen on generated scenes)
+  --min-score S      the detector's score threshold in 0..1 (default ${DETECTOR_DEFAULTS.minScore}); on sharp photos a higher one
+                     (0.7) drops most false boxes but misses small or blurred faces (results/photo/real-photos.json)
   --output FILE.png  the picture with boxes, labels and the F_m heat map (one picture only)
   --tta none|flip|tencrop   --json
   --backend auto|tensorflow|webgpu|wasm|cpu|torch (default wasm: the detector's fastest here)`;
@@ -41,6 +44,7 @@ export const predictCommand: Command = {
       model: { type: "string" },
       tta: { type: "string", default: "none" },
       margin: { type: "string" },
+      "min-score": { type: "string" },
       "no-detect": { type: "boolean" },
       output: { type: "string" },
       json: { type: "boolean" },
@@ -54,6 +58,8 @@ export const predictCommand: Command = {
     const tta = oneOf(v.tta, "tta", TTAS)!;
     const margin = numberFlag(v.margin, "margin", { min: 0 }) ?? CROP_MARGIN;
     if (margin > 2) throw new Error(`--margin must be a number in 0..2, got "${v.margin}"`);
+    const minScore = numberFlag(v["min-score"], "min-score", { min: 0 }) ?? DETECTOR_DEFAULTS.minScore;
+    if (minScore > 1) throw new Error(`--min-score must be a number in 0..1, got "${v["min-score"]}"`);
     // wasm by default: the detector's fastest backend here (BlazeFace ~150 ms a window against 500–1000 on torch)
     const runtime = runtimeOf(parseRuntime(v), { backend: "wasm" });
     if (v.output && positionals.length !== 1) {
@@ -71,7 +77,7 @@ export const predictCommand: Command = {
     }
     const fm = await loadModel(modelDir(modelName));
     const needDetector = !v["no-detect"] && photos.some((p) => !isFaceCrop(p, fm.config.inputSize));
-    const detector = needDetector ? await loadDetector() : null;
+    const detector = needDetector ? await loadDetector({ minScore }) : null;
     const rows = [];
     for (const [i, photo] of photos.entries()) {
       const detect = detector && !isFaceCrop(photo, fm.config.inputSize) ? detector : null;

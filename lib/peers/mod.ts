@@ -3,8 +3,8 @@
  * net) run live from their npm packages' weights, mapped onto the toolkit's expression labels and
  * evaluated on FER2013 beside our model.
  *
- * Direct imports from other folders (the rest goes through this mod.ts): human_emotion.ts, package_files.ts,
- *  peers.ts.
+ * Direct imports from other folders (the rest goes through this mod.ts): face_api_expression.ts, human_emotion.ts,
+ *  package_files.ts, peers.ts.
  *
  * @example
  * ```ts
