@@ -38,11 +38,11 @@ import {
 } from "../lib/photo/mod.ts";
 import { Progress } from "../lib/util/mod.ts";
 import { faceApiDetector } from "../tools/face_api_detectors.ts";
-import { benchArgs } from "./args.ts";
 import { startRecord } from "./record.ts";
+import { scriptArgs, usageError } from "../tools/args.ts";
 
-const values = benchArgs(Deno.args, {
-  usage: "deno task bench photos [options]",
+const { values } = scriptArgs(Deno.args, {
+  command: "deno task bench photos",
   summary: "Faces found, false boxes, detector scores and ms per photo on face-api's six real group photos against " +
     "hand-made boxes; our model's labels beside both peers' (no expression truth: agreement only). Prints JSON.",
   options: {
@@ -69,11 +69,10 @@ const values = benchArgs(Deno.args, {
     out: { type: "string", help: "also write the record (with the machine, its load and the commit) here" },
   },
 });
-const number = (name: keyof typeof values, lo: number, hi: number) => {
+const number = (name: "iou" | "floor" | "min-score" | "scenes", lo: number, hi: number) => {
   const x = Number(values[name]);
   if (!(x >= lo && x <= hi)) {
-    console.error(`--${name} must be a number in ${lo}..${hi}, got "${values[name]}"`);
-    Deno.exit(2);
+    usageError("deno task bench photos", `--${name} must be a number in ${lo}..${hi}, got "${values[name]}"`);
   }
   return x;
 };
