@@ -17,7 +17,7 @@ const { values } = scriptArgs(Deno.args, {
   summary: "Decode + resize images/s on FER2013 PublicTest (needs ../shared/datasets), as JSON lines.",
   options: {
     size: { type: "string", default: "48,64,100", help: "target sizes in pixels, comma list" },
-    concurrency: { type: "string", default: "8", help: "concurrent decodes" },
+    concurrency: { type: "number", default: 8, min: 1, integer: true, help: "concurrent decodes" },
   },
 });
 const root = datasetsRoot();
@@ -27,7 +27,7 @@ if (!root) {
 }
 const ds = loadFer2013Folders({ root: join(root, "fer2013"), splits: ["PublicTest"] });
 const paths = ds.samples.map((s) => s.path);
-const concurrency = Number(values.concurrency);
+const concurrency = values.concurrency;
 
 async function run(size: number, method: ResizeMethod, workers: number): Promise<number> {
   let next = 0, checksum = 0;

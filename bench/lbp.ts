@@ -29,16 +29,18 @@ const { values } = scriptArgs(Deno.args, {
   command: "deno task bench lbp",
   summary: "LBP images/s per operator here and in scikit-image on FER2013 PublicTest (else synthetic faces), as JSON.",
   options: {
-    reps: { type: "string", default: "5", help: "passes per operator, both sides (the best counts)" },
-    limit: { type: "string", help: "time only the first N images (default all)" },
+    reps: {
+      type: "number",
+      default: 5,
+      min: 1,
+      integer: true,
+      help: "passes per operator, both sides (the best counts)",
+    },
+    limit: { type: "number", min: 1, integer: true, help: "time only the first N images (default all)" },
     out: { type: "string", help: "also write the JSON as a record with the machine and load to this file" },
   },
 });
-const reps = Number(values.reps);
-const limit = values.limit === undefined ? undefined : Number(values.limit);
-if (!(reps >= 1) || (limit !== undefined && !(limit >= 1))) {
-  throw new Error(`--reps and --limit must be positive numbers, got ${values.reps} and ${values.limit}`);
-}
+const reps = values.reps, limit = values.limit;
 const run = values.out ? startRecord(`deno run -A bench/lbp.ts ${Deno.args.join(" ")}`) : null;
 const root = datasetsRoot();
 const publicTest = root ? `${root}/fer2013/PublicTest` : null;

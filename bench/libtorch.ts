@@ -60,7 +60,13 @@ export async function benchLibtorch(args: string[]): Promise<Record<string, unkn
     summary: "The torch backend's training speed on Debian's libtorch 1.13 against current PyTorch's " +
       "(build/torch2-venv), alternating child processes of bench/train.ts, as JSON.",
     options: {
-      rounds: { type: "string", default: "2", help: "alternating rounds (1.13, 2.x) of bench/train.ts" },
+      rounds: {
+        type: "number",
+        default: 2,
+        min: 1,
+        integer: true,
+        help: "alternating rounds (1.13, 2.x) of bench/train.ts",
+      },
       sizes: { type: "string", default: "48", help: "bench/train.ts --sizes" },
       steps: { type: "string", default: "3", help: "bench/train.ts --steps" },
       threads: { type: "string", default: "2", help: "bench/train.ts --threads" },
@@ -77,7 +83,7 @@ export async function benchLibtorch(args: string[]): Promise<Record<string, unkn
   // FER_PYTHON picks the shim's libtorch: Debian's python3 has 1.13 (python3-torch, else libtorch-dev is found).
   const libtorchs = [{ FER_PYTHON: "/usr/bin/python3" }, { FER_PYTHON: venv.python }];
   const runs: ChildRun[][] = libtorchs.map(() => []);
-  for (let r = 0; r < Number(values.rounds); r++) {
+  for (let r = 0; r < values.rounds; r++) {
     for (const [i, env] of libtorchs.entries()) {
       console.error(`bench libtorch: round ${r + 1}, ${env.FER_PYTHON} …`);
       runs[i].push(await child(env, trainArgs));

@@ -20,13 +20,13 @@ const { values } = scriptArgs(Deno.args, {
   command: "deno run -A bench/notebook_output_loss.ts",
   summary: "Lost cell results when the Deno kernel executes a generated notebook, per variant, as JSON.",
   options: {
-    runs: { type: "string", default: "20", help: "executions per variant" },
-    cells: { type: "string", default: "12", help: "result cells in the notebook" },
+    runs: { type: "number", default: 20, min: 1, integer: true, help: "executions per variant" },
+    cells: { type: "number", default: 12, min: 1, integer: true, help: "result cells in the notebook" },
     variants: { type: "string", default: "nbconvert,runner-nograce,runner", help: "comma list" },
   },
 });
-const runs = Number(values.runs);
-const nCells = Number(values.cells);
+const runs = values.runs;
+const nCells = values.cells;
 const variants = values.variants.split(",");
 
 /** Writes the test notebook; returns its path. */

@@ -48,20 +48,33 @@ const { values } = scriptArgs(Deno.args, {
   options: {
     truth: { type: "string", default: "bench/real_photos_truth.json", help: "the hand-made boxes" },
     model: { type: "string", default: "fer2013", help: "a shipped model name or a saved model folder" },
-    iou: { type: "string", default: "0.4", help: "overlap with a true face that counts as finding it" },
+    iou: {
+      type: "number",
+      default: 0.4,
+      min: 0.05,
+      max: 1,
+      help: "overlap with a true face that counts as finding it",
+    },
     floor: {
-      type: "string",
-      default: "0.3",
+      type: "number",
+      default: 0.3,
+      min: 0.05,
+      max: 1,
       help: "lowest BlazeFace score kept, to see the scores below the default threshold",
     },
     "min-score": {
-      type: "string",
-      default: String(DETECTOR_DEFAULTS.minScore),
-      help: "BlazeFace's score threshold for the boxes that are classified",
+      type: "number",
+      default: DETECTOR_DEFAULTS.minScore,
+      min: 0.05,
+      max: 1,
+      help: "BlazeFace's score threshold for the boxes that are classified (at least --floor)",
     },
     scenes: {
-      type: "string",
-      default: "0",
+      type: "number",
+      default: 0,
+      min: 0,
+      max: 10000,
+      integer: true,
       help: "also this many generated scenes of FER2013 PublicTest faces (needs the dataset; tools/photo_scenes.ts's " +
         "seed 1), for what each threshold keeps there",
     },
@@ -69,15 +82,8 @@ const { values } = scriptArgs(Deno.args, {
     out: { type: "string", help: "also write the record (with the machine, its load and the commit) here" },
   },
 });
-const number = (name: "iou" | "floor" | "min-score" | "scenes", lo: number, hi: number) => {
-  const x = Number(values[name]);
-  if (!(x >= lo && x <= hi)) {
-    usageError("deno task bench photos", `--${name} must be a number in ${lo}..${hi}, got "${values[name]}"`);
-  }
-  return x;
-};
-const minIou = number("iou", 0.05, 1), floor = number("floor", 0.05, 1), minScore = number("min-score", floor, 1);
-const sceneCount = number("scenes", 0, 10000);
+const minIou = values.iou, floor = values.floor, minScore = values["min-score"], sceneCount = values.scenes;
+if (minScore < floor) usageError("deno task bench photos", `--min-score ${minScore} is below --floor ${floor}`);
 const ferDir = sceneCount > 0 ? datasetDir("fer2013") : null;
 if (sceneCount > 0 && !ferDir) {
   console.error("--scenes needs FER2013 (set FER_DATA to the folder holding fer2013/)");

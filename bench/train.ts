@@ -158,10 +158,10 @@ export const TRAIN_SPEC = {
       help: "comma list: reference (the VGG-style net) and/or model presets timed against their PyTorch twin",
     },
     sizes: { type: "string", default: "48,96", help: "input sizes in pixels, comma list" },
-    batch: { type: "string", default: "32", help: "batch size" },
-    steps: { type: "string", default: "3", help: "timed steps per measurement" },
-    threads: { type: "string", default: "2", help: "intra-op threads, both sides" },
-    rounds: { type: "string", default: "2", help: "interleaved rounds (means reported)" },
+    batch: { type: "number", default: 32, min: 1, integer: true, help: "batch size" },
+    steps: { type: "number", default: 3, min: 1, integer: true, help: "timed steps per measurement" },
+    threads: { type: "number", default: 2, min: 1, integer: true, help: "intra-op threads, both sides" },
+    rounds: { type: "number", default: 2, min: 1, integer: true, help: "interleaved rounds (means reported)" },
     precisions: { type: "string", default: "fp32,bf16", help: "torch backend precisions, each against PyTorch's" },
     device: { type: "string", default: "cpu", help: "cpu or cuda (torch backend and PyTorch)" },
     python: {
@@ -178,8 +178,8 @@ export const TRAIN_SPEC = {
 /** Runs the benchmark and returns the JSON-ready result. */
 export async function benchTrain(args: string[]): Promise<Record<string, unknown>> {
   const { values } = scriptArgs(args, TRAIN_SPEC);
-  const batch = Number(values.batch), steps = Number(values.steps), threads = Number(values.threads);
-  const rounds = Number(values.rounds), device = values.device;
+  const batch = values.batch, steps = values.steps, threads = values.threads;
+  const rounds = values.rounds, device = values.device;
   const precisions = values.precisions.split(",").filter(Boolean) as Precision[];
   const nets = values.net.split(",").filter(Boolean), sizes = values.sizes.split(",").map(Number);
   const unknown = nets.filter((n) => n !== "reference" && !(n in PRESETS));

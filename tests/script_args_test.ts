@@ -71,3 +71,32 @@ Options:
 PATTERN: a name filter.`,
   );
 });
+
+Deno.test("number options are numbers, checked against their range before the script runs", () => {
+  const spec = {
+    command: "deno task demo-tool",
+    summary: "A tool for the test.",
+    options: {
+      reps: { type: "number", default: 5, min: 1, integer: true, help: "passes" },
+      iou: { type: "number", default: 0.4, min: 0.05, max: 1, help: "overlap" },
+      limit: { type: "number", min: 1, help: "images" },
+    },
+  } as const;
+  assert.deepEqual(parseScriptArgs([], spec)?.values, { reps: 5, iou: 0.4 });
+  assert.deepEqual(parseScriptArgs(["--reps", "3", "--iou=1", "--limit", "1e3"], spec)?.values, {
+    reps: 3,
+    iou: 1,
+    limit: 1000,
+  });
+  const bad: [string[], string][] = [
+    [["--reps", "x"], `--reps must be an integer ≥ 1, got "x"`],
+    [["--reps", "2.5"], `--reps must be an integer ≥ 1, got "2.5"`],
+    [["--reps", "0"], `--reps must be an integer ≥ 1, got "0"`],
+    [["--iou", "1.5"], `--iou must be a number in 0.05..1, got "1.5"`],
+    [["--limit", ""], `--limit must be a number ≥ 1, got ""`],
+  ];
+  for (const [args, msg] of bad) {
+    assert.throws(() => parseScriptArgs(args, spec), (e: Error) => e instanceof UsageError && e.message === msg);
+  }
+  assert.match(scriptUsage(spec), /--reps N +passes \(default 5\)/);
+});

@@ -26,11 +26,11 @@ const { values: v } = scriptArgs(Deno.args, {
   summary: "BlazeFace against face-api's TinyFaceDetector and SSD MobileNet v1 on the same generated scenes, " +
     "written to OUT/detectors-<faces>.json.",
   options: {
-    scenes: { type: "string", default: "12", help: "generated scenes per detector" },
+    scenes: { type: "number", default: 12, min: 1, integer: true, help: "generated scenes per detector" },
     out: { type: "string", default: "results/photo", help: "the folder of the record" },
   },
 });
-const scenes = Number(v.scenes);
+const scenes = v.scenes;
 await selectBackend("cpu", { quiet: true });
 const machine = machineInfo({ threads: null });
 const dir = datasetDir("fer2013");

@@ -168,18 +168,18 @@ if (import.meta.main) {
       "in the same run; then, per --learn pack, whether the paper model learns there. One JSON line on stdout.",
     options: {
       sizes: { type: "string", default: "48,256", help: "input sizes in pixels, comma list (empty: learning only)" },
-      steps: { type: "string", default: "20", help: "timed training steps per measurement" },
-      batch: { type: "string", default: "32", help: "batch size below 128 px" },
-      "batch-256": { type: "string", default: "8", help: "batch size from 128 px on" },
-      width: { type: "string", default: "1", help: "the paper model's width multiplier" },
+      steps: { type: "number", default: 20, min: 1, integer: true, help: "timed training steps per measurement" },
+      batch: { type: "number", default: 32, min: 1, integer: true, help: "batch size below 128 px" },
+      "batch-256": { type: "number", default: 8, min: 1, integer: true, help: "batch size from 128 px on" },
+      width: { type: "number", default: 1, min: 0.01, max: 4, help: "the paper model's width multiplier" },
       "allow-software": { type: "boolean", help: "time a software WebGPU adapter (llvmpipe) too" },
       "no-torch": { type: "boolean", help: "no PyTorch reference" },
       python: { type: "string", default: "python3", help: "the interpreter of the PyTorch reference" },
       "torch-script": { type: "string", default: "bench/torch_ref.py", help: "the reference script, from the root" },
       learn: { type: "string", multiple: true, help: "a dataset pack (`fer data pack`) to learn on" },
-      "learn-epochs": { type: "string", default: "10", help: "epochs per --learn pack" },
-      "learn-width": { type: "string", default: "0.5", help: "the learning model's width multiplier" },
-      "learn-budget": { type: "string", help: "seconds per --learn pack; fewer epochs when they run out" },
+      "learn-epochs": { type: "number", default: 10, min: 1, integer: true, help: "epochs per --learn pack" },
+      "learn-width": { type: "number", default: 0.5, min: 0.01, max: 4, help: "the learning model's width multiplier" },
+      "learn-budget": { type: "number", min: 1, help: "seconds per --learn pack; fewer epochs when they run out" },
       "learn-runs": { type: "string", default: "gpu-check-runs", help: "the folder of the learning runs' records" },
       backend: { type: "string", default: "webgpu", help: "webgpu (Deno's WebGPU) or torch (libtorch)" },
       device: { type: "string", default: "cuda", help: "the torch backend's device" },
@@ -191,11 +191,11 @@ if (import.meta.main) {
   const { choice, where } = torch ? await useTorch(v.device) : await useWebgpu(Boolean(v["allow-software"]));
   console.error(`gpu-check: ${choice.backend} on ${where}`);
   const precisions = (torch ? v.precisions.split(",").filter(Boolean) : ["fp32"]) as Precision[];
-  const steps = Number(v.steps), width = Number(v.width);
+  const steps = v.steps, width = v.width;
   const rows: (GpuCheckRow & { pytorch_img_per_s?: number; ratio?: number; pytorch_error?: string })[] = [];
   let torchDevice: string | undefined;
   for (const size of v.sizes.split(",").filter(Boolean).map(Number)) { // --sizes "": learning only
-    const batch = Number(size >= 128 ? v["batch-256"] : v.batch);
+    const batch = size >= 128 ? v["batch-256"] : v.batch;
     for (const precision of precisions) {
       if (torch) setTorchPrecision(precision);
       rows.push({ ...await timeTraining({ net: "paper", size, batch, steps, width }), precision });
@@ -232,9 +232,9 @@ if (import.meta.main) {
     learn.push(
       await learnOnPack({
         pack,
-        width: Number(v["learn-width"]),
-        epochs: Number(v["learn-epochs"]),
-        budgetSeconds: v["learn-budget"] === undefined ? undefined : Number(v["learn-budget"]),
+        width: v["learn-width"],
+        epochs: v["learn-epochs"],
+        budgetSeconds: v["learn-budget"],
         runsDir: v["learn-runs"],
         backend: choice.backend,
       }),

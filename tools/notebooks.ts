@@ -197,13 +197,13 @@ async function main(argv: string[]): Promise<number> {
     options: {
       fast: { type: "boolean", help: "FER_FAST=1 (small data); saved to outputs/notebooks-fast/ unless --out" },
       out: { type: "string", help: "the folder the executed notebooks are written to (default: in place)" },
-      timeout: { type: "string", default: "600", help: "seconds allowed per cell" },
+      timeout: { type: "number", default: 600, min: 1, help: "seconds allowed per cell" },
     },
     positionals: "[PATTERN]",
     notes: "PATTERN: only the chapters whose file name contains it (default: all).",
   });
   if (positionals.length > 1) usageError(command, `one PATTERN at most, got ${positionals.join(" ")}`);
-  const timeoutS = Number(values.timeout), fast = values.fast, pattern = positionals[0] ?? "";
+  const timeoutS = values.timeout, fast = values.fast, pattern = positionals[0] ?? "";
   if (!(timeoutS > 0)) usageError(command, `--timeout must be a positive number of seconds, got "${values.timeout}"`);
   let outDir = values.out;
   const root = dirOf(dirOf(new URL(import.meta.url).pathname));

@@ -27,15 +27,21 @@ const { values: v } = scriptArgs(Deno.args, {
     "ones): detector variants, then accuracy at each crop margin, recorded under OUT.",
   options: {
     model: { type: "string", help: "the saved model folder (required)" },
-    scenes: { type: "string", default: "200", help: "scenes of the chosen detector's margin measurement" },
-    "variant-scenes": { type: "string", default: "60", help: "scenes per detector variant" },
+    scenes: {
+      type: "number",
+      default: 200,
+      min: 1,
+      integer: true,
+      help: "scenes of the chosen detector's margin measurement",
+    },
+    "variant-scenes": { type: "number", default: 60, min: 1, integer: true, help: "scenes per detector variant" },
     backend: { type: "string", default: "wasm", help: "the tfjs backend" },
     out: { type: "string", default: "results/photo", help: "the folder of the record" },
-    seed: { type: "string", default: "1", help: "the scenes' seed" },
+    seed: { type: "number", default: 1, integer: true, help: "the scenes' seed" },
   },
 });
 if (!v.model) usageError(command, "missing --model DIR (a saved model folder)");
-const scenes = Number(v.scenes), variantScenes = Number(v["variant-scenes"]), seed = Number(v.seed);
+const scenes = v.scenes, variantScenes = v["variant-scenes"], seed = v.seed;
 const { backend } = await selectBackend(v.backend as "wasm", { quiet: true });
 const fm = await loadModel(v.model);
 const labels = fm.labels ?? [];

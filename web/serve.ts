@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { checkModelJson, MODEL_FILES, modelDir } from "../lib/model/mod.ts";
 import { detectorModelPath } from "../lib/photo/mod.ts";
 import { packageDir } from "../lib/peers/mod.ts";
-import { scriptArgs, usageError } from "../tools/args.ts";
+import { scriptArgs } from "../tools/args.ts";
 
 const WEB = fileURLToPath(new URL("./", import.meta.url));
 const TYPES: Record<string, string> = {
@@ -148,14 +148,18 @@ if (import.meta.main) {
     summary: "Serves the page of web/ with a FER model on localhost (GET and HEAD of a fixed list of files only).",
     options: {
       model: { type: "string", help: "the model folder or shipped model name (default fer2013)" },
-      port: { type: "string", default: "8000", help: "the TCP port (0: any free one)" },
+      port: {
+        type: "number",
+        default: 8000,
+        min: 0,
+        max: 65535,
+        integer: true,
+        help: "the TCP port (0: any free one)",
+      },
       hostname: { type: "string", help: "the address to listen on (default 127.0.0.1)" },
     },
   });
-  const port = Number(v.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    usageError(command, `--port must be an integer from 0 to 65535, got "${v.port}"`);
-  }
+  const port = v.port;
   const model = modelDir(v.model ?? "fer2013");
   const s = await startServer({ model, port, hostname: v.hostname });
   console.log(`serving web/ with the model ${model} at ${s.url} (Ctrl-C stops)`);
