@@ -4,7 +4,7 @@
  * "torch" backend (tfjs kernels run by libtorch through Deno FFI, on the CPU or CUDA) and its build,
  * the faster filter gradient for tfjs' plain cpu backend, and kernel profiling.
  *
- * Direct imports from other folders (the rest goes through this mod.ts): runtime.ts, select.ts,
+ * Direct imports from other folders (the rest goes through this mod.ts): runtime.ts, runtime_flags.ts, select.ts,
  *  torch/register.ts, torch/testing.ts.
  *
  * @example
@@ -28,15 +28,14 @@ export {
 export {
   defaultThreads,
   envThreads,
-  parseRuntime,
   type RecordedRuntime,
   recordedRuntime,
   type Runtime,
   RUNTIME_DEFAULTS,
-  type RuntimeInput,
   runtimeOf,
   type RuntimeRequest,
 } from "./runtime.ts";
+export { parseRuntime, type RuntimeInput } from "./runtime_flags.ts";
 export { patchCpuKernels } from "./cpu_kernels.ts";
 export { type KernelTime, profileKernels } from "./profile.ts";
 export {

@@ -1,21 +1,22 @@
 /**
  * Where a model runs: the backend, torch's device and compute precision, and torch's CPU threads, as one
- * typed {@link Runtime}. Its defaults and its checks live here only: a command parses its flags (and the
- * environment's FER_THREADS) once with {@link parseRuntime}, completes them with {@link runtimeOf}, and
+ * typed {@link Runtime}. Its defaults and the checks of a whole runtime live here: a command parses its flags
+ * (and the environment's FER_THREADS) once into a {@link RuntimeRequest} (runtime_flags.ts), completes it with
+ * {@link runtimeOf} — where a grid row or a record brings defaults of its own, the flags win over them — and
  * passes the one object on to training, evaluation, prediction and the grid's jobs; `selectBackend` starts it.
  * A run records what it ran on as {@link RecordedRuntime} (run.json's `runtime`): the precision that ran, which
  * torch/precision.ts resolves from the one asked for (`auto`; bf16 on a CPU without bf16 instructions runs fp32).
  *
  * @example
  * ```ts
- * const rt = runtimeOf(parseRuntime({ backend: "torch", precision: "bf16" })); // device "auto", threads from FER_THREADS
+ * const rt = runtimeOf({ backend: "torch", precision: "bf16" }); // device "auto"
  * rt.precision; // "bf16"
  * runtimeOf({ precision: "bf16" }, { backend: "cpu" }); // throws: --device and --precision apply to the torch backend only
  * ```
  * @module
  */
 import type { Precision } from "./torch/ffi.ts";
-import { PRECISION_REQUESTS, type PrecisionRequest } from "./torch/precision.ts";
+import type { PrecisionRequest } from "./torch/precision.ts";
 
 export type { PrecisionRequest };
 
@@ -23,11 +24,6 @@ export type { PrecisionRequest };
 export const BACKEND_NAMES = ["auto", "tensorflow", "webgpu", "wasm", "cpu", "torch"] as const;
 /** A backend request. */
 export type BackendName = typeof BACKEND_NAMES[number];
-
-/** Backends that were removed, with what to use instead (an old script's `--backend` gets this). */
-const RETIRED: Record<string, string> = {
-  "fer-native": "fer-native was retired: the torch backend runs the same oneDNN kernels faster (--backend torch)",
-};
 
 /** Where a model runs. */
 export interface Runtime {
@@ -51,16 +47,8 @@ export const RUNTIME_DEFAULTS: Readonly<Required<Omit<Runtime, "threads">>> = {
   precision: "fp32",
 };
 
-/** The runtime as given on a command line (flags) or in code: strings, unchecked. */
-export interface RuntimeInput {
-  backend?: string;
-  device?: string;
-  precision?: string;
-  /** A number, or the text of one; when absent, the environment's FER_THREADS (if set). */
-  threads?: number | string;
-}
-
-function positiveInt(v: number | string, name: string): number {
+/** `v` as a positive integer, or an error naming `name` (a flag or an environment variable). */
+export function positiveInt(v: number | string, name: string): number {
   const n = typeof v === "number" ? v : v.trim() === "" ? NaN : Number(v);
   if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${v}"`);
   return n;
@@ -75,34 +63,6 @@ export function envThreads(): number | undefined {
 /** Torch's threads when a runtime names none: FER_THREADS, else every core. */
 export function defaultThreads(): number {
   return envThreads() ?? navigator.hardwareConcurrency;
-}
-
-/** Checks each given field of `input` (threads: FER_THREADS when not given); errors name the flag. */
-export function parseRuntime(input: RuntimeInput): RuntimeRequest {
-  const out: RuntimeRequest = {};
-  const { backend, device, precision } = input;
-  if (backend !== undefined) {
-    if (!(BACKEND_NAMES as readonly string[]).includes(backend)) {
-      const retired = RETIRED[backend] ? `: ${RETIRED[backend]}` : "";
-      throw new Error(`unknown backend "${backend}"${retired} (have ${BACKEND_NAMES.join(", ")})`);
-    }
-    out.backend = backend as BackendName;
-  }
-  if (device !== undefined) {
-    if (!/^(auto|cpu|cuda(:\d+)?)$/.test(device)) {
-      throw new Error(`unknown device "${device}" (expected auto, cpu, cuda or cuda:N)`);
-    }
-    out.device = device;
-  }
-  if (precision !== undefined) {
-    if (!(PRECISION_REQUESTS as readonly string[]).includes(precision)) {
-      throw new Error(`unknown precision "${precision}" (have ${PRECISION_REQUESTS.join(", ")})`);
-    }
-    out.precision = precision as PrecisionRequest;
-  }
-  const threads = input.threads !== undefined ? positiveInt(input.threads, "--threads") : envThreads();
-  if (threads !== undefined) out.threads = threads;
-  return out;
 }
 
 /**

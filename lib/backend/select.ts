@@ -29,15 +29,8 @@ import {
   type TorchDevice,
   torchRuntime,
 } from "./torch/mod.ts";
-import {
-  BACKEND_NAMES,
-  type BackendName,
-  parseRuntime,
-  type RecordedRuntime,
-  type Runtime,
-  type RuntimeInput,
-  runtimeOf,
-} from "./runtime.ts";
+import { BACKEND_NAMES, type BackendName, type RecordedRuntime, type Runtime, runtimeOf } from "./runtime.ts";
+import { parseRuntime, type RuntimeInput } from "./runtime_flags.ts";
 
 export { BACKEND_NAMES, type BackendName } from "./runtime.ts";
 

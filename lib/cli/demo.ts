@@ -13,7 +13,8 @@
  * @module
  */
 import { type Command, flags, numberFlag } from "./command.ts";
-import { parseRuntime, runtimeOf } from "../backend/runtime.ts";
+import { runtimeOf } from "../backend/runtime.ts";
+import { parseRuntime } from "../backend/runtime_flags.ts";
 import { runDemo } from "../experiment/demo.ts";
 import type { SpecInput } from "../experiment/spec.ts";
 

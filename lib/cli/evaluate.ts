@@ -9,7 +9,8 @@
  * @module
  */
 import { type Command, DATA_FLAGS, flags, oneOf, required, RUNTIME_FLAGS } from "./command.ts";
-import { parseRuntime, runtimeOf } from "../backend/runtime.ts";
+import { runtimeOf } from "../backend/runtime.ts";
+import { parseRuntime } from "../backend/runtime_flags.ts";
 import { selectRuntime } from "../backend/select.ts";
 import type { DatasetKind } from "../data/kinds.ts";
 import { loadDataset } from "../data/load.ts";

@@ -12,7 +12,8 @@
  * @module
  */
 import { type Command, flags, numberFlag, oneOf, RUNTIME_FLAGS } from "./command.ts";
-import { parseRuntime, runtimeOf } from "../backend/runtime.ts";
+import { runtimeOf } from "../backend/runtime.ts";
+import { parseRuntime } from "../backend/runtime_flags.ts";
 import { selectRuntime } from "../backend/select.ts";
 import { readPhoto } from "../data/photo.ts";
 import { TTAS } from "../engine/config.ts";

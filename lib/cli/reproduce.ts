@@ -13,7 +13,8 @@
  */
 import { type Command, flags, numberFlag, oneOf, RUNS_FLAG } from "./command.ts";
 import { resolve } from "node:path";
-import { parseRuntime, type RuntimeRequest } from "../backend/runtime.ts";
+import type { RuntimeRequest } from "../backend/runtime.ts";
+import { parseRuntime } from "../backend/runtime_flags.ts";
 import { defaultRunsDir } from "../experiment/record.ts";
 import { checkRecord, checkText } from "../grid/check.ts";
 import { clusterSettings } from "../grid/cluster.ts";

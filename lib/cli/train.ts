@@ -10,7 +10,8 @@
  * @module
  */
 import { type Command, DATA_FLAGS, flags, numberFlag, oneOf, required, RUNS_FLAG, RUNTIME_FLAGS } from "./command.ts";
-import { parseRuntime, runtimeOf } from "../backend/runtime.ts";
+import { runtimeOf } from "../backend/runtime.ts";
+import { parseRuntime } from "../backend/runtime_flags.ts";
 import { selectRuntime } from "../backend/select.ts";
 import { loadDataset } from "../data/load.ts";
 import { TTAS } from "../engine/config.ts";

@@ -22,7 +22,8 @@ import {
   parseSpec,
   type TrainSpec,
 } from "../experiment/spec.ts";
-import { type BackendName, parseRuntime, type PrecisionRequest } from "../backend/runtime.ts";
+import type { BackendName, PrecisionRequest } from "../backend/runtime.ts";
+import { parseRuntime } from "../backend/runtime_flags.ts";
 import { TABLE_IDS, type TableId } from "./paper_numbers.ts";
 
 /** The knobs the fast (CI) mode overrides. */
