@@ -2,7 +2,7 @@
  * The page of web/ in headless Chromium (Debian's), served by web/serve.ts as `deno task serve` serves it: a
  * generated scene of synthetic faces uploaded on WebGL (SwiftShader) and on WASM finds the faces `fer predict`
  * finds, at the same boxes, with the same probabilities within 1e-3; a fake webcam (a .y4m of the scene) gets a
- * label; the page names the model. The model is the shipped one, models/fer2013/ (float16 weights, widened in the
+ * label; the page names the model, and its detector threshold (`--min-score`) drops the faces scoring below it. The model is the shipped one, models/fer2013/ (float16 weights, widened in the
  * browser as in Deno). With FER_RECORD=1 the ms per face of both backends go to results/photo/web-ms-per-face.json.
  */
 import assert from "node:assert/strict";
@@ -77,6 +77,24 @@ Deno.test({
             const bars = await page.evaluate<number>("document.querySelectorAll('#faces .bar').length");
             assert.equal(bars, 7 * want.length, "a bar per class per face");
             ms[backend] = got.msPerFace!;
+            if (backend === "wasm") {
+              // the page's detector threshold (fer predict's --min-score): above the weakest face, that face goes
+              const weakest = Math.min(...want.map((f) => f.score)), t = Math.min(1, weakest + 0.01);
+              await page.evaluate(
+                `(() => { const e = document.getElementById('min-score'); e.value = '${t}'; ` +
+                  `e.dispatchEvent(new Event('change')); })()`,
+              );
+              await page.waitFor(
+                `ferPage.runs > ${got.runs} || ferPage.error`,
+                180,
+                "the result at a higher threshold",
+              );
+              const higher = await page.evaluate<PageState>("ferPage");
+              assert.equal(higher.error, undefined, higher.error);
+              const kept = want.filter((f) => f.score >= t);
+              assert.equal(higher.faces.length, kept.length, `the faces scoring ≥ ${t}`);
+              higher.faces.forEach((f, i) => assert.ok(Math.abs(f.box.x - kept[i].box.x) < 0.5, `face ${i} at ${t}`));
+            }
             assert.deepEqual(page.errors, []);
           } finally {
             await browser.close();

@@ -17,7 +17,7 @@ import "../lib/model/atrous.ts";
 import { attentionModelOf, type FerModel } from "../lib/model/build.ts";
 import { validateConfig } from "../lib/model/config.ts";
 import { squareWindow } from "../lib/photo/box.ts";
-import { blazeFace, type FaceDetector } from "../lib/photo/blazeface.ts";
+import { blazeFace, DETECTOR_DEFAULTS, type FaceDetector } from "../lib/photo/blazeface.ts";
 import { CROP_MARGIN, detectAndClassify, type FaceResult } from "../lib/photo/classify.ts";
 import { blendHeat } from "../lib/photo/heat.ts";
 
@@ -110,13 +110,14 @@ function bars(faces: FaceResult[]): void {
 async function main(): Promise<void> {
   state.backend = await pickBackend();
   $("backend").textContent = state.backend;
-  const [{ fm, name }, detector] = await Promise.all([
-    loadFer(),
-    loadGraphModel("/detector/blazeface.json").then((m): FaceDetector => blazeFace(m)),
-  ]);
+  const [{ fm, name }, blazeModel] = await Promise.all([loadFer(), loadGraphModel("/detector/blazeface.json")]);
+  // the detector's score threshold, as `fer predict --min-score` (a higher one drops false boxes, and small faces)
+  const minScoreInput = $<HTMLInputElement>("min-score");
+  minScoreInput.value = String(DETECTOR_DEFAULTS.minScore);
+  let detector: FaceDetector = blazeFace(blazeModel, { minScore: DETECTOR_DEFAULTS.minScore });
   $("model").textContent = name;
   const canvas = $<HTMLCanvasElement>("photo"), ctx = canvas.getContext("2d", { willReadFrequently: true })!;
-  let last: { base: ImageData; faces: FaceResult[] } | null = null;
+  let last: { base: ImageData; faces: FaceResult[]; source: ImageBitmap | null; what: string } | null = null;
   let busy = false;
 
   const run = async (source: CanvasImageSource, width: number, height: number, what: string) => {
@@ -130,7 +131,7 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       const res = await detectAndClassify(rgbOf(ctx, width, height), fm, { detector, modelName: name, heatmap: true });
       const ms = performance.now() - t0;
-      last = { base, faces: res.faces };
+      last = { base, faces: res.faces, source: source instanceof ImageBitmap ? source : null, what };
       draw(ctx, base, res.faces, $<HTMLInputElement>("heat").checked);
       bars(res.faces);
       Object.assign(state, {
@@ -156,6 +157,16 @@ async function main(): Promise<void> {
     if (!file) return;
     const bmp = await createImageBitmap(file, { imageOrientation: "from-image" });
     await run(bmp, bmp.width, bmp.height, file.name);
+  });
+  minScoreInput.addEventListener("change", async () => {
+    const minScore = Number(minScoreInput.value);
+    if (!(minScore >= 0.05 && minScore <= 1)) {
+      $("status").textContent = `the detector score must be a number in 0.05..1, got "${minScoreInput.value}"`;
+      return;
+    }
+    detector = blazeFace(blazeModel, { minScore });
+    const pic = last?.source;
+    if (pic && last) await run(pic, pic.width, pic.height, last.what);
   });
   $<HTMLInputElement>("heat").addEventListener("change", () => {
     if (last) draw(ctx, last.base, last.faces, $<HTMLInputElement>("heat").checked);
