@@ -2,8 +2,8 @@
  * The page of web/ in headless Chromium (Debian's), served by web/serve.ts as `deno task serve` serves it: a
  * generated scene of synthetic faces uploaded on WebGL (SwiftShader) and on WASM finds the faces `fer predict`
  * finds, at the same boxes, with the same probabilities within 1e-3; a fake webcam (a .y4m of the scene) gets a
- * label; the page names the model, and its detector threshold (`--min-score`) drops the faces scoring below it. The model is the shipped one, models/fer2013/ (float16 weights, widened in the
- * browser as in Deno). With FER_RECORD=1 the ms per face of both backends go to results/photo/web-ms-per-face.json.
+ * label; the page names the model, and its detector threshold (`--min-score`) drops the faces scoring below
+ * it. The model is the shipped one, models/fer2013/ (float16 weights, widened in the browser as in Deno). With FER_RECORD=1 the ms per face of both backends go to results/photo/web-ms-per-face.json.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
