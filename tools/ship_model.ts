@@ -101,7 +101,7 @@ const ds = await loadDataset(datasetOptions({ dataset: "fer2013", root: v.root ?
 const indices = pickSplit(ds, split);
 
 async function evaluateBoth(fm: FerModel, what: string): Promise<ShipEvaluation> {
-  const cache = new ImageCache(ds, fm.config.inputSize), lbp = lbpFor(fm.config);
+  const lbp = lbpFor(fm.config);
   const single = await evaluate({ model: fm, cache, indices, lbp, tta: "none", split });
   const tencrop = await evaluate({ model: fm, cache, indices, lbp, tta: "tencrop", split });
   console.error(
@@ -111,6 +111,8 @@ async function evaluateBoth(fm: FerModel, what: string): Promise<ShipEvaluation>
 }
 
 const trained = await loadModel(join(v.run, "model"));
+// one cache of the split's decoded faces for both evaluations: the shipped weights have the run's network
+const cache = new ImageCache(ds, trained.config.inputSize);
 const float32 = await evaluateBoth(trained, "float32 (the run's)");
 await Deno.mkdir(dir, { recursive: true });
 await saveModel(trained, dir, { weights: "float16", name });
