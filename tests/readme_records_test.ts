@@ -1,13 +1,15 @@
 /**
- * The README against its records: every figure in a README table row that names a record under results/ equals
- * that record's value at the precision the README prints. A changed record, or a mistyped digit, fails it.
+ * The READMEs against their records: every figure in a table row of a README (every tracked `README.md`: the
+ * project's, `results/README.md`, `results/study/README.md`, …) that names a record under results/ equals that
+ * record's value at the precision the README prints. A changed record, or a mistyped digit, fails it.
  *
  * How a row maps to record values:
  * - **Tables** are Markdown tables (a header row, a `|---|` row, body rows; `\|` is not a cell border), outside
  *   fenced code.
- * - **Records of a row**: every `results/<path>.json` written in it (link, code span or text), and every run id
- *   (`20261130-035645-synthetic-synthetic-ddc6`), which names `results/runs/<id>.json`. Each must exist. A row
- *   naming none is not checked. A cell that names records of its own is checked against those (one run per cell,
+ * - **Records of a row**: every `results/<path>.json` written in it (link, code span or text), every link to a
+ *   `.json` file that resolves under results/ from the README's folder (`[run](runs/fer-…@1.json)` in
+ *   results/study/), and every run id (`20261130-035645-synthetic-synthetic-ddc6`), which names
+ *   `results/runs/<id>.json`. Each must exist. A row naming none is not checked. A cell that names records of its own is checked against those (one run per cell,
  *   as in Table 5); the other cells against all the row's records.
  * - **Checked cells**: every cell but those under a descriptive header (see {@link DESCRIPTIVE}: what, how,
  *   setting, record, …), which describe the measurement and may hold other numbers.
@@ -24,13 +26,13 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { dirname, join, normalize } from "node:path";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 
 /** Headers of the columns that describe a measurement (what it is, how and where it ran): not checked. */
 export const DESCRIPTIVE: RegExp =
-  /^(what|how|result|row|setting|settings|record|records|run|source|notes?|command|protocol)\b/i;
+  /^(what|how|result|row|cell|setting|settings|record|records|run|source|notes?|command|protocol)\b/i;
 
 /** A record's citable values: one number, or a list whose elements (and min–max, for ranges) may be cited. */
 type Values = Record<string, number | number[]>;
@@ -55,6 +57,8 @@ export const CITABLE: { kind: string; path: RegExp; values: (rec: Json, row: str
       "std.macroF1": num(r.std?.macroF1),
       "folds[].accuracy": (r.folds ?? []).map((f: Json) => f.accuracy),
       "epochs": num(r.epochs),
+      "minutes (seconds / 60)": num(r.seconds / 60),
+      "train accuracy at the end (history[last].accuracy)": num(r.history?.at(-1)?.accuracy),
       "attention.ratio": num(r.attention?.ratio),
       "attention.centre": num(r.attention?.centre),
       "attention.ceiling": num(r.attention?.ceiling),
@@ -163,11 +167,18 @@ export function tableRows(md: string): Row[] {
 const RECORD_PATH = /results\/[\w@.\/-]+?\.json/g;
 const RUN_ID = /\b\d{8}-\d{6}-[a-z0-9-]+-[0-9a-f]{4}\b/g;
 
-/** The records a text names: `results/….json` paths and run ids (as `results/runs/<id>.json`). */
-export function recordsIn(text: string): string[] {
+const JSON_LINK = /\]\(([^)\s]+\.json)\)/g;
+
+/**
+ * The records a text names: `results/….json` paths, links to JSON files under results/ resolved from `dir`
+ * (the README's folder, relative to the project root), and run ids (as `results/runs/<id>.json`).
+ */
+export function recordsIn(text: string, dir = "."): string[] {
   const paths = [...text.matchAll(RECORD_PATH)].map((m) => m[0]);
+  const links = [...text.matchAll(JSON_LINK)].map((m) => normalize(join(dir, m[1])))
+    .filter((p) => p.startsWith("results/"));
   const ids = [...text.matchAll(RUN_ID)].map((m) => `results/runs/${m[0]}.json`);
-  return [...new Set([...paths, ...ids])];
+  return [...new Set([...paths, ...links, ...ids])];
 }
 
 /** A figure as printed: its text (commas dropped, minus as "-") and, for a range, its upper end. */
@@ -247,15 +258,19 @@ async function recordValues(path: string, row: string): Promise<Values> {
   return kind ? kind.values(rec, row) : allNumbers(rec);
 }
 
-/** Every figure of the README's record rows that matches no value of its records, as a readable line. */
-export async function mismatches(md: string): Promise<string[]> {
+/**
+ * Every figure of a README's record rows that matches no value of its records, as a readable line; `file` is the
+ * README's path from the project root (links resolve from its folder).
+ */
+export async function mismatches(md: string, file = "README.md"): Promise<string[]> {
   const bad: string[] = [];
+  const dir = dirname(file);
   for (const row of tableRows(md)) {
-    const rowRecords = recordsIn(row.cells.join("|"));
+    const rowRecords = recordsIn(row.cells.join("|"), dir);
     if (rowRecords.length === 0) continue;
     for (const [c, cell] of row.cells.entries()) {
       if (DESCRIPTIVE.test(row.header[c] ?? "")) continue;
-      const records = recordsIn(cell).length > 0 ? recordsIn(cell) : rowRecords;
+      const records = recordsIn(cell, dir).length > 0 ? recordsIn(cell, dir) : rowRecords;
       const values: Values = {};
       for (const r of records) {
         for (const [k, v] of Object.entries(await recordValues(r, row.cells[0]))) values[`${r}: ${k}`] = v;
@@ -266,7 +281,7 @@ export async function mismatches(md: string): Promise<string[]> {
         const candidates = Object.entries(values).filter(([, v]) => !Array.isArray(v) || v.length > 0)
           .map(([k, v]) => `${k} = ${Array.isArray(v) ? `[${v.map((x) => +x.toPrecision(6)).join(", ")}]` : v}`);
         bad.push(
-          `README.md:${row.line}, column "${row.header[c]}": ${shown} matches no value of ${records.join(", ")}\n` +
+          `${file}:${row.line}, column "${row.header[c]}": ${shown} matches no value of ${records.join(", ")}\n` +
             `  cell: ${cell.trim()}\n  values: ${candidates.join("; ")}`,
         );
       }
@@ -275,12 +290,27 @@ export async function mismatches(md: string): Promise<string[]> {
   return bad;
 }
 
-const readme = await Deno.readTextFile(join(ROOT, "README.md"));
+/** Every README.md that git tracks, as paths from the project root. */
+async function readmes(): Promise<string[]> {
+  const out = await new Deno.Command("git", { args: ["ls-files", "--", "README.md", "*/README.md"], cwd: ROOT })
+    .output();
+  assert.ok(out.success, `git ls-files failed in ${ROOT}: ${new TextDecoder().decode(out.stderr)}`);
+  return new TextDecoder().decode(out.stdout).split("\n").filter((l) => l !== "");
+}
 
 Deno.test("every figure in a README table row that names a record equals the record at the printed precision", async () => {
-  const rows = tableRows(readme).filter((r) => recordsIn(r.cells.join("|")).length > 0);
-  assert.ok(rows.length > 0, "the README has table rows that name records");
-  const bad = await mismatches(readme);
+  const files = await readmes();
+  const checked: Record<string, number> = {};
+  const bad: string[] = [];
+  for (const file of files) {
+    const md = await Deno.readTextFile(join(ROOT, file));
+    const rows = tableRows(md).filter((r) => recordsIn(r.cells.join("|"), dirname(file)).length > 0);
+    if (rows.length > 0) checked[file] = rows.length;
+    bad.push(...await mismatches(md, file));
+  }
+  // the project's README and the study's FER2013 table are among the checked tables
+  assert.ok(checked["README.md"] >= 20, `README.md: ${checked["README.md"]} record rows`);
+  assert.equal(checked["results/study/README.md"], 4, JSON.stringify(checked));
   assert.deepEqual(bad, [], `\n${bad.join("\n")}`);
 });
 
@@ -298,6 +328,25 @@ Deno.test("the check fails when one digit of a figure differs from its record", 
   assert.match(bad[0], /^README\.md:3, column "subject-independent": 89\.2 matches no value/);
   const range = md.with(3, md[3].replace("78.4%", "78.4–90.5%")).join("\n");
   assert.equal((await mismatches(range)).length, 1, "a range is the min and max of one list, not any two values");
+});
+
+Deno.test("a README below the root names records by links from its folder; a mistyped digit there fails", async () => {
+  const md = [
+    "| cell | PublicTest ten-crop / single view | macro-F1 | train accuracy at the end | minutes | record |",
+    "| --- | --- | --- | --- | --- | --- |",
+    "| fer-w25-crop-ls-e6 (width 0.25) | 58.15% / 55.00% | 0.476 | 58.2% | 107 | [r](runs/fer-w25-crop-ls-e6@1.json) |",
+  ];
+  assert.deepEqual(recordsIn(md[2], "results/study"), ["results/study/runs/fer-w25-crop-ls-e6@1.json"]);
+  assert.deepEqual(recordsIn(md[2], "."), [], "from the root the same link is not a record");
+  assert.deepEqual(await mismatches(md.join("\n"), "results/study/README.md"), []);
+  for (const [from, to] of [["58.15%", "58.16%"], ["58.2%", "58.3%"], ["| 107 |", "| 106 |"]]) {
+    const bad = await mismatches(md.with(2, md[2].replace(from, to)).join("\n"), "results/study/README.md");
+    assert.equal(bad.length, 1, `${to}: ${bad.join("\n")}`);
+    assert.match(
+      bad[0],
+      /^results\/study\/README\.md:3, column "[^"]+": [\d.]+ matches no value of results\/study\/runs\//,
+    );
+  }
 });
 
 Deno.test("the committed peers, LBP and attention records map onto rows; a row naming one peer cites only its numbers", async () => {
