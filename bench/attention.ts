@@ -1,7 +1,7 @@
 /**
  * Chapter 08's attention scoring as a record: F_m on 700 unseen synthetic faces (seed 1001), overall and per
  * class, as mass inside the expression mask ÷ mask area (1 = uniform; lib/report/attention_study.ts), beside
- * the uniform and centred-Gaussian references.
+ * the uniform and centred-Gaussian references. lib/report/attention_record.ts types and reads what it writes.
  *
  * - **Untrained**: the network of the committed main-job record (`--record`), built from the model config in
  *   that record with its seeded initial weights: what the record's network looked like before training.
@@ -17,7 +17,7 @@
  * ```
  * @module
  */
-import { attentionStudy, findAttentionRun } from "../lib/report/mod.ts";
+import { type AttentionRecordBody, attentionStudy, findAttentionRun } from "../lib/report/mod.ts";
 import { buildModel, defaultConfig, loadModel } from "../lib/model/mod.ts";
 import { selectBackend } from "../lib/backend/mod.ts";
 import { outputsDir } from "../lib/viz/mod.ts";
@@ -71,7 +71,7 @@ const study = async (fm: ReturnType<typeof buildModel>) => {
 };
 const untrained = await study(buildModel(defaultConfig(recorded.config.model)));
 const trained = await study(await loadModel(`${runDir}/model`));
-const record = await bench.write(values.out, {
+const body: AttentionRecordBody = {
   what: "F_m mass inside the expression mask ÷ mask area on 700 unseen synthetic faces (seed 1001); 1 = uniform",
   untrained: { network: `${values.record}: config.model, seeded initial weights`, ...untrained },
   trained: {
@@ -90,5 +90,6 @@ const record = await bench.write(values.out, {
     },
     ...trained,
   },
-});
+};
+const record = await bench.write(values.out, { ...body });
 console.log(JSON.stringify(record, null, 1));

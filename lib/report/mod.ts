@@ -80,6 +80,14 @@ export {
 } from "../experiment/attention_score.ts";
 export { type AttentionBatch, attentionOnBatch } from "../experiment/attention_eval.ts";
 export {
+  ATTENTION_MAIN_JOB_RECORD,
+  type AttentionRecord,
+  type AttentionRecordBody,
+  attentionRecordMarkdown,
+  type AttentionScores,
+  readAttentionRecord,
+} from "./attention_record.ts";
+export {
   attentionFigure,
   type AttentionRun,
   type AttentionStudy,
