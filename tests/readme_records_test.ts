@@ -310,7 +310,7 @@ Deno.test("every figure in a README table row that names a record equals the rec
   }
   // the project's README and the study's FER2013 table are among the checked tables
   assert.ok(checked["README.md"] >= 20, `README.md: ${checked["README.md"]} record rows`);
-  assert.equal(checked["results/study/README.md"], 4, JSON.stringify(checked));
+  assert.ok(checked["results/study/README.md"] >= 4, JSON.stringify(checked));
   assert.deepEqual(bad, [], `\n${bad.join("\n")}`);
 });
 
