@@ -98,12 +98,12 @@ export async function tinySpec(dir: string, o: TinySpecOptions = {}): Promise<st
 }
 
 /**
- * A temporary folder for one test file, removed when the file's tests are over (the `unload` event of its
- * isolate): teardown, not a test that asserts nothing.
+ * A temporary folder for one test file, removed by a `Deno.test.afterAll` hook once the file's tests are over
+ * (passed, failed or filtered out): teardown, not a test that asserts nothing.
  */
 export function suiteTempDir(prefix: string): string {
   const dir = Deno.makeTempDirSync({ prefix });
-  globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
+  Deno.test.afterAll(() => Deno.remove(dir, { recursive: true }));
   return dir;
 }
 

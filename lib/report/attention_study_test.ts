@@ -23,7 +23,8 @@ Deno.test("attentionStudy scores a real (untrained) network's F_m on synthetic f
   assert.ok(near(overall.meanRatio, 1.0026366509), `ratio ${overall.meanRatio}`);
   assert.equal(overall.shareAboveUniform, 12 / 14);
   assert.ok(near(references.uniform.meanRatio, 1) && near(references.centre.meanRatio, 2.1055931767));
-  assert.ok(s.figure.png.length > 1000 && s.figure.width > 7 * 48);
+  // One row of the first face of each class at scale 3 (144 px tiles), under the title, above the colour bar.
+  assert.deepEqual([s.figure.width, s.figure.height], [6 + 7 * (144 + 6), 24 + 6 + (144 + 16 + 6) + 46]);
   fm.model.dispose();
   const noAtt = buildModel(preset("cpu-tiny", { inputSize: 48, attention: false }));
   await assert.rejects(() => attentionStudy(noAtt, { n: 7 }), /no attention module/);
