@@ -3,29 +3,33 @@
  * PyTorch's (build/torch2-venv, made by `deno task setup`), side by side. One process holds one libtorch, so each
  * round runs bench/train.ts once per libtorch in a child process, alternating (1.13, 2.x, 1.13, …), each against
  * the same PyTorch reference (the venv's) timed in that child: load from other processes hits all alike, and the
- * ratio of the two `ratio_train`s compares the libtorch versions through a reference measured beside each.
- * Prints one JSON document.
+ * ratio of the two `ratio_train`s compares the libtorch versions through a reference measured beside each. With
+ * `--net` model presets, our network's training step is compared the same way, through its PyTorch twin.
+ * Prints one JSON document; `--out` also writes it as a record (commit, machine, load).
  *
- * `--help` lists the options: --rounds, and bench/train.ts's --sizes, --steps, --threads, --precisions, --paper.
+ * `--help` lists the options: --rounds, --out, and bench/train.ts's --net, --sizes, --steps, --threads,
+ * --precisions, --paper.
  *
  * @example
  * ```sh
  * deno task bench libtorch --sizes 48 --rounds 2 --paper cpu-small
+ * deno task bench libtorch --net reference,cpu-tiny-gated --threads 1 --out results/bench/libtorch.json
  * ```
  * @module
  */
 import { scriptArgs } from "../tools/args.ts";
 import { torchVenv } from "../lib/backend/mod.ts";
+import { startRecord } from "./record.ts";
 
 interface TorchRow {
   train_img_s: number;
   ratio_train: number;
 }
 
-/** One child run: the rows of bench/train.ts's JSON that this bench compares. */
+/** One child run: the rows of bench/train.ts's JSON that this bench compares (one per net and size, in its order). */
 interface ChildRun {
   torch: string;
-  sizes: { size: number; rows: Record<string, TorchRow>; paper_img_s?: number }[];
+  sizes: { net: string; size: number; rows: Record<string, TorchRow>; paper_img_s?: number }[];
 }
 
 const mean = (v: number[]) => v.reduce((p, q) => p + q, 0) / v.length;
@@ -44,6 +48,7 @@ async function child(env: Record<string, string>, args: string[]): Promise<Child
   return {
     torch: j.torch,
     sizes: (j.results as Record<string, unknown>[]).map((r) => ({
+      net: r.net as string,
       size: r.size as number,
       rows: Object.fromEntries(
         Object.entries(r).filter(([k]) => k.startsWith("torch")).map(([k, v]) => [k, v as TorchRow]),
@@ -53,32 +58,38 @@ async function child(env: Record<string, string>, args: string[]): Promise<Child
   };
 }
 
+/** The command line of `deno task bench libtorch`. */
+export const LIBTORCH_SPEC = {
+  command: "deno task bench libtorch",
+  summary: "The torch backend's training speed on Debian's libtorch 1.13 against current PyTorch's " +
+    "(build/torch2-venv), alternating child processes of bench/train.ts, as JSON.",
+  options: {
+    rounds: {
+      type: "number",
+      default: 2,
+      min: 1,
+      integer: true,
+      help: "alternating rounds (1.13, 2.x) of bench/train.ts",
+    },
+    net: { type: "string", default: "reference", help: "bench/train.ts --net (model presets: against their twin)" },
+    sizes: { type: "string", default: "48", help: "bench/train.ts --sizes" },
+    steps: { type: "string", default: "3", help: "bench/train.ts --steps" },
+    threads: { type: "string", default: "2", help: "bench/train.ts --threads" },
+    precisions: { type: "string", default: "fp32,bf16", help: "bench/train.ts --precisions" },
+    paper: { type: "string", help: "bench/train.ts --paper: also time this model preset" },
+    out: { type: "string", help: "also write the JSON as a record with the commit, machine and load to this file" },
+  },
+} as const;
+
 /** Runs the comparison and returns the JSON-ready result. */
 export async function benchLibtorch(args: string[]): Promise<Record<string, unknown>> {
-  const { values } = scriptArgs(args, {
-    command: "deno task bench libtorch",
-    summary: "The torch backend's training speed on Debian's libtorch 1.13 against current PyTorch's " +
-      "(build/torch2-venv), alternating child processes of bench/train.ts, as JSON.",
-    options: {
-      rounds: {
-        type: "number",
-        default: 2,
-        min: 1,
-        integer: true,
-        help: "alternating rounds (1.13, 2.x) of bench/train.ts",
-      },
-      sizes: { type: "string", default: "48", help: "bench/train.ts --sizes" },
-      steps: { type: "string", default: "3", help: "bench/train.ts --steps" },
-      threads: { type: "string", default: "2", help: "bench/train.ts --threads" },
-      precisions: { type: "string", default: "fp32,bf16", help: "bench/train.ts --precisions" },
-      paper: { type: "string", help: "bench/train.ts --paper: also time this model preset" },
-    },
-  });
+  const { values } = scriptArgs(args, LIBTORCH_SPEC);
   const venv = await torchVenv();
   if (!venv.ok) throw new Error(`bench libtorch needs current PyTorch: ${venv.reason}`);
   const loadStart = Deno.loadavg();
-  const trainArgs = ["--sizes", values.sizes, "--steps", values.steps, "--threads", values.threads];
-  trainArgs.push("--precisions", values.precisions, "--rounds", "1", "--python", venv.python);
+  const trainArgs = ["--net", values.net, "--sizes", values.sizes, "--steps", values.steps];
+  trainArgs.push("--threads", values.threads, "--precisions", values.precisions, "--rounds", "1");
+  trainArgs.push("--python", venv.python);
   if (values.paper) trainArgs.push("--paper", values.paper);
   // FER_PYTHON picks the shim's libtorch: Debian's python3 has 1.13 (python3-torch, else libtorch-dev is found).
   const libtorchs = [{ FER_PYTHON: "/usr/bin/python3" }, { FER_PYTHON: venv.python }];
@@ -92,6 +103,7 @@ export async function benchLibtorch(args: string[]): Promise<Record<string, unkn
   const summary = (rs: ChildRun[]) => ({
     torch: rs[0].torch,
     sizes: rs[0].sizes.map((s, k) => ({
+      net: s.net,
       size: s.size,
       ...Object.fromEntries(
         Object.keys(s.rows).map((name) => [name, {
@@ -116,6 +128,7 @@ export async function benchLibtorch(args: string[]): Promise<Record<string, unkn
     current,
     // > 1: the torch backend trains faster on current PyTorch than on 1.13, each measured against the same reference.
     current_over_old: current.sizes.map((s, k) => ({
+      net: s.net,
       size: s.size,
       ...Object.fromEntries(
         Object.keys(s).filter((n) => n.startsWith("torch")).map((n) => {
@@ -133,5 +146,9 @@ export async function benchLibtorch(args: string[]): Promise<Record<string, unkn
 }
 
 if (import.meta.main) {
-  console.log(JSON.stringify(await benchLibtorch(Deno.args), null, 2));
+  const out = scriptArgs(Deno.args, LIBTORCH_SPEC).values.out;
+  const run = out ? startRecord(`deno task bench libtorch ${Deno.args.join(" ")}`) : null;
+  const result = await benchLibtorch(Deno.args);
+  const { machine: loadavg, ...rest } = result; // the record's machine is the envelope's, as in bench/train.ts
+  console.log(JSON.stringify(run ? await run.write(out!, { ...rest, loadavg }) : result, null, 2));
 }

@@ -6,7 +6,8 @@
 # (python3: its include/lib dirs and C++ ABI), runs the torch backend's tests on CUDA, times the paper
 # model and the reference net at SIZES in each of PRECISIONS with PyTorch training the reference net
 # in the same run (ratios), and trains for BUDGET seconds on a pack; writes torch_*.json/.log.
-# webgpu writes speed.json, learn_<pack>.json and their logs. All to $OUT (default outputs/gpu).
+# webgpu writes speed.json, learn_<pack>.json and their logs. All to $OUT (default outputs/gpu), the learning
+# runs' records (run.json, metrics, model) too, under $OUT/runs/.
 # Knobs: SIZES (48,256), STEPS (10), BUDGET (training seconds per pack, 80), LEARN ("pack:width …"),
 # PRECISIONS (fp32,tf32,bf16), DEVICE (cuda; cpu for a dry run without a GPU), SPEED_TIMEOUT (seconds),
 # EXTRA (more gpu-check flags, e.g. --allow-software for a dry run on lavapipe).
@@ -25,7 +26,7 @@ if [ -z "$DENO" ]; then
 fi
 "$DENO" --version | head -1
 export NO_COLOR=1 FER_PROGRESS=lines FER_ROOT=$PWD
-G="$DENO run -A --unstable-webgpu --no-config build/gpu/gpu-check.js ${EXTRA:-}"
+G="$DENO run -A --unstable-webgpu --no-config build/gpu/gpu-check.js --learn-runs $OUT/runs ${EXTRA:-}"
 B=${BUDGET:-80}
 if [[ " ${BACKENDS:-torch} " == *" torch "* ]]; then
   DEVICE=${DEVICE:-cuda}
