@@ -28,6 +28,7 @@ import { normKernels } from "./kernels/norm.ts";
 import { poolKernels } from "./kernels/pool.ts";
 import { reduceKernels } from "./kernels/reduce.ts";
 import type { KernelDef } from "./kernels/util.ts";
+import { installTorchConvLayer } from "./conv_layer.ts";
 import { installTorchBatchNorm } from "./layers.ts";
 import { installTorchOptimizers } from "./optimizers.ts";
 import { type PrecisionRequest, warningOnce } from "./precision.ts";
@@ -136,6 +137,7 @@ async function register(opts: TorchBackendOptions): Promise<TorchBackendResult> 
   }
   installTorchGradients(TORCH_BACKEND);
   installTorchBatchNorm(TORCH_BACKEND);
+  installTorchConvLayer(TORCH_BACKEND);
   installTorchOptimizers(TORCH_BACKEND);
   const info = torch.info();
   const note = noCudaNote(opts.device ?? "auto", built.install?.cuda ?? false, info.cuda_devices);

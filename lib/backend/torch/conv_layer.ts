@@ -1,0 +1,59 @@
+/**
+ * Convolution layers without a wasted input gradient. tfjs-layers' Conv2D calls `tf.fused.conv2d`,
+ * whose custom gradient computes dx and dW together, eagerly, so a training step also pays for the
+ * input gradient of every network's first convolution, which nothing reads (on the main job's two
+ * streams that is a 48×48 transposed convolution per stream and step). {@link installTorchConvLayer}
+ * patches Conv2D.call so that, while "torch" is active, a gradient is being recorded, and the layer has
+ * neither bias nor activation (each convolution followed by BatchNormalization), it runs the plain
+ * `tf.conv2d`, whose registered gradient hands dx and dW out lazily: the tape asks only for what lies
+ * on a path from a variable. Both ops run the same libtorch call forward and the same two backward, so
+ * every value is bit for bit what the fused op gives; only the unread dx is gone.
+ *
+ * @example
+ * ```ts
+ * installTorchConvLayer("torch");
+ * ```
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-layers";
+
+/** The Conv2D fields the patched call reads (public in JS). */
+interface Conv2DLayer {
+  rank: number;
+  bias: unknown;
+  activation: { getClassName(): string };
+  kernel: { read(): tf.Tensor };
+  strides: number[];
+  padding: "valid" | "same";
+  dataFormat: "channelsLast" | "channelsFirst";
+  dilationRate: number | number[];
+}
+
+let installed = false;
+
+/** Patches tfjs-layers' Conv2D (once) for the given backend. */
+export function installTorchConvLayer(backendName: string): void {
+  if (installed) return;
+  installed = true;
+  const entry = tf.serialization.SerializationMap.getMap().classNameMap["Conv2D"];
+  if (!entry) throw new Error("torch: tfjs-layers' Conv2D is not registered");
+  const proto = entry[0].prototype as {
+    call(this: Conv2DLayer, inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor;
+  };
+  const original = proto.call;
+  proto.call = function (this: Conv2DLayer, inputs, kwargs) {
+    const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
+    if (
+      tf.getBackend() !== backendName || tf.engine().state.gradientDepth === 0 || this.rank !== 2 ||
+      this.bias != null || this.activation.getClassName() !== "linear" || this.dataFormat !== "channelsLast" ||
+      x.dtype !== "float32" || x.rank !== 4
+    ) {
+      return original.call(this, inputs, kwargs);
+    }
+    const d = this.dilationRate;
+    const dilations = (Array.isArray(d) ? d : [d, d]) as [number, number];
+    const strides = this.strides as [number, number];
+    return tf.tidy(() => tf.conv2d(x, this.kernel.read() as tf.Tensor4D, strides, this.padding, "NHWC", dilations));
+  };
+}
