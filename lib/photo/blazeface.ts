@@ -182,10 +182,13 @@ export function blazeFace(model: GraphModel, opts: BlazeFaceOptions = {}): FaceD
         for (const w of detectionWindows(img.width, img.height, tile)) {
           found.push(...await scan(model, photo, w, minScore));
         }
+        const kept = suppress(found, maxIou);
+        if (!(minLook > 0)) return kept;
+        const second = await looks(model, photo, kept, DETECTOR_DEFAULTS.lookMargin);
+        return kept.filter((_, i) => second[i] >= minLook);
       } finally {
         photo.dispose();
       }
-      return suppress(found, maxIou);
     },
     dispose: () => model.dispose(),
   };
