@@ -4,8 +4,10 @@
  * the faces marked by hand in bench/real_photos_truth.json.
  *
  * - Detection (BlazeFace as `fer predict` runs it): faces found (IoU ≥ --iou with a true face, frontal and all),
- *   false boxes, each box's score beside its best overlap, and what each score threshold from --floor up would keep;
- *   ms per photo. face-api's own detector (SSD MobileNet v1, its default) is measured the same way.
+ *   false boxes, each box's score and second-look score beside its best overlap, and what each score threshold from
+ *   --floor up would keep, without and with each second-look threshold; ms per photo of both looks. face-api's own
+ *   detector (SSD MobileNet v1, its default) is measured the same way, and with --peer-looks face-api's two
+ *   detectors also score each box's crop as a second stage would (ms per crop).
  * - Expressions: there are no expression labels, so no accuracy. For each true face, our model's label on
  *   BlazeFace's box (as `fer predict` gives it), human's emotion model on the same crop, and face-api's expression
  *   net on the box its own detector found; the agreement rates of the three pairs stand in for a check.
@@ -22,17 +24,21 @@ import { canonicalLabel, datasetDir, loadDataset, readPhoto, type RgbImage } fro
 import { loadModel, modelDir } from "../lib/model/mod.ts";
 import { FACE_API_VERSION, HUMAN_VERSION, type PeerName, peerPredict } from "../lib/peers/mod.ts";
 import {
+  blazeFace,
   CROP_MARGIN,
   detectAndClassify,
   DETECTOR_DEFAULTS,
   type FaceBox,
   faceCrop,
   type FaceDetector,
-  loadDetector,
+  iou,
+  loadDetectorModel,
   matchFaces,
   measureScenes,
   readFaceTruth,
   samplePhotosDir,
+  secondLook,
+  squareWindow,
   toGray,
   type TruthPhoto,
 } from "../lib/photo/mod.ts";
@@ -69,6 +75,18 @@ const { values } = scriptArgs(Deno.args, {
       max: 1,
       help: "BlazeFace's score threshold for the boxes that are classified (at least --floor)",
     },
+    "second-look": {
+      type: "number",
+      default: DETECTOR_DEFAULTS.secondLook,
+      min: 0,
+      max: 1,
+      help: "the second-look score threshold for the boxes that are classified (0: none)",
+    },
+    "peer-looks": {
+      type: "boolean",
+      default: false,
+      help: "also score each box at --floor on its crop with face-api's SSD and tiny detectors (slow)",
+    },
     scenes: {
       type: "number",
       default: 0,
@@ -83,6 +101,7 @@ const { values } = scriptArgs(Deno.args, {
   },
 });
 const minIou = values.iou, floor = values.floor, minScore = values["min-score"], sceneCount = values.scenes;
+const minLook = values["second-look"];
 if (minScore < floor) usageError("deno task bench photos", `--min-score ${minScore} is below --floor ${floor}`);
 const ferDir = sceneCount > 0 ? datasetDir("fer2013") : null;
 if (sceneCount > 0 && !ferDir) {
@@ -108,20 +127,40 @@ for (const t of truth) {
 const { backend } = await selectBackend(values.backend as "wasm", { quiet: true });
 const fm = await loadModel(modelDir(values.model));
 
-/** One detector over every photo: its boxes (after one untimed warm-up photo) and ms per photo. */
-async function detectAll(detector: FaceDetector, label: string) {
+/** Each box's second-look score, and the ms of those from --min-score (the boxes the detector looks at again). */
+async function looksOf(img: RgbImage, bs: FaceBox[]) {
+  const strong = bs.filter((b) => b.score >= minScore), weak = bs.filter((b) => b.score < minScore);
+  const t0 = performance.now();
+  const s = await secondLook(blazeModel, img, strong);
+  const ms = performance.now() - t0;
+  const w = await secondLook(blazeModel, img, weak);
+  return { looks: bs.map((b) => b.score >= minScore ? s[strong.indexOf(b)] : w[weak.indexOf(b)]), ms };
+}
+
+/**
+ * One detector over every photo: its boxes (after one untimed warm-up photo) and ms per photo; with `looks`, each
+ * box's second-look score too, and the ms per photo of the second look as the detector runs it.
+ */
+async function detectAll(detector: FaceDetector, label: string, withLooks = false) {
   await detector.detect(photos[0]);
   const progress = new Progress({ label, total: photos.length, unit: "photo" });
-  const boxes: FaceBox[][] = [];
-  let ms = 0;
+  const boxes: FaceBox[][] = [], looks: number[][] = [];
+  let ms = 0, lookMs = 0;
   for (const p of photos) {
     const t0 = performance.now();
-    boxes.push(await detector.detect(p));
+    const bs = await detector.detect(p);
     ms += performance.now() - t0;
+    boxes.push(bs);
+    if (withLooks) {
+      const l = await looksOf(p, bs);
+      looks.push(l.looks);
+      lookMs += l.ms;
+    }
     progress.tick(1);
   }
   progress.done();
-  return { name: detector.name, boxes, msPerPhoto: Math.round(ms / photos.length) };
+  const perPhoto = (x: number) => Math.round(x / photos.length);
+  return { name: detector.name, boxes, looks, msPerPhoto: perPhoto(ms), secondLookMsPerPhoto: perPhoto(lookMs) };
 }
 
 /** Faces found (all and frontal) and false boxes of `boxes` (per photo) against the truth. */
@@ -147,9 +186,13 @@ const boxOut = (b: FaceBox) => ({
   score: round(b.score),
 });
 
-// BlazeFace from --floor: every box with its score, and what each threshold keeps (a threshold over boxes kept at a
-// lower one equals running at that threshold: greedy suppression lets only higher scores remove a box).
-const blaze = await detectAll(await loadDetector({ minScore: floor }), "BlazeFace");
+// BlazeFace from --floor without the second look: every box with its score and its second-look score, and what each
+// pair of thresholds keeps (a threshold over boxes kept at a lower one equals running at that threshold: greedy
+// suppression lets only higher scores remove a box; the second look then judges each kept box on its own).
+const blazeModel = await loadDetectorModel();
+const blaze = await detectAll(blazeFace(blazeModel, { minScore: floor, secondLook: 0 }), "BlazeFace", true);
+const keep = (bs: FaceBox[][], looks: number[][], s: number, l: number) =>
+  bs.map((b, i) => b.filter((x, j) => x.score >= s && looks[i][j] >= l));
 const atFloor = score(blaze.boxes);
 const boxes = truth.flatMap((t, i) =>
   blaze.boxes[i].map((b, j) => {
@@ -158,6 +201,7 @@ const boxes = truth.flatMap((t, i) =>
     return {
       file: t.file,
       ...boxOut(b),
+      secondLook: round(blaze.looks[i][j]),
       sideOfPhoto: round(b.width / Math.min(t.width, t.height)),
       bestIou: round(best),
       face: m ? m.face : null,
@@ -166,26 +210,39 @@ const boxes = truth.flatMap((t, i) =>
 );
 const thresholds = [...new Set([floor, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9].filter((s) => s >= floor))]
   .sort((a, b) => a - b);
-const byThreshold = thresholds.map((s) => {
-  const r = score(blaze.boxes.map((bs) => bs.filter((b) => b.score >= s)));
-  return { minScore: s, found: r.found, frontalFound: r.frontalFound, falseBoxes: r.falseBoxes };
-});
+const lookThresholds = [...new Set([0, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, minLook])].sort((a, b) => a - b);
+/** What BlazeFace keeps from score `s` and second look `l` (`looks`: each box's second-look score). */
+function rowAt(s: number, l: number, looks = blaze.looks) {
+  const r = score(keep(blaze.boxes, looks, s, l));
+  const most = Math.max(...r.perPhoto.map((p) => p.falseBoxes.length));
+  return { minScore: s, secondLook: l, found: r.found, frontalFound: r.frontalFound, falseBoxes: r.falseBoxes, most };
+}
+const chosenRow = rowAt(minScore, minLook);
+const byThreshold = thresholds.flatMap((s) => lookThresholds.map((l) => rowAt(s, l)));
 
 /**
  * The generated scenes of tools/photo_scenes.ts (seed 1, FER2013 PublicTest faces), detection only: BlazeFace runs
- * once per scene from --floor, and each threshold is measured on those boxes replayed.
+ * once per scene from --floor, with each box's second look timed as the detector runs it (the boxes from
+ * --min-score), and each pair of thresholds is measured on those boxes replayed.
  */
 async function scenesByThreshold(n: number) {
   const ds = await loadDataset({ dataset: "fer2013", root: ferDir!, splits: ["PublicTest"] });
   const pictures = await Promise.all(ds.samples.map((s) => ds.load(s, { size: fm.config.inputSize })));
-  const base = await loadDetector({ minScore: floor }), seen: FaceBox[][] = [];
-  const measure = async (s: number | null) => {
+  const base = blazeFace(blazeModel, { minScore: floor, secondLook: 0 }),
+    seen: FaceBox[][] = [],
+    looks: number[][] = [];
+  let lookMs = 0;
+  const measure = async (s: number | null, l: number) => {
     let call = 0;
     const detector: FaceDetector = {
-      name: `${base.name}, kept from ${s ?? floor}`,
+      name: `${base.name}, kept from ${s ?? floor}, second look ${l}`,
       async detect(img) {
-        const bs = s === null ? seen[seen.push(await base.detect(img)) - 1] : seen[call++];
-        return bs.filter((b) => b.score >= (s ?? floor));
+        if (s !== null) return keep([seen[call]], [looks[call++]], s, l)[0];
+        const bs = await base.detect(img), found = await looksOf(img, bs);
+        seen.push(bs);
+        looks.push(found.looks);
+        lookMs += found.ms;
+        return bs;
       },
       dispose() {},
     };
@@ -203,21 +260,87 @@ async function scenesByThreshold(n: number) {
     progress?.done();
     return r;
   };
-  const first = await measure(null);
+  const first = await measure(null, 0);
   const rows = [];
-  for (const s of thresholds) {
-    const r = s === floor ? first : await measure(s);
-    rows.push({ minScore: s, found: r.found, falseBoxes: r.falseBoxes, missedSides: r.missedSides });
+  for (const s of [...new Set([floor, 0.4, minScore])].filter((x) => x >= floor)) {
+    for (const l of lookThresholds) {
+      const r = s === floor && l === 0 ? first : await measure(s, l);
+      rows.push({
+        minScore: s,
+        secondLook: l,
+        found: r.found,
+        falseBoxes: r.falseBoxes,
+        most: r.maxFalseBoxes,
+        missedSides: r.missedSides,
+      });
+    }
   }
-  base.dispose();
-  return { scenes: n, faces: first.faces, msPerScene: Math.round(first.msPerScene), byThreshold: rows };
+  return {
+    scenes: n,
+    faces: first.faces,
+    msPerScene: Math.round(first.msPerScene),
+    secondLookMsPerScene: Math.round(lookMs / n),
+    byThreshold: rows,
+  };
 }
+
+/** The square `margin` makes around a box, cut from the photo (edge pixels repeated), and the box inside it. */
+function cutOut(img: RgbImage, b: FaceBox, margin: number) {
+  const w = squareWindow(b, margin), side = Math.max(1, Math.round(w.side)), x0 = Math.round(w.x), y0 = Math.round(w.y);
+  const data = new Uint8Array(side * side * 3);
+  for (let y = 0; y < side; y++) {
+    const row = Math.min(img.height - 1, Math.max(0, y0 + y)) * img.width;
+    for (let x = 0; x < side; x++) {
+      const at = 3 * (row + Math.min(img.width - 1, Math.max(0, x0 + x)));
+      data.set(img.data.subarray(at, at + 3), 3 * (y * side + x));
+    }
+  }
+  return { crop: { width: side, height: side, data }, box: { ...b, x: b.x - x0, y: b.y - y0 } };
+}
+
+/**
+ * face-api's detector as a second stage: each BlazeFace box from --min-score cut out as the second look sees it, scored
+ * by the best box the peer finds there overlapping it (IoU ≥ 0.3; 0 when none), ms per crop, and what BlazeFace from
+ * --min-score keeps when the peer's score must reach 0.5 (its own default).
+ */
+async function peerLooks(kind: "ssd" | "tiny") {
+  const peer = await faceApiDetector(kind, { minScore: 0.05 });
+  const looks: (number | null)[][] = [];
+  let ms = 0, crops = 0;
+  const progress = new Progress({ label: `face-api ${kind} on crops`, total: photos.length, unit: "photo" });
+  for (const [i, p] of photos.entries()) {
+    const row: (number | null)[] = [];
+    for (const b of blaze.boxes[i]) {
+      if (b.score < minScore) {
+        row.push(null);
+        continue;
+      }
+      const { crop, box } = cutOut(p, b, DETECTOR_DEFAULTS.lookMargin);
+      const t0 = performance.now();
+      const found = await peer.detect(crop);
+      ms += performance.now() - t0;
+      crops++;
+      row.push(Math.max(0, ...found.filter((f) => iou(f, box) >= 0.3).map((f) => f.score)));
+    }
+    looks.push(row);
+    progress.tick(1);
+  }
+  progress.done();
+  peer.dispose();
+  return {
+    detector: peer.name,
+    msPerCrop: Math.round(ms / crops),
+    atMinScore: rowAt(minScore, 0.5, looks.map((l) => l.map((x) => x ?? 0))),
+    looks: looks.map((l) => l.map((x) => x === null ? null : round(x))),
+  };
+}
+const peers = values["peer-looks"] ? { ssd: await peerLooks("ssd"), tiny: await peerLooks("tiny") } : null;
 
 const trueScores = boxes.filter((b) => b.face !== null).map((b) => b.score).sort((a, b) => a - b);
 const falseScores = boxes.filter((b) => b.face === null).map((b) => b.score).sort((a, b) => a - b);
 
 // Labels on the true faces: ours as fer predict gives them, human's on the same crops, face-api's on its own boxes.
-const kept = blaze.boxes.map((bs) => bs.filter((b) => b.score >= minScore));
+const kept = keep(blaze.boxes, blaze.looks, minScore, minLook);
 const chosen = score(kept);
 const fa = await detectAll(await faceApiDetector("ssd", { minScore: 0.5 }), "face-api SSD");
 const faScore = score(fa.boxes);
@@ -269,11 +392,14 @@ const body = {
   blazeface: {
     detector: blaze.name,
     msPerPhoto: blaze.msPerPhoto,
+    secondLookMsPerPhoto: blaze.secondLookMsPerPhoto,
+    chosen: { ...chosenRow, msPerPhoto: blaze.msPerPhoto + blaze.secondLookMsPerPhoto },
     byThreshold,
     scores: { trueBoxes: trueScores, falseBoxes: falseScores },
     boxes,
   },
   ...(sceneCount > 0 ? { scenes: await scenesByThreshold(sceneCount) } : {}),
+  ...(peers ? { peerSecondLooks: peers } : {}),
   faceApiSsd: {
     detector: fa.name,
     msPerPhoto: fa.msPerPhoto,

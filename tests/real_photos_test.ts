@@ -1,10 +1,9 @@
 /**
  * `fer predict` on real photos, with no dataset: the six group photos that ship inside @vladmandic/face-api's npm
  * package, against the faces marked by hand in bench/real_photos_truth.json. With the defaults (the shipped model,
- * the detector's default score threshold), every face marked frontal is found (IoU ≥ 0.4) in every photo, each face
- * gets the model's 7 probabilities, and in sample6.jpg every box lies on a marked face. The other five photos have
- * boxes off every face at the default threshold (results/photo/real-photos.json counts them): a threshold that
- * removed them lost faces in the generated scenes, so it is not the default.
+ * the detector's score threshold and its second look), every face marked frontal is found (IoU ≥ 0.4) in every
+ * photo, each face gets the model's 7 probabilities, and at most two boxes in all lie off every marked face, both in
+ * sample1.jpg (results/photo/real-photos.json: 13 in five photos without the second look).
  *
  * @module
  */
@@ -13,7 +12,10 @@ import { join } from "node:path";
 import { DETECTOR_DEFAULTS, matchFaces, readFaceTruth, samplePhotosDir } from "../lib/photo/mod.ts";
 import { fer, lastJson } from "./faults_corpus.ts";
 
-const PHOTO = "sample6.jpg";
+/** A photo with a box under the default score that passes the second look (0.42 on no face, looking again at 0.70). */
+const PHOTO = "sample2.jpg";
+/** The photo keeping the false boxes the second look leaves, and how many (results/photo/real-photos.json). */
+const LEFT = { file: "sample1.jpg", falseBoxes: 2 };
 
 interface Row {
   width: number;
@@ -21,7 +23,7 @@ interface Row {
   faces: { box: { x: number; y: number; width: number; height: number }; probabilities: Record<string, number> }[];
 }
 
-Deno.test("fer predict on six real group photos: every hand-marked frontal face; in sample6.jpg no other box", async () => {
+Deno.test("fer predict on six real group photos: every hand-marked frontal face, and at most two boxes on no face", async () => {
   const truth = await readFaceTruth(new URL("../bench/real_photos_truth.json", import.meta.url).pathname);
   const r = await fer(["predict", ...truth.map((t) => join(samplePhotosDir(), t.file)), "--json", "--backend", "wasm"]);
   assert.equal(r.code, 0, r.err);
@@ -33,9 +35,8 @@ Deno.test("fer predict on six real group photos: every hand-marked frontal face;
     const m = matchFaces(t.faces, row.faces.map((f) => f.box), 0.4);
     const missed = m.missed.filter((k) => t.faces[k].frontal).map((k) => t.faces[k]);
     assert.deepEqual(missed, [], `${t.file}: frontal faces not found`);
-    if (t.file === PHOTO) {
-      assert.deepEqual(m.falseBoxes.map((k) => row.faces[k].box), [], `${t.file}: boxes on no face`);
-    }
+    const most = t.file === LEFT.file ? LEFT.falseBoxes : 0;
+    assert.ok(m.falseBoxes.length <= most, `${t.file}: ${m.falseBoxes.length} boxes on no face (at most ${most})`);
     for (const f of row.faces) {
       const p = Object.values(f.probabilities);
       assert.equal(p.length, 7);

@@ -12,7 +12,15 @@ import { FER2013_EMOTIONS } from "../lib/data/mod.ts";
 import { machineInfo } from "../lib/experiment/mod.ts";
 import { shippedModelDir } from "../lib/model/mod.ts";
 import { CHROMIUM, Chromium } from "../tools/chromium.ts";
-import { type Face, pageScene, type PageState, uploadPicture, WEBGL_FLAGS, y4m } from "../tools/web_page.ts";
+import {
+  type Face,
+  PAGE_SCENE_SEED,
+  pageScene,
+  type PageState,
+  uploadPicture,
+  WEBGL_FLAGS,
+  y4m,
+} from "../tools/web_page.ts";
 import { startServer } from "../web/serve.ts";
 
 const noChromium = await Deno.stat(CHROMIUM).then(() => false, () => true);
@@ -28,7 +36,7 @@ Deno.test({
     const machine = machineInfo({ threads: null });
     try {
       const model = shippedModelDir("fer2013");
-      const img = await pageScene(2);
+      const img = await pageScene(PAGE_SCENE_SEED);
       const png = join(dir, "scene.png");
       await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } }).png().toFile(png);
       await Deno.writeFile(join(dir, "scene.y4m"), y4m(img));

@@ -35,6 +35,11 @@ const { values: v } = scriptArgs(Deno.args, {
       help: "scenes of the chosen detector's margin measurement",
     },
     "variant-scenes": { type: "number", default: 60, min: 1, integer: true, help: "scenes per detector variant" },
+    margins: {
+      type: "string",
+      default: "0,0.1,0.2,0.3,0.4,0.5,0.6,0.8",
+      help: "the crop margins the chosen detector's faces are classified at, comma-separated",
+    },
     backend: { type: "string", default: "wasm", help: "the tfjs backend" },
     out: { type: "string", default: "results/photo", help: "the folder of the record" },
     seed: { type: "number", default: 1, integer: true, help: "the scenes' seed" },
@@ -42,6 +47,10 @@ const { values: v } = scriptArgs(Deno.args, {
 });
 if (!v.model) usageError(command, "missing --model DIR (a saved model folder)");
 const scenes = v.scenes, variantScenes = v["variant-scenes"], seed = v.seed;
+const margins = v.margins.split(",").map(Number);
+if (margins.some((m) => !(m >= 0 && m <= 2))) {
+  usageError(command, `--margins wants numbers in 0..2, got "${v.margins}"`);
+}
 const { backend } = await selectBackend(v.backend as "wasm", { quiet: true });
 const fm = await loadModel(v.model);
 const labels = fm.labels ?? [];
@@ -76,10 +85,9 @@ const measure = async (label: string, n: number, margins: number[], opts: Parame
   return { options: { ...DETECTOR_DEFAULTS, ...opts }, ...rep };
 };
 const variants: (SceneReport & { options: object })[] = [];
-for (const opts of [{ tile: 1e9 }, { tile: 384 }, {}, { minScore: 0.3 }, { minScore: 0.75 }]) {
+for (const opts of [{ tile: 1e9 }, { tile: 384 }, {}, { secondLook: 0 }, { minScore: 0.3 }, { minScore: 0.75 }]) {
   variants.push(await measure(`detector ${JSON.stringify(opts)}`, variantScenes, [], opts));
 }
-const margins = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8];
 const chosen = await measure("chosen detector, margins", scenes, margins, {});
 const record = {
   what: "detection → crop → expression on generated scenes (tools/photo_scenes.ts, lib/photo/measure.ts)",

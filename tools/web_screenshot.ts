@@ -13,7 +13,7 @@ import sharp from "sharp";
 import { modelDir } from "../lib/model/mod.ts";
 import { startServer } from "../web/serve.ts";
 import { Chromium } from "./chromium.ts";
-import { pageScene, uploadPicture } from "./web_page.ts";
+import { PAGE_SCENE_SEED, pageScene, uploadPicture } from "./web_page.ts";
 import { scriptArgs } from "./args.ts";
 
 const { values: v } = scriptArgs(Deno.args, {
@@ -28,7 +28,7 @@ const dir = await Deno.makeTempDir({ prefix: "fer-shot-" });
 const server = await startServer({ model: modelDir(v.model ?? "fer2013"), port: 0 });
 const browser = await Chromium.launch();
 try {
-  const img = await pageScene(2);
+  const img = await pageScene(PAGE_SCENE_SEED);
   const png = join(dir, "scene.png");
   await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } }).png().toFile(png);
   const page = await browser.newPage({ width: 1100, height: 720 });

@@ -29,8 +29,8 @@ const USAGE = `usage: deno task fer predict [--model fer2013|DIR] IMG… [--json
   --no-detect        classify each picture whole, without face detection (automatic for a square picture
                      of at most 96 px or twice the model's side: a face crop)
   --margin X         crop margin around a detected face (default ${CROP_MARGIN}, chosen on generated scenes)
-  --min-score S      the detector's score threshold in 0..1 (default ${DETECTOR_DEFAULTS.minScore}); on sharp photos a higher one
-                     (0.7) drops most false boxes but misses small or blurred faces (results/photo/real-photos.json)
+  --min-score S      the detector's score threshold in 0..1 (default ${DETECTOR_DEFAULTS.minScore}); a box kept must also score
+                     ${DETECTOR_DEFAULTS.secondLook} when the detector looks at it again (results/photo/real-photos.json)
   --output FILE.png  the picture with boxes, labels and the F_m heat map (one picture only)
   --tta none|flip|tencrop   --json
   --backend auto|tensorflow|webgpu|wasm|cpu|torch (default wasm: the detector's fastest here)`;

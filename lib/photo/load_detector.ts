@@ -10,7 +10,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { loadGraphModel } from "@tensorflow/tfjs-converter";
+import { type GraphModel, loadGraphModel } from "@tensorflow/tfjs-converter";
 import { join } from "node:path";
 import { HUMAN_VERSION } from "../peers/human_emotion.ts";
 import { packageDir, readModelArtifacts } from "../peers/package_files.ts";
@@ -21,8 +21,12 @@ export function detectorModelPath(): string {
   return join(packageDir("@vladmandic/human", HUMAN_VERSION), "models", "blazeface.json");
 }
 
+/** The BlazeFace graph model from @vladmandic/human's package files (for blazeface.ts's secondLook beside a detector). */
+export async function loadDetectorModel(): Promise<GraphModel> {
+  return await loadGraphModel(tf.io.fromMemory(await readModelArtifacts(detectorModelPath())));
+}
+
 /** Loads BlazeFace from @vladmandic/human's package files. */
 export async function loadDetector(opts: BlazeFaceOptions = {}): Promise<FaceDetector> {
-  const model = await loadGraphModel(tf.io.fromMemory(await readModelArtifacts(detectorModelPath())));
-  return blazeFace(model, opts);
+  return blazeFace(await loadDetectorModel(), opts);
 }

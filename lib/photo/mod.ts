@@ -22,6 +22,7 @@ export {
   detectionWindows,
   DETECTOR_DEFAULTS,
   type FaceDetector,
+  secondLook,
 } from "./blazeface.ts";
 export {
   CROP_MARGIN,
@@ -32,7 +33,7 @@ export {
   type PhotoResult,
 } from "./classify.ts";
 export { faceCrop, type FaceCropOptions, toGray } from "./crop.ts";
-export { detectorModelPath, loadDetector } from "./load_detector.ts";
+export { detectorModelPath, loadDetector, loadDetectorModel } from "./load_detector.ts";
 export { findsFace, type MarginResult, type MeasureOptions, measureScenes, type SceneReport } from "./measure.ts";
 export { makeScene, type PastedFace, type Scene, type SceneOptions } from "./scene.ts";
 export {
