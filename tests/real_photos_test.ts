@@ -56,3 +56,18 @@ Deno.test("fer predict --min-score reaches the detector: a lower threshold keeps
   assert.ok(scores.every((s) => s >= 0.3), `${scores}`);
   assert.ok(scores.some((s) => s < DETECTOR_DEFAULTS.minScore), `no box under the default threshold: ${scores}`);
 });
+
+Deno.test("fer predict --second-look reaches the detector: 0 keeps the boxes the second look drops", async () => {
+  const photo = join(samplePhotosDir(), PHOTO);
+  const bad = await fer(["predict", photo, "--second-look", "2"]);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.err, /--second-look must be a number in 0\.\.1, got "2"/);
+  const boxes = async (args: string[]) => {
+    const r = await fer(["predict", photo, "--json", "--backend", "wasm", ...args]);
+    assert.equal(r.code, 0, r.err);
+    return lastJson<{ faces: { box: unknown }[] }[]>(r)[0].faces.map((f) => JSON.stringify(f.box));
+  };
+  const [looked, once] = [await boxes([]), await boxes(["--second-look", "0"])];
+  assert.ok(looked.every((b) => once.includes(b)), "the second look only drops boxes");
+  assert.ok(once.length >= looked.length + 3, `${once.length} boxes with one look, ${looked.length} with two`);
+});
