@@ -16,7 +16,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import "@tensorflow/tfjs-layers";
+import { firstInput, patchLayerCall } from "./patch_layer.ts";
 
 /** The Conv2D fields the patched call reads (public in JS). */
 interface Conv2DLayer {
@@ -30,30 +30,23 @@ interface Conv2DLayer {
   dilationRate: number | number[];
 }
 
-let installed = false;
-
 /** Patches tfjs-layers' Conv2D (once) for the given backend. */
 export function installTorchConvLayer(backendName: string): void {
-  if (installed) return;
-  installed = true;
-  const entry = tf.serialization.SerializationMap.getMap().classNameMap["Conv2D"];
-  if (!entry) throw new Error("torch: tfjs-layers' Conv2D is not registered");
-  const proto = entry[0].prototype as {
-    call(this: Conv2DLayer, inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor;
-  };
-  const original = proto.call;
-  proto.call = function (this: Conv2DLayer, inputs, kwargs) {
-    const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
-    if (
-      tf.getBackend() !== backendName || tf.engine().state.gradientDepth === 0 || this.rank !== 2 ||
-      this.bias != null || this.activation.getClassName() !== "linear" || this.dataFormat !== "channelsLast" ||
-      x.dtype !== "float32" || x.rank !== 4
-    ) {
-      return original.call(this, inputs, kwargs);
-    }
-    const d = this.dilationRate;
-    const dilations = (Array.isArray(d) ? d : [d, d]) as [number, number];
-    const strides = this.strides as [number, number];
-    return tf.tidy(() => tf.conv2d(x, this.kernel.read() as tf.Tensor4D, strides, this.padding, "NHWC", dilations));
-  };
+  patchLayerCall<Conv2DLayer>("Conv2D", (original) =>
+    function (inputs, kwargs) {
+      const x = firstInput(inputs);
+      if (
+        tf.getBackend() !== backendName || tf.engine().state.gradientDepth === 0 || this.rank !== 2 ||
+        this.bias != null || this.activation.getClassName() !== "linear" || this.dataFormat !== "channelsLast" ||
+        x.dtype !== "float32" || x.rank !== 4
+      ) {
+        return original.call(this, inputs, kwargs);
+      }
+      const d = this.dilationRate;
+      const dilations = (Array.isArray(d) ? d : [d, d]) as [number, number];
+      const strides = this.strides as [number, number];
+      return tf.tidy(() =>
+        tf.conv2d(x as tf.Tensor4D, this.kernel.read() as tf.Tensor4D, strides, this.padding, "NHWC", dilations)
+      );
+    });
 }

@@ -16,6 +16,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-layers";
 import { BN_MOVING, BN_TRAIN } from "./kernels/norm.ts";
+import { firstInput, patchLayerCall } from "./patch_layer.ts";
 
 /** The BatchNormalization fields the training path reads (public in JS). */
 interface BatchNormLayer {
@@ -30,41 +31,32 @@ interface BatchNormLayer {
   movingVariance: { read(): tf.Tensor; write(t: tf.Tensor): void };
 }
 
-let installed = false;
-
 /** Patches tfjs-layers' BatchNormalization (once) for the given backend. */
 export function installTorchBatchNorm(backendName: string): void {
-  if (installed) return;
-  installed = true;
-  const entry = tf.serialization.SerializationMap.getMap().classNameMap["BatchNormalization"];
-  if (!entry) throw new Error("torch: tfjs-layers' BatchNormalization is not registered");
-  const proto = entry[0].prototype as {
-    call(this: BatchNormLayer, inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor;
-  };
-  const original = proto.call;
-  proto.call = function (this: BatchNormLayer, inputs, kwargs) {
-    const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor;
-    const axis = this.axis >= 0 ? this.axis : this.axis + x.rank;
-    if (
-      tf.getBackend() !== backendName || !kwargs?.training || axis !== x.rank - 1 || x.rank < 2 ||
-      !this.center || !this.scale || x.dtype !== "float32"
-    ) {
-      return original.call(this, inputs, kwargs);
-    }
-    return tf.tidy(() => {
-      const [y, mean, variance] = tf.engine().runKernel(
-        BN_TRAIN,
-        { x, scale: this.gamma.read(), offset: this.beta.read() },
-        { varianceEpsilon: this.epsilon },
-      ) as tf.Tensor[];
-      const [movingMean, movingVariance] = tf.engine().runKernel(
-        BN_MOVING,
-        { movingMean: this.movingMean.read(), movingVariance: this.movingVariance.read(), mean, variance },
-        { decay: 1 - this.momentum },
-      ) as tf.Tensor[];
-      this.movingMean.write(movingMean);
-      this.movingVariance.write(movingVariance);
-      return y;
+  patchLayerCall<BatchNormLayer>("BatchNormalization", (original) =>
+    function (inputs, kwargs) {
+      const x = firstInput(inputs);
+      const axis = this.axis >= 0 ? this.axis : this.axis + x.rank;
+      if (
+        tf.getBackend() !== backendName || !kwargs?.training || axis !== x.rank - 1 || x.rank < 2 ||
+        !this.center || !this.scale || x.dtype !== "float32"
+      ) {
+        return original.call(this, inputs, kwargs);
+      }
+      return tf.tidy(() => {
+        const [y, mean, variance] = tf.engine().runKernel(
+          BN_TRAIN,
+          { x, scale: this.gamma.read(), offset: this.beta.read() },
+          { varianceEpsilon: this.epsilon },
+        ) as tf.Tensor[];
+        const [movingMean, movingVariance] = tf.engine().runKernel(
+          BN_MOVING,
+          { movingMean: this.movingMean.read(), movingVariance: this.movingVariance.read(), mean, variance },
+          { decay: 1 - this.momentum },
+        ) as tf.Tensor[];
+        this.movingMean.write(movingMean);
+        this.movingVariance.write(movingVariance);
+        return y;
+      });
     });
-  };
 }
