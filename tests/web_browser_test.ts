@@ -2,8 +2,8 @@
  * The page of web/ in headless Chromium (Debian's), served by web/serve.ts as `deno task serve` serves it: a
  * generated scene of synthetic faces uploaded on WebGL (SwiftShader) and on WASM finds the faces `fer predict`
  * finds, at the same boxes, with the same probabilities within 1e-3; a fake webcam (a .y4m of the scene) gets a
- * label; the page names the model, and its detector threshold (`--min-score`) drops the faces scoring below
- * it. The model is the shipped one, models/fer2013/ (float16 weights, widened in the browser as in Deno). With FER_RECORD=1 the ms per face of both backends go to results/photo/web-ms-per-face.json.
+ * label; the page names the model, its detector threshold (`--min-score`) drops the faces scoring below
+ * it, and its second-look threshold (`--second-look`) drops the faces that do not look like one again. The model is the shipped one, models/fer2013/ (float16 weights, widened in the browser as in Deno). With FER_RECORD=1 the ms per face of both backends go to results/photo/web-ms-per-face.json.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -102,6 +102,27 @@ Deno.test({
               const kept = want.filter((f) => f.score >= t);
               assert.equal(higher.faces.length, kept.length, `the faces scoring ≥ ${t}`);
               higher.faces.forEach((f, i) => assert.ok(Math.abs(f.box.x - kept[i].box.x) < 0.5, `face ${i} at ${t}`));
+              // the page's second look (fer predict's --second-look): at 0.95 no face of this scene stays (fer
+              // predict keeps none at 0.9); back at the first look's default and no second look, every face again
+              let runs = higher.runs;
+              for (
+                const [inputs, n] of [[{ "second-look": 0.95 }, 0], [
+                  { "min-score": 0.5, "second-look": 0 },
+                  want.length,
+                ]] as const
+              ) {
+                for (const [id, v] of Object.entries(inputs)) {
+                  await page.evaluate(
+                    `(() => { const e = document.getElementById('${id}'); e.value = '${v}'; ` +
+                      `e.dispatchEvent(new Event('change')); })()`,
+                  );
+                  await page.waitFor(`ferPage.runs > ${runs} || ferPage.error`, 180, `the result at ${id} ${v}`);
+                  runs = (await page.evaluate<PageState>("ferPage")).runs;
+                }
+                const looked = await page.evaluate<PageState>("ferPage");
+                assert.equal(looked.error, undefined, looked.error);
+                assert.equal(looked.faces.length, n, `faces at ${JSON.stringify(inputs)}`);
+              }
             }
             assert.deepEqual(page.errors, []);
           } finally {

@@ -111,10 +111,12 @@ async function main(): Promise<void> {
   state.backend = await pickBackend();
   $("backend").textContent = state.backend;
   const [{ fm, name }, blazeModel] = await Promise.all([loadFer(), loadGraphModel("/detector/blazeface.json")]);
-  // the detector's score threshold, as `fer predict --min-score` (a higher one drops false boxes, and small faces)
-  const minScoreInput = $<HTMLInputElement>("min-score");
+  // the detector's thresholds, as `fer predict --min-score` and `--second-look` (higher ones drop false boxes,
+  // and small faces; a second look of 0 keeps every box of the first)
+  const minScoreInput = $<HTMLInputElement>("min-score"), secondLookInput = $<HTMLInputElement>("second-look");
   minScoreInput.value = String(DETECTOR_DEFAULTS.minScore);
-  let detector: FaceDetector = blazeFace(blazeModel, { minScore: DETECTOR_DEFAULTS.minScore });
+  secondLookInput.value = String(DETECTOR_DEFAULTS.secondLook);
+  let detector: FaceDetector = blazeFace(blazeModel);
   $("model").textContent = name;
   const canvas = $<HTMLCanvasElement>("photo"), ctx = canvas.getContext("2d", { willReadFrequently: true })!;
   let last: { base: ImageData; faces: FaceResult[]; source: ImageBitmap | null; what: string } | null = null;
@@ -158,16 +160,22 @@ async function main(): Promise<void> {
     const bmp = await createImageBitmap(file, { imageOrientation: "from-image" });
     await run(bmp, bmp.width, bmp.height, file.name);
   });
-  minScoreInput.addEventListener("change", async () => {
-    const minScore = Number(minScoreInput.value);
+  const thresholdsChanged = async () => {
+    const minScore = Number(minScoreInput.value), secondLook = Number(secondLookInput.value);
     if (!(minScore >= 0.05 && minScore <= 1)) {
       $("status").textContent = `the detector score must be a number in 0.05..1, got "${minScoreInput.value}"`;
       return;
     }
-    detector = blazeFace(blazeModel, { minScore });
+    if (!(secondLook >= 0 && secondLook <= 1)) {
+      $("status").textContent = `the second look must be a number in 0..1, got "${secondLookInput.value}"`;
+      return;
+    }
+    detector = blazeFace(blazeModel, { minScore, secondLook });
     const pic = last?.source;
     if (pic && last) await run(pic, pic.width, pic.height, last.what);
-  });
+  };
+  minScoreInput.addEventListener("change", thresholdsChanged);
+  secondLookInput.addEventListener("change", thresholdsChanged);
   $<HTMLInputElement>("heat").addEventListener("change", () => {
     if (last) draw(ctx, last.base, last.faces, $<HTMLInputElement>("heat").checked);
   });
