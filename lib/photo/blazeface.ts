@@ -89,17 +89,24 @@ export function detectionWindows(
   return windows;
 }
 
+/** The photo as the one float32 batch every window is cropped from (made once per photo, not per window). */
+function photoBatch(img: RgbImage): tf.Tensor4D {
+  return tf.tidy(() =>
+    tf.expandDims(tf.cast(tf.tensor3d(img.data, [img.height, img.width, 3], "int32"), "float32"), 0)
+  );
+}
+
 /** Every anchor of one model run on a square window of the photo scoring at least `minScore`, in photo pixels. */
 async function scan(
   model: GraphModel,
-  photo: tf.Tensor3D,
+  photo: tf.Tensor4D,
   w: { x: number; y: number; side: number },
   minScore: number,
 ): Promise<FaceBox[]> {
-  const [height, width] = photo.shape;
+  const [, height, width] = photo.shape;
   const [scores, regs] = tf.tidy(() => {
     const box = [[w.y / height, w.x / width, (w.y + w.side) / height, (w.x + w.side) / width]];
-    const x = tf.image.cropAndResize(tf.expandDims(tf.cast(photo, "float32"), 0), box, [0], [INPUT, INPUT]);
+    const x = tf.image.cropAndResize(photo, box, [0], [INPUT, INPUT]);
     const out = model.execute(tf.sub(tf.div(x, 127.5), 1)) as tf.Tensor[];
     const byAnchors = (n: number, c: number) => out.find((t) => t.shape[1] === n && t.shape[2] === c)!;
     const logits = tf.concat([byAnchors(512, 1), byAnchors(384, 1)], 1);
@@ -133,7 +140,7 @@ export async function secondLook(
   boxes: Omit<FaceBox, "score">[],
   margin: number = DETECTOR_DEFAULTS.lookMargin,
 ): Promise<number[]> {
-  const photo = tf.tensor3d(img.data, [img.height, img.width, 3], "int32");
+  const photo = photoBatch(img);
   try {
     return await looks(model, photo, boxes, margin);
   } finally {
@@ -143,7 +150,7 @@ export async function secondLook(
 
 async function looks(
   model: GraphModel,
-  photo: tf.Tensor3D,
+  photo: tf.Tensor4D,
   boxes: Omit<FaceBox, "score">[],
   margin: number,
 ): Promise<number[]> {
@@ -180,7 +187,7 @@ export function blazeFace(model: GraphModel, opts: BlazeFaceOptions = {}): FaceD
         throw new Error(`BlazeFace: expected ${img.width}x${img.height}x3 RGB bytes, got ${img.data.length}`);
       }
       const found: FaceBox[] = [];
-      const photo = tf.tensor3d(img.data, [img.height, img.width, 3], "int32");
+      const photo = photoBatch(img);
       try {
         for (const w of detectionWindows(img.width, img.height, tile)) {
           found.push(...await scan(model, photo, w, minScore));
