@@ -21,6 +21,7 @@ import { type AttentionRecordBody, attentionStudy, findAttentionRun } from "../l
 import { buildModel, defaultConfig, loadModel } from "../lib/model/mod.ts";
 import { selectBackend } from "../lib/backend/mod.ts";
 import { outputsDir } from "../lib/viz/mod.ts";
+import { readJsonFile } from "../lib/util/mod.ts";
 import { startRecord } from "./record.ts";
 import { scriptArgs } from "../tools/args.ts";
 
@@ -47,13 +48,8 @@ if (!runDir) {
   throw new Error(`no synthetic run with a saved model in ${outputsDir()}/runs: run \`deno task main\` first`);
 }
 
-const read = async (path: string) => {
-  try {
-    return JSON.parse(await Deno.readTextFile(path));
-  } catch (err) {
-    throw new Error(`${path}: cannot read a run record (${err})`);
-  }
-};
+// deno-lint-ignore no-explicit-any
+const read = async (path: string): Promise<any> => await readJsonFile(path, "a run record");
 const [ran, recorded] = [await read(`${runDir}/run.json`), await read(values.record)];
 if (!recorded.config?.model || !recorded.attention) {
   throw new Error(`${values.record}: expected a main-job run record with config.model and attention`);

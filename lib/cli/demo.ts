@@ -17,6 +17,7 @@ import { runtimeOf } from "../backend/runtime.ts";
 import { parseRuntime } from "../backend/runtime_flags.ts";
 import { runDemo } from "../experiment/demo.ts";
 import type { SpecInput } from "../experiment/spec.ts";
+import { readJsonFile } from "../util/mod.ts";
 
 const HELP =
   `usage: deno task fer demo [--fast] [--preset NAME] [--config FILE] [--epochs N] [--out DIR] [--backend NAME] [--json]
@@ -25,11 +26,7 @@ const HELP =
   --out DIR       where the figures and metrics go (default outputs/demo)`;
 
 async function readOverrides(path: string): Promise<SpecInput> {
-  try {
-    return JSON.parse(await Deno.readTextFile(path));
-  } catch (e) {
-    throw new Error(`${path}: cannot read the demo overrides (${e instanceof Error ? e.message : e}); expected JSON`);
-  }
+  return await readJsonFile(path, "the demo overrides, expected JSON") as SpecInput;
 }
 
 /** `fer demo`. */

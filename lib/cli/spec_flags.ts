@@ -11,6 +11,7 @@
  */
 import type { DatasetKind } from "../data/kinds.ts";
 import type { DatasetSpec, SpecInput } from "../experiment/spec.ts";
+import { readJsonFile } from "../util/mod.ts";
 import { numberFlag } from "./command.ts";
 
 /** An object of the given entries whose value is defined (a flag not given overrides nothing). */
@@ -25,12 +26,8 @@ export function datasetFlagsSpec(v: { dataset?: string; root?: string; n?: strin
 
 /** Reads a JSON experiment spec file; an error names the file and what was expected. */
 export async function readSpecFile(path: string): Promise<SpecInput> {
-  try {
-    return JSON.parse(await Deno.readTextFile(path));
-  } catch (e) {
-    throw new Error(
-      `${path}: cannot read the config (${e instanceof Error ? e.message : e}); ` +
-        `expected a JSON experiment spec {dataset?, model?, train?, protocol?}`,
-    );
-  }
+  return await readJsonFile(
+    path,
+    "the config, expected a JSON experiment spec {dataset?, model?, train?, protocol?}",
+  ) as SpecInput;
 }

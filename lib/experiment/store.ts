@@ -13,6 +13,7 @@
  * @module
  */
 import type { EpochMetrics } from "../engine/epoch.ts";
+import { readJsonFile } from "../util/mod.ts";
 import {
   defaultRunsDir,
   gitCommit,
@@ -39,11 +40,7 @@ export interface RunStore {
 /** Reads `<dir>/run.json`, naming the file on error. */
 export async function readRun(dir: string): Promise<RunRecord> {
   const path = `${dir}/run.json`;
-  try {
-    return JSON.parse(await Deno.readTextFile(path));
-  } catch (e) {
-    throw new Error(`${path}: cannot read the run record (${e instanceof Error ? e.message : e})`);
-  }
+  return await readJsonFile(path, "the run record") as RunRecord;
 }
 
 /** `run.json` and `metrics.csv` in `<runsDir>/<run-id>/`, written with plain (atomic) file writes. */

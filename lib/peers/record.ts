@@ -10,7 +10,7 @@
  * @module
  */
 import { join } from "node:path";
-import { projectRoot, type RecordedMachine } from "../util/mod.ts";
+import { projectRoot, readJsonFile, type RecordedMachine } from "../util/mod.ts";
 import type { PeerEvalReport } from "./peers.ts";
 import type { PeerName } from "./labels.ts";
 
@@ -32,12 +32,8 @@ export interface PeersRecord {
 
 /** Reads a peers record; throws naming the file and the missing field when it is not one. */
 export async function readPeersRecord(path: string = PEERS_PUBLICTEST_RECORD): Promise<PeersRecord> {
-  let rec;
-  try {
-    rec = JSON.parse(await Deno.readTextFile(path));
-  } catch (err) {
-    throw new Error(`${path}: cannot read a peers record (written by bench/peers_publictest.ts): ${err}`);
-  }
+  // deno-lint-ignore no-explicit-any
+  const rec: any = await readJsonFile(path, "a peers record (written by bench/peers_publictest.ts)");
   for (const field of ["machine", "split", "versions", "peers"]) {
     if (typeof rec?.[field] !== "object" && typeof rec?.[field] !== "string") {
       throw new Error(`${path}: not a peers record, "${field}" is missing`);

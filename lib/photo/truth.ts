@@ -15,6 +15,7 @@
 import { join } from "node:path";
 import { FACE_API_VERSION } from "../peers/face_api_expression.ts";
 import { packageDir } from "../peers/package_files.ts";
+import { readJsonFile } from "../util/mod.ts";
 import { type FaceBox, iou } from "./box.ts";
 
 /** One face marked by hand: its box in pixels of the upright photo, and whether its expression can be judged. */
@@ -85,13 +86,7 @@ export function parseFaceTruth(json: unknown, name: string): TruthPhoto[] {
 
 /** Reads and parses a truth file; see {@link parseFaceTruth}. */
 export async function readFaceTruth(path: string): Promise<TruthPhoto[]> {
-  let json: unknown;
-  try {
-    json = JSON.parse(await Deno.readTextFile(path));
-  } catch (err) {
-    throw new Error(`${path}: cannot read the truth file as JSON (${err instanceof Error ? err.message : err})`);
-  }
-  return parseFaceTruth(json, path);
+  return parseFaceTruth(await readJsonFile(path, "the truth file as JSON"), path);
 }
 
 /** A true face and the box that found it. */

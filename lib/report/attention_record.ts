@@ -12,7 +12,7 @@
  * @module
  */
 import { join, relative } from "node:path";
-import { projectRoot, type RecordedMachine } from "../util/mod.ts";
+import { projectRoot, readJsonFile, type RecordedMachine } from "../util/mod.ts";
 import { summariesMarkdown } from "../experiment/attention_score.ts";
 import type { AttentionStudy } from "./attention_study.ts";
 
@@ -59,12 +59,8 @@ const SUMMARY_FIELDS = ["n", "meanMassInside", "meanAreaFraction", "meanRatio", 
 
 /** Reads an attention record; throws naming the file and the field that is missing or not a number. */
 export async function readAttentionRecord(path: string = ATTENTION_MAIN_JOB_RECORD): Promise<AttentionRecord> {
-  let rec;
-  try {
-    rec = JSON.parse(await Deno.readTextFile(path));
-  } catch (err) {
-    throw new Error(`${path}: cannot read an attention record (written by bench/attention.ts): ${err}`);
-  }
+  // deno-lint-ignore no-explicit-any
+  const rec: any = await readJsonFile(path, "an attention record (written by bench/attention.ts)");
   const summary = (s: unknown, at: string) => {
     for (const f of SUMMARY_FIELDS) {
       const v = (s as Record<string, unknown> | undefined)?.[f];

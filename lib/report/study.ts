@@ -16,6 +16,7 @@ import { basename, join } from "node:path";
 import type { RunRecord } from "../experiment/record.ts";
 import type { SpecInput } from "../experiment/spec.ts";
 import { projectRoot } from "../util/root.ts";
+import { readJsonFile } from "../util/json.ts";
 
 /** The study's folder: results/study (cells/ and runs/). */
 export const STUDY_DIR: string = join(projectRoot(), "results", "study");
@@ -36,12 +37,7 @@ export interface StudyCell {
 /** A cell file, validated; errors name the file. */
 export async function readCell(name: string, dir: string = STUDY_DIR): Promise<StudyCell> {
   const path = join(dir, "cells", `${name}.json`);
-  let c: StudyCell;
-  try {
-    c = JSON.parse(await Deno.readTextFile(path));
-  } catch (e) {
-    throw new Error(`${path}: cannot read the study cell (${e instanceof Error ? e.message : e})`);
-  }
+  const c = await readJsonFile(path, "the study cell") as StudyCell;
   if (
     typeof c.about !== "string" || !Array.isArray(c.args) || !Array.isArray(c.seeds) || !c.seeds.length ||
     typeof c.spec !== "object" || c.spec === null

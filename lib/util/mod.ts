@@ -3,7 +3,7 @@
  * of the fault suite and the machine a measurement ran on.
  *
  * Direct imports from other folders (the rest goes through this mod.ts): failpoint.ts, hash.ts, mode.ts,
- *  host.ts, progress.ts, rng.ts, root.ts.
+ *  host.ts, json.ts, progress.ts, rng.ts, root.ts.
  *
  * @example
  * ```ts
@@ -29,4 +29,5 @@ export { fastMode } from "./mode.ts";
 export { type Failpoint, failpoint, FAILPOINTS } from "./failpoint.ts";
 export { projectRoot } from "./root.ts";
 export { sha256Hex16 } from "./hash.ts";
+export { readJsonFile } from "./json.ts";
 export { type HostInfo, hostInfo, type RecordedMachine } from "./host.ts";
