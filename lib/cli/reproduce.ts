@@ -25,7 +25,8 @@ import type { PeerEvalReport } from "../peers/peers.ts";
 import { describeExperiment, planTable } from "../report/experiments.ts";
 import { TABLE_IDS, type TableId } from "../report/paper_numbers.ts";
 import { RESULTS_RUNS } from "../report/runs.ts";
-import { buildTable, tableMarkdown, writeTable } from "../report/tables.ts";
+import { buildTable, tableMarkdown, type TableResult, writeTable } from "../report/tables.ts";
+import { readingMarkdown, REFERENCE_ROWS } from "../report/reading.ts";
 
 const HELP = `usage: deno task fer reproduce <table-id> [options]
 
@@ -169,10 +170,13 @@ async function jobMode(grid: GridFlags, v: Values): Promise<number> {
   return await runJob(grid, positive(v.fold, "fold"), v.hash);
 }
 
+/** A FER2013 table's reading against its complete network (lib/report/reading.ts); nothing for the others. */
+const readingBlock = (t: TableResult) => REFERENCE_ROWS[t.id] ? `\n#### Reading\n\n${readingMarkdown(t)}` : "";
+
 /** `--collect`: the grid's records as its table; exit 1 naming the jobs not done. */
 async function collectMode(grid: GridFlags): Promise<number> {
   const c = await collect(grid);
-  console.log(tableMarkdown(c.table, grid.out));
+  console.log(tableMarkdown(c.table, grid.out) + readingBlock(c.table));
   console.error(`wrote ${c.files.md} and ${c.files.csv}`);
   if (c.missing.length === 0) return 0;
   console.error(`${c.missing.length} of ${c.jobs} job(s) not done:`);
@@ -244,7 +248,7 @@ async function sequentialMode(grid: GridFlags, v: Values): Promise<number> {
   // without --runs-dir the committed records count too: the table is rebuilt from them without training
   const t = await buildTable(table, { runsDir: v["runs-dir"] ? grid.runsDir : [grid.runsDir, RESULTS_RUNS], peers });
   const { md, csv } = await writeTable(t, grid.out);
-  console.log(tableMarkdown(t, grid.out));
+  console.log(tableMarkdown(t, grid.out) + readingBlock(t));
   console.error(`wrote ${md} and ${csv}`);
   return 0;
 }

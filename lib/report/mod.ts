@@ -4,7 +4,7 @@
  * attention study (Figure 6 made measurable).
  *
  * Direct imports from other folders (the rest goes through this mod.ts): epoch_times.ts, experiments.ts,
- *  identity.ts, paper_numbers.ts, runs.ts, tables.ts, testing.ts.
+ *  identity.ts, paper_numbers.ts, reading.ts, runs.ts, tables.ts, testing.ts.
  *
  * @example
  * ```ts
@@ -49,6 +49,8 @@ export {
   validateExperiment,
 } from "./experiments.ts";
 export { experimentModel, experimentProtocol, sameExperimentRun } from "./identity.ts";
+export { binomialSe, faceCount } from "./noise.ts";
+export { readingMarkdown, REFERENCE_ROWS, type RowReading, type TableReading, tableReading } from "./reading.ts";
 export {
   latestRunFor,
   type LoadedRun,

@@ -20,6 +20,7 @@ import { PAPER_TABLES, type TableId } from "./paper_numbers.ts";
 import { latestRunFor, type LoadedRun, readRuns, RESULTS_RUNS, runAccuracy } from "./runs.ts";
 import type { PeerEvalReport } from "../peers/peers.ts";
 import { projectRoot } from "../util/mod.ts";
+import { binomialSe, faceCount } from "./noise.ts";
 
 /** Where a row's number comes from. */
 export type RowSource = "ours" | "other-method" | "peer";
@@ -35,8 +36,10 @@ export interface TableRow {
   paper: number | null;
   /** Our measured accuracy, null when not measured. */
   measured: number | null;
-  /** Std over folds (k-fold), percent. */
+  /** Std over folds (k-fold) or over seeds (a grid's mean), percent. */
   std?: number;
+  /** The binomial standard error of one run's accuracy on the split's test faces, points (split protocols). */
+  se?: number;
   status: "measured" | "not run" | "reported only" | "needs user data";
   runId?: string;
   /** The measured run's record: `<run folder>/run.json`, or a committed `results/runs/<name>.json`. */
@@ -87,6 +90,7 @@ async function shippedRow(file: string): Promise<TableRow> {
     protocol: `${protocolText(run.protocol)}; last epoch of a fixed schedule`,
     paper: null,
     measured: pct(e.accuracy),
+    ...seOf(e.accuracy, faceCount(e)),
     status: "measured",
     runId: relative(root, file),
     runFile: file,
@@ -97,6 +101,10 @@ async function shippedRow(file: string): Promise<TableRow> {
 }
 
 const pct = (x: number) => Math.round(x * 10000) / 100;
+
+/** `{ se }` in points, two decimals, when the test faces are known. */
+const seOf = (accuracy: number, n: number | null): { se?: number } =>
+  n === null ? {} : { se: Math.round(binomialSe(accuracy, n) * 100) / 100 };
 
 /** A run of this exact experiment made for another table row, at the paper's setting, the CPU profile or fast. */
 function sharedRun(runs: LoadedRun[], e: ExperimentConfig): LoadedRun | null {
@@ -149,6 +157,9 @@ export async function buildTable(id: TableId, opts: TableOptions = {}): Promise<
       const acc = runAccuracy(found.record)!;
       base.measured = pct(acc.accuracy);
       if (acc.std !== undefined) base.std = pct(acc.std);
+      if (found.record.protocol.kind === "split") {
+        Object.assign(base, seOf(acc.accuracy, faceCount(found.record.result)));
+      }
       base.status = "measured";
       // what the run measured: its own protocol (a grid may change k), over seeds when it is a mean of several
       const seeds = found.record.job?.seeds;
@@ -186,6 +197,7 @@ export async function buildTable(id: TableId, opts: TableOptions = {}): Promise<
       protocol: `pretrained; evaluated on ${p.split} (${p.n} images)`,
       paper: null,
       measured: pct(p.accuracy),
+      ...seOf(p.accuracy, p.n),
       status: "measured",
       backend: p.backend,
       ...(opts.peersRecord ? { runId: relative(projectRoot(), opts.peersRecord), runFile: opts.peersRecord } : {}),
@@ -281,8 +293,8 @@ export function tableMarkdown(t: TableResult, linkBase: string | null = "outputs
   const lines = [
     `### ${t.title}`,
     "",
-    "| Method | Source | Protocol | Paper (%) | Ours, measured (%) | Run | Model (input, width) | Epochs | Backend | Fast mode |",
-    "|---|---|---|---|---|---|---|---|---|---|",
+    "| Method | Source | Protocol | Paper (%) | Ours, measured (%) | SE (points) | Run | Model (input, width) | Epochs | Backend | Fast mode |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const r of t.rows) {
     const id = !r.runId || !r.runFile
@@ -292,8 +304,8 @@ export function tableMarkdown(t: TableResult, linkBase: string | null = "outputs
       : `[${r.runId}](${relative(linkBase, r.runFile)})`;
     const run = id && r.runOf ? `${id} (run for ${r.runOf})` : id;
     lines.push(
-      `| ${r.label} | ${r.source} | ${r.protocol} | ${r.paper === null ? "—" : r.paper.toFixed(2)} | ${
-        cell(r)
+      `| ${r.label} | ${r.source} | ${r.protocol} | ${r.paper === null ? "—" : r.paper.toFixed(2)} | ${cell(r)} | ${
+        r.se === undefined ? "" : r.se.toFixed(2)
       } | ${run} | ${r.model ?? ""} | ${r.epochs ?? ""} | ${r.backend ?? ""} | ${
         r.fast === undefined ? "" : r.fast ? "yes" : "no"
       } |`,
@@ -303,7 +315,7 @@ export function tableMarkdown(t: TableResult, linkBase: string | null = "outputs
   if (t.note) lines.push("", `Note: ${t.note}`);
   lines.push(
     "",
-    '"not run": no finished run record for this configuration; "reported only": the paper\'s number for another method, not rerun here; "run for" another row: the same experiment (data, protocol, model, training), run once.',
+    '"not run": no finished run record for this configuration; "reported only": the paper\'s number for another method, not rerun here; "run for" another row: the same experiment (data, protocol, model, training), run once; SE: the binomial standard error of one run on the split\'s test faces, √(p(1−p)/n); a ± is the std over folds or seeds.',
   );
   return lines.join("\n") + "\n";
 }
@@ -324,6 +336,7 @@ export function tableCsv(t: TableResult): string {
     "paper",
     "measured",
     "std",
+    "se",
     "status",
     "run_id",
     "model",
@@ -344,6 +357,7 @@ export function tableCsv(t: TableResult): string {
         r.paper,
         r.measured,
         r.std,
+        r.se,
         r.status,
         r.runId,
         r.model,

@@ -13,6 +13,7 @@ import {
   writeTable,
 } from "./tables.ts";
 import { readRuns } from "./runs.ts";
+import { binomialSe } from "./noise.ts";
 import { projectRoot } from "../util/mod.ts";
 
 const report = (split: string, accuracy: number) => ({
@@ -53,7 +54,8 @@ async function fixtureRuns(): Promise<string> {
     epochs: 40,
     backend: "webgpu",
     config: { model: { inputSize: 256, width: 1 }, train: {} },
-    result: report("PublicTest", 0.61234),
+    // 3,589 test faces (the sum of its confusion matrix): a standard error of 0.81 points at 61.23%
+    result: { ...report("PublicTest", 0.61234), confusion: [[1000, 389], [1000, 1200]] },
   });
   await writeRun(dir, "r3", {
     createdAt: "2026-11-27T12:00:00Z",
@@ -106,6 +108,8 @@ Deno.test("table1 picks the newest finished full run, flags fast runs, never inv
   assert.equal(row("circle-lbp").backend, "webgpu");
   assert.equal(row("circle-lbp").fast, false);
   assert.equal(row("circle-lbp").paper, 75.82);
+  assert.equal(row("circle-lbp").se, 0.81);
+  assert.equal(row("no-lbp").se, undefined, "no confusion matrix, no face count, no standard error");
   assert.equal(row("no-lbp").measured, 30);
   assert.equal(row("no-lbp").fast, true);
   assert.equal(row("original-lbp").measured, null);
@@ -115,15 +119,16 @@ Deno.test("table1 picks the newest finished full run, flags fast runs, never inv
   const md = tableMarkdown(t, join(runsDir, "..", "tables"));
   assert.match(
     md,
-    /\| Circle LBP \| ours \| .* \| 75\.82 \| 61\.23 \| \[r2\]\(.*r2\/run\.json\) \| 256px ×1 \| 40 \| webgpu \| no \|/,
+    /\| Circle LBP \| ours \| .* \| 75\.82 \| 61\.23 \| 0\.81 \| \[r2\]\(.*r2\/run\.json\) \| 256px ×1 \| 40 \| webgpu \| no \|/,
   );
   assert.match(md, /\| Uniform LBP \| ours \| .* \| 70\.32 \| not run \|/);
   const unlinked = tableMarkdown(t, null);
-  assert.match(unlinked, /\| 61\.23 \| `r2` \| 256px ×1 \|/);
+  assert.match(unlinked, /\| 61\.23 \| 0\.81 \| `r2` \| 256px ×1 \|/);
   assert.doesNotMatch(unlinked, /\]\(/, "no links when there is no base to resolve them from");
   const csv = tableCsv(t).trim().split("\n");
   assert.equal(csv.length, 5);
-  assert.ok(csv.some((l) => l.startsWith("table1,ours,uniform-lbp,Uniform LBP,") && l.includes(",70.32,,,not run,")));
+  assert.ok(csv.some((l) => l.startsWith("table1,ours,uniform-lbp,Uniform LBP,") && l.includes(",70.32,,,,not run,")));
+  assert.ok(csv.some((l) => l.startsWith("table1,ours,circle-lbp,") && l.includes(",75.82,61.23,,0.81,measured,r2,")));
   await Deno.remove(runsDir, { recursive: true });
 });
 
@@ -186,10 +191,11 @@ Deno.test("table4 carries peer rows and writeTable writes md and csv", async () 
   const t = await table4({ runsDir, peers: [peerReport] });
   const peer = t.rows.find((r) => r.source === "peer")!;
   assert.equal(peer.measured, 65.43);
+  assert.equal(peer.se, 0.79, "√(0.6543·0.3457/3589) in points");
   assert.equal(peer.paper, null);
   assert.equal(t.rows.filter((r) => r.source === "ours" && r.status === "not run").length, 3);
   const { md, csv } = await writeTable(t, out);
-  assert.match(await Deno.readTextFile(md), /@vladmandic\/human emotion .* \| 65\.43 \|/);
+  assert.match(await Deno.readTextFile(md), /@vladmandic\/human emotion .* \| 65\.43 \| 0\.79 \|/);
   assert.match(await Deno.readTextFile(csv), /^table,source,key/);
   const cited = await table4({ runsDir, peers: [peerReport], peersRecord: "/x/results/peers/p.json" });
   const row = cited.rows.find((r) => r.source === "peer")!;
@@ -199,6 +205,9 @@ Deno.test("table4 carries peer rows and writeTable writes md and csv", async () 
   const own = withShipped.rows.find((r) => r.key === "shipped:fer2013")!;
   const rec = JSON.parse(await Deno.readTextFile(ship));
   assert.equal(own.measured, Math.round(rec.shipped.tencrop.accuracy * 10000) / 100);
+  const faces = rec.shipped.tencrop.confusion.flat().reduce((s: number, v: number) => s + v, 0);
+  assert.equal(faces, 3589, "the shipped model's ten-crop evaluation counted every PublicTest face");
+  assert.equal(own.se, Math.round(binomialSe(rec.shipped.tencrop.accuracy, faces) * 100) / 100);
   assert.deepEqual([own.source, own.status, own.runFile], ["ours", "measured", ship]);
   assert.match(own.protocol, /^train Training, report PublicTest; last epoch/);
   await Deno.remove(runsDir, { recursive: true });
