@@ -169,7 +169,10 @@ export const TRAIN_SPEC = {
       help: "the interpreter whose torch is the reference (default: build/torch2-venv's, else /usr/bin/python3)",
     },
     cpu: { type: "boolean", help: "also time the pure-JS cpu backend (reference net, 1 step at batch 1)" },
-    profile: { type: "boolean", help: "per-kernel milliseconds per step on torch (reference net)" },
+    profile: {
+      type: "boolean",
+      help: "per-kernel milliseconds per step on torch (reference net); with --net presets, the twin's ATen ops beside",
+    },
     paper: { type: "string", help: "also time this model preset on torch with Keras' fit step (no PyTorch mirror)" },
     out: { type: "string", help: "also write the JSON as a record with the commit, machine and load to this file" },
   },
@@ -256,7 +259,18 @@ export async function benchTrain(args: string[]): Promise<Record<string, unknown
   }
   const twins = nets.filter((n) => n !== "reference");
   if (twins.length && torch.ok) {
-    const o = { nets: twins, sizes, batch, steps, threads, rounds, precisions, device, python };
+    const o = {
+      nets: twins,
+      sizes,
+      batch,
+      steps,
+      threads,
+      rounds,
+      precisions,
+      device,
+      python,
+      profile: values.profile,
+    };
     results.push(...await benchTwin(o));
   } else if (twins.length) results.push({ net: twins.join(","), torch: { error: torch.reason } });
   return {

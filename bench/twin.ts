@@ -5,7 +5,9 @@
  * (bench/twin_speed.py: bench/twin_net.py with the same initial weights, loaded from our saved model, and
  * bench/twin_train.py), interleaved per round (twin, torch, twin bf16, torch bf16, …) so that load from other
  * processes hits all alike. Each torch row has its ratios to the twin at the same precision and the tfjs kernel
- * calls of one training step (every kernel the engine dispatches to the backend, nested ones included).
+ * calls of one training step (every kernel the engine dispatches to the backend, nested ones included). With
+ * `profile`, the fp32 row also holds where a step's time goes on each side: the torch backend's kernels (ms and
+ * calls of one step) beside the twin's ATen ops (torch.profiler's self time per step).
  *
  * @example
  * ```ts
@@ -16,7 +18,13 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { join } from "node:path";
-import { type Precision, profileKernels, setTorchPrecision, TORCH_BACKEND } from "../lib/backend/mod.ts";
+import {
+  type KernelTime,
+  type Precision,
+  profileKernels,
+  setTorchPrecision,
+  TORCH_BACKEND,
+} from "../lib/backend/mod.ts";
 import { makeOptimizer, trainPreset, trainStep } from "../lib/engine/mod.ts";
 import { buildModel, type FerModel, preset, saveModel } from "../lib/model/mod.ts";
 import { Progress } from "../lib/util/mod.ts";
@@ -34,6 +42,8 @@ export interface TwinBenchOptions {
   device: string;
   /** The interpreter whose torch runs the twin. */
   python: string;
+  /** Also profile one fp32 training step per side in the last round (see the module doc). */
+  profile?: boolean;
 }
 
 /** The train recipe both sides step with. */
@@ -48,19 +58,28 @@ interface TwinOut extends Timing {
   engine: string;
   device: string;
   memory_format: string;
+  /** With --profile: the twin's ATen ops, self ms and calls per step. */
+  profile?: { op: string; ms: number; calls: number }[];
 }
 
-async function twinSpeed(o: TwinBenchOptions, dir: string, precision: Precision): Promise<TwinOut> {
+/** Our side of one measurement: speeds, kernel calls of a step and that step's kernels (largest first). */
+interface OursOut extends Timing {
+  calls: number;
+  kernels: KernelTime[];
+}
+
+async function twinSpeed(o: TwinBenchOptions, dir: string, precision: Precision, profile: boolean): Promise<TwinOut> {
   const script = new URL("./twin_speed.py", import.meta.url).pathname;
   const args = [script, "--model", dir, "--recipe", JSON.stringify(RECIPE), "--batch", `${o.batch}`];
   args.push("--steps", `${o.steps}`, "--threads", `${o.threads}`, "--device", o.device, "--precision", precision);
+  if (profile) args.push("--profile");
   const out = await new Deno.Command(o.python, { args, stdout: "piped", stderr: "piped" }).output();
   if (out.code !== 0) throw new Error(`twin_speed.py failed: ${new TextDecoder().decode(out.stderr).slice(-800)}`);
   return JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").pop()!);
 }
 
 /** Training and inference speed of `fm` on the current backend, and the kernel calls of one training step. */
-async function oursSpeed(fm: FerModel, o: TwinBenchOptions, label: string): Promise<Timing & { calls: number }> {
+async function oursSpeed(fm: FerModel, o: TwinBenchOptions, label: string): Promise<OursOut> {
   const s = fm.config.inputSize, k = fm.config.numClasses;
   const inputs = fm.model.inputs.map((i) => tf.randomUniform([o.batch, s, s, i.shape[3]!]));
   const labels = tf.tidy(() =>
@@ -78,7 +97,8 @@ async function oursSpeed(fm: FerModel, o: TwinBenchOptions, label: string): Prom
   const prof = profileKernels(TORCH_BACKEND);
   await step();
   prof.restore();
-  const calls = prof.report().reduce((n, r) => n + r.calls, 0);
+  const kernels = prof.report();
+  const calls = kernels.reduce((n, r) => n + r.calls, 0);
   const prog = new Progress({ label: `${label} train`, total: o.steps, unit: "step" });
   const t0 = performance.now();
   for (let i = 0; i < o.steps; i++) (await step(), prog.tick(1));
@@ -90,7 +110,7 @@ async function oursSpeed(fm: FerModel, o: TwinBenchOptions, label: string): Prom
   const inferMs = (performance.now() - t1) / o.steps;
   tf.dispose([...inputs, labels, classWeights]);
   optimizer.dispose();
-  return { train_img_s: o.batch * 1000 / trainMs, infer_img_s: o.batch * 1000 / inferMs, calls };
+  return { train_img_s: o.batch * 1000 / trainMs, infer_img_s: o.batch * 1000 / inferMs, calls, kernels };
 }
 
 const mean = (v: number[]) => v.reduce((p, q) => p + q, 0) / v.length;
@@ -106,12 +126,13 @@ export async function benchTwin(o: TwinBenchOptions): Promise<Record<string, unk
     for (const size of o.sizes) {
       const fm = buildModel(preset(net, { inputSize: size }));
       const dir = await Deno.makeTempDir({ prefix: "fer_twin_" });
-      const twin = new Map<Precision, TwinOut[]>(), ours = new Map<Precision, (Timing & { calls: number })[]>();
+      const twin = new Map<Precision, TwinOut[]>(), ours = new Map<Precision, OursOut[]>();
       try {
         await saveModel(fm, join(dir, "model"));
         for (let r = 0; r < o.rounds; r++) {
           for (const p of precisions) {
-            twin.set(p, [...twin.get(p) ?? [], await twinSpeed(o, join(dir, "model"), p)]);
+            const profile = o.profile === true && p === "fp32" && r === o.rounds - 1;
+            twin.set(p, [...twin.get(p) ?? [], await twinSpeed(o, join(dir, "model"), p, profile)]);
             setTorchPrecision(p);
             ours.set(p, [...ours.get(p) ?? [], await oursSpeed(fm, o, `torch ${p} ${net} ${size}px`)]);
           }
@@ -148,6 +169,13 @@ export async function benchTwin(o: TwinBenchOptions): Promise<Record<string, unk
           ...(p === "fp32" ? {} : { ratio_train_vs_twin_fp32: round(f.train_img_s / fp32.train_img_s) }),
           kernel_calls_per_step: outs[0].calls,
           rounds: outs.map((q) => round(q.train_img_s)),
+        };
+      }
+      if (o.profile) {
+        const top = 16, ms = (v: number) => Math.round(v * 1000) / 1000;
+        row.profile_ms_per_step = {
+          torch: ours.get("fp32")!.at(-1)!.kernels.slice(0, top).map((k) => ({ ...k, ms: ms(k.ms) })),
+          twin: twin.get("fp32")!.at(-1)!.profile,
         };
       }
       const main = row.torch as { ratio_train: number; ratio_infer: number };

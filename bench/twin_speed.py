@@ -2,9 +2,11 @@
 training step of lib/engine/ (bench/twin_train.py) on random inputs, then softmax inference in eval mode.
 
 Usage: python3 bench/twin_speed.py --model DIR --recipe JSON [--batch 32] [--steps 3] [--warmup 2] [--threads 2]
-       [--device cpu|cuda] [--precision fp32|bf16] [--memory-format channels_last|contiguous]
+       [--device cpu|cuda] [--precision fp32|bf16] [--memory-format channels_last|contiguous] [--profile]
 Precision bf16: autocast (convs and matmuls in bfloat16), as the torch backend's bf16 and bench/torch_ref.py.
-Prints one JSON line: {"engine", "device", "precision", "train_img_s", "infer_img_s", "step_ms", ...}.
+Prints one JSON line: {"engine", "device", "precision", "train_img_s", "infer_img_s", "step_ms", ...}; with
+--profile, "profile": the ATen ops of the timed training steps (torch.profiler, after the timing), each op's self
+milliseconds and calls per step, largest first, to set beside the torch backend's kernels.
 """
 import argparse
 import json
@@ -27,6 +29,7 @@ def main() -> None:
     p.add_argument("--device", default="cpu", help="cpu or cuda (timed with torch.cuda.synchronize)")
     p.add_argument("--precision", default="fp32", choices=["fp32", "bf16"])
     p.add_argument("--memory-format", default="channels_last", choices=["channels_last", "contiguous"])
+    p.add_argument("--profile", action="store_true", help="also profile the training steps per ATen op")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -62,6 +65,7 @@ def main() -> None:
         train_step(net, opt, batch, recipe, autocast).item()
         sync()
         times.append((time.perf_counter() - t0) * 1000)
+    profile = op_profile(lambda: train_step(net, opt, batch, recipe, autocast).item(), a.steps) if a.profile else None
     net.eval()
     with torch.no_grad(), autocast:
         net.predict(batch["raw"], batch["lbp"])
@@ -84,7 +88,20 @@ def main() -> None:
         "train_img_s": a.batch * 1000 / train_ms,
         "infer_img_s": a.batch * 1000 / infer_ms,
         "step_ms": [round(t, 1) for t in times],
+        **({"profile": profile} if profile is not None else {}),
     }))
+
+
+def op_profile(step, steps: int, top: int = 16) -> list:
+    """Self CPU milliseconds and calls per step of each ATen op over `steps` calls of `step`, largest first."""
+    from torch.profiler import ProfilerActivity, profile
+
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        for _ in range(steps):
+            step()
+    rows = sorted(prof.key_averages(), key=lambda e: e.self_cpu_time_total, reverse=True)
+    return [{"op": e.key, "ms": round(e.self_cpu_time_total / 1000 / steps, 3), "calls": e.count / steps}
+            for e in rows[:top]]
 
 
 if __name__ == "__main__":
