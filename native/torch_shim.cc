@@ -341,10 +341,19 @@ void def_pool() {
     at::Tensor xi = g.prepad(nchw(c.x(0)), -INFINITY);
     return {nhwc(at::max_pool2d(xi, {g.dh, g.dw}, {g.sh, g.sw}, g.pad()))};
   });
-  def("maxpool_bwd", [](Call& c) -> Outs {  // dy, x
+  // maxpool_idx: as maxpool, and the argmax of each window (int64, normalised to int32 on the way out) for
+  // maxpool_bwd's third input: the gradient then scatters without pooling again.
+  def("maxpool_idx", [](Call& c) -> Outs {
+    Geo g(c, 0);
+    at::Tensor xi = g.prepad(nchw(c.x(0)), -INFINITY).contiguous(at::MemoryFormat::ChannelsLast);
+    auto [y, idx] = at::max_pool2d_with_indices(xi, {g.dh, g.dw}, {g.sh, g.sw}, g.pad());
+    return {nhwc(y), nhwc(idx)};
+  });
+  def("maxpool_bwd", [](Call& c) -> Outs {  // dy, x, [indices from maxpool_idx]
     Geo g(c, 0);
     at::Tensor xi = g.prepad(nchw(c.x(1)), -INFINITY).contiguous(at::MemoryFormat::ChannelsLast);
-    auto [y, idx] = at::max_pool2d_with_indices(xi, {g.dh, g.dw}, {g.sh, g.sw}, g.pad());
+    at::Tensor idx = c.has(2) ? nchw(c.x(2)).to(at::kLong)
+                              : std::get<1>(at::max_pool2d_with_indices(xi, {g.dh, g.dw}, {g.sh, g.sw}, g.pad()));
     at::Tensor dyi = nchw(c.x(0)).contiguous(at::MemoryFormat::ChannelsLast);
     at::Tensor dx = at::max_pool2d_with_indices_backward(dyi, xi, {g.dh, g.dw}, {g.sh, g.sw}, g.pad(), {1, 1}, false, idx);
     if (!g.symmetric()) dx = dx.narrow(2, g.pt, c.x(1).size(1)).narrow(3, g.pl, c.x(1).size(2));

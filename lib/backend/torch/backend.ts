@@ -32,6 +32,8 @@ interface TensorData {
   refCount: number;
   /** Host values of a string tensor. */
   strings?: backend_util.BackendValues;
+  /** Shim slots kept beside this tensor for its gradient (a max pool's argmax), freed with it. */
+  kept?: number[];
 }
 
 function typed(values: backend_util.BackendValues, dtype: DataType): Float32Array | Int32Array | Uint8Array {
@@ -106,9 +108,9 @@ export class TorchBackend extends KernelBackend {
     if (!d) return true;
     d.refCount--;
     if (!force && d.refCount > 0) return false;
-    if (d.slot >= 0) {
-      this.lib.free(d.slot);
-      this.slots.delete(d.slot);
+    for (const slot of d.slot >= 0 ? [d.slot, ...d.kept ?? []] : []) {
+      this.lib.free(slot);
+      this.slots.delete(slot);
     }
     this.store.delete(dataId);
     return true;
@@ -189,5 +191,38 @@ export class TorchBackend extends KernelBackend {
   /** {@link run} for a single-output op. */
   run1(op: string, inputs: (TensorInfo | undefined)[], args: number[], dtype?: DataType): TensorInfo {
     return this.run(op, inputs, args, dtype)[0];
+  }
+
+  /**
+   * Runs an op whose first output is the result and whose other outputs stay in libtorch beside it, never seen
+   * by tfjs, until the result is disposed (a max pool's argmax for its gradient); see {@link runWithKept}.
+   */
+  runKeeping(op: string, inputs: TensorInfo[], args: number[]): TensorInfo {
+    const [y, ...rest] = this.lib.run(op, inputs.map((t) => this.slot(t)), args);
+    for (const o of rest) this.slots.add(o.slot);
+    this.slots.add(y.slot);
+    const dataId = {};
+    this.store.set(dataId, {
+      slot: y.slot,
+      dtype: y.dtype,
+      shape: y.shape,
+      refCount: 1,
+      kept: rest.map((o) => o.slot),
+    });
+    return { dataId, shape: y.shape, dtype: y.dtype };
+  }
+
+  /**
+   * {@link run1} with the slots kept beside `owner` appended to the inputs; null when `owner` keeps none (it was
+   * made by another op, or outside a recorded gradient), so the caller runs its op without them.
+   */
+  runWithKept(op: string, inputs: TensorInfo[], owner: TensorInfo, args: number[]): TensorInfo | null {
+    const kept = this.store.get(owner.dataId)?.kept;
+    if (!kept?.length) return null;
+    const [o] = this.lib.run(op, [...inputs.map((t) => this.slot(t)), ...kept], args);
+    const dataId = {};
+    this.slots.add(o.slot);
+    this.store.set(dataId, { slot: o.slot, dtype: o.dtype, shape: o.shape, refCount: 1 });
+    return { dataId, shape: o.shape, dtype: o.dtype };
   }
 }

@@ -3,7 +3,9 @@
  * padding out of the count, as tfjs does, and AvgPoolGrad divides by the whole window at padded
  * borders too, as tfjs's kernel does; max-pool gradients go to the first maximum, as in tfjs.
  * Cases ATen's pools cannot express (rounding modes, padding wider than half the window,
- * asymmetric padding of an average pool) run on the cpu kernel with a notice.
+ * asymmetric padding of an average pool) run on the cpu kernel with a notice. While a gradient is being
+ * recorded, MaxPool keeps each window's argmax beside its output (freed with it), so MaxPoolGrad scatters dy
+ * without pooling again; without them (inference, or a gradient asked of another output) it pools again.
  *
  * @example
  * ```ts
@@ -11,7 +13,7 @@
  * ```
  * @module
  */
-import { backend_util, type TensorInfo } from "@tensorflow/tfjs-core";
+import { backend_util, engine, type TensorInfo } from "@tensorflow/tfjs-core";
 import { runOnCpu, type TorchArgs } from "../fallback.ts";
 import { geometry } from "./conv.ts";
 import { kernel, type KernelDef, named } from "./util.ts";
@@ -49,16 +51,18 @@ function pool(name: string, op: string, max: boolean) {
     const { x } = named(args);
     const g = poolGeometry(x, args.attrs as unknown as PoolAttrs, max);
     if (typeof g === "string") return runOnCpu(name, args, g);
+    if (max && engine().state.gradientDepth > 0) return args.backend.runKeeping("maxpool_idx", [x], g);
     return args.backend.run1(op, [x], g);
   };
 }
 
 function poolGrad(name: string, op: string, max: boolean) {
   return (args: TorchArgs): TensorInfo | TensorInfo[] => {
-    const { dy, input } = named(args);
+    const { dy, input, output } = named(args);
     const g = poolGeometry(input, args.attrs as unknown as PoolAttrs, max);
     if (typeof g === "string") return runOnCpu(name, args, g);
-    return args.backend.run1(op, [dy, input], g);
+    return (max && output && args.backend.runWithKept(op, [dy, input], output, g)) ||
+      args.backend.run1(op, [dy, input], g);
   };
 }
 

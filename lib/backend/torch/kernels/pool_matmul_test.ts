@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import { Rng } from "../../../util/rng.ts";
 import { TOL } from "../../testing.ts";
-import { compareTorch } from "../testing.ts";
+import { compareTorch, requireTorch } from "../testing.ts";
+import { TORCH_BACKEND } from "../register.ts";
 
 Deno.test("torch MaxPool/AvgPool forward and gradients match cpu (windows 1–3, strides 1–3, same/valid, odd sizes)", async () => {
   const rng = new Rng("torch-pool");
@@ -51,4 +52,44 @@ Deno.test("torch matMul/batched/fused matmul forward and gradients match cpu (tr
     ...tf.grads((a: tf.Tensor, c: tf.Tensor) => tf.sum(tf.square(tf.matMul(a, c))))([a, c]),
   ], rng);
   assert.ok(d.maxRel <= TOL, `batched: ${d.where}`);
+});
+
+Deno.test("torch MaxPoolGrad from the argmax kept while recording equals pooling again and cpu (ties to the first maximum); the argmax goes with the output", async () => {
+  await requireTorch();
+  const rng = new Rng("torch-pool-kept");
+  type Mem = tf.MemoryInfo & { numTorchTensors: number };
+  for (const [k, s, pad] of [[2, 2, "valid"], [3, 2, "same"], [3, 1, "same"], [2, 3, "valid"]] as const) {
+    // small integers: many windows hold their maximum twice
+    const values = Array.from({ length: 2 * 7 * 8 * 3 }, () => rng.int(4));
+    const grads: Record<string, number[]> = {};
+    for (const backend of ["cpu", TORCH_BACKEND]) {
+      await tf.setBackend(backend);
+      const x = tf.tensor4d(values, [2, 7, 8, 3]);
+      const pool = (t: tf.Tensor) => tf.maxPool(t as tf.Tensor4D, k, s, pad);
+      const ramp = (y: tf.Tensor) => tf.reshape(tf.range(1, y.size + 1), y.shape);
+      const loss = (t: tf.Tensor) => tf.tidy(() => tf.sum(tf.mul(pool(t), ramp(pool(t)))));
+      grads[backend] = Array.from(tf.grad(loss)(x).dataSync());
+      if (backend === TORCH_BACKEND) {
+        // inference: no argmax kept, so the gradient kernel pools again, to the same values
+        const y = pool(x), dy = ramp(y);
+        const attrs = { filterSize: k, strides: s, pad };
+        const again = tf.engine().runKernel("MaxPoolGrad", { dy, input: x, output: y }, attrs) as tf.Tensor;
+        assert.deepEqual(Array.from(again.dataSync()), grads[backend], `k${k} s${s} ${pad}: pooled again`);
+        // while recording, the output holds one more libtorch tensor, freed with the gradient's tape
+        const torchTensors = () => (tf.memory() as Mem).numTorchTensors;
+        const before = torchTensors();
+        let held = 0;
+        tf.grad((t: tf.Tensor) => {
+          const at = torchTensors(), y = pool(t);
+          held = torchTensors() - at;
+          return tf.sum(y);
+        })(x).dispose();
+        assert.equal(held, 2, "the output and its argmax");
+        assert.equal(torchTensors(), before, "the argmax is freed with the output");
+        tf.dispose([y, dy, again]);
+      }
+      x.dispose();
+    }
+    assert.deepEqual(grads[TORCH_BACKEND], grads.cpu, `k${k} s${s} ${pad}: kept argmax against cpu`);
+  }
 });
