@@ -69,7 +69,8 @@ the grid (one job per row, fold and seed; see the README's "On a cluster"):
   --cluster-config FILE   these settings as JSON (default ./fer-cluster.json when present); options win
 
 records (results/runs/: the engine's run.json of each reported run, without weights):
-  --keep          copy each finished run's record to results/runs/<run id>.json
+  --keep          copy each finished run's record to results/runs/<run id>.json; with --collect, every
+                  finished record of the grid: each (row, seed)'s and each row's mean over --seeds
   --check FILE    train one fold of a record again (its config, protocol and seed; the data must match its
                   content hash) and compare with the recorded fold; exit 1 when they differ by more than
                   --tolerance points (default: twice the fold's binomial standard error). --fold K picks
@@ -174,10 +175,11 @@ async function jobMode(grid: GridFlags, v: Values): Promise<number> {
 const readingBlock = (t: TableResult) => REFERENCE_ROWS[t.id] ? `\n#### Reading\n\n${readingMarkdown(t)}` : "";
 
 /** `--collect`: the grid's records as its table; exit 1 naming the jobs not done. */
-async function collectMode(grid: GridFlags): Promise<number> {
-  const c = await collect(grid);
+async function collectMode(grid: GridFlags, keep: boolean): Promise<number> {
+  const c = await collect(grid, keep ? RESULTS_RUNS : undefined);
   console.log(tableMarkdown(c.table, grid.out) + readingBlock(c.table));
   console.error(`wrote ${c.files.md} and ${c.files.csv}`);
+  for (const k of c.kept) console.error(`kept ${k}`);
   if (c.missing.length === 0) return 0;
   console.error(`${c.missing.length} of ${c.jobs} job(s) not done:`);
   for (const m of c.missing) console.error(`  ${m}`);
@@ -268,7 +270,7 @@ export const command: Command = {
     const grid = gridFlags(table, v, runtime);
     const how = oneOf(v.submit, "submit", ["slurm", "print", "k8s"] as const);
     if (v.hash !== undefined || v.fold !== undefined) return await jobMode(grid, v);
-    if (v.collect) return await collectMode(grid);
+    if (v.collect) return await collectMode(grid, v.keep === true);
     if (how) return await submitMode(grid, how, v);
     if (v.plan) return await planMode(grid);
     return await sequentialMode(grid, v);

@@ -26,6 +26,12 @@ export interface CollectResult {
   written: string[];
   /** Jobs without a finished record. */
   missing: GridJob[];
+  /**
+   * Ids of every finished record of the grid (folders under the runs folder), written now or before: each
+   * (row, seed)'s whole experiment (a split job's own record, a k-fold row's assembled one) and each row's
+   * mean over seeds; what `--collect --keep` copies to results/runs.
+   */
+  records: string[];
 }
 
 /** Assembles the grid's finished fold jobs into k-fold records (and seeds into means); see the module doc. */
@@ -48,14 +54,16 @@ export async function collectGrid(jobs: GridJob[], runsDir: string): Promise<Col
   }
   // a row over several seeds: one record of the mean over its seeds' complete experiments
   const rows = Map.groupBy([...byWhole.values()].map((p) => p[0]), (j) => `${j.experiment.config.row}`);
+  const means: string[] = [];
   for (const seeds of rows.values()) {
     if (seeds.length < 2 || !seeds.every((j) => complete.has(j.whole))) continue;
     const hash = specHash({ seeds: seeds.map((j) => j.whole) });
+    means.push(gridRunId(hash));
     if ((await recordIn(runsDir, gridRunId(hash), hash))?.status === "done") continue;
     await assembleSeeds(runsDir, hash, seeds.map((j) => complete.get(j.whole)!), seeds.map((j) => j.seed));
     written.push(gridRunId(hash));
   }
-  return { written, missing };
+  return { written, missing, records: [...[...complete.keys()].map(gridRunId), ...means] };
 }
 
 async function assembleFolds(runsDir: string, whole: string, parts: GridJob[]): Promise<RunRecord> {

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { collectGrid } from "./collect.ts";
+import { collect, type GridFlags } from "./jobs.ts";
+import { binomialSe } from "../report/noise.ts";
 import { planGrid } from "./plan.ts";
 import { runAccuracy } from "../report/runs.ts";
 import { writeRunOf } from "../report/testing.ts";
@@ -63,4 +65,52 @@ Deno.test("collect assembles a row's fold jobs into the k-fold record a sequenti
   const again = await collectGrid(jobs, runs);
   assert.deepEqual([again.written, again.missing], [[], []], "collecting again changes nothing");
   await Deno.remove(runs, { recursive: true });
+});
+
+Deno.test("collect averages a split row over its seeds into one record: the table's mean ± std, the parts' standard error, and --keep copies every record", async () => {
+  const runs = await Deno.makeTempDir(), out = await Deno.makeTempDir(), kept = await Deno.makeTempDir();
+  const flags: GridFlags = {
+    table: "table2",
+    fast: true,
+    cpu: false,
+    rows: ["complete"],
+    seeds: 3,
+    overrides: {},
+    runsDir: runs,
+    runtime: {},
+    out,
+  };
+  const jobs = await planGrid("table2", { fast: true, rows: ["complete"], seeds: 3 });
+  assert.deepEqual(jobs.map((j) => j.seed), [42, 43, 44]);
+  for (const [i, accuracy] of [0.5, 0.6, 0.7].entries()) {
+    // a split job is its own record; each counted 3,589 test faces
+    const result = { split: "PublicTest", accuracy, macroF1: accuracy / 2, confusion: [[3000, 89], [300, 200]] };
+    await writeRunOf(runs, jobs[i].id, jobs[i].experiment, { job: { hash: jobs[i].hash }, result });
+    if (i === 1) {
+      const early = await collectGrid(jobs, runs);
+      assert.deepEqual([early.written, early.records], [[], [jobs[0].id, jobs[1].id]], "no mean before every seed");
+    }
+  }
+  const c = await collect(flags, kept);
+  const mean = c.kept.at(-1)!;
+  const rec = JSON.parse(await Deno.readTextFile(mean));
+  assert.deepEqual(rec.job.seeds, [42, 43, 44]);
+  assert.deepEqual(rec.job.parts, jobs.map((j) => j.id));
+  assert.ok(Math.abs(rec.mean.accuracy - 0.6) < 1e-12 && Math.abs(rec.std.accuracy - 0.1) < 1e-12, "mean ± sample std");
+  assert.deepEqual(
+    c.kept.map((k) => k.slice(kept.length + 1)),
+    [...jobs.map((j) => `${j.id}.json`), `${rec.id}.json`],
+    "every seed's record and the row's mean",
+  );
+  const row = c.table.rows.find((r) => r.key === "complete")!;
+  assert.deepEqual([row.measured, row.std, row.runId], [60, 10, rec.id]);
+  assert.match(row.protocol, /; mean ± std over 3 seeds$/);
+  assert.equal(
+    row.se,
+    Math.round(binomialSe(0.6, 3589) * 100) / 100,
+    "one run's standard error, from the parts' faces",
+  );
+  const again = await collectGrid(jobs, runs);
+  assert.deepEqual([again.written, again.records.length], [[], 4], "collecting again writes nothing");
+  for (const d of [runs, out, kept]) await Deno.remove(d, { recursive: true });
 });

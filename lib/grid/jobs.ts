@@ -21,6 +21,7 @@ import { specHash } from "../experiment/hash.ts";
 import { datasetHere } from "../experiment/spec.ts";
 import { collectGrid } from "./collect.ts";
 import { executeExperiment } from "./execute.ts";
+import { keepRecord } from "./sequential.ts";
 import { type GridJob, type GridOverrides, jobState, planGrid } from "./plan.ts";
 import type { TableId } from "../report/paper_numbers.ts";
 import { runAccuracy } from "../report/runs.ts";
@@ -194,16 +195,24 @@ export interface Collected {
   files: { md: string; csv: string };
   jobs: number;
   missing: string[];
+  /** The records copied by `keepInto`. */
+  kept: string[];
 }
 
-/** `--collect`: assembles the finished jobs' records and writes the table from them. */
-export async function collect(f: GridFlags): Promise<Collected> {
+/**
+ * `--collect`: assembles the finished jobs' records and writes the table from them; with `keepInto`
+ * (`--keep`: results/runs) it also copies there every finished record of the grid, each (row, seed)'s and each
+ * row's mean over seeds.
+ */
+export async function collect(f: GridFlags, keepInto?: string): Promise<Collected> {
   const jobs = await gridJobs(f);
-  const { written, missing } = await collectGrid(jobs, f.runsDir);
+  const { written, missing, records } = await collectGrid(jobs, f.runsDir);
   for (const id of written) console.error(`assembled ${join(f.runsDir, id)}`);
+  const kept: string[] = [];
+  for (const id of keepInto ? records : []) kept.push(await keepRecord(join(f.runsDir, id), keepInto));
   const table = await buildTable(f.table, { runsDir: f.runsDir });
   const files = await writeTable(table, f.out);
-  return { table, files, jobs: jobs.length, missing: missing.map((j) => `${j.id}  ${label(j)}`) };
+  return { table, files, jobs: jobs.length, missing: missing.map((j) => `${j.id}  ${label(j)}`), kept };
 }
 
 /** What `--submit` gives: text for the standard output (scripts, a manifest, the submitted ids) and a note. */

@@ -31,10 +31,10 @@ export interface SequentialOptions {
   keep?: boolean;
 }
 
-/** Copies a finished run's run.json to results/runs/<id>.json (the weights stay in the run folder). */
-export async function keepRecord(dir: string): Promise<string> {
-  await Deno.mkdir(RESULTS_RUNS, { recursive: true });
-  const to = join(RESULTS_RUNS, `${basename(dir)}.json`);
+/** Copies a finished run's run.json to `<into>/<id>.json`, results/runs by default (the weights stay in the run folder). */
+export async function keepRecord(dir: string, into: string = RESULTS_RUNS): Promise<string> {
+  await Deno.mkdir(into, { recursive: true });
+  const to = join(into, `${basename(dir)}.json`);
   await Deno.copyFile(join(dir, "run.json"), to);
   return to;
 }

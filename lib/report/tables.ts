@@ -158,7 +158,9 @@ export async function buildTable(id: TableId, opts: TableOptions = {}): Promise<
       base.measured = pct(acc.accuracy);
       if (acc.std !== undefined) base.std = pct(acc.std);
       if (found.record.protocol.kind === "split") {
-        Object.assign(base, seOf(acc.accuracy, faceCount(found.record.result)));
+        // a mean over seeds has no confusion matrix of its own: its parts' test faces
+        const parts = (found.record.job?.parts ?? []).map((id) => runs.find((r) => r.record.id === id)?.record.result);
+        Object.assign(base, seOf(acc.accuracy, [found.record.result, ...parts].map(faceCount).find((n) => n) ?? null));
       }
       base.status = "measured";
       // what the run measured: its own protocol (a grid may change k), over seeds when it is a mean of several
