@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { collectGrid } from "./collect.ts";
 import { collect, type GridFlags } from "./jobs.ts";
-import { binomialSe } from "../report/noise.ts";
+import { binomialSe } from "../report/mod.ts";
 import { planGrid } from "./plan.ts";
 import { runAccuracy } from "../report/runs.ts";
 import { writeRunOf } from "../report/testing.ts";
