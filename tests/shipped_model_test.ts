@@ -59,6 +59,7 @@ Deno.test("the shipped model loads (float16 widened), has its record's network, 
   try {
     assert.deepEqual(fm.config, { ...run.config.model });
     assert.deepEqual(fm.labels, ship.shipped.tencrop.labels);
+    assert.equal(fm.tta, run.config.train.tta, "predict's default views are those of the run's final evaluation");
     const s = summarizeModel(fm);
     assert.deepEqual([s.params, s.macs], [ship.params, ship.macs]);
     const face = syntheticDataset({ n: 7, seed: 3 });

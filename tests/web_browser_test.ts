@@ -10,7 +10,7 @@ import { join } from "node:path";
 import sharp from "sharp";
 import { FER2013_EMOTIONS } from "../lib/data/mod.ts";
 import { machineInfo } from "../lib/experiment/mod.ts";
-import { shippedModelDir } from "../lib/model/mod.ts";
+import { loadModel, shippedModelDir } from "../lib/model/mod.ts";
 import { CHROMIUM, Chromium } from "../tools/chromium.ts";
 import {
   type Face,
@@ -35,7 +35,7 @@ Deno.test({
     const dir = await Deno.makeTempDir({ prefix: "fer-web-" });
     const machine = machineInfo({ threads: null });
     try {
-      const model = shippedModelDir("fer2013");
+      const shippedDir = shippedModelDir("fer2013");
       const img = await pageScene(PAGE_SCENE_SEED);
       const png = join(dir, "scene.png");
       await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } }).png().toFile(png);
@@ -49,10 +49,14 @@ Deno.test({
         stderr: "piped",
       }).output();
       assert.equal(cli.code, 0, new TextDecoder().decode(cli.stderr));
-      const want: Face[] = JSON.parse(new TextDecoder().decode(cli.stdout).trim().split("\n").at(-1)!)[0].faces;
+      const row = JSON.parse(new TextDecoder().decode(cli.stdout).trim().split("\n").at(-1)!)[0];
+      const want: Face[] = row.faces;
+      const shipped = await loadModel(shippedDir);
+      assert.equal(row.tta, shipped.tta ?? "none", "fer predict averages the model's own views by default");
+      shipped.model.dispose();
       assert.ok(want.length >= 2, `fer predict found ${want.length} faces in the scene`);
 
-      const server = await startServer({ model, port: 0 });
+      const server = await startServer({ model: shippedDir, port: 0 });
       const ms: Record<string, number> = {};
       try {
         for (const backend of ["webgl", "wasm"]) {
@@ -64,6 +68,7 @@ Deno.test({
             assert.equal(got.backend, backend);
             assert.equal(await page.evaluate<string>("document.getElementById('backend').textContent"), backend);
             assert.equal(await page.evaluate<string>("document.getElementById('model').textContent"), "fer2013");
+            assert.equal(got.tta, row.tta, "the page averages the same views as fer predict");
             assert.equal(
               got.faces.length,
               want.length,

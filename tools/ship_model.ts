@@ -115,7 +115,8 @@ const trained = await loadModel(join(v.run, "model"));
 const cache = new ImageCache(ds, trained.config.inputSize);
 const float32 = await evaluateBoth(trained, "float32 (the run's)");
 await Deno.mkdir(dir, { recursive: true });
-await saveModel(trained, dir, { weights: "float16", name });
+// the views its headline accuracy averages become what fer predict, fer evaluate and the page use by default
+await saveModel({ ...trained, tta: run.config.train.tta ?? trained.tta }, dir, { weights: "float16", name });
 const shippedModel = await loadModel(dir);
 const shipped = await evaluateBoth(shippedModel, "float16 (shipped)");
 const moved = Math.abs(shipped.tencrop.accuracy - float32.tencrop.accuracy);

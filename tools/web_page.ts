@@ -32,6 +32,8 @@ export interface PageState {
   faces: Face[];
   msPerFace: number | null;
   runs: number;
+  /** The views averaged per face (the model's test-time augmentation). */
+  tta?: string;
   error?: string;
 }
 

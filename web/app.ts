@@ -16,6 +16,7 @@ import type { RgbImage } from "../lib/data/image.ts";
 import "../lib/model/atrous.ts";
 import { attentionModelOf, type FerModel } from "../lib/model/build.ts";
 import { validateConfig } from "../lib/model/config.ts";
+import { type Tta, TTAS } from "../lib/model/tta.ts";
 import { squareWindow } from "../lib/photo/box.ts";
 import { blazeFace, DETECTOR_DEFAULTS, type FaceDetector } from "../lib/photo/blazeface.ts";
 import { CROP_MARGIN, detectAndClassify, type FaceResult } from "../lib/photo/classify.ts";
@@ -29,6 +30,8 @@ interface PageState {
   reason?: string;
   msPerFace: number | null;
   runs: number;
+  /** The views averaged per face: the model's own test-time augmentation (fer-config.json's tta), as `fer predict`. */
+  tta?: Tta;
   error?: string;
 }
 
@@ -54,8 +57,12 @@ async function pickBackend(): Promise<string> {
 async function loadFer(): Promise<{ fm: FerModel; name: string }> {
   const file = await (await fetch("/model/fer-config.json")).json();
   const config = validateConfig(file.config);
+  if (file.tta !== undefined && !TTAS.includes(file.tta)) {
+    throw new Error(`/model/fer-config.json: tta must be one of ${TTAS.join(", ")}, got ${JSON.stringify(file.tta)}`);
+  }
   const model = await loadLayersModel("/model/model.json");
-  return { fm: { config, model, attention: attentionModelOf(model), labels: file.labels }, name: file.name ?? "model" };
+  const fm: FerModel = { config, model, attention: attentionModelOf(model), labels: file.labels, tta: file.tta };
+  return { fm, name: file.name ?? "model" };
 }
 
 /** RGB bytes of what a canvas shows. */
@@ -118,6 +125,8 @@ async function main(): Promise<void> {
   secondLookInput.value = String(DETECTOR_DEFAULTS.secondLook);
   let detector: FaceDetector = blazeFace(blazeModel);
   $("model").textContent = name;
+  state.tta = fm.tta ?? "none";
+  $("tta").textContent = state.tta === "tencrop" ? "ten-crop" : state.tta === "flip" ? "2 (flip)" : "1";
   const canvas = $<HTMLCanvasElement>("photo"), ctx = canvas.getContext("2d", { willReadFrequently: true })!;
   let last: { base: ImageData; faces: FaceResult[]; source: ImageBitmap | null; what: string } | null = null;
   let busy = false;
@@ -131,7 +140,12 @@ async function main(): Promise<void> {
       ctx.drawImage(source, 0, 0, width, height);
       const base = ctx.getImageData(0, 0, width, height);
       const t0 = performance.now();
-      const res = await detectAndClassify(rgbOf(ctx, width, height), fm, { detector, modelName: name, heatmap: true });
+      const res = await detectAndClassify(rgbOf(ctx, width, height), fm, {
+        detector,
+        modelName: name,
+        heatmap: true,
+        tta: state.tta,
+      });
       const ms = performance.now() - t0;
       last = { base, faces: res.faces, source: source instanceof ImageBitmap ? source : null, what };
       draw(ctx, base, res.faces, $<HTMLInputElement>("heat").checked);

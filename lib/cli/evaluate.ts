@@ -25,7 +25,8 @@ import { modelDir } from "../model/shipped.ts";
 import { datasetFlagsSpec } from "./spec_flags.ts";
 
 const HELP =
-  "usage: deno task fer evaluate --model fer2013|DIR --dataset KIND --root DIR --split NAME [--tta flip] [--json]";
+  "usage: deno task fer evaluate --model fer2013|DIR --dataset KIND --root DIR --split NAME [--tta none|flip|tencrop] " +
+  "[--json]\n  --tta   the views averaged per face (default: the model's own, fer-config.json's tta)";
 
 /** `fer evaluate`. */
 export const evaluateCommand: Command = {
@@ -37,18 +38,19 @@ export const evaluateCommand: Command = {
       ...RUNTIME_FLAGS,
       model: { type: "string" },
       split: { type: "string", default: "all" },
-      tta: { type: "string", default: "none" },
+      tta: { type: "string" },
       json: { type: "boolean" },
     }, { help: HELP });
     if (!f) return 0;
     const v = f.values;
-    const tta = oneOf(v.tta, "tta", TTAS)!;
+    const ttaFlag = oneOf(v.tta, "tta", TTAS);
     const runtime = runtimeOf(parseRuntime(v));
     if (/privatetest/i.test(v.split!)) {
       console.error("note: PrivateTest is the final test split; report it, never select on it");
     }
     await selectRuntime(runtime, { quiet: v.json });
     const fm = await loadModel(modelDir(required(v, "model")));
+    const tta = ttaFlag ?? fm.tta ?? "none";
     const ds = await loadDataset(
       datasetOptions({ ...datasetFlagsSpec(v), dataset: required(v, "dataset") as DatasetKind }),
     );
@@ -73,13 +75,14 @@ export const evaluateCommand: Command = {
       labels: rep.labels,
       split: rep.split,
       n: idx.length,
+      tta,
     };
     if (v.json) console.log(JSON.stringify(out));
     else {
       console.log(
         `${ds.name} ${v.split}: accuracy ${(rep.accuracy * 100).toFixed(2)}%, macro-F1 ${
           rep.macroF1.toFixed(4)
-        } (n=${idx.length})`,
+        } (n=${idx.length}, tta ${tta})`,
       );
       for (const [l, m] of Object.entries(rep.perClass)) {
         console.log(

@@ -34,7 +34,9 @@ const USAGE = `usage: deno task fer predict [--model fer2013|DIR] IMG… [--json
                      twice its side (default ${DETECTOR_DEFAULTS.secondLook}: 22 of 22 faces, 2 false boxes on the real
                      photos of results/photo/real-photos.json); 0 keeps every box of the first look
   --output FILE.png  the picture with boxes, labels and the F_m heat map (one picture only)
-  --tta none|flip|tencrop   --json
+  --tta none|flip|tencrop   the views averaged per face (default: the model's own, fer-config.json's tta;
+                     the shipped fer2013's is tencrop, the one its card's headline accuracy used)
+  --json
   --backend auto|tensorflow|webgpu|wasm|cpu|torch (default wasm: the detector's fastest here)`;
 
 /** A score flag's number in 0..1, or an error naming the flag. */
@@ -52,7 +54,7 @@ export const predictCommand: Command = {
     const f = flags(args, {
       ...RUNTIME_FLAGS,
       model: { type: "string" },
-      tta: { type: "string", default: "none" },
+      tta: { type: "string" },
       margin: { type: "string" },
       "min-score": { type: "string" },
       "second-look": { type: "string" },
@@ -66,7 +68,7 @@ export const predictCommand: Command = {
       console.log(USAGE);
       return 2;
     }
-    const tta = oneOf(v.tta, "tta", TTAS)!;
+    const ttaFlag = oneOf(v.tta, "tta", TTAS);
     const margin = numberFlag(v.margin, "margin", { min: 0 }) ?? CROP_MARGIN;
     if (margin > 2) throw new Error(`--margin must be a number in 0..2, got "${v.margin}"`);
     const minScore = unitFlag(v["min-score"], "min-score") ?? DETECTOR_DEFAULTS.minScore;
@@ -87,6 +89,7 @@ export const predictCommand: Command = {
       console.error("fer predict: no --model given: the shipped model fer2013 (models/fer2013/MODEL_CARD.md)");
     }
     const fm = await loadModel(modelDir(modelName));
+    const tta = ttaFlag ?? fm.tta ?? "none";
     const needDetector = !v["no-detect"] && photos.some((p) => !isFaceCrop(p, fm.config.inputSize));
     const detector = needDetector ? await loadDetector({ minScore, secondLook }) : null;
     const rows = [];
@@ -108,6 +111,7 @@ export const predictCommand: Command = {
         width: photo.width,
         height: photo.height,
         detected: !!detect,
+        tta,
         faces,
         ...(res.reason ? { reason: res.reason } : {}),
       });

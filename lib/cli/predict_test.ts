@@ -16,7 +16,7 @@ Deno.test("fer predict on a photo: one entry per face the detector finds, --outp
   const dir = await Deno.makeTempDir({ prefix: "fer-photo-" });
   try {
     const fm = seededModel();
-    await saveModel(fm, join(dir, "model"));
+    await saveModel({ ...fm, tta: "flip" }, join(dir, "model"));
     fm.model.dispose();
     const scene = await syntheticScene(2, 2), empty = await syntheticScene(4, 0, 0);
     await writeRgb(join(dir, "scene.png"), scene.image);
@@ -45,6 +45,21 @@ Deno.test("fer predict on a photo: one entry per face the detector finds, --outp
       assert.equal(Object.keys(f.probabilities).length, 7);
       assert.ok(f.score >= 0.5);
     }
+    // the model's own test-time augmentation by default (fer-config.json's tta), --tta over it
+    assert.equal(row.tta, "flip");
+    const one = await ferProcess([
+      "predict",
+      "--model",
+      join(dir, "model"),
+      join(dir, "scene.png"),
+      "--json",
+      "--tta",
+      "none",
+    ]);
+    const [plain] = JSON.parse(one.out.trim().split("\n").at(-1)!);
+    assert.equal(plain.tta, "none");
+    assert.deepEqual(plain.faces.map((f: { box: unknown }) => f.box), row.faces.map((f: { box: unknown }) => f.box));
+    assert.notDeepEqual(plain.faces[0].probabilities, row.faces[0].probabilities, "one view is not the flip average");
     const meta = await sharp(out).metadata();
     assert.deepEqual([meta.format, meta.width, meta.height], ["png", scene.image.width, scene.image.height]);
 

@@ -67,6 +67,21 @@ Deno.test("train → evaluate --json → predict --json on the saved model, with
   const all = await evaluate({ model: fm, cache, indices: ds.samples.map((_, i) => i), lbp, split: "all" });
   assert.deepEqual([rep.accuracy, rep.macro_f1, rep.confusion], [all.accuracy, all.macroF1, all.confusion]);
   assert.equal(rep.accuracy, all.confusion.reduce((a, row, i) => a + row[i], 0) / 70);
+  assert.equal(rep.tta, "none", "a run without test-time augmentation saves a model without one");
+  // a model naming its own test-time augmentation is evaluated with it unless --tta says otherwise
+  const cfgPath = `${summary.run}/model/fer-config.json`;
+  await Deno.writeTextFile(cfgPath, JSON.stringify({ ...JSON.parse(await Deno.readTextFile(cfgPath)), tta: "flip" }));
+  const f = await fer("evaluate", "--model", `${summary.run}/model`, ...common, "--split", "all", "--json");
+  const flipped = JSON.parse(f.out.trim().split("\n").at(-1)!);
+  const flip = await evaluate({
+    model: fm,
+    cache,
+    indices: ds.samples.map((_, i) => i),
+    lbp,
+    tta: "flip",
+    split: "all",
+  });
+  assert.deepEqual([flipped.tta, flipped.confusion], ["flip", flip.confusion]);
   fm.model.dispose();
 
   const files = [];
@@ -156,5 +171,7 @@ Deno.test("k-fold on a subset of folds, with the TTA in the recorded train confi
   assert.ok(losses.flat().every((l: number, i: number) => Math.abs(l - pinned.flat()[i]) < 1e-6), `losses ${losses}`);
   const accuracies = run.folds.map((f: { accuracy: number }) => f.accuracy);
   assert.deepEqual([accuracies, run.accuracyWithoutTta], [[2 / 14, 2 / 14], [3 / 14, 3 / 14]]);
+  const saved = JSON.parse(await Deno.readTextFile(`${summary.run}/fold-2/model/fer-config.json`));
+  assert.equal(saved.tta, "flip", "each fold's model names the views its accuracy was measured with");
   await Deno.remove(runs, { recursive: true });
 });

@@ -15,6 +15,8 @@
  * ```
  * @module
  */
+import { type Tta, TTAS } from "../model/tta.ts";
+export { type Tta, TTAS };
 
 /** Learning-rate schedule (`step`: lr × factor from each 1-based milestone epoch on, see policies/lr_schedule.ts). */
 export type Schedule =
@@ -28,11 +30,6 @@ export interface CropAugment {
   fraction: number;
   flip: boolean;
 }
-
-/** The test-time augmentations: none, left-right flip, or ten-crop (4 corners + centre, each also flipped). */
-export const TTAS = ["none", "flip", "tencrop"] as const;
-/** Test-time augmentation, one of {@link TTAS}. */
-export type Tta = typeof TTAS[number];
 
 /** Everything that drives one training run besides the model and the data. */
 export interface TrainConfig {
@@ -157,7 +154,7 @@ export function validateTrainConfig(c: TrainConfig): TrainConfig {
   if (c.crop !== undefined && !(c.crop.fraction > 0 && c.crop.fraction <= 1 && typeof c.crop.flip === "boolean")) {
     bad(`crop must be {fraction in (0,1], flip: boolean}, got ${JSON.stringify(c.crop)}`);
   }
-  if (c.tta !== undefined && !["none", "flip", "tencrop"].includes(c.tta)) bad(`tta must be none|flip|tencrop`);
+  if (c.tta !== undefined && !TTAS.includes(c.tta)) bad(`tta must be ${TTAS.join("|")}`);
   if (c.keep !== undefined && c.keep !== "best" && c.keep !== "last") bad(`keep must be best or last, got ${c.keep}`);
   return c;
 }

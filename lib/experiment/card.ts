@@ -158,6 +158,13 @@ export function modelCard({ run, runPath, ship, shipPath }: CardInput): string {
     "",
     `The run record's own final evaluation (${run.config.train.tta ?? "none"}): ${pct(run.result!.accuracy)}, ` +
     `macro-F1 ${f3(run.result!.macroF1)}; without test-time augmentation ${pct(run.accuracyWithoutTta?.[0] ?? NaN)}.`,
+    ...(run.config.train.tta && run.config.train.tta !== "none"
+      ? [
+        "",
+        `\`fer predict\`, \`fer evaluate\` and the web page average the same views (${run.config.train.tta}, ` +
+        "fer-config.json's `tta`) unless `--tta` says otherwise.",
+      ]
+      : []),
     "",
     `### Per class (shipped weights, ten-crop, ${split})`,
     "",

@@ -154,7 +154,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
         });
         return { dir, record, model: fm };
       }
-      await saveModel({ ...fm, labels: ds.classes }, `${dir}/model`);
+      await saveModel({ ...fm, labels: ds.classes, tta }, `${dir}/model`);
       const result = await evaluate({ model: fm, cache, indices: test, lbp, tta, split: p.test ?? p.val });
       const plain = tta && tta !== "none"
         ? [(await evaluate({ model: fm, cache, indices: test, lbp, split: p.test ?? p.val })).accuracy]
@@ -194,7 +194,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
           const rep = await evaluate({ model: fm, cache: plainCache, indices: folds![f], lbp, split: "" });
           plain.set(f + 1, rep.accuracy);
         }
-        await saveModel({ ...fm, labels: ds.classes }, `${dir}/fold-${f + 1}/model`);
+        await saveModel({ ...fm, labels: ds.classes, tta }, `${dir}/fold-${f + 1}/model`);
       },
     });
     const record = await store.update(dir, {

@@ -45,6 +45,7 @@ import {
   type SymbolicTensor,
 } from "@tensorflow/tfjs-layers";
 import { AtrousConv2D } from "./atrous.ts";
+import type { Tta } from "./tta.ts";
 import { type ModelConfig, scaledChannels, validateConfig } from "./config.ts";
 
 /** A built network with its config and (when attention is on) a model exposing F_m. */
@@ -57,6 +58,11 @@ export interface FerModel {
   attention: LayersModel | null;
   /** Optional class names, in output order (saved to fer-config.json). */
   labels?: string[];
+  /**
+   * The test-time augmentation its accuracy was measured with (saved to fer-config.json): what `fer predict`,
+   * `fer evaluate` and the web page use unless told otherwise; absent = none.
+   */
+  tta?: Tta;
 }
 
 /** Name of the layer whose output is the attention mask F_m. */

@@ -17,6 +17,7 @@ import "./atrous.ts"; // registers AtrousConv2D for deserialisation
 import { attentionModelOf, type FerModel } from "./build.ts";
 import { type ModelConfig, validateConfig } from "./config.ts";
 import { toFloat16 } from "./float16.ts";
+import { type Tta, TTAS } from "./tta.ts";
 
 /** File names inside a saved model directory. */
 export const MODEL_FILES = { topology: "model.json", weights: "weights.bin", config: "fer-config.json" } as const;
@@ -27,6 +28,8 @@ export interface FerConfigFile {
   labels?: string[];
   /** A shipped model's name (`--model fer2013`), which the web page shows. */
   name?: string;
+  /** The test-time augmentation its accuracy was measured with ({@link FerModel.tta}). */
+  tta?: Tta;
 }
 
 /** How weights are stored: float32 as trained, or float16 (tfjs's quantisation: half the bytes, widened on load). */
@@ -121,6 +124,7 @@ export async function saveModel(
   const file: FerConfigFile = { config: fm.config };
   if (fm.labels) file.labels = [...fm.labels];
   if (o.name) file.name = o.name;
+  if (fm.tta) file.tta = fm.tta;
   await Deno.writeTextFile(join(dir, MODEL_FILES.config), JSON.stringify(file, null, 2) + "\n");
 }
 
@@ -150,6 +154,9 @@ export async function loadModel(dir: string): Promise<FerModel> {
   if (labels && labels.length !== config.numClasses) {
     throw new Error(`${configPath}: ${labels.length} labels for numClasses ${config.numClasses}`);
   }
+  if (file.tta !== undefined && !TTAS.includes(file.tta)) {
+    throw new Error(`${configPath}: tta must be one of ${TTAS.join(", ")}, got ${JSON.stringify(file.tta)}`);
+  }
   const model = await loadLayersModel(fileHandler(dir));
   const wantInputs = config.lbp === "none" ? 1 : 2;
   const outUnits = model.outputs[0].shape[model.outputs[0].shape.length - 1];
@@ -162,6 +169,7 @@ export async function loadModel(dir: string): Promise<FerModel> {
   }
   const fm: FerModel = { config, model, attention: attentionModelOf(model) };
   if (labels) fm.labels = labels;
+  if (file.tta) fm.tta = file.tta;
   return fm;
 }
 

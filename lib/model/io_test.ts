@@ -19,10 +19,11 @@ for (const name of Object.keys(PRESETS)) {
       const fm = buildModel(preset(name, TINY));
       const batch = randomBatch(fm.config, 4, 9);
       adamSteps(fm, batch, { steps: 1 }); // moves weights and BatchNorm statistics off their initial values
-      await saveModel({ ...fm, labels: LABELS }, dir);
+      await saveModel({ ...fm, labels: LABELS, tta: "flip" }, dir);
       const loaded = await loadModel(dir);
       assert.deepEqual(loaded.config, fm.config);
       assert.deepEqual(loaded.labels, LABELS);
+      assert.equal(loaded.tta, "flip");
       assert.deepEqual(loaded.model.layers.map((l) => l.name), fm.model.layers.map((l) => l.name));
       const a = (fm.model.predict(batch.xs) as tf.Tensor).dataSync();
       const b = (loaded.model.predict(batch.xs) as tf.Tensor).dataSync();
@@ -97,6 +98,11 @@ Deno.test("loadModel names the file and the problem for missing, corrupt or mism
 
     await Deno.writeTextFile(cfgPath, JSON.stringify({ ...JSON.parse(good), labels: ["a", "b"] }));
     await assert.rejects(loadModel(dir), /2 labels for numClasses 7/);
+
+    await Deno.writeTextFile(cfgPath, JSON.stringify({ ...JSON.parse(good), tta: "twelve-crop" }));
+    await assert.rejects(loadModel(dir), /fer-config\.json: tta must be one of none, flip, tencrop, got "twelve-crop"/);
+    await Deno.writeTextFile(cfgPath, JSON.stringify({ ...JSON.parse(good), tta: "tencrop" }));
+    assert.equal((await loadModel(dir)).tta, "tencrop", "the model's own test-time augmentation");
 
     await Deno.writeTextFile(cfgPath, good);
     const weights = await Deno.readFile(join(dir, MODEL_FILES.weights));

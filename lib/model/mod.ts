@@ -3,7 +3,7 @@
  * saving/loading, summaries and diagrams.
  *
  * Direct imports from other folders (the rest goes through this mod.ts): build.ts, config.ts, diagram.ts,
- *  io.ts, presets.ts, shipped.ts, summary.ts, testing.ts (tests' tiny configs and batches).
+ *  io.ts, presets.ts, shipped.ts, summary.ts, testing.ts (tests' tiny configs and batches), tta.ts.
  *
  * @example
  * ```ts
@@ -28,6 +28,7 @@ export {
   withOverrides,
 } from "./config.ts";
 export { preset, PRESETS, TABLE_PRESETS } from "./presets.ts";
+export { type Tta, TTAS } from "./tta.ts";
 export { attentionModelOf, buildModel, type FerModel, LBP_INPUT, MASK_LAYER, RAW_INPUT } from "./build.ts";
 export {
   checkModelJson,

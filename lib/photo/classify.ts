@@ -59,7 +59,7 @@ export interface DetectOptions {
   modelName?: string;
   /** Also return each face's F_m map. */
   heatmap?: boolean;
-  /** Test-time augmentation of the classifier (default none). */
+  /** Test-time augmentation of the classifier (default: the model's own, {@link FerModel.tta}, else none). */
   tta?: Tta;
 }
 
@@ -84,7 +84,7 @@ export async function detectAndClassify(image: RgbImage, fm: FerModel, opts: Det
   const margin = opts.detector ? opts.margin ?? CROP_MARGIN : 0;
   const crops = found.map((f) => faceCrop(gray, f.box, { margin, size }));
   const lbp = lbpFor(fm.config);
-  const probs = await predictImages(fm, crops, { lbp, tta: opts.tta });
+  const probs = await predictImages(fm, crops, { lbp, tta: opts.tta ?? fm.tta ?? "none" });
   let maps: FloatMap[] | null = null;
   if (opts.heatmap && fm.attention) {
     const att = fm.attention;

@@ -33,6 +33,14 @@ Deno.test("a face crop is classified whole: the same probabilities as the model 
   assert.equal(faces[0].score, null);
   assert.equal(faces[0].model, "seeded");
   assert.deepEqual([faces[0].heatmap!.width, faces[0].heatmap!.height], [6, 6]);
+  // a model naming its own views is averaged over them unless the options say otherwise
+  const flips = { ...fm, tta: "flip" as const };
+  const flipped = await detectAndClassify(rgb, flips, {});
+  const flipWant = await predictImages(fm, [face], { lbp: lbpFor(fm.config), tta: "flip" });
+  assert.deepEqual(Object.values(flipped.faces[0].probabilities), [...flipWant]);
+  assert.notDeepEqual([...flipWant], [...want]);
+  const one = await detectAndClassify(rgb, flips, { tta: "none" });
+  assert.deepEqual(Object.values(one.faces[0].probabilities), [...want]);
   fm.model.dispose();
 });
 

@@ -17,6 +17,7 @@ import type { GrayImage } from "../data/image.ts";
 import { lbpFor } from "../engine/inputs.ts";
 import { predictImages } from "../engine/predict_images.ts";
 import type { FerModel } from "../model/build.ts";
+import type { Tta } from "../model/tta.ts";
 import type { Progress } from "../util/progress.ts";
 import { Rng } from "../util/rng.ts";
 import type { FaceBox } from "./box.ts";
@@ -65,7 +66,7 @@ export interface SceneReport {
   /** Sides (px) of the faces the detector missed. */
   missedSides: number[];
   /** Accuracy of the model on every pasted face, and on the found ones, each classified from its own picture
-   * (null when no margin was tried: detection only). */
+   * (null when no margin was tried: detection only). Both sides average the model's own views ({@link tta}). */
   directAccuracy: number | null;
   directAccuracyFound: number | null;
   byMargin: MarginResult[];
@@ -73,6 +74,8 @@ export interface SceneReport {
   bestMargin: number | null;
   msPerScene: number;
   pixelsPerScene: number;
+  /** The views each face's prediction averaged: the model's test-time augmentation, as `fer predict`'s. */
+  tta: Tta;
 }
 
 /** True when `box` finds the pasted face `f` (see the module doc). */
@@ -84,13 +87,13 @@ export function findsFace(box: Omit<FaceBox, "score">, f: PastedFace): boolean {
 /** Runs the scene measurement; see {@link MeasureOptions}. */
 export async function measureScenes(opts: MeasureOptions): Promise<SceneReport> {
   const rng = new Rng(opts.seed ?? 1), fm = opts.model, size = fm.config.inputSize, k = fm.config.numClasses;
-  const lbp = lbpFor(fm.config), pool = opts.pool ?? 8;
+  const lbp = lbpFor(fm.config), pool = opts.pool ?? 8, tta = fm.tta ?? "none";
   const argmax = (p: Float32Array, i: number) => {
     let best = 0;
     for (let c = 1; c < k; c++) if (p[i * k + c] > p[i * k + best]) best = c;
     return best;
   };
-  const direct = opts.margins.length ? await predictImages(fm, opts.faces, { lbp }) : null;
+  const direct = opts.margins.length ? await predictImages(fm, opts.faces, { lbp, tta }) : null;
   const directRight = opts.faces.map((_, i) => direct !== null && argmax(direct, i) === opts.labels[i]);
   let faces = 0, found = 0, falseBoxes = 0, maxFalse = 0, empty = 0, ms = 0, pixels = 0, directAll = 0, directFound = 0;
   const missed: number[] = [], right = opts.margins.map(() => 0);
@@ -122,7 +125,7 @@ export async function measureScenes(opts: MeasureOptions): Promise<SceneReport> 
       const gray = toGray(scene.image);
       for (const [m, margin] of opts.margins.entries()) {
         const crops = matches.map((x) => faceCrop(gray, x.box, { margin, size }));
-        const p = await predictImages(fm, crops, { lbp });
+        const p = await predictImages(fm, crops, { lbp, tta });
         matches.forEach((x, i) => {
           if (argmax(p, i) === opts.labels[x.face]) right[m]++;
         });
@@ -153,5 +156,6 @@ export async function measureScenes(opts: MeasureOptions): Promise<SceneReport> 
     bestMargin: best?.margin ?? null,
     msPerScene: ms / opts.scenes,
     pixelsPerScene: pixels / opts.scenes,
+    tta,
   };
 }

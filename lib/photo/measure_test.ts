@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { selectBackend } from "../backend/select.ts";
 import { loadDataset } from "../data/load.ts";
+import { lbpFor } from "../engine/inputs.ts";
+import { predictImages } from "../engine/predict.ts";
+import { adamSteps, randomBatch } from "../model/testing.ts";
 import { loadDetector } from "./load_detector.ts";
 import { findsFace, measureScenes } from "./measure.ts";
 import { seededModel } from "./testing.ts";
@@ -38,6 +41,34 @@ Deno.test("measureScenes on synthetic faces: counts add up, one accuracy per mar
     assert.deepEqual(rep.byMargin.map((m) => m.margin), [0, 0.4]);
     for (const m of rep.byMargin) assert.equal(m.endToEnd, (m.accuracy * rep.found) / rep.faces);
     assert.equal(rep.bestMargin, rep.byMargin.reduce((a, b) => (b.accuracy > a.accuracy ? b : a)).margin);
+    assert.equal(rep.tta, "none");
+    // a model with its own views: both sides of the comparison average them, as fer predict would. Labelled
+    // with its ten-crop predictions, every pasted face is right directly.
+    const argmaxes = (p: Float32Array) =>
+      faces.map((_, i) => {
+        const row = Array.from(p.subarray(i * 7, i * 7 + 7));
+        return row.indexOf(Math.max(...row));
+      });
+    const lbp = lbpFor(fm.config);
+    await selectBackend("cpu", { quiet: true }); // wasm has no convolution gradients
+    adamSteps(fm, randomBatch(fm.config, 8, 5), { steps: 5, learningRate: 0.01 }); // off the uniform start
+    await selectBackend("wasm", { quiet: true });
+    const tenLabels = argmaxes(await predictImages(fm, faces, { lbp, tta: "tencrop" }));
+    const plainLabels = argmaxes(await predictImages(fm, faces, { lbp }));
+    const changed = faces.flatMap((_, i) => tenLabels[i] !== plainLabels[i] ? [i] : []);
+    assert.ok(changed.length > 0, "ten crops change some predictions");
+    // only those faces: one view gets every one wrong, ten crops every one right
+    const tens = await measureScenes({
+      faces: changed.map((i) => faces[i]),
+      labels: changed.map((i) => tenLabels[i]),
+      model: { ...fm, tta: "tencrop" },
+      detector,
+      scenes: 4,
+      margins: [0],
+      seed: 3,
+      scene: { maxWidth: 700 },
+    });
+    assert.deepEqual([tens.tta, tens.directAccuracy], ["tencrop", 1]);
   } finally {
     detector.dispose();
     fm.model.dispose();
