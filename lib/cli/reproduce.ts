@@ -34,9 +34,10 @@ table-id: ${TABLE_IDS.join(", ")}
 
 options:
   --fast          tiny width, few samples and epochs (CI); runs are flagged as fast in the tables
-  --cpu           CPU-sized profile: whole data and protocol, the "cpu" recipe (SGD Nesterov, cosine, weight
-                  decay); CK+ and the other lab sets at 48x48 width 0.5 for 40 epochs, FER2013 at 48x48
-                  width 0.125 for 15 epochs; the tables show each run's input size and width
+  --cpu           CPU-sized profile, whole data and protocol: CK+ and the other lab sets with the "cpu" recipe
+                  (SGD Nesterov, cosine, weight decay) at 48x48 width 0.5 for 40 epochs; FER2013 at 48x48
+                  width 0.25 for 6 epochs (Adam, cosine, crops + flips, label smoothing, ten-crop, fp32:
+                  issue 27's frozen profile); the tables show each run's input size and width
   --dry-run       print the plan (one line per configuration) and exit
   --report-only   do not train: rebuild the table from the run records and write it
                   (outputs/runs and the committed results/runs; with --runs-dir, that folder only)

@@ -53,14 +53,24 @@ Deno.test("cpu profile keeps the whole data and protocol but sizes model and tra
   const [fer] = await loadExperiments("table2");
   const ferCpu = resolveExperiment(fer, { fast: false, cpu: true });
   assert.equal(fer.spec.dataset.dataset, "fer2013");
-  assert.deepEqual(ferCpu.spec.model, { ...fer.spec.model, inputSize: 48, width: 0.125 }, "FER2013 fits 90 minutes");
-  assert.deepEqual(ferCpu.spec.train, { preset: "cpu", epochs: 15, batchSize: 32 });
+  assert.deepEqual(ferCpu.spec.model, { ...fer.spec.model, inputSize: 48, width: 0.25 }, "FER2013 fits 90 minutes");
+  assert.deepEqual(ferCpu.spec.train, {
+    preset: "cosine",
+    epochs: 6,
+    batchSize: 32,
+    augment: false,
+    crop: { fraction: 0.875, flip: true },
+    labelSmoothing: 0.1,
+    tta: "tencrop",
+    keep: "last",
+  });
+  assert.equal(ferCpu.train.optimizer, "adam", "the screen's recipe: Adam with a cosine decay");
   assert.deepEqual(cpu.spec.protocol, e.spec.protocol);
   assert.equal(cpu.maxTrain, undefined);
   assert.equal(cpu.fast, false);
   assert.equal(cpu.profile, "cpu");
   assert.equal(cpu.precision, "auto", "bf16 where the CPU has bf16 instructions, else fp32");
-  assert.equal(ferCpu.precision, "auto");
+  assert.equal(ferCpu.precision, "fp32", "FER2013's rows: the same numerics on every CPU");
   assert.equal(resolveExperiment(e, { fast: false }).precision, undefined, "the paper's setting keeps the default");
   assert.match(describeExperiment(cpu), /5-fold by (random|subject) .*backend=auto precision=auto \[cpu profile\]$/);
   assert.throws(() => resolveExperiment(e, { fast: true, cpu: true }), /one of the fast and cpu profiles/);
