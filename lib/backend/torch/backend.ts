@@ -181,11 +181,17 @@ export class TorchBackend extends KernelBackend {
         slot = c.slot;
         dt = dtype;
       }
-      const dataId = {};
-      this.slots.add(slot);
-      this.store.set(dataId, { slot, dtype: dt, shape: o.shape, refCount: 1 });
-      return { dataId, shape: o.shape, dtype: dt };
+      return this.adopt(slot, dt, o.shape);
     });
+  }
+
+  /** A new tfjs tensor holding a shim slot (and the slots kept beside it). */
+  private adopt(slot: number, dtype: DataType, shape: number[], kept?: number[]): TensorInfo {
+    const dataId = {};
+    this.slots.add(slot);
+    for (const s of kept ?? []) this.slots.add(s);
+    this.store.set(dataId, kept ? { slot, dtype, shape, refCount: 1, kept } : { slot, dtype, shape, refCount: 1 });
+    return { dataId, shape, dtype };
   }
 
   /** {@link run} for a single-output op. */
@@ -199,17 +205,7 @@ export class TorchBackend extends KernelBackend {
    */
   runKeeping(op: string, inputs: TensorInfo[], args: number[]): TensorInfo {
     const [y, ...rest] = this.lib.run(op, inputs.map((t) => this.slot(t)), args);
-    for (const o of rest) this.slots.add(o.slot);
-    this.slots.add(y.slot);
-    const dataId = {};
-    this.store.set(dataId, {
-      slot: y.slot,
-      dtype: y.dtype,
-      shape: y.shape,
-      refCount: 1,
-      kept: rest.map((o) => o.slot),
-    });
-    return { dataId, shape: y.shape, dtype: y.dtype };
+    return this.adopt(y.slot, y.dtype, y.shape, rest.map((o) => o.slot));
   }
 
   /**
@@ -220,9 +216,6 @@ export class TorchBackend extends KernelBackend {
     const kept = this.store.get(owner.dataId)?.kept;
     if (!kept?.length) return null;
     const [o] = this.lib.run(op, [...inputs.map((t) => this.slot(t)), ...kept], args);
-    const dataId = {};
-    this.slots.add(o.slot);
-    this.store.set(dataId, { slot: o.slot, dtype: o.dtype, shape: o.shape, refCount: 1 });
-    return { dataId, shape: o.shape, dtype: o.dtype };
+    return this.adopt(o.slot, o.dtype, o.shape);
   }
 }
