@@ -169,6 +169,10 @@ export const TRAIN_SPEC = {
       help: "the interpreter whose torch is the reference (default: build/torch2-venv's, else /usr/bin/python3)",
     },
     cpu: { type: "boolean", help: "also time the pure-JS cpu backend (reference net, 1 step at batch 1)" },
+    unfused: {
+      type: "boolean",
+      help: "with --net presets: also time our fp32 step with BatchNormalization and ReLU in calls of their own",
+    },
     profile: {
       type: "boolean",
       help: "per-kernel milliseconds per step on torch (reference net); with --net presets, the twin's ATen ops beside",
@@ -270,6 +274,7 @@ export async function benchTrain(args: string[]): Promise<Record<string, unknown
       device,
       python,
       profile: values.profile,
+      unfused: values.unfused,
     };
     results.push(...await benchTwin(o));
   } else if (twins.length) results.push({ net: twins.join(","), torch: { error: torch.reason } });

@@ -6,6 +6,7 @@
  * bench/twin_train.py), interleaved per round (twin, torch, twin bf16, torch bf16, …) so that load from other
  * processes hits all alike. Each torch row has its ratios to the twin at the same precision and the tfjs kernel
  * calls of one training step (every kernel the engine dispatches to the backend, nested ones included). With
+ * `unfused`, the same rounds also time our fp32 step with BatchNormalization and ReLU apart (`torch_unfused`). With
  * `profile`, the fp32 row also holds where a step's time goes on each side: the torch backend's kernels (ms and
  * calls of one step) beside the twin's ATen ops (torch.profiler's self time per step).
  *
@@ -22,6 +23,7 @@ import {
   type KernelTime,
   type Precision,
   profileKernels,
+  setTorchFusion,
   setTorchPrecision,
   TORCH_BACKEND,
 } from "../lib/backend/mod.ts";
@@ -44,6 +46,8 @@ export interface TwinBenchOptions {
   python: string;
   /** Also profile one fp32 training step per side in the last round (see the module doc). */
   profile?: boolean;
+  /** Also time the torch backend in fp32 with BatchNormalization and ReLU in calls of their own (setTorchFusion). */
+  unfused?: boolean;
 }
 
 /** The train recipe both sides step with. */
@@ -126,7 +130,7 @@ export async function benchTwin(o: TwinBenchOptions): Promise<Record<string, unk
     for (const size of o.sizes) {
       const fm = buildModel(preset(net, { inputSize: size }));
       const dir = await Deno.makeTempDir({ prefix: "fer_twin_" });
-      const twin = new Map<Precision, TwinOut[]>(), ours = new Map<Precision, OursOut[]>();
+      const twin = new Map<Precision, TwinOut[]>(), ours = new Map<Precision, OursOut[]>(), unfused: OursOut[] = [];
       try {
         await saveModel(fm, join(dir, "model"));
         for (let r = 0; r < o.rounds; r++) {
@@ -135,6 +139,11 @@ export async function benchTwin(o: TwinBenchOptions): Promise<Record<string, unk
             twin.set(p, [...twin.get(p) ?? [], await twinSpeed(o, join(dir, "model"), p, profile)]);
             setTorchPrecision(p);
             ours.set(p, [...ours.get(p) ?? [], await oursSpeed(fm, o, `torch ${p} ${net} ${size}px`)]);
+            if (o.unfused && p === "fp32") {
+              setTorchFusion(false);
+              unfused.push(await oursSpeed(fm, o, `torch fp32 unfused ${net} ${size}px`));
+              setTorchFusion(true);
+            }
           }
           setTorchPrecision("fp32");
         }
@@ -169,6 +178,17 @@ export async function benchTwin(o: TwinBenchOptions): Promise<Record<string, unk
           ...(p === "fp32" ? {} : { ratio_train_vs_twin_fp32: round(f.train_img_s / fp32.train_img_s) }),
           kernel_calls_per_step: outs[0].calls,
           rounds: outs.map((q) => round(q.train_img_s)),
+        };
+      }
+      if (unfused.length) {
+        const train = mean(unfused.map((q) => q.train_img_s)), t = row.twin as Timing;
+        row.torch_unfused = {
+          train_img_s: train,
+          infer_img_s: mean(unfused.map((q) => q.infer_img_s)),
+          ratio_train: round(train / t.train_img_s),
+          fused_over_unfused: round((row.torch as Timing).train_img_s / train),
+          kernel_calls_per_step: unfused[0].calls,
+          rounds: unfused.map((q) => round(q.train_img_s)),
         };
       }
       if (o.profile) {

@@ -612,19 +612,23 @@ void def_norm() {
     at::Tensor y = at::batch_norm(channels_first(x), sc, off, mean, var, false, 0.0, c.f(0), true);
     return {channels_last_back(y)};
   });
-  // bn_train: x, scale, offset; args eps → y, batch mean, batch (biased) variance, 1/sqrt(var + eps).
+  // bn_train: x, scale, offset; args eps, [relu] → y, batch mean, batch (biased) variance, 1/sqrt(var + eps); with
+  // relu 1, y goes through ReLU in place (a BatchNormalization whose one reader is a ReLU layer).
   def("bn_train", [](Call& c) -> Outs {
     const at::Tensor& x = c.x(0);
     const double eps = c.f(0);
     auto [y, mean, invstd] = at::native_batch_norm(channels_first(x), c.x(1), c.x(2), c10::nullopt, c10::nullopt, true,
                                                    0.0, eps);
+    if (c.na > 1 && c.b(1)) y.relu_();
     at::Tensor var = invstd.to(at::kDouble).pow(-2).sub(eps).to(at::kFloat);
     return {channels_last_back(y), mean, var, invstd};
   });
-  // bn_train_bwd: dy, x, scale, mean, invstd; args eps → dx, dscale, doffset.
+  // bn_train_bwd: dy, x, scale, mean, invstd, [y after ReLU]; args eps → dx, dscale, doffset. Given y, dy first
+  // goes through ReLU's gradient (dy where y > 0), as the separate ReLU layer's would.
   def("bn_train_bwd", [](Call& c) -> Outs {
+    const at::Tensor dy = c.has(5) ? at::threshold_backward(c.x(0), c.x(5), 0) : c.x(0);
     auto [dx, dscale, doffset] = at::native_batch_norm_backward(
-        channels_first(c.x(0)), channels_first(c.x(1)), c.x(2), c10::nullopt, c10::nullopt, c.x(3), c.x(4), true,
+        channels_first(dy), channels_first(c.x(1)), c.x(2), c10::nullopt, c10::nullopt, c.x(3), c.x(4), true,
         c.f(0), {true, true, true});
     return {channels_last_back(dx), dscale, doffset};
   });

@@ -45,6 +45,7 @@ export {
   type PrecisionRequest,
   PRECISIONS,
   registerTorchBackend,
+  setTorchFusion,
   setTorchPrecision,
   TORCH_BACKEND,
   TORCH_VENV,

@@ -4,7 +4,7 @@
  * "torch" is the active backend (and the tensors are float32) they run one libtorch kernel each,
  * anywhere else the original tfjs gradient. Conv2D's wrapped gradient also takes dilations, which
  * tfjs's refuses: on torch the atrous convolutions train as dilated convolutions.
- * It also registers the gradient of the training-mode batch norm (kernels/norm.ts).
+ * It also registers the gradients of the training-mode batch norm, with and without its ReLU (kernels/norm.ts).
  *
  * @example
  * ```ts
@@ -13,7 +13,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { BN_TRAIN, BN_TRAIN_GRAD } from "./kernels/norm.ts";
+import { BN_RELU_TRAIN, BN_TRAIN, BN_TRAIN_GRAD } from "./kernels/norm.ts";
 
 type GradFunc = tf.GradConfig["gradFunc"];
 
@@ -69,6 +69,18 @@ export function installTorchGradients(backendName: string): void {
       const [x, scale, mean, invstd] = saved;
       const dy = (dys as tf.Tensor[])[0];
       const [dx, dScale, dOffset] = run(BN_TRAIN_GRAD, { dy, x, scale, mean, invstd }, attrs) as tf.Tensor[];
+      return { x: () => dx, scale: () => dScale, offset: () => dOffset };
+    },
+  });
+
+  tf.registerGradient({
+    kernelName: BN_RELU_TRAIN,
+    inputsToSave: ["x", "scale"],
+    outputsToSave: [true, true, false, true],
+    gradFunc: (dys, saved, attrs) => {
+      const [x, scale, y, mean, invstd] = saved;
+      const dy = (dys as tf.Tensor[])[0];
+      const [dx, dScale, dOffset] = run(BN_TRAIN_GRAD, { dy, x, scale, mean, invstd, y }, attrs) as tf.Tensor[];
       return { x: () => dx, scale: () => dScale, offset: () => dOffset };
     },
   });

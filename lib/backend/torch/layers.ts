@@ -7,15 +7,24 @@
  * call. Everything else is the layer's own logic: the same biased batch variance, the same moving-average formula
  * op for op (so the same bits), inference unchanged.
  *
+ * When the layer's one reader is a plain ReLU layer (conv → BN → ReLU, as every block of the networks), the ReLU
+ * runs in the same call, in place, and its gradient inside the batch norm's backward call; the ReLU layer then
+ * passes its input on. The values are those of the two layers apart, bit for bit (ReLU's gradient is dy where its
+ * output is positive either way). The ReLU layer's Relu and ReluGrad, each a full pass over the block's output,
+ * become an Identity and a Cast (tfjs-layers copies an output that is the layer's own input, and that copy's
+ * gradient is a cast), which libtorch answers without touching the data: as many calls, less memory traffic.
+ * {@link setTorchFusion} switches it off to compare.
+ *
  * @example
  * ```ts
  * installTorchBatchNorm("torch");
+ * setTorchFusion(false); // BatchNormalization and ReLU in calls of their own
  * ```
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-layers";
-import { BN_MOVING, BN_TRAIN } from "./kernels/norm.ts";
+import { BN_MOVING, BN_RELU_TRAIN, BN_TRAIN } from "./kernels/norm.ts";
 import { firstInput, patchLayerCall } from "./patch_layer.ts";
 
 /** The BatchNormalization fields the training path reads (public in JS). */
@@ -29,9 +38,27 @@ interface BatchNormLayer {
   beta: { read(): tf.Tensor };
   movingMean: { read(): tf.Tensor; write(t: tf.Tensor): void };
   movingVariance: { read(): tf.Tensor; write(t: tf.Tensor): void };
+  outboundNodes: { outboundLayer: { getClassName(): string; maxValue?: number | null } }[];
 }
 
-/** Patches tfjs-layers' BatchNormalization (once) for the given backend. */
+let fusion = true;
+/** Outputs of a batch norm that already went through its reader's ReLU. */
+const reluDone = new WeakSet<tf.Tensor>();
+
+/** Runs ReLU inside the batch norm's calls when a ReLU layer is its one reader (default), or not. */
+export function setTorchFusion(on: boolean): void {
+  fusion = on;
+}
+
+/** True when the layer's output feeds exactly one layer, a ReLU without a ceiling. */
+function readByReluOnly(layer: BatchNormLayer): boolean {
+  const readers = layer.outboundNodes ?? [];
+  if (readers.length !== 1) return false;
+  const r = readers[0].outboundLayer;
+  return r.getClassName() === "ReLU" && r.maxValue == null;
+}
+
+/** Patches tfjs-layers' BatchNormalization and ReLU (once) for the given backend. */
 export function installTorchBatchNorm(backendName: string): void {
   patchLayerCall<BatchNormLayer>("BatchNormalization", (original) =>
     function (inputs, kwargs) {
@@ -43,9 +70,10 @@ export function installTorchBatchNorm(backendName: string): void {
       ) {
         return original.call(this, inputs, kwargs);
       }
-      return tf.tidy(() => {
+      const relu = fusion && readByReluOnly(this);
+      const y = tf.tidy(() => {
         const [y, mean, variance] = tf.engine().runKernel(
-          BN_TRAIN,
+          relu ? BN_RELU_TRAIN : BN_TRAIN,
           { x, scale: this.gamma.read(), offset: this.beta.read() },
           { varianceEpsilon: this.epsilon },
         ) as tf.Tensor[];
@@ -58,5 +86,12 @@ export function installTorchBatchNorm(backendName: string): void {
         this.movingVariance.write(movingVariance);
         return y;
       });
+      if (relu) reluDone.add(y);
+      return y;
+    });
+  patchLayerCall<unknown>("ReLU", (original) =>
+    function (inputs, kwargs) {
+      const x = firstInput(inputs);
+      return reluDone.has(x) ? x : original.call(this, inputs, kwargs);
     });
 }

@@ -4,13 +4,16 @@
  * - FusedBatchNorm (tfjs's kernel: given mean and variance, as at inference) → at::batch_norm;
  * - TorchBatchNormTrain {x, scale, offset} attrs {varianceEpsilon} → [y, batch mean, biased batch
  *   variance, 1/√(var+ε)] in one at::native_batch_norm call;
- * - TorchBatchNormGrad {dy, x, scale, mean, invstd} → [dx, dscale, doffset] in one
+ * - TorchBatchNormReluTrain: the same, then ReLU in place on y, in the same call (a BatchNormalization
+ *   whose one reader is a ReLU layer);
+ * - TorchBatchNormGrad {dy, x, scale, mean, invstd, [y]} → [dx, dscale, doffset] in one
  *   at::native_batch_norm_backward call (the full training-mode gradient, through the batch
- *   statistics), in place of tfjs's ~15-op composite of moments and batchNorm gradients;
+ *   statistics), in place of tfjs's ~15-op composite of moments and batchNorm gradients; given the ReLU's
+ *   output y, dy first goes through ReLU's gradient in the same call;
  * - TorchBatchNormMoving {movingMean, movingVariance, mean, variance} attrs {decay} → the new moving mean and
  *   variance, each m − (m − b)·decay, in one call in place of six.
  *
- * These three are used by ../layers.ts while a BatchNormalization layer trains on "torch".
+ * These are used by ../layers.ts while a BatchNormalization layer trains on "torch".
  *
  * @example
  * ```ts
@@ -24,6 +27,8 @@ import { kernel, type KernelDef, named } from "./util.ts";
 
 /** Name of the training-mode batch-norm kernel. */
 export const BN_TRAIN = "TorchBatchNormTrain";
+/** Name of the training-mode batch-norm kernel followed by ReLU. */
+export const BN_RELU_TRAIN = "TorchBatchNormReluTrain";
 /** Name of its gradient kernel. */
 export const BN_TRAIN_GRAD = "TorchBatchNormGrad";
 /** Name of the moving-average update kernel. */
@@ -45,13 +50,15 @@ function inference(args: TorchArgs): TensorInfo | TensorInfo[] {
 export function normKernels(): KernelDef[] {
   return [
     kernel("FusedBatchNorm", inference),
-    kernel(BN_TRAIN, (args) => {
-      const { x, scale, offset } = named(args);
-      return args.backend.run("bn_train", [x, scale, offset], [Number(args.attrs?.varianceEpsilon)]);
-    }),
+    ...([[BN_TRAIN, 0], [BN_RELU_TRAIN, 1]] as const).map(([name, relu]) =>
+      kernel(name, (args) => {
+        const { x, scale, offset } = named(args);
+        return args.backend.run("bn_train", [x, scale, offset], [Number(args.attrs?.varianceEpsilon), relu]);
+      })
+    ),
     kernel(BN_TRAIN_GRAD, (args) => {
-      const { dy, x, scale, mean, invstd } = named(args);
-      return args.backend.run("bn_train_bwd", [dy, x, scale, mean, invstd], [Number(args.attrs?.varianceEpsilon)]);
+      const { dy, x, scale, mean, invstd, y } = named(args);
+      return args.backend.run("bn_train_bwd", [dy, x, scale, mean, invstd, y], [Number(args.attrs?.varianceEpsilon)]);
     }),
     kernel(BN_MOVING, (args) => {
       const { movingMean, movingVariance, mean, variance } = named(args);

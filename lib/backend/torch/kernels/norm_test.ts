@@ -6,6 +6,7 @@ import { TOL } from "../../testing.ts";
 import { profileKernels } from "../../profile.ts";
 import { compareTorch, requireTorch } from "../testing.ts";
 import { TORCH_BACKEND } from "../register.ts";
+import { setTorchFusion } from "../layers.ts";
 import { BN_MOVING } from "./norm.ts";
 
 Deno.test("torch FusedBatchNorm (given statistics) matches cpu, forward and gradients, ranks 2 and 4", async () => {
@@ -68,6 +69,73 @@ Deno.test("torch's one-call moving-average update gives tfjs-layers' m − (m �
     assert.deepEqual(v1.dataSync(), layers(mv, variance).dataSync());
     assert.notDeepEqual(m1.dataSync(), mm.dataSync(), "it moved");
   } finally {
+    await tf.setBackend(before);
+  }
+});
+
+/** conv → BN → ReLU twice, then a BN read by two layers (not fused), as the networks stack them. */
+function blocks(rng: Rng): tfl.LayersModel {
+  const x = tfl.input({ shape: [6, 6, 2] });
+  let h = x as tfl.SymbolicTensor;
+  for (const filters of [3, 4]) {
+    h = tfl.layers.conv2d({ filters, kernelSize: 3, padding: "same", useBias: false }).apply(h) as tfl.SymbolicTensor;
+    h = tfl.layers.batchNormalization({ momentum: 0.9 }).apply(h) as tfl.SymbolicTensor;
+    h = tfl.layers.reLU().apply(h) as tfl.SymbolicTensor;
+  }
+  const shared = tfl.layers.batchNormalization({ momentum: 0.9 }).apply(h) as tfl.SymbolicTensor;
+  const both = tfl.layers.add().apply([tfl.layers.reLU().apply(shared) as tfl.SymbolicTensor, shared]);
+  const m = tfl.model({ inputs: x, outputs: both as tfl.SymbolicTensor });
+  m.setWeights(m.getWeights().map((w) => tf.tensor(Array.from({ length: w.size }, () => rng.normal()), w.shape)));
+  return m;
+}
+
+Deno.test("BatchNormalization read by one ReLU runs it in its own calls on torch: the unfused bits, no Relu pass", async () => {
+  await requireTorch();
+  const before = tf.getBackend();
+  await tf.setBackend(TORCH_BACKEND);
+  try {
+    const step = (fused: boolean) => {
+      setTorchFusion(fused);
+      const rng = new Rng("torch-bn-relu");
+      const m = blocks(rng);
+      const x = tf.tensor4d(Array.from({ length: 5 * 6 * 6 * 2 }, () => rng.normal()), [5, 6, 6, 2]);
+      const w = tf.tensor4d(Array.from({ length: 5 * 6 * 6 * 4 }, () => rng.normal()), [5, 6, 6, 4]);
+      const vars = m.trainableWeights.map((v) => v.read() as tf.Variable);
+      const prof = profileKernels(TORCH_BACKEND);
+      const { value, grads } = tf.variableGrads(
+        () => tf.sum(tf.mul(m.apply(x, { training: true }) as tf.Tensor, w)) as tf.Scalar,
+        vars,
+      );
+      const calls = new Map(prof.report().map((r) => [r.kernel, r.calls]));
+      prof.restore();
+      const out = {
+        loss: Array.from(value.dataSync()),
+        grads: vars.map((v) => Array.from(grads[v.name].dataSync())),
+        stats: m.getWeights().map((t) => Array.from(t.dataSync())),
+        infer: Array.from((m.predict(x) as tf.Tensor).dataSync()),
+        calls,
+      };
+      m.dispose();
+      return out;
+    };
+    const [fused, apart] = [step(true), step(false)];
+    assert.deepEqual(fused.loss, apart.loss);
+    assert.deepEqual(fused.grads, apart.grads, "weight gradients, bit for bit");
+    assert.deepEqual(fused.stats, apart.stats, "moving averages too");
+    assert.deepEqual(fused.infer, apart.infer);
+    assert.deepEqual([fused.calls.get("TorchBatchNormReluTrain"), fused.calls.get("TorchBatchNormTrain")], [2, 1]);
+    assert.deepEqual([apart.calls.get("TorchBatchNormReluTrain"), apart.calls.get("TorchBatchNormTrain")], [
+      undefined,
+      3,
+    ]);
+    assert.deepEqual(
+      [fused.calls.get("Relu"), fused.calls.get("TorchReluGrad")],
+      [1, 1],
+      "only the shared BN's reader",
+    );
+    assert.deepEqual([apart.calls.get("Relu"), apart.calls.get("TorchReluGrad")], [3, 3]);
+  } finally {
+    setTorchFusion(true);
     await tf.setBackend(before);
   }
 });
