@@ -612,16 +612,21 @@ void def_norm() {
     at::Tensor y = at::batch_norm(channels_first(x), sc, off, mean, var, false, 0.0, c.f(0), true);
     return {channels_last_back(y)};
   });
-  // bn_train: x, scale, offset; args eps, [relu] → y, batch mean, batch (biased) variance, 1/sqrt(var + eps); with
-  // relu 1, y goes through ReLU in place (a BatchNormalization whose one reader is a ReLU layer).
+  // bn_train: x, scale, offset, [moving mean, moving variance]; args eps, relu, [decay] → y, batch mean, batch
+  // (biased) variance, 1/sqrt(var + eps), [the new moving mean and variance]. With relu 1, y goes through ReLU in
+  // place (a BatchNormalization whose one reader is a ReLU layer). Given the moving statistics, each becomes
+  // m - (m - b)·decay: tfjs-layers' update, op for op.
   def("bn_train", [](Call& c) -> Outs {
     const at::Tensor& x = c.x(0);
     const double eps = c.f(0);
     auto [y, mean, invstd] = at::native_batch_norm(channels_first(x), c.x(1), c.x(2), c10::nullopt, c10::nullopt, true,
                                                    0.0, eps);
-    if (c.na > 1 && c.b(1)) y.relu_();
+    if (c.b(1)) y.relu_();
     at::Tensor var = invstd.to(at::kDouble).pow(-2).sub(eps).to(at::kFloat);
-    return {channels_last_back(y), mean, var, invstd};
+    if (!c.has(3)) return {channels_last_back(y), mean, var, invstd};
+    const double decay = c.f(2);
+    auto update = [decay](const at::Tensor& m, const at::Tensor& b) { return m.sub(m.sub(b).mul(decay)); };
+    return {channels_last_back(y), mean, var, invstd, update(c.x(3), mean), update(c.x(4), var)};
   });
   // bn_train_bwd: dy, x, scale, mean, invstd, [y after ReLU]; args eps → dx, dscale, doffset. Given y, dy first
   // goes through ReLU's gradient (dy where y > 0), as the separate ReLU layer's would.
@@ -631,13 +636,6 @@ void def_norm() {
         channels_first(dy), channels_first(c.x(1)), c.x(2), c10::nullopt, c10::nullopt, c.x(3), c.x(4), true,
         c.f(0), {true, true, true});
     return {channels_last_back(dx), dscale, doffset};
-  });
-  // bn_moving: moving mean, moving variance, batch mean, batch variance; args decay → the new moving mean and
-  // variance, each m - (m - b)·decay: tfjs-layers' update, op for op.
-  def("bn_moving", [](Call& c) -> Outs {
-    const double decay = c.f(0);
-    auto update = [decay](const at::Tensor& m, const at::Tensor& b) { return m.sub(m.sub(b).mul(decay)); };
-    return {update(c.x(0), c.x(2)), update(c.x(1), c.x(3))};
   });
 }
 

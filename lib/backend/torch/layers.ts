@@ -3,8 +3,8 @@
  * batch with tf.moments + tf.batchNorm, whose gradient is a composite of ~15 full-size passes;
  * {@link installTorchBatchNorm} patches BatchNormalization.call so that, while "torch" is active and
  * the layer normalises its last axis, the batch statistics, the output and (through its registered
- * gradient) dx, dγ and dβ come from at::native_batch_norm(_backward), and the moving averages are updated in one
- * call. Everything else is the layer's own logic: the same biased batch variance, the same moving-average formula
+ * gradient) dx, dγ and dβ come from at::native_batch_norm(_backward), and the moving averages are updated in the
+ * same forward call. Everything else is the layer's own logic: the same biased batch variance, the same moving-average formula
  * op for op (so the same bits), inference unchanged.
  *
  * When the layer's one reader is a plain ReLU layer (conv → BN → ReLU, as every block of the networks), the ReLU
@@ -24,7 +24,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-layers";
-import { BN_MOVING, BN_RELU_TRAIN, BN_TRAIN } from "./kernels/norm.ts";
+import { BN_RELU_TRAIN, BN_TRAIN } from "./kernels/norm.ts";
 import { firstInput, patchLayerCall } from "./patch_layer.ts";
 
 /** The BatchNormalization fields the training path reads (public in JS). */
@@ -72,15 +72,16 @@ export function installTorchBatchNorm(backendName: string): void {
       }
       const relu = fusion && readByReluOnly(this);
       const y = tf.tidy(() => {
-        const [y, mean, variance] = tf.engine().runKernel(
+        const [y, , , , movingMean, movingVariance] = tf.engine().runKernel(
           relu ? BN_RELU_TRAIN : BN_TRAIN,
-          { x, scale: this.gamma.read(), offset: this.beta.read() },
-          { varianceEpsilon: this.epsilon },
-        ) as tf.Tensor[];
-        const [movingMean, movingVariance] = tf.engine().runKernel(
-          BN_MOVING,
-          { movingMean: this.movingMean.read(), movingVariance: this.movingVariance.read(), mean, variance },
-          { decay: 1 - this.momentum },
+          {
+            x,
+            scale: this.gamma.read(),
+            offset: this.beta.read(),
+            movingMean: this.movingMean.read(),
+            movingVariance: this.movingVariance.read(),
+          },
+          { varianceEpsilon: this.epsilon, decay: 1 - this.momentum },
         ) as tf.Tensor[];
         this.movingMean.write(movingMean);
         this.movingVariance.write(movingVariance);

@@ -2,16 +2,16 @@
  * Batch normalisation on libtorch, channel axis last:
  *
  * - FusedBatchNorm (tfjs's kernel: given mean and variance, as at inference) → at::batch_norm;
- * - TorchBatchNormTrain {x, scale, offset} attrs {varianceEpsilon} → [y, batch mean, biased batch
- *   variance, 1/√(var+ε)] in one at::native_batch_norm call;
+ * - TorchBatchNormTrain {x, scale, offset, [movingMean, movingVariance]} attrs {varianceEpsilon, [decay]} →
+ *   [y, batch mean, biased batch variance, 1/√(var+ε), [new moving mean, new moving variance]] in one
+ *   at::native_batch_norm call; the moving statistics, when given, each become m − (m − b)·decay, tfjs-layers'
+ *   update op for op, in the same call in place of six;
  * - TorchBatchNormReluTrain: the same, then ReLU in place on y, in the same call (a BatchNormalization
  *   whose one reader is a ReLU layer);
  * - TorchBatchNormGrad {dy, x, scale, mean, invstd, [y]} → [dx, dscale, doffset] in one
  *   at::native_batch_norm_backward call (the full training-mode gradient, through the batch
  *   statistics), in place of tfjs's ~15-op composite of moments and batchNorm gradients; given the ReLU's
  *   output y, dy first goes through ReLU's gradient in the same call;
- * - TorchBatchNormMoving {movingMean, movingVariance, mean, variance} attrs {decay} → the new moving mean and
- *   variance, each m − (m − b)·decay, in one call in place of six.
  *
  * These are used by ../layers.ts while a BatchNormalization layer trains on "torch".
  *
@@ -31,8 +31,6 @@ export const BN_TRAIN = "TorchBatchNormTrain";
 export const BN_RELU_TRAIN = "TorchBatchNormReluTrain";
 /** Name of its gradient kernel. */
 export const BN_TRAIN_GRAD = "TorchBatchNormGrad";
-/** Name of the moving-average update kernel. */
-export const BN_MOVING = "TorchBatchNormMoving";
 
 function inference(args: TorchArgs): TensorInfo | TensorInfo[] {
   const { x, mean, variance, offset, scale } = named(args);
@@ -52,17 +50,14 @@ export function normKernels(): KernelDef[] {
     kernel("FusedBatchNorm", inference),
     ...([[BN_TRAIN, 0], [BN_RELU_TRAIN, 1]] as const).map(([name, relu]) =>
       kernel(name, (args) => {
-        const { x, scale, offset } = named(args);
-        return args.backend.run("bn_train", [x, scale, offset], [Number(args.attrs?.varianceEpsilon), relu]);
+        const { x, scale, offset, movingMean, movingVariance } = named(args);
+        const eps = Number(args.attrs?.varianceEpsilon), decay = Number(args.attrs?.decay ?? 0);
+        return args.backend.run("bn_train", [x, scale, offset, movingMean, movingVariance], [eps, relu, decay]);
       })
     ),
     kernel(BN_TRAIN_GRAD, (args) => {
       const { dy, x, scale, mean, invstd, y } = named(args);
       return args.backend.run("bn_train_bwd", [dy, x, scale, mean, invstd, y], [Number(args.attrs?.varianceEpsilon)]);
-    }),
-    kernel(BN_MOVING, (args) => {
-      const { movingMean, movingVariance, mean, variance } = named(args);
-      return args.backend.run("bn_moving", [movingMean, movingVariance, mean, variance], [Number(args.attrs?.decay)]);
     }),
   ];
 }
