@@ -16,7 +16,7 @@ import type { RgbImage } from "../lib/data/image.ts";
 import "../lib/model/atrous.ts";
 import { attentionModelOf, type FerModel } from "../lib/model/build.ts";
 import { validateConfig } from "../lib/model/config.ts";
-import { type Tta, TTAS } from "../lib/model/tta.ts";
+import { configTta, type Tta } from "../lib/model/tta.ts";
 import { squareWindow } from "../lib/photo/box.ts";
 import { blazeFace, DETECTOR_DEFAULTS, type FaceDetector } from "../lib/photo/blazeface.ts";
 import { CROP_MARGIN, detectAndClassify, type FaceResult } from "../lib/photo/classify.ts";
@@ -57,11 +57,9 @@ async function pickBackend(): Promise<string> {
 async function loadFer(): Promise<{ fm: FerModel; name: string }> {
   const file = await (await fetch("/model/fer-config.json")).json();
   const config = validateConfig(file.config);
-  if (file.tta !== undefined && !TTAS.includes(file.tta)) {
-    throw new Error(`/model/fer-config.json: tta must be one of ${TTAS.join(", ")}, got ${JSON.stringify(file.tta)}`);
-  }
+  const tta = configTta(file.tta, "/model/fer-config.json");
   const model = await loadLayersModel("/model/model.json");
-  const fm: FerModel = { config, model, attention: attentionModelOf(model), labels: file.labels, tta: file.tta };
+  const fm: FerModel = { config, model, attention: attentionModelOf(model), labels: file.labels, tta };
   return { fm, name: file.name ?? "model" };
 }
 

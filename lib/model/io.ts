@@ -17,7 +17,7 @@ import "./atrous.ts"; // registers AtrousConv2D for deserialisation
 import { attentionModelOf, type FerModel } from "./build.ts";
 import { type ModelConfig, validateConfig } from "./config.ts";
 import { toFloat16 } from "./float16.ts";
-import { type Tta, TTAS } from "./tta.ts";
+import { configTta, type Tta } from "./tta.ts";
 
 /** File names inside a saved model directory. */
 export const MODEL_FILES = { topology: "model.json", weights: "weights.bin", config: "fer-config.json" } as const;
@@ -154,9 +154,7 @@ export async function loadModel(dir: string): Promise<FerModel> {
   if (labels && labels.length !== config.numClasses) {
     throw new Error(`${configPath}: ${labels.length} labels for numClasses ${config.numClasses}`);
   }
-  if (file.tta !== undefined && !TTAS.includes(file.tta)) {
-    throw new Error(`${configPath}: tta must be one of ${TTAS.join(", ")}, got ${JSON.stringify(file.tta)}`);
-  }
+  const tta = configTta(file.tta, configPath);
   const model = await loadLayersModel(fileHandler(dir));
   const wantInputs = config.lbp === "none" ? 1 : 2;
   const outUnits = model.outputs[0].shape[model.outputs[0].shape.length - 1];
@@ -169,7 +167,7 @@ export async function loadModel(dir: string): Promise<FerModel> {
   }
   const fm: FerModel = { config, model, attention: attentionModelOf(model) };
   if (labels) fm.labels = labels;
-  if (file.tta) fm.tta = file.tta;
+  if (tta) fm.tta = tta;
   return fm;
 }
 

@@ -13,3 +13,12 @@
 export const TTAS = ["none", "flip", "tencrop"] as const;
 /** Test-time augmentation, one of {@link TTAS}. */
 export type Tta = typeof TTAS[number];
+
+/** A fer-config.json's `tta`, checked: undefined when absent, else one of {@link TTAS} or an error naming `file`. */
+export function configTta(value: unknown, file: string): Tta | undefined {
+  if (value === undefined) return undefined;
+  if (!(TTAS as readonly unknown[]).includes(value)) {
+    throw new Error(`${file}: tta must be one of ${TTAS.join(", ")}, got ${JSON.stringify(value)}`);
+  }
+  return value as Tta;
+}

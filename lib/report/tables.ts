@@ -19,7 +19,7 @@ import type { RunRecord } from "../experiment/record.ts";
 import { PAPER_TABLES, type TableId } from "./paper_numbers.ts";
 import { latestRunFor, type LoadedRun, readRuns, RESULTS_RUNS, runAccuracy } from "./runs.ts";
 import type { PeerEvalReport } from "../peers/peers.ts";
-import { projectRoot } from "../util/mod.ts";
+import { projectRoot, readJsonFile } from "../util/mod.ts";
 import { binomialSe, faceCount } from "./noise.ts";
 
 /** Where a row's number comes from. */
@@ -79,9 +79,9 @@ export interface TableOptions {
 
 /** The row of a shipped model, from its ship record and the run record that record names. */
 async function shippedRow(file: string): Promise<TableRow> {
-  const ship = JSON.parse(await Deno.readTextFile(file)) as ShipRecord;
+  const ship = await readJsonFile(file, "a ship record (written by tools/ship_model.ts)") as ShipRecord;
   const root = projectRoot();
-  const run = JSON.parse(await Deno.readTextFile(join(root, ship.record))) as RunRecord;
+  const run = await readJsonFile(join(root, ship.record), "the run record a ship record names") as RunRecord;
   const e = ship.shipped.tencrop;
   return {
     source: "ours",
