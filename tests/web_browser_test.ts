@@ -13,8 +13,8 @@ import { machineInfo } from "../lib/experiment/mod.ts";
 import { loadModel, shippedModelDir } from "../lib/model/mod.ts";
 import { CHROMIUM, Chromium } from "../tools/chromium.ts";
 import {
-  type Face,
   PAGE_SCENE_SEED,
+  type PageFace,
   pageScene,
   type PageState,
   uploadPicture,
@@ -50,11 +50,12 @@ Deno.test({
       }).output();
       assert.equal(cli.code, 0, new TextDecoder().decode(cli.stderr));
       const row = JSON.parse(new TextDecoder().decode(cli.stdout).trim().split("\n").at(-1)!)[0];
-      const want: Face[] = row.faces;
+      const want: PageFace[] = row.faces;
       const shipped = await loadModel(shippedDir);
       assert.equal(row.tta, shipped.tta ?? "none", "fer predict averages the model's own views by default");
       shipped.model.dispose();
       assert.ok(want.length >= 2, `fer predict found ${want.length} faces in the scene`);
+      assert.ok(want.every((f) => f.score !== null), "fer predict ran its detector on the scene");
 
       const server = await startServer({ model: shippedDir, port: 0 });
       const ms: Record<string, number> = {};
@@ -92,7 +93,7 @@ Deno.test({
             ms[backend] = got.msPerFace!;
             if (backend === "wasm") {
               // the page's detector threshold (fer predict's --min-score): above the weakest face, that face goes
-              const weakest = Math.min(...want.map((f) => f.score)), t = Math.min(1, weakest + 0.01);
+              const weakest = Math.min(...want.map((f) => f.score!)), t = Math.min(1, weakest + 0.01);
               await page.evaluate(
                 `(() => { const e = document.getElementById('min-score'); e.value = '${t}'; ` +
                   `e.dispatchEvent(new Event('change')); })()`,
@@ -104,7 +105,7 @@ Deno.test({
               );
               const higher = await page.evaluate<PageState>("ferPage");
               assert.equal(higher.error, undefined, higher.error);
-              const kept = want.filter((f) => f.score >= t);
+              const kept = want.filter((f) => f.score! >= t);
               assert.equal(higher.faces.length, kept.length, `the faces scoring ≥ ${t}`);
               higher.faces.forEach((f, i) => assert.ok(Math.abs(f.box.x - kept[i].box.x) < 0.5, `face ${i} at ${t}`));
               // the page's second look (fer predict's --second-look): at 0.95 no face of this scene stays (fer

@@ -12,30 +12,13 @@
 import { loadDataset, type RgbImage } from "../lib/data/mod.ts";
 import { makeScene } from "../lib/photo/mod.ts";
 import { Rng } from "../lib/util/mod.ts";
+import type { PageState } from "../web/page_state.ts";
 import type { Page } from "./chromium.ts";
+
+export type { PageFace, PageState } from "../web/page_state.ts";
 
 /** Flags that give headless Chromium software WebGL (SwiftShader) on a machine without a GPU. */
 export const WEBGL_FLAGS: readonly string[] = ["--use-angle=swiftshader", "--enable-unsafe-swiftshader"];
-
-/** One face as the page reports it (and `fer predict --json` lists it). */
-export interface Face {
-  box: { x: number; y: number; width: number; height: number };
-  score: number;
-  label: string;
-  probabilities: Record<string, number>;
-}
-/** `globalThis.ferPage`: what the page last did. */
-export interface PageState {
-  backend: string;
-  ready: boolean;
-  source: string;
-  faces: Face[];
-  msPerFace: number | null;
-  runs: number;
-  /** The views averaged per face (the model's test-time augmentation). */
-  tta?: string;
-  error?: string;
-}
 
 /** A few frames of `img` as YUV4MPEG2 4:2:0 (what Chromium's fake capture device plays). */
 export function y4m(img: RgbImage, frames = 5): Uint8Array {

@@ -16,24 +16,12 @@ import type { RgbImage } from "../lib/data/image.ts";
 import "../lib/model/atrous.ts";
 import { attentionModelOf, type FerModel } from "../lib/model/build.ts";
 import { validateConfig } from "../lib/model/config.ts";
-import { configTta, type Tta } from "../lib/model/tta.ts";
+import { configTta } from "../lib/model/tta.ts";
 import { squareWindow } from "../lib/photo/box.ts";
 import { blazeFace, DETECTOR_DEFAULTS, type FaceDetector } from "../lib/photo/blazeface.ts";
 import { CROP_MARGIN, detectAndClassify, type FaceResult } from "../lib/photo/classify.ts";
 import { blendHeat } from "../lib/photo/heat.ts";
-
-interface PageState {
-  backend: string;
-  ready: boolean;
-  source: string;
-  faces: Omit<FaceResult, "heatmap">[];
-  reason?: string;
-  msPerFace: number | null;
-  runs: number;
-  /** The views averaged per face: the model's own test-time augmentation (fer-config.json's tta), as `fer predict`. */
-  tta?: Tta;
-  error?: string;
-}
+import type { PageState } from "./page_state.ts";
 
 const state: PageState = { backend: "", ready: false, source: "", faces: [], msPerFace: null, runs: 0 };
 (globalThis as unknown as { ferPage: PageState }).ferPage = state;
