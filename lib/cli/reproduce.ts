@@ -58,13 +58,14 @@ options:
   --out DIR       where tables go (default outputs/tables)
 
 the grid (one job per row, fold and seed; see the README's "On a cluster"):
-  --plan          list the jobs, their state (new, resume, done) and each one's command
+  --plan          list the jobs, their state (new, resume, done; shared: another row's run of the same
+                  experiment serves it, and it is not run again) and each one's command
   --seeds N       N training seeds per row and fold: --seed (or the row's) and the next N-1
   --submit HOW    slurm: write an sbatch array script (one task per job not done) and a collect job,
                   and submit both; print: print the scripts; k8s: print an Indexed Job manifest
   --collect       assemble the jobs' records, write the table; exit 1 naming jobs not done
-  --fold I --hash H   (with one --row) run one job of the plan into --runs-dir; a done job is
-                  skipped, a started one resumes from its checkpoint
+  --fold I --hash H   (with one --row) run one job of the plan into --runs-dir; a done or shared job
+                  is skipped, a started one resumes from its checkpoint
   --partition P --account A --sbatch LINE (repeatable) --cpus N --time [D-]HH:MM:SS --max-parallel N
   --image IMG --namespace NS   (k8s)
   --cluster-config FILE   these settings as JSON (default ./fer-cluster.json when present); options win

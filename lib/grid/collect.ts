@@ -4,7 +4,8 @@
  * `folds.csv`, and `fold-<i>` links to the fold jobs' folders — in `<runs>/grid-<whole hash>`; with
  * several seeds, a row's complete experiments are assembled into one record of their mean ± std over
  * seeds. Tables are then built from the records as after a sequential run. Collecting again changes
- * nothing; a job without a finished record is reported missing.
+ * nothing; a job without a finished record is reported missing, unless another row's run of the same
+ * experiment serves it (plan.ts's "shared": the table takes that run).
  *
  * @example
  * ```ts
@@ -19,12 +20,13 @@ import { specHash } from "../experiment/hash.ts";
 import { type FoldRow, foldTableCsv } from "../experiment/kfold.ts";
 import { gitCommit, type RunRecord, writeJsonAtomic } from "../experiment/record.ts";
 import { type GridJob, gridRunId, jobState, recordIn } from "./plan.ts";
+import { readRuns } from "../report/runs.ts";
 
 /** What {@link collectGrid} did. */
 export interface CollectResult {
   /** Ids of the records it wrote. */
   written: string[];
-  /** Jobs without a finished record. */
+  /** Jobs without a finished record (and no other row's run of their experiment). */
   missing: GridJob[];
   /**
    * Ids of every finished record of the grid (folders under the runs folder), written now or before: each
@@ -36,7 +38,7 @@ export interface CollectResult {
 
 /** Assembles the grid's finished fold jobs into k-fold records (and seeds into means); see the module doc. */
 export async function collectGrid(jobs: GridJob[], runsDir: string): Promise<CollectResult> {
-  const written: string[] = [], missing: GridJob[] = [];
+  const written: string[] = [], missing: GridJob[] = [], runs = await readRuns(runsDir);
   const byWhole = Map.groupBy(jobs, (j) => j.whole);
   const complete = new Map<string, RunRecord>();
   for (const [whole, parts] of byWhole) {
@@ -45,7 +47,8 @@ export async function collectGrid(jobs: GridJob[], runsDir: string): Promise<Col
       complete.set(whole, have);
       continue;
     }
-    const states = await Promise.all(parts.map((j) => jobState(runsDir, j)));
+    const states = await Promise.all(parts.map((j) => jobState(runsDir, j, runs)));
+    if (states.every((s) => s === "shared")) continue; // another row's run serves it: the table takes that one
     const notDone = parts.filter((_, i) => states[i] !== "done");
     missing.push(...notDone);
     if (notDone.length) continue;

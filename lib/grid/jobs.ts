@@ -22,9 +22,9 @@ import { datasetHere } from "../experiment/spec.ts";
 import { collectGrid } from "./collect.ts";
 import { executeExperiment } from "./execute.ts";
 import { keepRecord } from "./sequential.ts";
-import { type GridJob, type GridOverrides, jobState, planGrid } from "./plan.ts";
+import { type GridJob, type GridOverrides, jobState, planGrid, sharedRunOf } from "./plan.ts";
 import type { TableId } from "../report/paper_numbers.ts";
-import { runAccuracy } from "../report/runs.ts";
+import { readRuns, runAccuracy } from "../report/runs.ts";
 import { buildTable, type TableResult, writeTable } from "../report/tables.ts";
 import type { RuntimeRequest } from "../backend/runtime.ts";
 import { type ClusterSettings, shellQuote, taskResources } from "./cluster.ts";
@@ -126,18 +126,26 @@ function label(j: GridJob): string {
   return `${c.table}/${c.row}${fold} seed ${j.seed}`;
 }
 
-/** `--plan`: one line per job with its state, and its command; the collect command last. */
+/** What another row's run of the same experiment is: `run for table2/complete (<run id>)`. */
+function runFor(run: { record: { id: string; experiment?: { table: string; row: string } } }): string {
+  const tag = run.record.experiment!;
+  return `run for ${tag.table}/${tag.row} (${run.record.id})`;
+}
+
+/** `--plan`: one line per job with its state, and its command (a shared job: whose run serves it); collect last. */
 export async function planText(f: GridFlags): Promise<string> {
-  const jobs = await gridJobs(f);
-  const states = await Promise.all(jobs.map((j) => jobState(f.runsDir, j)));
+  const jobs = await gridJobs(f), runs = await readRuns(f.runsDir);
+  const states = await Promise.all(jobs.map((j) => jobState(f.runsDir, j, runs)));
   const count = (s: string) => states.filter((x) => x === s).length;
+  const shared = count("shared") ? `, ${count("shared")} run for another row` : "";
   const lines = [
-    `plan for ${describe(f, jobs)}; ${count("done")} done, ${count("resume")} to resume, ${count("new")} new; ` +
-    `records in ${f.runsDir}`,
+    `plan for ${describe(f, jobs)}; ${count("done")} done, ${count("resume")} to resume, ${count("new")} new` +
+    `${shared}; records in ${f.runsDir}`,
   ];
   for (const [i, j] of jobs.entries()) {
     lines.push(`  ${states[i].padEnd(6)} ${j.id}  ${label(j)}`);
-    lines.push(`         ${jobCommand(f, j).map(shellQuote).join(" ")}`);
+    if (states[i] === "shared") lines.push(`         ${runFor(sharedRunOf(runs, j)!)}: not run again`);
+    else lines.push(`         ${jobCommand(f, j).map(shellQuote).join(" ")}`);
   }
   lines.push(`collect: ${collectCommand(f).map(shellQuote).join(" ")}`);
   return lines.join("\n");
@@ -157,10 +165,12 @@ export async function runJob(f: GridFlags, fold: number | undefined, hash: strin
         `since the plan (experiments/, options or code); plan again`,
     );
   }
-  const state = await jobState(f.runsDir, job);
+  const runs = await readRuns(f.runsDir);
+  const state = await jobState(f.runsDir, job, runs);
   const dir = join(f.runsDir, job.id);
-  if (state === "done") {
-    console.error(`${label(job)}: done in ${dir}; skipped`);
+  if (state === "done" || state === "shared") {
+    const where = state === "done" ? `done in ${dir}` : `the same experiment was ${runFor(sharedRunOf(runs, job)!)}`;
+    console.error(`${label(job)}: ${where}; skipped`);
     return 0;
   }
   const how = state === "resume" ? `resuming in ${dir} ${await progressOf(dir, job)}` : `starting in ${dir}`;
@@ -230,9 +240,9 @@ export async function submit(
   how: "slurm" | "print" | "k8s",
   settings: ClusterSettings,
 ): Promise<Submitted> {
-  const jobs = await gridJobs(f);
-  const states = await Promise.all(jobs.map((j) => jobState(f.runsDir, j)));
-  const todo = jobs.filter((_, i) => states[i] !== "done");
+  const jobs = await gridJobs(f), runs = await readRuns(f.runsDir);
+  const states = await Promise.all(jobs.map((j) => jobState(f.runsDir, j, runs)));
+  const todo = jobs.filter((_, i) => states[i] !== "done" && states[i] !== "shared");
   if (todo.length === 0) {
     return {
       out: collectCommand(f).map(shellQuote).join(" "),

@@ -9,7 +9,7 @@
  * ```ts
  * const jobs = await planGrid("table5", { fast: true, rows: ["full-subject"], overrides: { k: 2 } });
  * jobs.map((j) => `${j.id} ${j.experiment.config.row} fold ${j.fold}`); // two jobs
- * await jobState("outputs/runs", jobs[0]); // "new" | "resume" | "done"
+ * await jobState("outputs/runs", jobs[0]); // "new" | "resume" | "done" | "shared"
  * ```
  * @module
  */
@@ -18,6 +18,8 @@ import { specHash } from "../experiment/hash.ts";
 import { readRun } from "../experiment/store.ts";
 import { parseSpec } from "../experiment/spec.ts";
 import { planTable, type ResolvedExperiment } from "../report/experiments.ts";
+import { sameExperimentRun } from "../report/identity.ts";
+import type { LoadedRun } from "../report/runs.ts";
 import type { TableId } from "../report/paper_numbers.ts";
 
 /** Changes applied to every row of a grid (and of a sequential reproduction). */
@@ -124,18 +126,32 @@ export async function planGrid(table: TableId, opts: GridOptions): Promise<GridJ
 }
 
 /** Where a job stands in a runs folder. */
-export type JobState = "new" | "resume" | "done";
+export type JobState = "new" | "resume" | "done" | "shared";
 
 /**
  * A job's state: "done" when its record (or the whole experiment's, assembled by the collect step) is
- * done; "resume" when its folder holds a record that is not (killed, failed, stopped); else "new".
+ * done; "resume" when its folder holds a record that is not (killed, failed, stopped); "shared" when it has
+ * none but `runs` (the runs folder's, read once by the caller) hold a finished run of the same experiment made
+ * for another row ({@link sharedRunOf}: Table 1's circle LBP is Table 2's complete network); else "new".
  * A record under the job's folder name but of another hash is an error naming the file.
  */
-export async function jobState(runsDir: string, job: GridJob): Promise<JobState> {
+export async function jobState(runsDir: string, job: GridJob, runs: LoadedRun[] = []): Promise<JobState> {
   const whole = job.whole !== job.hash ? await recordIn(runsDir, gridRunId(job.whole), job.whole) : null;
   if (whole?.status === "done") return "done";
   const own = await recordIn(runsDir, job.id, job.hash);
-  return own === null ? "new" : own.status === "done" ? "done" : "resume";
+  if (own === null) return sharedRunOf(runs, job) ? "shared" : "new";
+  return own.status === "done" ? "done" : "resume";
+}
+
+/**
+ * The finished run, among `runs`, of the job's very experiment (report/identity.ts: data, protocol, model and
+ * training, seed included) made for another table row; null when there is none. The sequential `fer
+ * reproduce` skips a row the same way.
+ */
+export function sharedRunOf(runs: LoadedRun[], job: GridJob): LoadedRun | null {
+  const found = sameExperimentRun(runs, job.experiment), tag = found?.record.experiment;
+  const { table, row } = job.experiment.config;
+  return found && tag && (tag.table !== table || tag.row !== row) ? found : null;
 }
 
 /** The record in `<runsDir>/<id>` of the job with `hash`, null when there is none. */

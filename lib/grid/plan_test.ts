@@ -2,7 +2,11 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { specHash } from "../experiment/hash.ts";
 import { planTable } from "../report/experiments.ts";
-import { experimentHash, foldExperiment, jobState, overrideExperiment, planGrid } from "./plan.ts";
+import { readRuns } from "../report/runs.ts";
+import { writeRunOf } from "../report/testing.ts";
+import { collectGrid } from "./collect.ts";
+import { type GridFlags, planText, runJob } from "./jobs.ts";
+import { experimentHash, foldExperiment, jobState, overrideExperiment, planGrid, sharedRunOf } from "./plan.ts";
 
 Deno.test("a table's grid is one job per (row, fold), keyed by the hash of the job's spec", async () => {
   const jobs = await planGrid("table5", { fast: true });
@@ -91,4 +95,37 @@ Deno.test("a job is new, resumes from its folder, or is done (also when its whol
   await put(`grid-${two.whole}`, two.whole, "done");
   assert.equal(await jobState(runs, two), "done", "the row's assembled record covers its folds");
   await Deno.remove(runs, { recursive: true });
+});
+
+Deno.test("a job whose experiment another row already ran is shared: --plan names that run, the job skips, collect misses nothing", async () => {
+  const runs = await Deno.makeTempDir(), out = await Deno.makeTempDir();
+  const [complete] = await planGrid("table2", { fast: true, rows: ["complete"] });
+  const [circle] = await planGrid("table1", { fast: true, rows: ["circle-lbp"] });
+  const [uniform] = await planGrid("table1", { fast: true, rows: ["uniform-lbp"] });
+  assert.notEqual(circle.hash, complete.hash, "each table's job has its own folder");
+  assert.equal(await jobState(runs, circle, await readRuns(runs)), "new");
+  await writeRunOf(runs, complete.id, complete.experiment, { job: { hash: complete.hash } });
+  const loaded = await readRuns(runs);
+  assert.equal(await jobState(runs, circle, loaded), "shared", "Table 1's circle LBP is Table 2's complete network");
+  assert.equal(sharedRunOf(loaded, circle)?.record.id, complete.id);
+  assert.equal(await jobState(runs, uniform, loaded), "new", "another LBP is another experiment");
+  assert.equal(await jobState(runs, complete, loaded), "done", "a run is not shared with its own row");
+  const flags: GridFlags = {
+    table: "table1",
+    fast: true,
+    cpu: false,
+    rows: ["circle-lbp"],
+    overrides: {},
+    runsDir: runs,
+    runtime: {},
+    out,
+  };
+  assert.match(
+    await planText(flags),
+    new RegExp(`shared +${circle.id}.*\\n +run for table2/complete \\(${complete.id}\\)`),
+  );
+  assert.equal(await runJob(flags, undefined, circle.hash), 0, "skipped without training");
+  await assert.rejects(() => Deno.stat(join(runs, circle.id)), Deno.errors.NotFound);
+  assert.deepEqual((await collectGrid([circle, uniform], runs)).missing.map((j) => j.id), [uniform.id]);
+  for (const d of [runs, out]) await Deno.remove(d, { recursive: true });
 });
