@@ -5,6 +5,7 @@ import type { TaskResources } from "../grid/cluster.ts";
 import { indexedJob } from "../grid/k8s.ts";
 import { command } from "./reproduce.ts";
 import { arrayScript, collectScript } from "../grid/slurm.ts";
+import { writeRunOf } from "../report/testing.ts";
 import { captureLog } from "./testing.ts";
 
 const tasks = [
@@ -108,8 +109,7 @@ Deno.test("fer reproduce table5 --fast --plan --submit print: an array script wi
 Deno.test("the plan: each job's state and its own command", async () => {
   const runs = await Deno.makeTempDir();
   const [one] = await planGrid("table5", { fast: true, rows: ["full-subject"], overrides: { k: 2 } });
-  await Deno.mkdir(join(runs, one.id));
-  await Deno.writeTextFile(join(runs, one.id, "run.json"), JSON.stringify({ status: "done", job: { hash: one.hash } }));
+  await writeRunOf(runs, one.id, one.experiment, { job: { hash: one.hash } });
   const args = ["table5", "--fast", "--rows", "full-subject", "--folds", "2", "--plan", "--runs-dir", runs];
   const { code, out } = await captureLog(() => command.run(args));
   assert.equal(code, 0);
