@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { planGrid } from "../grid/plan.ts";
 import type { TaskResources } from "../grid/cluster.ts";
 import { indexedJob } from "../grid/k8s.ts";
