@@ -24,7 +24,7 @@ import { executeExperiment } from "./execute.ts";
 import { keepRecord } from "./sequential.ts";
 import { type GridJob, type GridOverrides, jobState, planGrid, sharedRunOf } from "./plan.ts";
 import type { TableId } from "../report/paper_numbers.ts";
-import { readRuns, runAccuracy } from "../report/runs.ts";
+import { type LoadedRun, readRuns, runAccuracy } from "../report/runs.ts";
 import { buildTable, type TableResult, writeTable } from "../report/tables.ts";
 import type { RuntimeRequest } from "../backend/runtime.ts";
 import { type ClusterSettings, shellQuote, taskResources } from "./cluster.ts";
@@ -127,7 +127,7 @@ function label(j: GridJob): string {
 }
 
 /** What another row's run of the same experiment is: `run for table2/complete (<run id>)`. */
-function runFor(run: { record: { id: string; experiment?: { table: string; row: string } } }): string {
+function runFor(run: LoadedRun): string {
   const tag = run.record.experiment!;
   return `run for ${tag.table}/${tag.row} (${run.record.id})`;
 }
