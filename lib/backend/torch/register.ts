@@ -3,7 +3,8 @@
  * (CUDA when torch sees a GPU, else the CPU, unless told), sets the precision (precision.ts: `auto`, and bf16
  * only on a CPU with bf16 instructions, else fp32 with a warning printed once), registers the
  * libtorch kernels and, for every other kernel of tfjs's cpu backend, a host fallback with a notice;
- * then installs the torch gradients, the fused batch norm and the fused optimiser updates.
+ * then installs the torch gradients, the fused batch norm, the fused optimiser updates and the saved tensors that
+ * share their data (saved_tensors.ts).
  *
  * @example
  * ```ts
@@ -31,6 +32,7 @@ import type { KernelDef } from "./kernels/util.ts";
 import { installTorchConvLayer } from "./conv_layer.ts";
 import { installTorchBatchNorm } from "./layers.ts";
 import { installTorchOptimizers } from "./optimizers.ts";
+import { installTorchSavedTensors } from "./saved_tensors.ts";
 import { type PrecisionRequest, warningOnce } from "./precision.ts";
 import { defaultThreads, RUNTIME_DEFAULTS } from "../runtime.ts";
 import { cpuIdentity } from "../../util/host.ts";
@@ -139,6 +141,7 @@ async function register(opts: TorchBackendOptions): Promise<TorchBackendResult> 
   installTorchBatchNorm(TORCH_BACKEND);
   installTorchConvLayer(TORCH_BACKEND);
   installTorchOptimizers(TORCH_BACKEND);
+  installTorchSavedTensors(TORCH_BACKEND);
   const info = torch.info();
   const note = noCudaNote(opts.device ?? "auto", built.install?.cuda ?? false, info.cuda_devices);
   return {
