@@ -1,7 +1,8 @@
 /**
  * `deno task bench [name] [options]`: runs one benchmark, which prints its JSON on stdout.
  * Names: `train` (bench/train.ts), `libtorch` (bench/libtorch.ts: the torch backend on libtorch 1.13 against
- * current PyTorch's), `photos` (bench/real_photos.ts: detection and labels on real photos), `lbp` (bench/lbp.ts,
+ * current PyTorch's), `photos` (bench/real_photos.ts: detection and labels on real photos), `omp-wait`
+ * (bench/omp_wait.ts: how libtorch's idle threads should wait), `lbp` (bench/lbp.ts,
  * also the default when the first argument is not a bench name, so `deno task bench --…` keeps running the LBP bench).
  *
  * @example
@@ -16,12 +17,14 @@ const scripts: Record<string, string> = {
   libtorch: "libtorch.ts",
   lbp: "lbp.ts",
   photos: "real_photos.ts",
+  "omp-wait": "omp_wait.ts",
 };
 
-const USAGE = `Usage: deno task bench [train|libtorch|photos|lbp] [options]
+const USAGE = `Usage: deno task bench [train|libtorch|photos|omp-wait|lbp] [options]
   train     training and inference img/s of the torch backend against PyTorch (reference net, PyTorch twins)
   libtorch  the torch backend on libtorch 1.13 against current PyTorch's
   photos    faces found and labels on six real group photos against hand-made boxes (bench/real_photos.ts)
+  omp-wait  training img/s under each OpenMP waiting policy, idle and beside busy processes
   lbp       LBP images/s here and in scikit-image (the default)
 deno task bench NAME --help lists the options of one bench.`;
 

@@ -67,7 +67,7 @@ interface TwinOut extends Timing {
 }
 
 /** Our side of one measurement: speeds, kernel calls of a step and that step's kernels (largest first). */
-interface OursOut extends Timing {
+export interface OursOut extends Timing {
   calls: number;
   kernels: KernelTime[];
 }
@@ -82,8 +82,16 @@ async function twinSpeed(o: TwinBenchOptions, dir: string, precision: Precision,
   return JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").pop()!);
 }
 
-/** Training and inference speed of `fm` on the current backend, and the kernel calls of one training step. */
-async function oursSpeed(fm: FerModel, o: TwinBenchOptions, label: string): Promise<OursOut> {
+/**
+ * Training and inference speed of `fm` on the current backend (the twin's recipe, random inputs), and the kernel
+ * calls of one training step.
+ *
+ * @example
+ * ```ts
+ * const s = await torchSpeed(buildModel(preset("cpu-tiny-gated")), { batch: 32, steps: 10 }, "fp32");
+ * ```
+ */
+export async function torchSpeed(fm: FerModel, o: { batch: number; steps: number }, label: string): Promise<OursOut> {
   const s = fm.config.inputSize, k = fm.config.numClasses;
   const inputs = fm.model.inputs.map((i) => tf.randomUniform([o.batch, s, s, i.shape[3]!]));
   const labels = tf.tidy(() =>
@@ -138,10 +146,10 @@ export async function benchTwin(o: TwinBenchOptions): Promise<Record<string, unk
             const profile = o.profile === true && p === "fp32" && r === o.rounds - 1;
             twin.set(p, [...twin.get(p) ?? [], await twinSpeed(o, join(dir, "model"), p, profile)]);
             setTorchPrecision(p);
-            ours.set(p, [...ours.get(p) ?? [], await oursSpeed(fm, o, `torch ${p} ${net} ${size}px`)]);
+            ours.set(p, [...ours.get(p) ?? [], await torchSpeed(fm, o, `torch ${p} ${net} ${size}px`)]);
             if (o.unfused && p === "fp32") {
               setTorchFusion(false);
-              unfused.push(await oursSpeed(fm, o, `torch fp32 unfused ${net} ${size}px`));
+              unfused.push(await torchSpeed(fm, o, `torch fp32 unfused ${net} ${size}px`));
               setTorchFusion(true);
             }
           }

@@ -24,6 +24,7 @@ const NAMES: Record<string, string[]> = {
   "bench/main.ts train": ["--net", "--sizes", "--precisions", "--python", "--paper"],
   "bench/main.ts libtorch": ["--rounds", "--paper"],
   "bench/main.ts lbp": ["--reps", "--limit"],
+  "bench/main.ts omp-wait": ["--loads", "--threads"],
   "tools/setup.ts": ["--bench", "--native"],
   "tools/build_native.ts": ["--force"],
   "tools/gpu_check.ts": ["--backend", "--learn", "(may be given again)", "(default webgpu)"],

@@ -87,10 +87,6 @@ export interface TorchLib {
 
 /** dlopens the shim; call `init` before making tensors. */
 export function openTorch(path: string): TorchLib {
-  // libgomp reads OMP_WAIT_POLICY once, when libtorch loads it. Its default keeps idle threads spinning:
-  // with other processes on the cores, a CK+ epoch then took 5–9× longer (49–97 s against 9–10 s at load
-  // ~7; results/bench/omp-wait-policy-2026-11-29.txt). A user's own setting wins.
-  if (Deno.env.get("OMP_WAIT_POLICY") === undefined) Deno.env.set("OMP_WAIT_POLICY", "PASSIVE");
   const lib = Deno.dlopen(path, SYMBOLS);
   const s = lib.symbols;
   const cstr = (p: Deno.PointerValue) => (p ? new Deno.UnsafePointerView(p).getCString() : "");

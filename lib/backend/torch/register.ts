@@ -2,7 +2,7 @@
  * Registers the "torch" backend: builds the shim (once, cached), opens it, picks the device
  * (CUDA when torch sees a GPU, else the CPU, unless told), sets the precision (precision.ts: `auto`, and bf16
  * only on a CPU with bf16 instructions, else fp32 with a warning printed once), registers the
- * libtorch kernels and, for every other kernel of tfjs's cpu backend, a host fallback with a notice;
+ * libtorch kernels (having chosen how its OpenMP threads wait, omp_wait.ts) and, for every other kernel of tfjs's cpu backend, a host fallback with a notice;
  * then installs the torch gradients, the fused batch norm, the fused optimiser updates and the saved tensors that
  * share their data (saved_tensors.ts).
  *
@@ -33,6 +33,7 @@ import { installTorchConvLayer } from "./conv_layer.ts";
 import { installTorchBatchNorm } from "./layers.ts";
 import { installTorchOptimizers } from "./optimizers.ts";
 import { installTorchSavedTensors } from "./saved_tensors.ts";
+import { applyOmpWait, chooseOmpWait, type OmpWait, othersRunnable } from "./omp_wait.ts";
 import { type PrecisionRequest, warningOnce } from "./precision.ts";
 import { defaultThreads, RUNTIME_DEFAULTS } from "../runtime.ts";
 import { cpuIdentity } from "../../util/host.ts";
@@ -64,6 +65,8 @@ export interface TorchBackendResult {
   /** The precision that runs (what a bf16 or auto request became here). */
   precision?: Precision;
   info?: TorchInfo;
+  /** How its OpenMP threads wait for work (omp_wait.ts), chosen before libtorch loaded (when ok). */
+  ompWait?: OmpWait;
 }
 
 let registered: Promise<TorchBackendResult> | undefined;
@@ -117,6 +120,9 @@ async function register(opts: TorchBackendOptions): Promise<TorchBackendResult> 
   if (!built.ok) return fail(built.reason);
   const threads = opts.threads ?? defaultThreads();
   let precision: Precision;
+  const env = { OMP_WAIT_POLICY: Deno.env.get("OMP_WAIT_POLICY"), GOMP_SPINCOUNT: Deno.env.get("GOMP_SPINCOUNT") };
+  const ompWait = chooseOmpWait({ threads, cores: navigator.hardwareConcurrency, others: await othersRunnable(), env });
+  applyOmpWait(ompWait);
   try {
     lib = openTorch(built.path);
     const device = resolveDevice(opts.device ?? "auto", lib.info().cuda_devices);
@@ -151,6 +157,7 @@ async function register(opts: TorchBackendOptions): Promise<TorchBackendResult> 
     device: info.device,
     precision,
     info,
+    ompWait,
   };
 }
 

@@ -1,0 +1,90 @@
+/**
+ * How libtorch's idle OpenMP threads wait for work. libgomp reads it once, from the environment, when libtorch
+ * loads, so {@link chooseOmpWait} decides before the shim is opened and {@link applyOmpWait} writes it.
+ *
+ * Measured on a 2-core AMD EPYC (results/bench/omp-wait-2026-12-06.json): on an idle machine, passive waiting
+ * (threads sleep at once) costs ~30% of a small network's training step on 2 threads against a short spin
+ * (`GOMP_SPINCOUNT=10000`, ~0.1 ms), which gets all that an endless spin (`OMP_WAIT_POLICY=ACTIVE`) gets. With
+ * other processes on the cores a spinning thread steals their time and its own: at six busy processes the short
+ * spin was 10–40% slower than passive, and an endless spin 5–9× slower (omp-wait-policy-2026-11-29.txt). So: a
+ * short spin while the cores the run needs are free, passive when other work is runnable on them, and a user's
+ * own OMP_WAIT_POLICY or GOMP_SPINCOUNT always wins. The load is read once, at start; work that starts later
+ * meets the short spin, whose cost under load is bounded.
+ *
+ * @example
+ * ```ts
+ * const choice = chooseOmpWait({ threads: 2, cores: 2, others: 0, env: {} });
+ * choice.policy; // "spin": GOMP_SPINCOUNT=10000
+ * applyOmpWait(choice);
+ * ```
+ * @module
+ */
+
+/** The spin count of the short spin: ~0.1 ms of polling before a thread sleeps. */
+export const SHORT_SPIN = 10000;
+
+/** What the run's OpenMP threads do when idle, and why. */
+export interface OmpWait {
+  /** "spin": a short spin, then sleep; "passive": sleep at once; "user": the environment said. */
+  policy: "spin" | "passive" | "user";
+  /** The variables to set (none for "user"). */
+  env: Record<string, string>;
+  why: string;
+}
+
+/** What {@link chooseOmpWait} decides from. */
+export interface OmpWaitInputs {
+  /** Torch's intra-op threads. */
+  threads: number;
+  cores: number;
+  /** Runnable threads of other processes now. */
+  others: number;
+  /** The user's settings, if any. */
+  env: { OMP_WAIT_POLICY?: string; GOMP_SPINCOUNT?: string };
+}
+
+/** A short spin when the run's threads find free cores, passive otherwise; the user's setting wins. */
+export function chooseOmpWait(o: OmpWaitInputs): OmpWait {
+  const set = Object.entries(o.env).filter(([, v]) => v !== undefined && v !== "");
+  if (set.length > 0) {
+    return { policy: "user", env: {}, why: `set by the environment (${set.map(([k, v]) => `${k}=${v}`).join(", ")})` };
+  }
+  const free = o.cores - o.threads;
+  if (o.others > free) {
+    return {
+      policy: "passive",
+      env: { OMP_WAIT_POLICY: "PASSIVE" },
+      why: `${o.others} runnable threads of other processes, ${
+        Math.max(free, 0)
+      } cores free beside ${o.threads} threads`,
+    };
+  }
+  return {
+    policy: "spin",
+    env: { GOMP_SPINCOUNT: `${SHORT_SPIN}` },
+    why: `${o.others} runnable threads of other processes, ${free} cores free beside ${o.threads} threads`,
+  };
+}
+
+/** Runnable threads of other processes: /proc/loadavg's running count less this one, the least of a few reads
+ * 10 ms apart (a start-up burst of this process's own threads is not load); 0 off Linux. */
+export async function othersRunnable(samples = 5): Promise<number> {
+  let least = Infinity;
+  for (let i = 0; i < samples; i++) {
+    if (i > 0) await new Promise((r) => setTimeout(r, 10));
+    let text: string;
+    try {
+      text = Deno.readTextFileSync("/proc/loadavg");
+    } catch {
+      return 0;
+    }
+    const running = Number(text.split(" ")[3]?.split("/")[0]);
+    if (Number.isFinite(running)) least = Math.min(least, running - 1);
+  }
+  return Number.isFinite(least) ? Math.max(0, least) : 0;
+}
+
+/** Writes the choice into this process's environment, before libtorch (and its libgomp) loads. */
+export function applyOmpWait(choice: OmpWait): void {
+  for (const [k, v] of Object.entries(choice.env)) Deno.env.set(k, v);
+}
