@@ -2,14 +2,14 @@
  * How libtorch's idle OpenMP threads wait for work. libgomp reads it once, from the environment, when libtorch
  * loads, so {@link chooseOmpWait} decides before the shim is opened and {@link applyOmpWait} writes it.
  *
- * Measured on a 2-core AMD EPYC (results/bench/omp-wait-2026-12-06.json): on an idle machine, passive waiting
- * (threads sleep at once) costs ~30% of a small network's training step on 2 threads against a short spin
- * (`GOMP_SPINCOUNT=10000`, ~0.1 ms), which gets all that an endless spin (`OMP_WAIT_POLICY=ACTIVE`) gets. With
- * other processes on the cores a spinning thread steals their time and its own: at six busy processes the short
- * spin was 10–40% slower than passive, and an endless spin 5–9× slower (omp-wait-policy-2026-11-29.txt). So: a
- * short spin while the cores the run needs are free, passive when other work is runnable on them, and a user's
- * own OMP_WAIT_POLICY or GOMP_SPINCOUNT always wins. The load is read once, at start; work that starts later
- * meets the short spin, whose cost under load is bounded.
+ * Measured on a 2-core AMD EPYC (results/bench/omp-wait-2026-12-06.json, `deno task bench omp-wait`, 2 threads,
+ * the main job's network at batch 32): idle, passive waiting (threads sleep at once) ran 354 img/s, a short spin
+ * (`GOMP_SPINCOUNT=10000`, ~0.1 ms) 490 and an endless one (`OMP_WAIT_POLICY=ACTIVE`) 506. Beside two busy processes
+ * the short spin ran 0.57× passive's and the endless one 0.52×; beside six, 0.94× and 0.20× (a CK+ epoch took 5–9×
+ * longer with endless spinning at load ~7: omp-wait-policy-2026-11-29.txt). So: a short spin while the cores the
+ * run needs are free, passive when other work is runnable on them (this choice ran 1.40×, 1.03× and 1.06× passive's
+ * in the three cases), and a user's own OMP_WAIT_POLICY or GOMP_SPINCOUNT always wins. The load is read once, at
+ * start: work that starts later meets the short spin, which then costs up to ~40% until the run restarts.
  *
  * @example
  * ```ts
