@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ferProcess } from "./testing.ts";
-import { cpuIdentity, TEST_CPU_FLAGS_ENV } from "../util/host.ts";
+import { cpuIdentity, hasBf16, TEST_CPU_FLAGS_ENV } from "../util/host.ts";
 
 // one thread: see lib/backend/torch/testing.ts (requireTorch)
 const fer = (...args: string[]) => ferProcess(args, { FER_THREADS: "1" });
@@ -65,20 +65,22 @@ Deno.test("fer train --backend torch: run record, checkpoint, saved model, resum
   await Deno.remove(runs, { recursive: true });
 });
 
-Deno.test("fer demo gives torch one core less than the machine has unless FER_THREADS says otherwise, and its record says so", async () => {
+Deno.test("fer demo gives torch one core less than the machine has unless FER_THREADS says otherwise, runs bf16 where the CPU has it (auto), and its record says so", async () => {
   const outputs = await Deno.makeTempDir();
   try {
     const want = Math.max(1, navigator.hardwareConcurrency - 1);
+    const precision = hasBf16(cpuIdentity().flags) ? "bf16" : "fp32";
     const d = await ferProcess(["demo", "--fast", "--epochs", "1", "--backend", "torch", "--json"], {
       FER_THREADS: "", // unset for the demo's own choice
       FER_OUTPUTS: outputs,
     });
     assert.equal(d.code, 0, d.err);
-    assert.match(d.err, new RegExp(`backend: torch \\(libtorch .*; cpu, fp32, ${want} threads\\)`));
+    assert.match(d.err, new RegExp(`backend: torch \\(libtorch .*; cpu, ${precision}, ${want} threads\\)`));
     const { runDir } = JSON.parse(d.out.trim().split("\n").at(-1)!);
     const run = JSON.parse(await Deno.readTextFile(`${runDir}/run.json`));
     assert.equal(run.machine.threads, String(want));
     assert.equal(run.runtime.threads, want);
+    assert.equal(run.runtime.precision, precision);
   } finally {
     await Deno.remove(outputs, { recursive: true });
   }
