@@ -50,6 +50,9 @@ async function runCell(name: string): Promise<void> {
         "demo",
         "--config",
         config,
+        // the study's cells ran in fp32; the demo's own default (auto) would run bf16 on a CPU that has it
+        "--precision",
+        "fp32",
         ...cell.args,
         "--out",
         join(ROOT, "outputs/study", `demo-${name}@${seed}`),
