@@ -13,8 +13,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { registerTorchBackend, TORCH_BACKEND } from "../lib/backend/mod.ts";
-import { SHORT_SPIN } from "../lib/backend/torch/omp_wait.ts";
+import { registerTorchBackend, SHORT_SPIN, TORCH_BACKEND } from "../lib/backend/mod.ts";
 import { buildModel, preset } from "../lib/model/mod.ts";
 import { scriptArgs } from "../tools/args.ts";
 import { startRecord } from "./record.ts";
