@@ -285,6 +285,8 @@ export async function benchTrain(args: string[]): Promise<Record<string, unknown
     device,
     pytorch: { version: reference.version, python },
     torch: torch.ok ? torch.reason : torch.reason.split("\n")[0],
+    // how both sides' OpenMP threads waited: PyTorch's processes inherit the variables the backend set
+    omp_wait: torch.ompWait ?? null,
     machine: { cores: navigator.hardwareConcurrency, loadavg_start: loadStart, loadavg_end: Deno.loadavg() },
     results,
   };
