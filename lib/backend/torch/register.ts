@@ -2,9 +2,9 @@
  * Registers the "torch" backend: builds the shim (once, cached), opens it, picks the device
  * (CUDA when torch sees a GPU, else the CPU, unless told), sets the precision (precision.ts: `auto`, and bf16
  * only on a CPU with bf16 instructions, else fp32 with a warning printed once), registers the
- * libtorch kernels (having chosen how its OpenMP threads wait, omp_wait.ts) and, for every other kernel of tfjs's cpu backend, a host fallback with a notice;
- * then installs the torch gradients, the fused batch norm, the fused optimiser updates and the saved tensors that
- * share their data (saved_tensors.ts).
+ * libtorch kernels (having chosen how its OpenMP threads wait, omp_wait.ts) and, for every other kernel of tfjs's
+ * cpu backend, a host fallback with a notice; then installs the torch gradients, the fused batch norm, the fused
+ * optimiser updates and the saved tensors that share their data (saved_tensors.ts).
  *
  * @example
  * ```ts
