@@ -2,7 +2,8 @@
  * `fer demo`: the README's main job on the embedded synthetic faces, end to end (lib/experiment/demo.ts),
  * with the trained attention's score printed. Its network is small, so unless FER_THREADS says otherwise the
  * torch kernels get one core less than the machine has and the JS input pipeline (LBP, crops) keeps one: on 2
- * cores the demo trains at about 230 img/s with one torch thread against 150 with two. Its precision is `auto` unless
+ * cores the demo trained at about 230 img/s with one torch thread against 150 with two waiting passively; with
+ * two spinning briefly (omp_wait.ts) a step at batch 16 runs no faster than on one. Its precision is `auto` unless
  * told: bf16 where the CPU has bf16 instructions (on a 2-core AMD EPYC with avx512_bf16 the run took 158 s against
  * 184 s in fp32, 96.4% ten-crop and F_m 1.52× against 98.1% and 1.40×: within the spread of seeds and CPUs), fp32
  * elsewhere and on CUDA.
