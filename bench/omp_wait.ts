@@ -13,7 +13,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { registerTorchBackend, SHORT_SPIN, TORCH_BACKEND } from "../lib/backend/mod.ts";
+import { OMP_WAIT_MARK, registerTorchBackend, SHORT_SPIN, TORCH_BACKEND } from "../lib/backend/mod.ts";
 import { buildModel, preset } from "../lib/model/mod.ts";
 import { scriptArgs } from "../tools/args.ts";
 import { startRecord } from "./record.ts";
@@ -75,7 +75,7 @@ function busy(n: number): () => Promise<void> {
 async function child(args: string[], env: Record<string, string>): Promise<ChildOut> {
   // the parent's own choice must not leak into a child: each starts from the policy's variables alone
   const clean = { ...Deno.env.toObject() };
-  delete clean.OMP_WAIT_POLICY, delete clean.GOMP_SPINCOUNT;
+  delete clean.OMP_WAIT_POLICY, delete clean.GOMP_SPINCOUNT, delete clean[OMP_WAIT_MARK];
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", new URL(import.meta.url).pathname, ...args, "--child"],
     env: { ...clean, ...env, NO_COLOR: "1" },

@@ -41,7 +41,9 @@ export { type KernelTime, profileKernels } from "./profile.ts";
 export {
   buildTorchShim,
   findTorch,
+  OMP_WAIT_MARK,
   type OmpWait,
+  type OmpWaitPolicy,
   type Precision,
   type PrecisionRequest,
   PRECISIONS,

@@ -17,6 +17,7 @@
  */
 import type { Precision } from "./torch/ffi.ts";
 import type { PrecisionRequest } from "./torch/precision.ts";
+import type { OmpWaitPolicy } from "./torch/omp_wait.ts";
 
 export type { PrecisionRequest };
 
@@ -94,6 +95,8 @@ export interface RecordedRuntime {
   device: string | null;
   precision: Precision | null;
   threads: number | null;
+  /** How torch's OpenMP threads waited (torch/omp_wait.ts); null off torch, absent in records before 2026-12-06. */
+  ompWait?: OmpWaitPolicy | null;
 }
 
 /**

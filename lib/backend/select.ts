@@ -199,12 +199,12 @@ export async function selectRuntime(rt: Runtime, opts: { quiet?: boolean } = {})
 
 /**
  * What the active backend runs on, as a run records it: the tfjs backend's name and, on torch, its device,
- * precision and threads.
+ * precision, threads and how its OpenMP threads wait.
  *
  * @example
  * ```ts
  * await selectBackend("cpu", { quiet: true });
- * activeRuntime(); // { backend: "cpu", device: null, precision: null, threads: null }
+ * activeRuntime(); // { backend: "cpu", device: null, precision: null, threads: null, ompWait: null }
  * ```
  */
 export function activeRuntime(): RecordedRuntime {
@@ -214,6 +214,7 @@ export function activeRuntime(): RecordedRuntime {
     device: torch?.device ?? null,
     precision: torch?.precision ?? null,
     threads: torch?.threads ?? null,
+    ompWait: torch?.ompWait ?? null,
   };
 }
 

@@ -27,7 +27,7 @@ export {
 export { buildTorchShim, findTorch, type TorchBuildResult, type TorchInstall } from "./build.ts";
 export { TORCH_VENV, type TorchVenv, torchVenv } from "./venv.ts";
 export { setTorchFusion } from "./layers.ts";
-export { type OmpWait, SHORT_SPIN } from "./omp_wait.ts";
+export { OMP_WAIT_MARK, type OmpWait, type OmpWaitPolicy, SHORT_SPIN } from "./omp_wait.ts";
 export { type Precision, PRECISIONS, type TorchInfo } from "./ffi.ts";
 export { PRECISION_REQUESTS, type PrecisionRequest, resolvePrecision } from "./precision.ts";
 export { fallbackNotices } from "./fallback.ts";

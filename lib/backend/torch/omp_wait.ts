@@ -23,10 +23,12 @@
 /** The spin count of the short spin: ~0.1 ms of polling before a thread sleeps. */
 export const SHORT_SPIN = 10000;
 
+/** "spin": a short spin, then sleep; "passive": sleep at once; "user": the environment said. */
+export type OmpWaitPolicy = "spin" | "passive" | "user";
+
 /** What the run's OpenMP threads do when idle, and why. */
 export interface OmpWait {
-  /** "spin": a short spin, then sleep; "passive": sleep at once; "user": the environment said. */
-  policy: "spin" | "passive" | "user";
+  policy: OmpWaitPolicy;
   /** The variables to set (none for "user"). */
   env: Record<string, string>;
   why: string;
@@ -84,7 +86,21 @@ export async function othersRunnable(samples = 5): Promise<number> {
   return Number.isFinite(least) ? Math.max(0, least) : 0;
 }
 
-/** Writes the choice into this process's environment, before libtorch (and its libgomp) loads. */
+/** The variable {@link applyOmpWait} sets beside its choice, so that a child process knows the OpenMP variables it
+ * inherits are a parent's choice, not the user's, and chooses again for itself (PyTorch's processes keep them). */
+export const OMP_WAIT_MARK = "FER_OMP_WAIT";
+
+/** The user's own OpenMP settings in this process's environment: none where the variables are a parent's choice. */
+export function userOmpEnv(): OmpWaitInputs["env"] {
+  if (Deno.env.get(OMP_WAIT_MARK) !== undefined) return {};
+  return { OMP_WAIT_POLICY: Deno.env.get("OMP_WAIT_POLICY"), GOMP_SPINCOUNT: Deno.env.get("GOMP_SPINCOUNT") };
+}
+
+/** Writes the choice into this process's environment, before libtorch (and its libgomp) loads: a parent's choice
+ * is replaced (GOMP_SPINCOUNT would otherwise override a passive policy), the user's is left as it is. */
 export function applyOmpWait(choice: OmpWait): void {
+  if (choice.policy === "user") return;
+  for (const k of ["OMP_WAIT_POLICY", "GOMP_SPINCOUNT"]) Deno.env.delete(k);
   for (const [k, v] of Object.entries(choice.env)) Deno.env.set(k, v);
+  Deno.env.set(OMP_WAIT_MARK, choice.policy);
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { chooseOmpWait, othersRunnable, SHORT_SPIN } from "./omp_wait.ts";
+import { applyOmpWait, chooseOmpWait, OMP_WAIT_MARK, othersRunnable, SHORT_SPIN, userOmpEnv } from "./omp_wait.ts";
 
 Deno.test("omp wait: a short spin while the run's threads find free cores", () => {
   const c = chooseOmpWait({ threads: 2, cores: 2, others: 0, env: {} });
@@ -43,4 +43,31 @@ Deno.test("omp wait: a busy process of our own counts as another's runnable thre
   await spin.status;
   // the busy child runs the whole time the samples are read; what else the machine does only adds
   assert.deepEqual(during >= 1, true, `during ${during}, before ${before}`);
+});
+
+Deno.test("omp wait: a parent's choice is not the user's; a child chooses again and replaces it", () => {
+  const names = ["OMP_WAIT_POLICY", "GOMP_SPINCOUNT", OMP_WAIT_MARK];
+  const saved = names.map((k) => Deno.env.get(k));
+  try {
+    for (const k of names) Deno.env.delete(k);
+    Deno.env.set("OMP_WAIT_POLICY", "ACTIVE"); // the user's own
+    assert.deepEqual(userOmpEnv(), { OMP_WAIT_POLICY: "ACTIVE", GOMP_SPINCOUNT: undefined });
+    applyOmpWait(chooseOmpWait({ threads: 2, cores: 2, others: 0, env: userOmpEnv() }));
+    assert.equal(Deno.env.get("OMP_WAIT_POLICY"), "ACTIVE", "the user's setting was replaced");
+    assert.equal(Deno.env.get(OMP_WAIT_MARK), undefined);
+
+    Deno.env.delete("OMP_WAIT_POLICY");
+    applyOmpWait(chooseOmpWait({ threads: 2, cores: 2, others: 0, env: userOmpEnv() })); // a parent chose spin
+    assert.equal(Deno.env.get("GOMP_SPINCOUNT"), `${SHORT_SPIN}`);
+    assert.deepEqual(userOmpEnv(), {}, "a parent's choice read as the user's");
+    const child = chooseOmpWait({ threads: 2, cores: 2, others: 3, env: userOmpEnv() }); // its child, under load
+    assert.equal(child.policy, "passive");
+    applyOmpWait(child);
+    // GOMP_SPINCOUNT would override the passive policy in libgomp: it must be gone
+    assert.equal(Deno.env.get("GOMP_SPINCOUNT"), undefined);
+    assert.equal(Deno.env.get("OMP_WAIT_POLICY"), "PASSIVE");
+    assert.equal(Deno.env.get(OMP_WAIT_MARK), "passive");
+  } finally {
+    names.forEach((k, i) => saved[i] === undefined ? Deno.env.delete(k) : Deno.env.set(k, saved[i]!));
+  }
 });

@@ -33,7 +33,14 @@ import { installTorchConvLayer } from "./conv_layer.ts";
 import { installTorchBatchNorm } from "./layers.ts";
 import { installTorchOptimizers } from "./optimizers.ts";
 import { installTorchSavedTensors } from "./saved_tensors.ts";
-import { applyOmpWait, chooseOmpWait, type OmpWait, othersRunnable } from "./omp_wait.ts";
+import {
+  applyOmpWait,
+  chooseOmpWait,
+  type OmpWait,
+  type OmpWaitPolicy,
+  othersRunnable,
+  userOmpEnv,
+} from "./omp_wait.ts";
 import { type PrecisionRequest, warningOnce } from "./precision.ts";
 import { defaultThreads, RUNTIME_DEFAULTS } from "../runtime.ts";
 import { cpuIdentity } from "../../util/host.ts";
@@ -70,6 +77,8 @@ export interface TorchBackendResult {
 }
 
 let registered: Promise<TorchBackendResult> | undefined;
+/** How the OpenMP threads wait, chosen when libtorch loaded. */
+let ompWait: OmpWait | undefined;
 let lib: TorchLib | undefined;
 let initOpts: { threads: number; device: number; sync: boolean; precision: Precision } | undefined;
 const precisionOf = warningOnce((message) => console.error(`warning: ${message}`));
@@ -120,8 +129,8 @@ async function register(opts: TorchBackendOptions): Promise<TorchBackendResult> 
   if (!built.ok) return fail(built.reason);
   const threads = opts.threads ?? defaultThreads();
   let precision: Precision;
-  const env = { OMP_WAIT_POLICY: Deno.env.get("OMP_WAIT_POLICY"), GOMP_SPINCOUNT: Deno.env.get("GOMP_SPINCOUNT") };
-  const ompWait = chooseOmpWait({ threads, cores: navigator.hardwareConcurrency, others: await othersRunnable(), env });
+  const env = userOmpEnv(), others = await othersRunnable();
+  ompWait = chooseOmpWait({ threads, cores: navigator.hardwareConcurrency, others, env });
   applyOmpWait(ompWait);
   try {
     lib = openTorch(built.path);
@@ -204,11 +213,14 @@ export function torchThreads(): number | null {
   return initOpts?.threads ?? null;
 }
 
-/** The device ("cpu", "cuda:N"), precision and threads the torch backend runs with now; null before it is registered. */
-export function torchRuntime(): { device: string; precision: Precision; threads: number } | null {
-  if (!initOpts) return null;
+/** The device ("cpu", "cuda:N"), precision, threads and OpenMP waiting the torch backend runs with now; null before
+ * it is registered. */
+export function torchRuntime():
+  | { device: string; precision: Precision; threads: number; ompWait: OmpWaitPolicy }
+  | null {
+  if (!initOpts || !ompWait) return null;
   const { device, precision, threads } = initOpts;
-  return { device: device < 0 ? "cpu" : `cuda:${device}`, precision, threads };
+  return { device: device < 0 ? "cpu" : `cuda:${device}`, precision, threads, ompWait: ompWait.policy };
 }
 
 /**
