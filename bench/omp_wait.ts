@@ -73,7 +73,7 @@ function busy(n: number): () => Promise<void> {
 }
 
 async function child(args: string[], env: Record<string, string>): Promise<ChildOut> {
-  // the parent's own choice must not leak into a child: each starts from the policy's variables alone
+  // each child starts from its policy's variables alone: not the user's, nor a choice marked as inherited
   const clean = { ...Deno.env.toObject() };
   delete clean.OMP_WAIT_POLICY, delete clean.GOMP_SPINCOUNT, delete clean[OMP_WAIT_MARK];
   const out = await new Deno.Command(Deno.execPath(), {
@@ -140,7 +140,7 @@ export async function benchOmpWait(args: string[]): Promise<Record<string, unkno
     size: v.size,
     batch: v.batch,
     threads: v.threads,
-    policies: Object.fromEntries(Object.entries(POLICIES).map(([k, e]) => [k, e])),
+    policies: POLICIES,
     results: rows,
   };
 }

@@ -1,6 +1,7 @@
 /**
  * How libtorch's idle OpenMP threads wait for work. libgomp reads it once, from the environment, when libtorch
- * loads, so {@link chooseOmpWait} decides before the shim is opened and {@link applyOmpWait} writes it.
+ * loads, so {@link ompWaitFor} decides (with {@link chooseOmpWait}) before the shim is opened and
+ * {@link applyOmpWait} writes it.
  *
  * Measured on a 2-core AMD EPYC (results/bench/omp-wait-2026-12-06.json, `deno task bench omp-wait`, 2 threads,
  * the main job's network at batch 32): idle, passive waiting (threads sleep at once) ran 354 img/s, a short spin
@@ -45,27 +46,34 @@ export interface OmpWaitInputs {
   env: { OMP_WAIT_POLICY?: string; GOMP_SPINCOUNT?: string };
 }
 
+/** The environment's settings among `env`: [name, value] pairs that are set and not empty. */
+function settings(env: OmpWaitInputs["env"]): [string, string][] {
+  return Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== "");
+}
+
 /** A short spin when the run's threads find free cores, passive otherwise; the user's setting wins. */
 export function chooseOmpWait(o: OmpWaitInputs): OmpWait {
-  const set = Object.entries(o.env).filter(([, v]) => v !== undefined && v !== "");
+  const set = settings(o.env);
   if (set.length > 0) {
     return { policy: "user", env: {}, why: `set by the environment (${set.map(([k, v]) => `${k}=${v}`).join(", ")})` };
   }
   const free = o.cores - o.threads;
-  if (o.others > free) {
-    return {
-      policy: "passive",
-      env: { OMP_WAIT_POLICY: "PASSIVE" },
-      why: `${o.others} runnable threads of other processes, ${
-        Math.max(free, 0)
-      } cores free beside ${o.threads} threads`,
-    };
-  }
-  return {
-    policy: "spin",
-    env: { GOMP_SPINCOUNT: `${SHORT_SPIN}` },
-    why: `${o.others} runnable threads of other processes, ${free} cores free beside ${o.threads} threads`,
-  };
+  const why = `${o.others} runnable threads of other processes, ${
+    Math.max(free, 0)
+  } cores free beside ${o.threads} threads`;
+  return o.others > free
+    ? { policy: "passive", env: { OMP_WAIT_POLICY: "PASSIVE" }, why }
+    : { policy: "spin", env: { GOMP_SPINCOUNT: `${SHORT_SPIN}` }, why };
+}
+
+/**
+ * This process's choice for `threads` torch threads: from the user's settings ({@link userOmpEnv}) and, where they
+ * decide nothing, the load now ({@link othersRunnable}, read only then).
+ */
+export async function ompWaitFor(threads: number): Promise<OmpWait> {
+  const env = userOmpEnv();
+  const others = settings(env).length > 0 ? 0 : await othersRunnable();
+  return chooseOmpWait({ threads, cores: navigator.hardwareConcurrency, others, env });
 }
 
 /** Runnable threads of other processes: /proc/loadavg's running count less this one, the least of a few reads
@@ -86,6 +94,9 @@ export async function othersRunnable(samples = 5): Promise<number> {
   return Number.isFinite(least) ? Math.max(0, least) : 0;
 }
 
+/** The variables libgomp reads for its waiting. */
+const OMP_VARS = ["OMP_WAIT_POLICY", "GOMP_SPINCOUNT"] as const;
+
 /** The variable {@link applyOmpWait} sets beside its choice, so that a child process knows the OpenMP variables it
  * inherits are a parent's choice, not the user's, and chooses again for itself (PyTorch's processes keep them). */
 export const OMP_WAIT_MARK = "FER_OMP_WAIT";
@@ -93,14 +104,14 @@ export const OMP_WAIT_MARK = "FER_OMP_WAIT";
 /** The user's own OpenMP settings in this process's environment: none where the variables are a parent's choice. */
 export function userOmpEnv(): OmpWaitInputs["env"] {
   if (Deno.env.get(OMP_WAIT_MARK) !== undefined) return {};
-  return { OMP_WAIT_POLICY: Deno.env.get("OMP_WAIT_POLICY"), GOMP_SPINCOUNT: Deno.env.get("GOMP_SPINCOUNT") };
+  return Object.fromEntries(OMP_VARS.map((k) => [k, Deno.env.get(k)]));
 }
 
 /** Writes the choice into this process's environment, before libtorch (and its libgomp) loads: a parent's choice
  * is replaced (GOMP_SPINCOUNT would otherwise override a passive policy), the user's is left as it is. */
 export function applyOmpWait(choice: OmpWait): void {
   if (choice.policy === "user") return;
-  for (const k of ["OMP_WAIT_POLICY", "GOMP_SPINCOUNT"]) Deno.env.delete(k);
+  for (const k of OMP_VARS) Deno.env.delete(k);
   for (const [k, v] of Object.entries(choice.env)) Deno.env.set(k, v);
   Deno.env.set(OMP_WAIT_MARK, choice.policy);
 }

@@ -33,14 +33,7 @@ import { installTorchConvLayer } from "./conv_layer.ts";
 import { installTorchBatchNorm } from "./layers.ts";
 import { installTorchOptimizers } from "./optimizers.ts";
 import { installTorchSavedTensors } from "./saved_tensors.ts";
-import {
-  applyOmpWait,
-  chooseOmpWait,
-  type OmpWait,
-  type OmpWaitPolicy,
-  othersRunnable,
-  userOmpEnv,
-} from "./omp_wait.ts";
+import { applyOmpWait, type OmpWait, ompWaitFor, type OmpWaitPolicy } from "./omp_wait.ts";
 import { type PrecisionRequest, warningOnce } from "./precision.ts";
 import { defaultThreads, RUNTIME_DEFAULTS } from "../runtime.ts";
 import { cpuIdentity } from "../../util/host.ts";
@@ -129,8 +122,7 @@ async function register(opts: TorchBackendOptions): Promise<TorchBackendResult> 
   if (!built.ok) return fail(built.reason);
   const threads = opts.threads ?? defaultThreads();
   let precision: Precision;
-  const env = userOmpEnv(), others = await othersRunnable();
-  ompWait = chooseOmpWait({ threads, cores: navigator.hardwareConcurrency, others, env });
+  ompWait = await ompWaitFor(threads);
   applyOmpWait(ompWait);
   try {
     lib = openTorch(built.path);
