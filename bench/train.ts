@@ -37,7 +37,7 @@ import type * as tfl from "@tensorflow/tfjs-layers";
 import { referenceNet } from "./ref_net.ts";
 import { scriptArgs } from "../tools/args.ts";
 import { startRecord } from "./record.ts";
-import { benchTwin } from "./twin.ts";
+import { benchTwin, pytorchMallocEnv } from "./twin.ts";
 
 /** Speed of one engine at one input size. */
 export interface Speed {
@@ -60,6 +60,8 @@ interface RefOptions {
   threads: number;
   device: string;
   precision: Precision;
+  /** Extra environment of the PyTorch process: the allocator setting the torch backend runs with. */
+  env: Record<string, string>;
 }
 
 /** The interpreter of the newest PyTorch found: build/torch2-venv's (current PyTorch), else Debian's python3-torch. */
@@ -88,7 +90,7 @@ async function torchRef(o: RefOptions): Promise<TorchOut> {
   const script = new URL("./torch_ref.py", import.meta.url).pathname;
   const args = [script, "--size", `${o.size}`, "--batch", `${o.batch}`, "--steps", `${o.steps}`];
   args.push("--threads", `${o.threads}`, "--device", o.device, "--precision", o.precision);
-  const out = await new Deno.Command(o.python, { args, stdout: "piped", stderr: "piped" }).output();
+  const out = await new Deno.Command(o.python, { args, env: o.env, stdout: "piped", stderr: "piped" }).output();
   const text = new TextDecoder().decode(out.stdout).trim();
   if (out.code !== 0) throw new Error(`torch_ref.py failed: ${new TextDecoder().decode(out.stderr).slice(-800)}`);
   return JSON.parse(text.split("\n").pop()!);
@@ -201,9 +203,10 @@ export async function benchTrain(args: string[]): Promise<Record<string, unknown
     Deno.exit(2);
   }
   const torch = await registerTorchBackend({ threads, device: device as "cpu" | "cuda" });
+  const env = pytorchMallocEnv();
   const results: Record<string, unknown>[] = [];
   for (const size of nets.includes("reference") ? sizes : []) {
-    const ref = (precision: Precision) => torchRef({ python, size, batch, steps, threads, device, precision });
+    const ref = (precision: Precision) => torchRef({ python, size, batch, steps, threads, device, precision, env });
     const pytorch = new Map<Precision, TorchOut[]>(), ours = new Map<string, Timed[]>();
     const add = <T>(m: Map<string, T[]>, k: string, v: T) => m.set(k, [...m.get(k) ?? [], v]);
     const last = (r: number) => values.profile && r === rounds - 1;
@@ -273,6 +276,7 @@ export async function benchTrain(args: string[]): Promise<Record<string, unknown
       precisions,
       device,
       python,
+      env,
       profile: values.profile,
       unfused: values.unfused,
     };
@@ -287,6 +291,8 @@ export async function benchTrain(args: string[]): Promise<Record<string, unknown
     torch: torch.ok ? torch.reason : torch.reason.split("\n")[0],
     // how both sides' OpenMP threads waited: PyTorch's processes inherit the variables the backend set
     omp_wait: torch.ompWait ?? null,
+    // how both sides kept freed memory: the torch backend's cache (torch/memory.ts), PyTorch's glibc settings
+    memory: { torch_cache_mb: torch.cpuCache?.limitMb ?? null, pytorch_env: env },
     machine: { cores: navigator.hardwareConcurrency, loadavg_start: loadStart, loadavg_end: Deno.loadavg() },
     results,
   };

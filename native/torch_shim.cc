@@ -111,11 +111,14 @@
 #include <ATen/ops/where.h>
 #include <ATen/ops/zeros.h>
 #include <ATen/ops/zeros_like.h>
+#include <c10/core/Allocator.h>
+#include <c10/core/CPUAllocator.h>
 #include <c10/core/InferenceMode.h>
 #include <torch/cuda.h>
 #include <torch/version.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <mutex>
@@ -709,6 +712,83 @@ void sync_device() {
   if (g_device.is_cuda()) torch::cuda::synchronize(g_device.index());
 }
 
+// ---- CPU memory (lib/backend/torch/memory.ts) --------------------------------------------------
+// Freed CPU tensor blocks are kept for reuse. A training step allocates the same sizes every step, and glibc gives
+// such blocks back to the kernel (large ones are mapped and unmapped; 64-byte aligned ones leave pieces it cannot
+// reuse), so each step faults its activations' pages in again, each fault zeroing a page. Blocks of at least
+// kMinCached bytes are rounded up to 4 KiB and, when freed, kept by size until `limit` bytes are kept; smaller
+// ones are freed at once. Every block carries its size in a 64-byte header before its data, and its data pointer
+// is its context, as raw_allocate (oneDNN's scratch buffers) requires.
+class CachingCpuAllocator final : public at::Allocator {
+ public:
+  static constexpr size_t kMinCached = 64 << 10;
+  static constexpr size_t kHeader = 64;
+
+  explicit CachingCpuAllocator(size_t limit) : limit_(limit) {}
+
+  at::DeleterFnPtr raw_deleter() const override { return &release; }
+
+// torch 2.3 made allocate non-const and added copy_data.
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 3)
+  at::DataPtr allocate(size_t n) override { return take(n); }
+  void copy_data(void* dest, const void* src, std::size_t count) const override {
+    default_copy_data(dest, src, count);
+  }
+#else
+  at::DataPtr allocate(size_t n) const override { return const_cast<CachingCpuAllocator*>(this)->take(n); }
+#endif
+
+  // Bytes held in freed blocks now.
+  size_t kept() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return kept_;
+  }
+
+ private:
+  at::DataPtr take(size_t n) {
+    const size_t size = n < kMinCached ? n : (n + 4095) & ~static_cast<size_t>(4095);
+    void* block = nullptr;
+    if (size >= kMinCached) {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = free_.find(size);
+      if (it != free_.end() && !it->second.empty()) {
+        block = it->second.back();
+        it->second.pop_back();
+        kept_ -= size;
+      }
+    }
+    if (!block && posix_memalign(&block, kHeader, size + kHeader) != 0) throw std::bad_alloc();
+    *static_cast<size_t*>(block) = size;
+    void* data = static_cast<char*>(block) + kHeader;
+    return {data, data, &release, at::Device(at::kCPU)};
+  }
+
+  static void release(void* data);
+
+  const size_t limit_;
+  std::mutex mu_;
+  std::unordered_map<size_t, std::vector<void*>> free_;
+  size_t kept_ = 0;
+
+  void give_back(void* data) {
+    void* block = static_cast<char*>(data) - kHeader;
+    const size_t size = *static_cast<size_t*>(block);
+    if (size >= kMinCached) {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (kept_ + size <= limit_) {
+        free_[size].push_back(block);
+        kept_ += size;
+        return;
+      }
+    }
+    free(block);
+  }
+};
+
+CachingCpuAllocator* g_cpu_cache = nullptr;
+
+void CachingCpuAllocator::release(void* data) { g_cpu_cache->give_back(data); }
+
 }  // namespace
 
 extern "C" {
@@ -732,6 +812,25 @@ const char* fer_torch_info() {
   }
   return g_info.c_str();
 }
+
+// Keeps freed CPU tensor blocks for reuse, up to `limit` bytes (the first call installs the allocator; later ones
+// keep it). Returns 0, or -1 with the error set.
+int fer_torch_cache_cpu(double limit) {
+  try {
+    std::lock_guard<std::mutex> lock(g_mu);
+    if (!g_cpu_cache) {
+      g_cpu_cache = new CachingCpuAllocator(static_cast<size_t>(limit));
+      c10::SetCPUAllocator(g_cpu_cache, 1);
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    g_err = std::string("cache_cpu: ") + e.what();
+    return -1;
+  }
+}
+
+// Bytes the CPU cache holds in freed blocks (0 without it).
+double fer_torch_cpu_cached() { return g_cpu_cache ? static_cast<double>(g_cpu_cache->kept()) : 0; }
 
 // device: -1 = CPU, N = cuda:N. precision: 0 fp32, 1 tf32, 2 bf16. sync: synchronise after each op.
 int fer_torch_init(int threads, int device, int precision, int sync) {

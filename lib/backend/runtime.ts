@@ -97,6 +97,9 @@ export interface RecordedRuntime {
   threads: number | null;
   /** How torch's OpenMP threads waited (torch/omp_wait.ts); null off torch, absent in records before 2026-12-06. */
   ompWait?: OmpWaitPolicy | null;
+  /** MiB of freed CPU memory torch kept for reuse (torch/memory.ts; 0: none); null off torch, absent before
+   * 2026-12-07. */
+  cpuCacheMb?: number | null;
 }
 
 /**

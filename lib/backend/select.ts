@@ -204,7 +204,7 @@ export async function selectRuntime(rt: Runtime, opts: { quiet?: boolean } = {})
  * @example
  * ```ts
  * await selectBackend("cpu", { quiet: true });
- * activeRuntime(); // { backend: "cpu", device: null, precision: null, threads: null, ompWait: null }
+ * activeRuntime(); // { backend: "cpu", device: null, precision: null, threads: null, ompWait: null, cpuCacheMb: null }
  * ```
  */
 export function activeRuntime(): RecordedRuntime {
@@ -215,6 +215,7 @@ export function activeRuntime(): RecordedRuntime {
     precision: torch?.precision ?? null,
     threads: torch?.threads ?? null,
     ompWait: torch?.ompWait ?? null,
+    cpuCacheMb: torch?.cpuCacheMb ?? null,
   };
 }
 

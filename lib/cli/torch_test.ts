@@ -35,7 +35,7 @@ Deno.test("fer train --backend torch: run record, checkpoint, saved model, resum
   const run = JSON.parse(await Deno.readTextFile(`${first.run}/run.json`));
   assert.equal(run.backend, "torch (cpu, bf16)");
   const { ompWait, ...runtime } = run.runtime;
-  assert.deepEqual(runtime, { backend: "torch", device: "cpu", precision: "bf16", threads: 1 });
+  assert.deepEqual(runtime, { backend: "torch", device: "cpu", precision: "bf16", threads: 1, cpuCacheMb: 1024 });
   assert.ok(["spin", "passive"].includes(ompWait), `ompWait ${ompWait}: the backend's own choice, nobody set one`);
   await Deno.stat(`${first.run}/checkpoint/ckpt.bin`);
   await Deno.stat(`${first.run}/model/model.json`);
@@ -107,7 +107,7 @@ Deno.test("fer train --precision bf16 on a CPU without bf16 instructions warns o
     const run = JSON.parse(await Deno.readTextFile(`${dir}/run.json`));
     assert.equal(run.backend, "torch (cpu, fp32)");
     const { ompWait, ...runtime } = run.runtime;
-    assert.deepEqual(runtime, { backend: "torch", device: "cpu", precision: "fp32", threads: 1 });
+    assert.deepEqual(runtime, { backend: "torch", device: "cpu", precision: "fp32", threads: 1, cpuCacheMb: 1024 });
     assert.ok(["spin", "passive"].includes(ompWait), `ompWait ${ompWait}: the backend's own choice, nobody set one`);
     assert.deepEqual(run.stretches.map((s: { precision: string; bf16: boolean }) => [s.precision, s.bf16]), [
       ["fp32", false],

@@ -31,7 +31,14 @@ Deno.test("check: one fold trained again matches its record; a changed accuracy 
   const file = join(dir, "run.json");
   const rec: RunRecord = JSON.parse(await Deno.readTextFile(file));
   assert.match(rec.dataset.contentHash ?? "", /^[0-9a-f]{16}$/, "the engine records the data's content hash");
-  assert.deepEqual(rec.runtime, { backend: "cpu", device: null, precision: null, threads: null, ompWait: null });
+  assert.deepEqual(rec.runtime, {
+    backend: "cpu",
+    device: null,
+    precision: null,
+    threads: null,
+    ompWait: null,
+    cpuCacheMb: null,
+  });
 
   const c = await checkRecord(file, { fold: 2, runsDir: tmp }, CPU);
   assert.equal(c.recorded, rec.folds![1].accuracy);

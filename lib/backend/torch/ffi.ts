@@ -26,6 +26,8 @@ const SYMBOLS = {
   fer_torch_free: { parameters: ["i32"], result: "void" },
   fer_torch_sync: { parameters: [], result: "i32" },
   fer_torch_bytes: { parameters: ["buffer", "i32"], result: "f64" },
+  fer_torch_cache_cpu: { parameters: ["f64"], result: "i32" },
+  fer_torch_cpu_cached: { parameters: [], result: "f64" },
 } as const;
 
 /** Compute precision of convolutions and matmuls. */
@@ -83,6 +85,10 @@ export interface TorchLib {
   info(): TorchInfo;
   /** Bytes held by these tensors, each storage once (views share their base's). */
   bytes(slots: Int32Array): number;
+  /** Keeps freed CPU tensor blocks for reuse, up to `limitBytes` (the first call's limit stays). */
+  cacheCpu(limitBytes: number): void;
+  /** Bytes the CPU cache holds in freed blocks now. */
+  cpuCached(): number;
 }
 
 /** dlopens the shim; call `init` before making tensors. */
@@ -160,5 +166,9 @@ export function openTorch(path: string): TorchLib {
     },
     info: () => JSON.parse(cstr(s.fer_torch_info())) as TorchInfo,
     bytes: (slots) => s.fer_torch_bytes(slots, slots.length),
+    cacheCpu(limitBytes) {
+      if (s.fer_torch_cache_cpu(limitBytes) !== 0) fail("cache");
+    },
+    cpuCached: () => s.fer_torch_cpu_cached(),
   };
 }

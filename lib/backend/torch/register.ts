@@ -33,6 +33,7 @@ import { installTorchConvLayer } from "./conv_layer.ts";
 import { installTorchBatchNorm } from "./layers.ts";
 import { installTorchOptimizers } from "./optimizers.ts";
 import { installTorchSavedTensors } from "./saved_tensors.ts";
+import { type CpuCache, cpuCacheFor } from "./memory.ts";
 import { applyOmpWait, type OmpWait, ompWaitFor, type OmpWaitPolicy } from "./omp_wait.ts";
 import { type PrecisionRequest, warningOnce } from "./precision.ts";
 import { defaultThreads, RUNTIME_DEFAULTS } from "../runtime.ts";
@@ -67,11 +68,15 @@ export interface TorchBackendResult {
   info?: TorchInfo;
   /** How its OpenMP threads wait for work (omp_wait.ts), chosen before libtorch loaded (when ok). */
   ompWait?: OmpWait;
+  /** How much freed CPU memory it keeps for reuse (memory.ts), set when libtorch loaded (when ok). */
+  cpuCache?: CpuCache;
 }
 
 let registered: Promise<TorchBackendResult> | undefined;
 /** How the OpenMP threads wait, chosen when libtorch loaded. */
 let ompWait: OmpWait | undefined;
+/** How much freed CPU memory is kept for reuse, set when libtorch loaded. */
+let cpuCache: CpuCache | undefined;
 let lib: TorchLib | undefined;
 let initOpts: { threads: number; device: number; sync: boolean; precision: Precision } | undefined;
 const precisionOf = warningOnce((message) => console.error(`warning: ${message}`));
@@ -126,6 +131,8 @@ async function register(opts: TorchBackendOptions): Promise<TorchBackendResult> 
   applyOmpWait(ompWait);
   try {
     lib = openTorch(built.path);
+    cpuCache = cpuCacheFor();
+    if (cpuCache.limitMb > 0) lib.cacheCpu(cpuCache.limitMb * 2 ** 20);
     const device = resolveDevice(opts.device ?? "auto", lib.info().cuda_devices);
     precision = runPrecision(opts.precision ?? RUNTIME_DEFAULTS.precision, device);
     initOpts = { threads, device, sync: Deno.env.get("FER_TORCH_SYNC") === "1", precision };
@@ -159,6 +166,7 @@ async function register(opts: TorchBackendOptions): Promise<TorchBackendResult> 
     precision,
     info,
     ompWait,
+    cpuCache,
   };
 }
 
@@ -205,14 +213,20 @@ export function torchThreads(): number | null {
   return initOpts?.threads ?? null;
 }
 
-/** The device ("cpu", "cuda:N"), precision, threads and OpenMP waiting the torch backend runs with now; null before
- * it is registered. */
+/** The device ("cpu", "cuda:N"), precision, threads, OpenMP waiting and CPU cache limit (MiB) the torch backend runs
+ * with now; null before it is registered. */
 export function torchRuntime():
-  | { device: string; precision: Precision; threads: number; ompWait: OmpWaitPolicy }
+  | { device: string; precision: Precision; threads: number; ompWait: OmpWaitPolicy; cpuCacheMb: number }
   | null {
-  if (!initOpts || !ompWait) return null;
+  if (!initOpts || !ompWait || !cpuCache) return null;
   const { device, precision, threads } = initOpts;
-  return { device: device < 0 ? "cpu" : `cuda:${device}`, precision, threads, ompWait: ompWait.policy };
+  return {
+    device: device < 0 ? "cpu" : `cuda:${device}`,
+    precision,
+    threads,
+    ompWait: ompWait.policy,
+    cpuCacheMb: cpuCache.limitMb,
+  };
 }
 
 /**
