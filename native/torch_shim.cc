@@ -295,45 +295,53 @@ struct Geo {
 
 // ---- ops ---------------------------------------------------------------------------------------
 
+// Convolution of x NHWC with w HWIO (and a bias), as an NHWC float tensor (the compute dtype is lowp's).
+at::Tensor conv_forward(const Geo& g, const at::Tensor& x, const at::Tensor& w, c10::optional<at::Tensor> bias) {
+  at::Tensor xi = g.prepad(nchw(lowp(x))).contiguous(at::MemoryFormat::ChannelsLast);
+  at::Tensor wi = oihw(lowp(w)).contiguous(at::MemoryFormat::ChannelsLast);
+  return nhwc(fp32(at::convolution(xi, wi, bias, {g.sh, g.sw}, g.pad(), {g.dh, g.dw}, false, {0, 0}, 1)));
+}
+
+// The input gradient (NHWC, n·h·w·ch) of a convolution with w HWIO, from dy NHWC.
+at::Tensor conv_input_grad(const Geo& g, const at::Tensor& dy, const at::Tensor& w, int64_t n, int64_t h, int64_t wd,
+                           int64_t ch) {
+  at::Tensor wi = oihw(lowp(w)).contiguous(at::MemoryFormat::ChannelsLast);
+  const int64_t hp = g.symmetric() ? h : h + g.pt + g.pb, wp = g.symmetric() ? wd : wd + g.pl + g.pr;
+  at::Tensor shape_only = at::empty({n, ch, hp, wp}, wi.options().memory_format(at::MemoryFormat::ChannelsLast));
+  at::Tensor dyi = nchw(lowp(dy)).contiguous(at::MemoryFormat::ChannelsLast);
+  auto r = at::convolution_backward(dyi, shape_only, wi, c10::nullopt, {g.sh, g.sw}, g.pad(), {g.dh, g.dw}, false,
+                                    {0, 0}, 1, {true, false, false});
+  at::Tensor dx = std::get<0>(r);
+  if (!g.symmetric()) dx = dx.narrow(2, g.pt, h).narrow(3, g.pl, wd);
+  return nhwc(fp32(dx));
+}
+
+// The filter gradient (HWIO, kh·kw·ci·co) of a convolution of x NHWC, from dy NHWC.
+at::Tensor conv_filter_grad(const Geo& g, const at::Tensor& x, const at::Tensor& dy, int64_t kh, int64_t kw,
+                            int64_t ci, int64_t co) {
+  at::Tensor xi = g.prepad(nchw(lowp(x))).contiguous(at::MemoryFormat::ChannelsLast);
+  at::Tensor dyi = nchw(lowp(dy)).contiguous(at::MemoryFormat::ChannelsLast);
+  at::Tensor shape_only = at::empty({co, ci, kh, kw}, xi.options().memory_format(at::MemoryFormat::ChannelsLast));
+  auto r = at::convolution_backward(dyi, xi, shape_only, c10::nullopt, {g.sh, g.sw}, g.pad(), {g.dh, g.dw}, false,
+                                    {0, 0}, 1, {false, true, false});
+  return hwio(fp32(std::get<1>(r)));
+}
+
 void def_conv() {
   // conv2d: x NHWC, w HWIO, [bias], [prelu]; args geo(8), activation, alpha.
   def("conv2d", [](Call& c) -> Outs {
-    Geo g(c, 0);
-    const at::Tensor& x = c.x(0);
-    at::Tensor xi = g.prepad(nchw(lowp(x))).contiguous(at::MemoryFormat::ChannelsLast);
-    at::Tensor wi = oihw(lowp(c.x(1))).contiguous(at::MemoryFormat::ChannelsLast);
     c10::optional<at::Tensor> bias;
     if (c.has(2)) bias = lowp(c.x(2)).reshape({-1});
-    at::Tensor y = at::convolution(xi, wi, bias, {g.sh, g.sw}, g.pad(), {g.dh, g.dw}, false, {0, 0}, 1);
-    y = nhwc(fp32(y));
     at::Tensor prelu = c.has(3) ? c.x(3) : at::Tensor();
-    return {activate(y, c.i(8), c.f(9), &prelu)};
+    return {activate(conv_forward(Geo(c, 0), c.x(0), c.x(1), bias), c.i(8), c.f(9), &prelu)};
   });
   // conv2d_bwd_input: dy NHWC, w HWIO; args geo(8), N, H, W, C of x.
   def("conv2d_bwd_input", [](Call& c) -> Outs {
-    Geo g(c, 0);
-    const at::Tensor& dy = c.x(0);
-    at::Tensor wi = oihw(lowp(c.x(1))).contiguous(at::MemoryFormat::ChannelsLast);
-    const int64_t n = c.i(8), h = c.i(9), w = c.i(10), ch = c.i(11);
-    const int64_t hp = g.symmetric() ? h : h + g.pt + g.pb, wp = g.symmetric() ? w : w + g.pl + g.pr;
-    at::Tensor shape_only = at::empty({n, ch, hp, wp}, wi.options().memory_format(at::MemoryFormat::ChannelsLast));
-    at::Tensor dyi = nchw(lowp(dy)).contiguous(at::MemoryFormat::ChannelsLast);
-    auto r = at::convolution_backward(dyi, shape_only, wi, c10::nullopt, {g.sh, g.sw}, g.pad(), {g.dh, g.dw}, false,
-                                      {0, 0}, 1, {true, false, false});
-    at::Tensor dx = std::get<0>(r);
-    if (!g.symmetric()) dx = dx.narrow(2, g.pt, h).narrow(3, g.pl, w);
-    return {nhwc(fp32(dx))};
+    return {conv_input_grad(Geo(c, 0), c.x(0), c.x(1), c.i(8), c.i(9), c.i(10), c.i(11))};
   });
   // conv2d_bwd_filter: x NHWC, dy NHWC; args geo(8), kh, kw, ci, co.
   def("conv2d_bwd_filter", [](Call& c) -> Outs {
-    Geo g(c, 0);
-    at::Tensor xi = g.prepad(nchw(lowp(c.x(0)))).contiguous(at::MemoryFormat::ChannelsLast);
-    at::Tensor dyi = nchw(lowp(c.x(1))).contiguous(at::MemoryFormat::ChannelsLast);
-    const int64_t kh = c.i(8), kw = c.i(9), ci = c.i(10), co = c.i(11);
-    at::Tensor shape_only = at::empty({co, ci, kh, kw}, xi.options().memory_format(at::MemoryFormat::ChannelsLast));
-    auto r = at::convolution_backward(dyi, xi, shape_only, c10::nullopt, {g.sh, g.sw}, g.pad(), {g.dh, g.dw}, false,
-                                      {0, 0}, 1, {false, true, false});
-    return {hwio(fp32(std::get<1>(r)))};
+    return {conv_filter_grad(Geo(c, 0), c.x(0), c.x(1), c.i(8), c.i(9), c.i(10), c.i(11))};
   });
 }
 
@@ -604,6 +612,32 @@ void def_layout() {
   });
 }
 
+// A training-mode batch norm of x (channel axis last): y (through ReLU in place when relu), the batch mean, the
+// biased batch variance and 1/sqrt(var + eps).
+struct BatchStats {
+  at::Tensor y, mean, var, invstd;
+};
+BatchStats bn_train(const at::Tensor& x, const at::Tensor& scale, const at::Tensor& offset, double eps, bool relu) {
+  auto [y, mean, invstd] = at::native_batch_norm(channels_first(x), scale, offset, c10::nullopt, c10::nullopt, true,
+                                                 0.0, eps);
+  if (relu) y.relu_();
+  at::Tensor var = invstd.to(at::kDouble).pow(-2).sub(eps).to(at::kFloat);
+  return {channels_last_back(y), mean, var, invstd};
+}
+
+// A moving statistic m after a batch's b: m - (m - b)·decay, tfjs-layers' update op for op.
+at::Tensor moving(const at::Tensor& m, const at::Tensor& b, double decay) { return m.sub(m.sub(b).mul(decay)); }
+
+// The training-mode batch norm's gradient: dx (channel axis last), dscale, doffset; given the ReLU's output y, dy
+// first goes through ReLU's gradient.
+Outs bn_train_grad(const at::Tensor& dy, const at::Tensor& x, const at::Tensor& scale, const at::Tensor& mean,
+                   const at::Tensor& invstd, const at::Tensor* y, double eps) {
+  const at::Tensor d = y ? at::threshold_backward(dy, *y, 0) : dy;
+  auto [dx, dscale, doffset] = at::native_batch_norm_backward(channels_first(d), channels_first(x), scale, c10::nullopt,
+                                                              c10::nullopt, mean, invstd, true, eps, {true, true, true});
+  return {channels_last_back(dx), dscale, doffset};
+}
+
 void def_norm() {
   // bn_infer: x, mean, variance, [offset], [scale] (per channel, last axis); args eps.
   def("bn_infer", [](Call& c) -> Outs {
@@ -620,25 +654,40 @@ void def_norm() {
   // place (a BatchNormalization whose one reader is a ReLU layer). Given the moving statistics, each becomes
   // m - (m - b)·decay: tfjs-layers' update, op for op.
   def("bn_train", [](Call& c) -> Outs {
-    const at::Tensor& x = c.x(0);
-    const double eps = c.f(0);
-    auto [y, mean, invstd] = at::native_batch_norm(channels_first(x), c.x(1), c.x(2), c10::nullopt, c10::nullopt, true,
-                                                   0.0, eps);
-    if (c.b(1)) y.relu_();
-    at::Tensor var = invstd.to(at::kDouble).pow(-2).sub(eps).to(at::kFloat);
-    if (!c.has(3)) return {channels_last_back(y), mean, var, invstd};
+    const BatchStats s = bn_train(c.x(0), c.x(1), c.x(2), c.f(0), c.b(1));
+    if (!c.has(3)) return {s.y, s.mean, s.var, s.invstd};
     const double decay = c.f(2);
-    auto update = [decay](const at::Tensor& m, const at::Tensor& b) { return m.sub(m.sub(b).mul(decay)); };
-    return {channels_last_back(y), mean, var, invstd, update(c.x(3), mean), update(c.x(4), var)};
+    return {s.y, s.mean, s.var, s.invstd, moving(c.x(3), s.mean, decay), moving(c.x(4), s.var, decay)};
   });
   // bn_train_bwd: dy, x, scale, mean, invstd, [y after ReLU]; args eps → dx, dscale, doffset. Given y, dy first
   // goes through ReLU's gradient (dy where y > 0), as the separate ReLU layer's would.
   def("bn_train_bwd", [](Call& c) -> Outs {
-    const at::Tensor dy = c.has(5) ? at::threshold_backward(c.x(0), c.x(5), 0) : c.x(0);
-    auto [dx, dscale, doffset] = at::native_batch_norm_backward(
-        channels_first(dy), channels_first(c.x(1)), c.x(2), c10::nullopt, c10::nullopt, c.x(3), c.x(4), true,
-        c.f(0), {true, true, true});
-    return {channels_last_back(dx), dscale, doffset};
+    return bn_train_grad(c.x(0), c.x(1), c.x(2), c.x(3), c.x(4), c.has(5) ? &c.x(5) : nullptr, c.f(0));
+  });
+}
+
+// ---- conv → batch norm → ReLU blocks (lib/backend/torch/kernels/block.ts) ----------------------------------
+// A convolution without bias whose one reader is a training batch norm whose one reader is a ReLU, in one call each
+// way: the same ATen calls as conv2d, bn_train (relu) and their gradients, so the same bits.
+void def_block() {
+  // block_train: x NHWC, w HWIO, scale, offset, moving mean, moving variance; args geo(8), eps, decay → y, the new
+  // moving mean and variance, then (kept beside y) the convolution's output z, the batch mean and invstd.
+  def("block_train", [](Call& c) -> Outs {
+    at::Tensor z = conv_forward(Geo(c, 0), c.x(0), c.x(1), c10::nullopt);
+    const double eps = c.f(8), decay = c.f(9);
+    const BatchStats s = bn_train(z, c.x(2), c.x(3), eps, true);
+    return {s.y, moving(c.x(4), s.mean, decay), moving(c.x(5), s.var, decay), z, s.mean, s.invstd};
+  });
+  // block_train_bwd: dy, x, w, scale, y, then z, mean, invstd (kept beside y); args geo(8), eps, input gradient
+  // (0/1) → dx (or, without it, the convolution's output gradient dz), dw, dscale, doffset.
+  def("block_train_bwd", [](Call& c) -> Outs {
+    const Geo g(c, 0);
+    const at::Tensor &x = c.x(1), &w = c.x(2);
+    Outs bn = bn_train_grad(c.x(0), c.x(5), c.x(3), c.x(6), c.x(7), &c.x(4), c.f(8));
+    const at::Tensor& dz = bn[0];
+    at::Tensor dw = conv_filter_grad(g, x, dz, w.size(0), w.size(1), w.size(2), w.size(3));
+    at::Tensor first = c.b(9) ? conv_input_grad(g, dz, w, x.size(0), x.size(1), x.size(2), x.size(3)) : dz;
+    return {first, dw, bn[1], bn[2]};
   });
 }
 
@@ -692,6 +741,7 @@ void init_ops_once() {
   def_reduce();
   def_layout();
   def_norm();
+  def_block();
   def_optim();
 }
 

@@ -200,22 +200,23 @@ export class TorchBackend extends KernelBackend {
   }
 
   /**
-   * Runs an op whose first output is the result and whose other outputs stay in libtorch beside it, never seen
-   * by tfjs, until the result is disposed (a max pool's argmax for its gradient); see {@link runWithKept}.
+   * Runs an op whose first `shown` outputs are its results and whose other outputs stay in libtorch beside the
+   * first, never seen by tfjs, until it is disposed (a max pool's argmax for its gradient); see {@link runWithKept}.
    */
-  runKeeping(op: string, inputs: TensorInfo[], args: number[]): TensorInfo {
-    const [y, ...rest] = this.lib.run(op, inputs.map((t) => this.slot(t)), args);
-    return this.adopt(y.slot, y.dtype, y.shape, rest.map((o) => o.slot));
+  runKeeping(op: string, inputs: TensorInfo[], args: number[], shown = 1): TensorInfo[] {
+    const outs = this.lib.run(op, inputs.map((t) => this.slot(t)), args);
+    const kept = outs.slice(shown).map((o) => o.slot);
+    return outs.slice(0, shown).map((o, i) => this.adopt(o.slot, o.dtype, o.shape, i === 0 ? kept : undefined));
   }
 
   /**
-   * {@link run1} with the slots kept beside `owner` appended to the inputs; null when `owner` keeps none (it was
+   * {@link run} with the slots kept beside `owner` appended to the inputs; null when `owner` keeps none (it was
    * made by another op, or outside a recorded gradient), so the caller runs its op without them.
    */
-  runWithKept(op: string, inputs: TensorInfo[], owner: TensorInfo, args: number[]): TensorInfo | null {
+  runWithKept(op: string, inputs: TensorInfo[], owner: TensorInfo, args: number[]): TensorInfo[] | null {
     const kept = this.store.get(owner.dataId)?.kept;
     if (!kept?.length) return null;
-    const [o] = this.lib.run(op, [...inputs.map((t) => this.slot(t)), ...kept], args);
-    return this.adopt(o.slot, o.dtype, o.shape);
+    const outs = this.lib.run(op, [...inputs.map((t) => this.slot(t)), ...kept], args);
+    return outs.map((o) => this.adopt(o.slot, o.dtype, o.shape));
   }
 }

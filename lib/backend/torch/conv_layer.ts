@@ -16,25 +16,17 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { blockCall, type BlockConv } from "./block_layer.ts";
 import { firstInput, patchLayerCall } from "./patch_layer.ts";
 
-/** The Conv2D fields the patched call reads (public in JS). */
-interface Conv2DLayer {
-  rank: number;
-  bias: unknown;
-  activation: { getClassName(): string };
-  kernel: { read(): tf.Tensor };
-  strides: number[];
-  padding: "valid" | "same";
-  dataFormat: "channelsLast" | "channelsFirst";
-  dilationRate: number | number[];
-}
-
-/** Patches tfjs-layers' Conv2D (once) for the given backend. */
+/** Patches tfjs-layers' Conv2D (once) for the given backend; a block's convolution runs the block
+ * (block_layer.ts). */
 export function installTorchConvLayer(backendName: string): void {
-  patchLayerCall<Conv2DLayer>("Conv2D", (original) =>
+  patchLayerCall<BlockConv>("Conv2D", (original) =>
     function (inputs, kwargs) {
       const x = firstInput(inputs);
+      const block = tf.getBackend() === backendName ? blockCall(this, x, kwargs) : null;
+      if (block) return block;
       if (
         tf.getBackend() !== backendName || tf.engine().state.gradientDepth === 0 || this.rank !== 2 ||
         this.bias != null || this.activation.getClassName() !== "linear" || this.dataFormat !== "channelsLast" ||

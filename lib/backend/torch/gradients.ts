@@ -13,6 +13,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { type BlockAttrs, CONV_BN_RELU_GRAD, CONV_BN_RELU_TRAIN } from "./kernels/block.ts";
 import { BN_RELU_TRAIN, BN_TRAIN, BN_TRAIN_GRAD } from "./kernels/norm.ts";
 
 type GradFunc = tf.GradConfig["gradFunc"];
@@ -82,6 +83,34 @@ export function installTorchGradients(backendName: string): void {
       const dy = (dys as tf.Tensor[])[0];
       const [dx, dScale, dOffset] = run(BN_TRAIN_GRAD, { dy, x, scale, mean, invstd, y }, attrs) as tf.Tensor[];
       return { x: () => dx, scale: () => dScale, offset: () => dOffset };
+    },
+  });
+
+  tf.registerGradient({
+    kernelName: CONV_BN_RELU_TRAIN,
+    inputsToSave: ["x", "filter", "scale"],
+    outputsToSave: [true, false, false],
+    gradFunc: (dys, saved, attrs) => {
+      const [x, filter, scale, y] = saved;
+      const dy = (dys as tf.Tensor[])[0];
+      const [first, dFilter, dScale, dOffset] = run(
+        CONV_BN_RELU_GRAD,
+        { dy, x, filter, scale, y },
+        attrs,
+      ) as tf.Tensor[];
+      const a = attrs as unknown as BlockAttrs;
+      // without inputGrad, `first` is the convolution's output gradient: dx only if asked after all
+      const dx = a.inputGrad === false
+        ? () =>
+          tf.conv2dTranspose(
+            first as tf.Tensor4D,
+            filter as tf.Tensor4D,
+            x.shape as [number, number, number, number],
+            a.strides,
+            a.pad,
+          )
+        : () => first;
+      return { x: dx, filter: () => dFilter, scale: () => dScale, offset: () => dOffset };
     },
   });
 }

@@ -28,7 +28,7 @@ import { BN_RELU_TRAIN, BN_TRAIN } from "./kernels/norm.ts";
 import { firstInput, patchLayerCall } from "./patch_layer.ts";
 
 /** The BatchNormalization fields the training path reads (public in JS). */
-interface BatchNormLayer {
+export interface BatchNormLayer {
   axis: number;
   momentum: number;
   epsilon: number;
@@ -42,16 +42,37 @@ interface BatchNormLayer {
 }
 
 let fusion = true;
-/** Outputs of a batch norm that already went through its reader's ReLU. */
+/** Outputs that already went through their reader's ReLU. */
 const reluDone = new WeakSet<tf.Tensor>();
+/** Outputs of a convolution that already went through its reader's batch norm (and that one's ReLU). */
+const batchNormDone = new WeakSet<tf.Tensor>();
 
-/** Runs ReLU inside the batch norm's calls when a ReLU layer is its one reader (default), or not. */
+/** Runs ReLU inside the batch norm's calls when a ReLU layer is its one reader, and a convolution, its batch norm and
+ * ReLU in one call where they form a block (block_layer.ts) (default), or each layer in calls of its own. */
 export function setTorchFusion(on: boolean): void {
   fusion = on;
 }
 
+/** Whether layers run fused (setTorchFusion). */
+export function torchFusion(): boolean {
+  return fusion;
+}
+
+/** Marks a block's output: its batch norm and ReLU layers pass it on as it is. */
+export function blockDone(y: tf.Tensor): void {
+  batchNormDone.add(y);
+}
+
+/** A block's output as its batch norm passes it on to the ReLU layer: a copy (tfjs-layers would copy an output that
+ * is the layer's own input anyway, after the call, unmarked), marked as through ReLU. */
+function passOn(x: tf.Tensor): tf.Tensor {
+  const y = x.clone();
+  reluDone.add(y);
+  return y;
+}
+
 /** True when the layer's output feeds exactly one layer, a ReLU without a ceiling. */
-function readByReluOnly(layer: BatchNormLayer): boolean {
+export function readByReluOnly(layer: BatchNormLayer): boolean {
   const readers = layer.outboundNodes ?? [];
   if (readers.length !== 1) return false;
   const r = readers[0].outboundLayer;
@@ -63,6 +84,7 @@ export function installTorchBatchNorm(backendName: string): void {
   patchLayerCall<BatchNormLayer>("BatchNormalization", (original) =>
     function (inputs, kwargs) {
       const x = firstInput(inputs);
+      if (batchNormDone.has(x)) return passOn(x);
       const axis = this.axis >= 0 ? this.axis : this.axis + x.rank;
       if (
         tf.getBackend() !== backendName || !kwargs?.training || axis !== x.rank - 1 || x.rank < 2 ||

@@ -21,6 +21,7 @@ import { buildTorchShim } from "./build.ts";
 import { openTorch, type Precision, PRECISIONS, type TorchInfo, type TorchLib } from "./ffi.ts";
 import { viaCpu } from "./fallback.ts";
 import { installTorchGradients } from "./gradients.ts";
+import { blockKernels } from "./kernels/block.ts";
 import { convKernels } from "./kernels/conv.ts";
 import { gradKernels } from "./kernels/grads.ts";
 import { layoutKernels } from "./kernels/layout.ts";
@@ -95,6 +96,7 @@ export function torchKernels(): KernelDef[] {
     ...reduceKernels(),
     ...layoutKernels(),
     ...normKernels(),
+    ...blockKernels(),
     ...gradKernels(),
   ];
 }

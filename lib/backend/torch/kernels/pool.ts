@@ -51,7 +51,7 @@ function pool(name: string, op: string, max: boolean) {
     const { x } = named(args);
     const g = poolGeometry(x, args.attrs as unknown as PoolAttrs, max);
     if (typeof g === "string") return runOnCpu(name, args, g);
-    if (max && engine().state.gradientDepth > 0) return args.backend.runKeeping("maxpool_idx", [x], g);
+    if (max && engine().state.gradientDepth > 0) return args.backend.runKeeping("maxpool_idx", [x], g)[0];
     return args.backend.run1(op, [x], g);
   };
 }
@@ -61,7 +61,7 @@ function poolGrad(name: string, op: string, max: boolean) {
     const { dy, input, output } = named(args);
     const g = poolGeometry(input, args.attrs as unknown as PoolAttrs, max);
     if (typeof g === "string") return runOnCpu(name, args, g);
-    return (max && output && args.backend.runWithKept(op, [dy, input], output, g)) ||
+    return (max && output && args.backend.runWithKept(op, [dy, input], output, g)?.[0]) ||
       args.backend.run1(op, [dy, input], g);
   };
 }

@@ -1,0 +1,79 @@
+/**
+ * Conv → batch norm → ReLU blocks in one libtorch call each way (the shim's block section), for the training
+ * step of the networks' blocks (../block_layer.ts):
+ *
+ * - TorchConvBnReluTrain {x, filter, scale, offset, movingMean, movingVariance} attrs {strides, pad, dilations,
+ *   varianceEpsilon, decay} → [y, new moving mean, new moving variance]: the convolution (no bias), the training
+ *   batch norm and ReLU in place; the convolution's output and the batch statistics stay in libtorch beside y
+ *   for the gradient;
+ * - TorchConvBnReluGrad {dy, x, filter, scale, y} attrs {…, inputGrad} → [dx, dfilter, dscale, doffset]: ReLU's,
+ *   the batch norm's and the convolution's gradients in one call; with `inputGrad` false (the block reads a
+ *   model input, whose gradient nothing asks) dx's convolution is skipped and the first output is the
+ *   convolution's output gradient instead, from which dx can still be had.
+ *
+ * The ATen calls are those of Conv2D, TorchBatchNormReluTrain and their gradients, in the same order per value, so
+ * a block gives the same bits as its three layers apart.
+ *
+ * @example
+ * ```ts
+ * const [y, mean, variance] = engine().runKernel(CONV_BN_RELU_TRAIN, { x, filter, scale, offset, movingMean,
+ *   movingVariance }, { strides: 1, pad: "same", dilations: 1, varianceEpsilon: 1e-3, decay: 0.01 });
+ * ```
+ * @module
+ */
+import { backend_util, type TensorInfo } from "@tensorflow/tfjs-core";
+import { geometry } from "./conv.ts";
+import { kernel, type KernelDef, named } from "./util.ts";
+
+/** Name of the training block kernel. */
+export const CONV_BN_RELU_TRAIN = "TorchConvBnReluTrain";
+/** Name of its gradient kernel. */
+export const CONV_BN_RELU_GRAD = "TorchConvBnReluGrad";
+
+/** The attributes of both kernels. */
+export interface BlockAttrs {
+  strides: number | [number, number];
+  pad: "valid" | "same";
+  dilations: number | [number, number];
+  varianceEpsilon: number;
+  /** 1 − the layer's momentum. */
+  decay: number;
+  /** Whether the gradient kernel computes dx (false where the block reads a model input). */
+  inputGrad?: boolean;
+}
+
+/** The shim's convolution geometry of the block on x. */
+function blockGeometry(x: TensorInfo, filter: TensorInfo, a: BlockAttrs): number[] {
+  const info = backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filter.shape as [number, number, number, number],
+    a.strides,
+    a.dilations,
+    a.pad,
+  );
+  return geometry(info, [info.dilationHeight, info.dilationWidth]);
+}
+
+/** Kernel configs of the block. */
+export function blockKernels(): KernelDef[] {
+  return [
+    kernel(CONV_BN_RELU_TRAIN, (args) => {
+      const { x, filter, scale, offset, movingMean, movingVariance } = named(args);
+      const a = args.attrs as unknown as BlockAttrs;
+      const inputs = [x, filter, scale, offset, movingMean, movingVariance];
+      return args.backend.runKeeping("block_train", inputs, [
+        ...blockGeometry(x, filter, a),
+        a.varianceEpsilon,
+        a.decay,
+      ], 3);
+    }),
+    kernel(CONV_BN_RELU_GRAD, (args) => {
+      const { dy, x, filter, scale, y } = named(args);
+      const a = args.attrs as unknown as BlockAttrs;
+      const geo = [...blockGeometry(x, filter, a), a.varianceEpsilon, a.inputGrad === false ? 0 : 1];
+      const grads = args.backend.runWithKept("block_train_bwd", [dy, x, filter, scale, y], y, geo);
+      if (!grads) throw new Error(`${CONV_BN_RELU_GRAD}: y was not made by ${CONV_BN_RELU_TRAIN} (no statistics kept)`);
+      return grads;
+    }),
+  ];
+}
