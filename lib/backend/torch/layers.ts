@@ -7,13 +7,12 @@
  * same forward call. Everything else is the layer's own logic: the same biased batch variance, the same moving-average formula
  * op for op (so the same bits), inference unchanged.
  *
- * When the layer's one reader is a plain ReLU layer (conv → BN → ReLU, as every block of the networks), the ReLU
- * runs in the same call, in place, and its gradient inside the batch norm's backward call; the ReLU layer then
- * passes its input on. The values are those of the two layers apart, bit for bit (ReLU's gradient is dy where its
- * output is positive either way). The ReLU layer's Relu and ReluGrad, each a full pass over the block's output,
- * become an Identity and a Cast (tfjs-layers copies an output that is the layer's own input, and that copy's
- * gradient is a cast), which libtorch answers without touching the data: as many calls, less memory traffic.
- * {@link setTorchFusion} switches it off to compare.
+ * When the layer's one reader is a plain ReLU layer, the ReLU runs in the same call, in place, and its gradient
+ * inside the batch norm's backward call; the ReLU layer then passes its input on (alias.ts: no kernel call either
+ * way). The values are those of the two layers apart, bit for bit (ReLU's gradient is dy where its output is
+ * positive either way). Where a convolution feeds the batch norm (every block of the networks), the convolution's
+ * call runs all three (block_layer.ts) and the batch norm passes its input on too. {@link setTorchFusion} switches
+ * both off to compare.
  *
  * @example
  * ```ts
@@ -24,6 +23,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-layers";
+import { alias } from "./alias.ts";
 import { BN_RELU_TRAIN, BN_TRAIN } from "./kernels/norm.ts";
 import { firstInput, patchLayerCall } from "./patch_layer.ts";
 
@@ -63,10 +63,9 @@ export function blockDone(y: tf.Tensor): void {
   batchNormDone.add(y);
 }
 
-/** A block's output as its batch norm passes it on to the ReLU layer: a copy (tfjs-layers would copy an output that
- * is the layer's own input anyway, after the call, unmarked), marked as through ReLU. */
+/** A block's output as its batch norm passes it on to the ReLU layer, marked as through ReLU. */
 function passOn(x: tf.Tensor): tf.Tensor {
-  const y = x.clone();
+  const y = alias(x);
   reluDone.add(y);
   return y;
 }
@@ -115,6 +114,6 @@ export function installTorchBatchNorm(backendName: string): void {
   patchLayerCall<unknown>("ReLU", (original) =>
     function (inputs, kwargs) {
       const x = firstInput(inputs);
-      return reluDone.has(x) ? x : original.call(this, inputs, kwargs);
+      return reluDone.has(x) ? alias(x) : original.call(this, inputs, kwargs);
     });
 }
