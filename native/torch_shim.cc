@@ -492,6 +492,16 @@ void def_elementwise() {
     return {s};
   });
   def("softmax", [](Call& c) -> Outs { return {at::softmax(c.x(0), c.i(0))}; });
+  // add_scaled: a0, b0, a1, b1, …; args alpha → a_k + alpha·b_k each (float32: alpha rounds to float, as a tfjs
+  // scalar), all pairs in one call.
+  def("add_scaled", [](Call& c) -> Outs {
+    if (c.in.size() % 2 != 0) throw std::runtime_error("inputs are not pairs");
+    Outs o;
+    for (size_t k = 0; k < c.in.size(); k += 2) {
+      o.push_back(c.x(static_cast<int>(k)).add(c.x(static_cast<int>(k + 1)).mul(c.f(0))));
+    }
+    return o;
+  });
 }
 
 void def_reduce() {
@@ -695,38 +705,50 @@ void def_block() {
 // tensor shares the slot); a tensor whose storage a view shares gets a fresh one instead.
 bool exclusive(const at::Tensor& t) { return t.storage().use_count() == 1 && t.is_contiguous(); }
 
+// Each optimiser op updates every variable of a step in one call: its inputs are one group per variable.
+void each_group(Call& c, int size, const std::function<void(int)>& update) {
+  if (c.in.size() % size != 0) throw std::runtime_error("inputs are not groups of " + std::to_string(size));
+  for (int k = 0; k < static_cast<int>(c.in.size()); k += size) update(k);
+}
+
 void def_optim() {
-  // adam: value, grad, m, v; args beta1, beta2, 1-beta1^t, 1-beta2^t, lr, eps (tfjs's formula).
+  // adam: (value, grad, m, v) per variable; args beta1, beta2, 1-beta1^t, 1-beta2^t, lr, eps (tfjs's formula).
   def("adam", [](Call& c) -> Outs {
-    at::Tensor &value = c.in.at(0), &m = c.in.at(2), &v = c.in.at(3);
-    const at::Tensor& g = c.x(1);
     const double b1 = c.f(0), b2 = c.f(1), c1 = c.f(2), c2 = c.f(3), lr = c.f(4), eps = c.f(5);
-    if (exclusive(m)) m.mul_(b1).add_(g, 1 - b1);
-    else m = m.mul(b1).add(g.mul(1 - b1));
-    if (exclusive(v)) v.mul_(b2).addcmul_(g, g, 1 - b2);
-    else v = v.mul(b2).add(g.mul(g).mul(1 - b2));
-    at::Tensor denom = v.div(c2).sqrt_().add_(eps);
-    if (exclusive(value)) value.addcdiv_(m, denom, -lr / c1);
-    else value = value.sub(m.div(c1).div_(denom).mul_(lr));
+    each_group(c, 4, [&](int k) {
+      at::Tensor &value = c.in.at(k), &m = c.in.at(k + 2), &v = c.in.at(k + 3);
+      const at::Tensor& g = c.x(k + 1);
+      if (exclusive(m)) m.mul_(b1).add_(g, 1 - b1);
+      else m = m.mul(b1).add(g.mul(1 - b1));
+      if (exclusive(v)) v.mul_(b2).addcmul_(g, g, 1 - b2);
+      else v = v.mul(b2).add(g.mul(g).mul(1 - b2));
+      at::Tensor denom = v.div(c2).sqrt_().add_(eps);
+      if (exclusive(value)) value.addcdiv_(m, denom, -lr / c1);
+      else value = value.sub(m.div(c1).div_(denom).mul_(lr));
+    });
     return {};
   });
-  // sgd: value, grad; args lr.
+  // sgd: (value, grad) per variable; args lr.
   def("sgd", [](Call& c) -> Outs {
-    at::Tensor& value = c.in.at(0);
-    if (exclusive(value)) value.add_(c.x(1), -c.f(0));
-    else value = value.sub(c.x(1).mul(c.f(0)));
+    each_group(c, 2, [&](int k) {
+      at::Tensor& value = c.in.at(k);
+      if (exclusive(value)) value.add_(c.x(k + 1), -c.f(0));
+      else value = value.sub(c.x(k + 1).mul(c.f(0)));
+    });
     return {};
   });
-  // momentum: value, grad, accumulation; args lr, momentum, nesterov (tfjs's MomentumOptimizer).
+  // momentum: (value, grad, accumulation) per variable; args lr, momentum, nesterov (tfjs's MomentumOptimizer).
   def("momentum", [](Call& c) -> Outs {
-    at::Tensor &value = c.in.at(0), &acc = c.in.at(2);
-    const at::Tensor& g = c.x(1);
     const double lr = c.f(0), mom = c.f(1);
-    if (exclusive(acc)) acc.mul_(mom).add_(g);
-    else acc = acc.mul(mom).add(g);
-    at::Tensor step = c.b(2) ? g.add(acc.mul(mom)) : acc;
-    if (exclusive(value)) value.add_(step, -lr);
-    else value = value.sub(step.mul(lr));
+    each_group(c, 3, [&](int k) {
+      at::Tensor &value = c.in.at(k), &acc = c.in.at(k + 2);
+      const at::Tensor& g = c.x(k + 1);
+      if (exclusive(acc)) acc.mul_(mom).add_(g);
+      else acc = acc.mul(mom).add(g);
+      at::Tensor step = c.b(2) ? g.add(acc.mul(mom)) : acc;
+      if (exclusive(value)) value.add_(step, -lr);
+      else value = value.sub(step.mul(lr));
+    });
     return {};
   });
 }

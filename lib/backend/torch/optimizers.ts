@@ -2,15 +2,15 @@
  * Fused in-place optimiser updates for the torch backend. tfjs's Adam spends ~12 tensor ops (each a
  * full pass and a fresh tensor) per variable per step, SGD with momentum ~5. {@link installTorchOptimizers}
  * patches applyGradients of AdamOptimizer, SGDOptimizer and MomentumOptimizer so that, while
- * "torch" is active, each variable is updated by one shim call that rewrites the variable and its
- * moments in place with ATen's in-place ops, in tfjs's formula and with the optimiser's own state
+ * "torch" is active, one shim call per step rewrites every variable and its moments in place with
+ * ATen's in-place ops, in tfjs's formula and with the optimiser's own state
  * variables (so getWeights/setWeights and checkpoints are unchanged). Where a variable's data is
  * shared with another tensor (a clone) or a tensor is not float32, the original method runs.
  *
  * @example
  * ```ts
  * installTorchOptimizers("torch");
- * tf.train.adam(1e-3).minimize(loss); // one fused update per variable on torch
+ * tf.train.adam(1e-3).minimize(loss); // one fused update of all variables on torch
  * ```
  * @module
  */
@@ -94,11 +94,8 @@ export function installTorchOptimizers(backendName: string): void {
     ]);
     if (!moments.every((m) => exclusive(f.backend, ...m))) return false;
     const c1 = 1 - s.accBeta1.dataSync()[0], c2 = 1 - s.accBeta2.dataSync()[0];
-    f.names.forEach((n, i) => {
-      const g = f.grads[i];
-      if (g == null) return;
-      f.backend.run("adam", [vars()[n], g, ...moments[i]], [s.beta1, s.beta2, c1, c2, s.learningRate, s.epsilon]);
-    });
+    const groups = f.names.flatMap((n, i) => f.grads[i] == null ? [] : [vars()[n], f.grads[i]!, ...moments[i]]);
+    f.backend.run("adam", groups, [s.beta1, s.beta2, c1, c2, s.learningRate, s.epsilon]);
     tf.tidy(() => {
       s.accBeta1.assign(tf.mul(s.accBeta1, s.beta1));
       s.accBeta2.assign(tf.mul(s.accBeta2, s.beta2));
@@ -110,10 +107,9 @@ export function installTorchOptimizers(backendName: string): void {
   patch(tf.SGDOptimizer.prototype as unknown as Patchable, backendName, (self, grads) => {
     const s = self as { learningRate: number; incrementIterations(): void }, f = fusable(grads);
     if (!f) return false;
-    f.names.forEach((n, i) => {
-      const g = f.grads[i];
-      if (g != null) f.backend.run("sgd", [vars()[n], g], [s.learningRate]);
-    });
+    f.backend.run("sgd", f.names.flatMap((n, i) => f.grads[i] == null ? [] : [vars()[n], f.grads[i]!]), [
+      s.learningRate,
+    ]);
     s.incrementIterations();
     return true;
   });
@@ -123,12 +119,8 @@ export function installTorchOptimizers(backendName: string): void {
     if (!f) return false;
     const accs = f.names.map((n, i) => slot(s.accumulations, i, n, "momentum", vars()[n]));
     if (!exclusive(f.backend, ...accs)) return false;
-    f.names.forEach((n, i) => {
-      const g = f.grads[i];
-      if (g != null) {
-        f.backend.run("momentum", [vars()[n], g, accs[i]], [s.learningRate, s.momentum, s.useNesterov ? 1 : 0]);
-      }
-    });
+    const groups = f.names.flatMap((n, i) => f.grads[i] == null ? [] : [vars()[n], f.grads[i]!, accs[i]]);
+    f.backend.run("momentum", groups, [s.learningRate, s.momentum, s.useNesterov ? 1 : 0]);
     s.incrementIterations();
     return true;
   });
