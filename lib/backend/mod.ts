@@ -36,6 +36,7 @@ export {
   type RuntimeRequest,
 } from "./runtime.ts";
 export { parseRuntime, type RuntimeInput } from "./runtime_flags.ts";
+export { addScaled } from "./add_scaled.ts";
 export { patchCpuKernels } from "./cpu_kernels.ts";
 export { type KernelTime, profileKernels } from "./profile.ts";
 export {

@@ -13,6 +13,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { addScaled } from "../backend/mod.ts";
 import type { TrainConfig } from "./config.ts";
 
 /** Per-class loss weights for the labels of the training set (all 1 for "none"). */
@@ -65,12 +66,15 @@ export function decayedWeights(vars: tf.Variable[]): tf.Variable[] {
  */
 export function decayGradients(grads: tf.NamedTensorMap, vars: tf.Variable[], wd: number): void {
   if (!(wd > 0)) return;
-  for (const v of vars) {
+  const gs = vars.map((v) => {
     const g = grads[v.name];
     if (!g) throw new Error(`decayGradients: no gradient for ${v.name}`);
-    grads[v.name] = tf.tidy(() => tf.add(g, tf.mul(v, wd)));
-    g.dispose();
-  }
+    return g;
+  });
+  addScaled(gs, vars, wd).forEach((d, k) => {
+    grads[vars[k].name] = d;
+    gs[k].dispose();
+  });
 }
 
 /** Number of rows whose arg-max matches the one-hot label, as a float scalar. */

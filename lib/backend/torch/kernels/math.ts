@@ -1,7 +1,8 @@
 /**
  * Element-wise kernels on libtorch: broadcasting binary ops and comparisons, unary math,
- * activations, Cast, ClipByValue, Select (where), AddN, Softmax, and the matmuls (BatchMatMul,
- * _FusedMatMul with bias and activation). Output dtypes follow tfjs (comparisons give bool, sums of
+ * activations, Cast, ClipByValue, Select (where), AddN, Softmax, the matmuls (BatchMatMul,
+ * _FusedMatMul with bias and activation), and TorchAddScaled: [a0, b0, a1, b1, …] attrs {alpha} → each
+ * a_k + alpha·b_k, every pair in one call (weight decay on a step's gradients, ../../add_scaled.ts). Output dtypes follow tfjs (comparisons give bool, sums of
  * int32 stay int32); a dtype a kernel does not take runs on the cpu kernel with a notice.
  *
  * @example
@@ -15,6 +16,9 @@ import { DTYPE_CODE } from "../ffi.ts";
 import { runOnCpu, type TorchArgs } from "../fallback.ts";
 import { ACTIVATIONS } from "./conv.ts";
 import { kernel, type KernelDef, listed, named } from "./util.ts";
+
+/** Name of the kernel of a_k + alpha·b_k over pairs. */
+export const ADD_SCALED = "TorchAddScaled";
 
 /** Which dtypes a kernel takes and what it returns. */
 type Rule = "numeric" | "float" | "compare" | "logical";
@@ -170,6 +174,13 @@ function special(): KernelDef[] {
         return runOnCpu("AddN", args, "mixed or non-numeric tensors");
       }
       return args.backend.run1("add_n", ts, [], dt);
+    }),
+    kernel(ADD_SCALED, (args) => {
+      const ts = listed(args);
+      if (ts.length % 2 !== 0 || !ts.every((t) => t.dtype === "float32")) {
+        throw new Error(`${ADD_SCALED}: expected float32 pairs (a, b), got ${ts.map((t) => t.dtype)}`);
+      }
+      return args.backend.run("add_scaled", ts, [Number(args.attrs?.alpha)], undefined, ts.length / 2);
     }),
     kernel("Softmax", (args) => {
       const { logits } = named(args);
