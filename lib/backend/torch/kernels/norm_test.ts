@@ -5,7 +5,7 @@ import { Rng } from "../../../util/rng.ts";
 import { TOL } from "../../testing.ts";
 import { profileKernels } from "../../profile.ts";
 import { compareTorch, requireTorch } from "../testing.ts";
-import { TORCH_BACKEND } from "../register.ts";
+import { setTorchPrecision, TORCH_BACKEND, torchRuntime } from "../register.ts";
 import { setTorchFusion } from "../layers.ts";
 import { BN_TRAIN } from "./norm.ts";
 
@@ -99,6 +99,7 @@ function blocks(rng: Rng): tfl.LayersModel {
 Deno.test("conv → BN → ReLU blocks, and BN read by one ReLU, run in one call each way on torch: the unfused bits", async () => {
   await requireTorch();
   const before = tf.getBackend();
+  const precision = torchRuntime()!.precision;
   await tf.setBackend(TORCH_BACKEND);
   try {
     const step = (fused: boolean) => {
@@ -148,8 +149,15 @@ Deno.test("conv → BN → ReLU blocks, and BN read by one ReLU, run in one call
       "only the shared BN's reader",
     );
     assert.deepEqual([apart.calls.get("Relu"), apart.calls.get("TorchReluGrad")], [4, 4]);
+
+    // bf16 convolutions (converted in and out per call): the same bits fused as apart too
+    setTorchPrecision("bf16");
+    const [fused16, apart16] = [step(true), step(false)];
+    assert.deepEqual([fused16.loss, fused16.grads, fused16.stats], [apart16.loss, apart16.grads, apart16.stats]);
+    assert.notDeepEqual(fused16.grads, fused.grads, "bf16 ran");
   } finally {
     setTorchFusion(true);
+    setTorchPrecision(precision);
     await tf.setBackend(before);
   }
 });
