@@ -173,7 +173,7 @@ export const TRAIN_SPEC = {
     cpu: { type: "boolean", help: "also time the pure-JS cpu backend (reference net, 1 step at batch 1)" },
     unfused: {
       type: "boolean",
-      help: "with --net presets: also time our fp32 step with BatchNormalization and ReLU in calls of their own",
+      help: "with --net presets: also time our fp32 step with conv, BatchNormalization and ReLU in calls of their own",
     },
     profile: {
       type: "boolean",

@@ -6,7 +6,7 @@
  * bench/twin_train.py), interleaved per round (twin, torch, twin bf16, torch bf16, …) so that load from other
  * processes hits all alike. Each torch row has its ratios to the twin at the same precision and the tfjs kernel
  * calls of one training step (every kernel the engine dispatches to the backend, nested ones included). With
- * `unfused`, the same rounds also time our fp32 step with BatchNormalization and ReLU apart (`torch_unfused`). With
+ * `unfused`, the same rounds also time our fp32 step with conv, BatchNormalization and ReLU apart (`torch_unfused`). With
  * `profile`, the fp32 row also holds where a step's time goes on each side: the torch backend's kernels (ms and
  * calls of one step) beside the twin's ATen ops (torch.profiler's self time per step).
  *
@@ -48,7 +48,7 @@ export interface TwinBenchOptions {
   env?: Record<string, string>;
   /** Also profile one fp32 training step per side in the last round (see the module doc). */
   profile?: boolean;
-  /** Also time the torch backend in fp32 with BatchNormalization and ReLU in calls of their own (setTorchFusion). */
+  /** Also time the torch backend in fp32 with conv, BatchNormalization and ReLU in calls of their own (setTorchFusion). */
   unfused?: boolean;
 }
 
