@@ -35,9 +35,9 @@ import { Progress } from "../lib/util/mod.ts";
 import { buildModel, preset, PRESETS } from "../lib/model/mod.ts";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { referenceNet } from "./ref_net.ts";
-import { scriptArgs } from "../tools/args.ts";
+import { scriptArgs, usageError } from "../tools/args.ts";
 import { startRecord } from "./record.ts";
-import { benchTwin, pytorchMallocEnv } from "./twin.ts";
+import { benchTwin, PYTORCH_MALLOC, type PytorchMalloc, pytorchMallocEnv } from "./twin.ts";
 
 /** Speed of one engine at one input size. */
 export interface Speed {
@@ -170,6 +170,11 @@ export const TRAIN_SPEC = {
       type: "string",
       help: "the interpreter whose torch is the reference (default: build/torch2-venv's, else /usr/bin/python3)",
     },
+    "pytorch-malloc": {
+      type: "string",
+      default: "keep",
+      help: "keep: PyTorch's glibc keeps freed memory, as the torch backend does (like with like); glibc: its defaults",
+    },
     cpu: { type: "boolean", help: "also time the pure-JS cpu backend (reference net, 1 step at batch 1)" },
     unfused: {
       type: "boolean",
@@ -195,6 +200,10 @@ export async function benchTrain(args: string[]): Promise<Record<string, unknown
   if (unknown.length) {
     throw new Error(`--net: unknown ${unknown.join(", ")}; known: reference, ${Object.keys(PRESETS)}`);
   }
+  const pytorchMalloc = values["pytorch-malloc"] as PytorchMalloc;
+  if (!PYTORCH_MALLOC.includes(pytorchMalloc)) {
+    usageError(TRAIN_SPEC.command, `--pytorch-malloc: expected ${PYTORCH_MALLOC.join(" or ")}, got "${pytorchMalloc}"`);
+  }
   const loadStart = Deno.loadavg();
   const python = values.python ?? await newestPython();
   const reference = await pytorchVersion(python);
@@ -203,7 +212,7 @@ export async function benchTrain(args: string[]): Promise<Record<string, unknown
     Deno.exit(2);
   }
   const torch = await registerTorchBackend({ threads, device: device as "cpu" | "cuda" });
-  const env = pytorchMallocEnv();
+  const env = pytorchMallocEnv(pytorchMalloc);
   const results: Record<string, unknown>[] = [];
   for (const size of nets.includes("reference") ? sizes : []) {
     const ref = (precision: Precision) => torchRef({ python, size, batch, steps, threads, device, precision, env });
@@ -292,7 +301,7 @@ export async function benchTrain(args: string[]): Promise<Record<string, unknown
     // how both sides' OpenMP threads waited: PyTorch's processes inherit the variables the backend set
     omp_wait: torch.ompWait ?? null,
     // how both sides kept freed memory: the torch backend's cache (torch/memory.ts), PyTorch's glibc settings
-    memory: { torch_cache_mb: torch.cpuCache?.limitMb ?? null, pytorch_env: env },
+    memory: { torch_cache_mb: torch.cpuCache?.limitMb ?? null, pytorch_malloc: pytorchMalloc, pytorch_env: env },
     machine: { cores: navigator.hardwareConcurrency, loadavg_start: loadStart, loadavg_end: Deno.loadavg() },
     results,
   };

@@ -52,23 +52,31 @@ export interface TwinBenchOptions {
   unfused?: boolean;
 }
 
+/** How PyTorch's processes allocate: "keep" (glibc keeps freed memory, see {@link pytorchMallocEnv}) or "glibc"
+ * (glibc's defaults, as PyTorch runs when installed). */
+export type PytorchMalloc = "keep" | "glibc";
+/** The values of `--pytorch-malloc`. */
+export const PYTORCH_MALLOC: readonly PytorchMalloc[] = ["keep", "glibc"];
+
 /**
- * The environment under which PyTorch's processes keep their freed CPU memory, the nearest PyTorch has to the torch
- * backend's cache (lib/backend/torch/memory.ts): glibc takes blocks under 32 MiB from its heap and trims the heap
- * only beyond 1 GiB free. Without it, on a 2-core AMD EPYC VM, the twin's step ran at about half the speed
- * (faulting its activations in again each step). The user's own glibc malloc variables are left as they are.
+ * The environment of PyTorch's processes. "keep": they keep their freed CPU memory, the nearest PyTorch has to the
+ * torch backend's cache (lib/backend/torch/memory.ts): glibc takes blocks under 32 MiB from its heap and trims the
+ * heap only beyond 1 GiB free. Without it, on a 2-core AMD EPYC VM, the twin's step ran at about half the speed
+ * (faulting its activations in again each step). "glibc": nothing added. The user's own glibc malloc variables are
+ * left as they are either way.
  *
  * @example
  * ```ts
- * pytorchMallocEnv({}); // { GLIBC_TUNABLES: "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824" }
+ * pytorchMallocEnv("keep", {}); // { GLIBC_TUNABLES: "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824" }
  * ```
  */
 export function pytorchMallocEnv(
+  mode: PytorchMalloc,
   env: Record<string, string | undefined> = Deno.env.toObject(),
 ): Record<string, string> {
   const tunables = env.GLIBC_TUNABLES ?? "";
   const user = Object.keys(env).some((k) => k.startsWith("MALLOC_") && env[k]) || tunables.includes("glibc.malloc.");
-  if (user) return {};
+  if (user || mode === "glibc") return {};
   const keep = `glibc.malloc.mmap_threshold=${32 << 20}:glibc.malloc.trim_threshold=${1 << 30}`;
   return { GLIBC_TUNABLES: tunables ? `${tunables}:${keep}` : keep };
 }

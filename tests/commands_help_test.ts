@@ -21,7 +21,7 @@ const UNTOUCHED = new Set(["tools/setup.ts", "tools/build_native.ts", "tools/slu
 /** Options a script's help must name, where they prove the words reached the right script. */
 const NAMES: Record<string, string[]> = {
   "bench/main.ts": ["train", "lbp"],
-  "bench/main.ts train": ["--net", "--sizes", "--precisions", "--python", "--paper"],
+  "bench/main.ts train": ["--net", "--sizes", "--precisions", "--python", "--paper", "--pytorch-malloc"],
   "bench/main.ts libtorch": ["--rounds", "--paper"],
   "bench/main.ts lbp": ["--reps", "--limit"],
   "bench/main.ts omp-wait": ["--loads", "--threads"],
