@@ -7,9 +7,9 @@
  * `FER_TORCH_CACHE_MB` says otherwise (0: no cache, libtorch's own allocator).
  *
  * Measured on a 2-core AMD EPYC (Zen 4, a VM whose page faults cost ~10 µs), cpu-tiny-gated at 48 px, batch 32, 2
- * threads: page faults per training step 3,184 → 1,064 with glibc told to keep freed memory, and the step 83 → 67
- * ms (hand runs with GLIBC_TUNABLES, before this cache); the cache's figures are in its bench record. The cost: up
- * to the limit of freed memory stays with the process.
+ * threads (hand runs): page faults per training step 2,200–3,600 without the cache, ~340 with it, and the step
+ * 69–100 ms against 61–84 ms in pairs of runs on that noisy machine; the main job (1 thread, batch 16) took 150 s
+ * against 168 s (results/runs/, 2026-12-07). The cost: up to the limit of freed memory stays with the process.
  *
  * @example
  * ```ts
