@@ -2,8 +2,8 @@
  * A layer's input passed on as its output without a kernel call. Where a fused call has done a layer's work
  * (a block's batch norm and ReLU, a batch norm's ReLU: layers.ts), the layer still has to return a tensor other than
  * its input (tfjs-layers copies one that is, through an Identity kernel whose gradient is a Cast: two dispatches
- * through the engine per layer and step). {@link alias} makes a new tensor on the same data, with the backend's
- * reference count raised, and, while a gradient is being recorded, a tape node whose gradient hands dy on as it is.
+ * through the engine per layer and step). {@link alias} makes a new tensor on the same data (saved_tensors.ts'
+ * sameData) and, while a gradient is being recorded, a tape node whose gradient hands dy on as it is.
  *
  * @example
  * ```ts
@@ -12,12 +12,11 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { sameData } from "./saved_tensors.ts";
 
 /** The engine internals alias uses (public in JS, absent from the typings). */
 interface EngineInternals {
-  state: { tensorInfo: { get(id: tf.DataId): { backend: tf.KernelBackend } | undefined } };
   isTapeOn(): boolean;
-  makeTensorFromTensorInfo(info: tf.TensorInfo, backend: tf.KernelBackend): tf.Tensor;
   addTapeNode(
     kernelName: string,
     inputs: tf.NamedTensorMap,
@@ -34,10 +33,7 @@ const ALIAS = "TorchAlias";
 /** x as a new tensor on the same data, on the tape as x itself. */
 export function alias(x: tf.Tensor): tf.Tensor {
   const engine = tf.engine() as unknown as EngineInternals;
-  const backend = engine.state.tensorInfo.get(x.dataId)?.backend;
-  if (!backend) throw new Error(`torch: a layer passed on a tensor without data (disposed?), shape [${x.shape}]`);
-  backend.incRef(x.dataId);
-  const y = engine.makeTensorFromTensorInfo({ dataId: x.dataId, shape: x.shape, dtype: x.dtype }, backend);
+  const y = sameData(x, "a tensor a layer passes on");
   if (engine.isTapeOn()) engine.addTapeNode(ALIAS, { x }, [y], (dy) => ({ x: () => dy }), [], {});
   return y;
 }

@@ -28,6 +28,23 @@ interface EngineInternals {
   keep<T extends tf.Tensor>(t: T): T;
 }
 
+/**
+ * A new tensor on `t`'s data with the backend's reference count raised: what torch's Identity kernel does, without
+ * the dispatch or a tape node; `what` names `t` in the error when its data is gone.
+ *
+ * @example
+ * ```ts
+ * const u = sameData(t, "a tensor saved for backward"); // u.dataId === t.dataId; disposing one keeps the other
+ * ```
+ */
+export function sameData(t: tf.Tensor, what: string): tf.Tensor {
+  const engine = tf.engine() as unknown as EngineInternals;
+  const backend = engine.state.tensorInfo.get(t.dataId)?.backend;
+  if (!backend) throw new Error(`torch: ${what} has no data (disposed?), shape [${t.shape}]`);
+  backend.incRef(t.dataId);
+  return engine.makeTensorFromTensorInfo({ dataId: t.dataId, shape: t.shape, dtype: t.dtype }, backend);
+}
+
 let installed = false;
 
 /** Installs the cheap saved tensors (once); `backendName` is the backend they apply to. */
@@ -38,11 +55,6 @@ export function installTorchSavedTensors(backendName: string): void {
   const orig = engine.saveTensorsForBackwardMode;
   engine.saveTensorsForBackwardMode = function (this: EngineInternals, tensors: tf.Tensor[]): tf.Tensor[] {
     if (this.backendName !== backendName || this.state.gradientDepth > 1) return orig.call(this, tensors);
-    return tensors.map((t) => {
-      const backend = this.state.tensorInfo.get(t.dataId)?.backend;
-      if (!backend) throw new Error(`torch: a tensor saved for backward has no data (disposed?), shape [${t.shape}]`);
-      backend.incRef(t.dataId);
-      return this.keep(this.makeTensorFromTensorInfo({ dataId: t.dataId, shape: t.shape, dtype: t.dtype }, backend));
-    });
+    return tensors.map((t) => this.keep(sameData(t, "a tensor saved for backward")));
   };
 }
