@@ -9,7 +9,7 @@
  *
  * @example
  * ```ts
- * const y = blockCall(conv, x, { training: true }); // null: not a block, or not training
+ * const y = blockCall(conv, x, { training: true }, [1, 1]); // null: not a block, or not training
  * ```
  * @module
  */
@@ -17,7 +17,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { type BlockAttrs, CONV_BN_RELU_TRAIN } from "./kernels/block.ts";
 import { type BatchNormLayer, blockDone, readByReluOnly, torchFusion } from "./layers.ts";
 
-/** The Conv2D fields a block reads (public in JS). */
+/** The Conv2D fields the torch paths read (public in JS). */
 export interface BlockConv {
   rank: number;
   bias: unknown;
@@ -40,20 +40,18 @@ function blockBatchNorm(conv: BlockConv): BatchNormLayer | null {
   return readByReluOnly(bn) ? bn : null;
 }
 
-/** The block's output on x, with the batch norm's moving statistics updated; null where `conv` is not a training
- * block's convolution on this backend (its own call then runs). */
-export function blockCall(conv: BlockConv, x: tf.Tensor, kwargs: Record<string, unknown>): tf.Tensor | null {
-  if (
-    !torchFusion() || kwargs?.training !== true || conv.rank !== 2 || conv.bias != null ||
-    conv.activation.getClassName() !== "linear" || conv.dataFormat !== "channelsLast" || x.dtype !== "float32" ||
-    x.rank !== 4
-  ) {
-    return null;
-  }
+/** The block's output on x, with the batch norm's moving statistics updated; null where `conv` (a 2-D convolution
+ * without bias or activation on float32 NHWC x, with these dilations: conv_layer.ts checks) is not a training
+ * block's (its own call then runs). */
+export function blockCall(
+  conv: BlockConv,
+  x: tf.Tensor,
+  kwargs: Record<string, unknown>,
+  dilations: [number, number],
+): tf.Tensor | null {
+  if (!torchFusion() || kwargs?.training !== true) return null;
   const bn = blockBatchNorm(conv);
   if (!bn) return null;
-  const d = conv.dilationRate;
-  const dilations = (Array.isArray(d) ? d : [d, d]) as [number, number];
   const attrs: BlockAttrs = {
     strides: conv.strides as [number, number],
     pad: conv.padding,

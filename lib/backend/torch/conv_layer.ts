@@ -25,17 +25,18 @@ export function installTorchConvLayer(backendName: string): void {
   patchLayerCall<BlockConv>("Conv2D", (original) =>
     function (inputs, kwargs) {
       const x = firstInput(inputs);
-      const block = tf.getBackend() === backendName ? blockCall(this, x, kwargs) : null;
-      if (block) return block;
       if (
-        tf.getBackend() !== backendName || tf.engine().state.gradientDepth === 0 || this.rank !== 2 ||
-        this.bias != null || this.activation.getClassName() !== "linear" || this.dataFormat !== "channelsLast" ||
-        x.dtype !== "float32" || x.rank !== 4
+        tf.getBackend() !== backendName || this.rank !== 2 || this.bias != null ||
+        this.activation.getClassName() !== "linear" || this.dataFormat !== "channelsLast" || x.dtype !== "float32" ||
+        x.rank !== 4
       ) {
         return original.call(this, inputs, kwargs);
       }
       const d = this.dilationRate;
       const dilations = (Array.isArray(d) ? d : [d, d]) as [number, number];
+      const block = blockCall(this, x, kwargs, dilations);
+      if (block) return block;
+      if (tf.engine().state.gradientDepth === 0) return original.call(this, inputs, kwargs);
       const strides = this.strides as [number, number];
       return tf.tidy(() =>
         tf.conv2d(x as tf.Tensor4D, this.kernel.read() as tf.Tensor4D, strides, this.padding, "NHWC", dilations)
