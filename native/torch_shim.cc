@@ -226,6 +226,12 @@ struct Call {
 };
 
 using Outs = std::vector<at::Tensor>;
+
+// Runs `update` on the index of each group of `size` inputs (the optimisers: one group per variable; add_scaled: pairs).
+void each_group(Call& c, int size, const std::function<void(int)>& update) {
+  if (c.in.size() % size != 0) throw std::runtime_error("inputs are not groups of " + std::to_string(size));
+  for (int k = 0; k < static_cast<int>(c.in.size()); k += size) update(k);
+}
 using OpFn = std::function<Outs(Call&)>;
 std::unordered_map<std::string, int> g_op_ids;
 std::vector<OpFn> g_ops;
@@ -495,11 +501,8 @@ void def_elementwise() {
   // add_scaled: a0, b0, a1, b1, …; args alpha → a_k + alpha·b_k each (float32: alpha rounds to float, as a tfjs
   // scalar), all pairs in one call.
   def("add_scaled", [](Call& c) -> Outs {
-    if (c.in.size() % 2 != 0) throw std::runtime_error("inputs are not pairs");
     Outs o;
-    for (size_t k = 0; k < c.in.size(); k += 2) {
-      o.push_back(c.x(static_cast<int>(k)).add(c.x(static_cast<int>(k + 1)).mul(c.f(0))));
-    }
+    each_group(c, 2, [&](int k) { o.push_back(c.x(k).add(c.x(k + 1).mul(c.f(0)))); });
     return o;
   });
 }
@@ -704,12 +707,6 @@ void def_block() {
 // Optimiser updates, in place on the slots' own storage (the caller guarantees that no other tfjs
 // tensor shares the slot); a tensor whose storage a view shares gets a fresh one instead.
 bool exclusive(const at::Tensor& t) { return t.storage().use_count() == 1 && t.is_contiguous(); }
-
-// Each optimiser op updates every variable of a step in one call: its inputs are one group per variable.
-void each_group(Call& c, int size, const std::function<void(int)>& update) {
-  if (c.in.size() % size != 0) throw std::runtime_error("inputs are not groups of " + std::to_string(size));
-  for (int k = 0; k < static_cast<int>(c.in.size()); k += size) update(k);
-}
 
 void def_optim() {
   // adam: (value, grad, m, v) per variable; args beta1, beta2, 1-beta1^t, 1-beta2^t, lr, eps (tfjs's formula).
