@@ -31,6 +31,8 @@ export interface FerOptions {
   failpoint?: string;
   /** SIGKILL the child after this many milliseconds (a kill at a random moment). */
   killAfterMs?: number;
+  /** Run the child with V8's gc exposed, so that the run's memory samples follow a full collection. */
+  exposeGc?: boolean;
 }
 
 /** Starts `deno task fer <args>` (quiet progress, the plain cpu backend unless args name one). */
@@ -41,7 +43,7 @@ export function spawnFer(args: string[], o: FerOptions = {}): { child: Deno.Chil
     ? []
     : ["--backend", "cpu"];
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...args, ...backend],
+    args: ["run", "-A", ...o.exposeGc ? ["--v8-flags=--expose-gc"] : [], MAIN, ...args, ...backend],
     stdout: "piped",
     stderr: "piped",
     env,

@@ -201,7 +201,9 @@ export async function train(opts: TrainOptions): Promise<RunResult> {
   };
 }
 
-/** Live tensors and resident set size now. */
+/** Live tensors and resident set size now, after a full collection where the runtime exposes one
+ * (`--v8-flags=--expose-gc`): otherwise the resident set also holds garbage V8 has not collected yet. */
 function memorySample(epoch: number): MemorySample {
+  (globalThis as { gc?: () => void }).gc?.();
   return { epoch, tensors: tf.memory().numTensors, rssMiB: Math.round(Deno.memoryUsage().rss / 2 ** 20 * 10) / 10 };
 }
