@@ -47,6 +47,7 @@
 #include <ATen/ops/div.h>
 #include <ATen/ops/elu.h>
 #include <ATen/ops/empty.h>
+#include <ATen/ops/empty_like.h>
 #include <ATen/ops/eq.h>
 #include <ATen/ops/erf.h>
 #include <ATen/ops/exp.h>
@@ -117,6 +118,9 @@
 #include <torch/cuda.h>
 #include <torch/version.h>
 
+#include <immintrin.h>
+
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -630,7 +634,189 @@ void def_layout() {
 struct BatchStats {
   at::Tensor y, mean, var, invstd;
 };
+
+// Batch norm with ReLU on the CPU in fp32, in two passes each way. ATen's training batch norm (channels last) reads
+// x twice for its statistics and once to normalise, then ReLU is a pass of its own; the gradient is
+// threshold_backward's pass, then two of batch norm's. Here each direction takes two passes over rows of C channels:
+// the statistics (sums of x - x0 and of its square, x0 the first row), then y = max(0, x·a + b); the gradient's two
+// sums (dy where y > 0, and its product with x - mean), then dx. Sums run in float over blocks of kRows rows and are
+// added in double; threads sum rows of their own, added in thread order. AVX2 with FMA, checked at run time; without
+// them (or for other dtypes and devices) ATen's calls run.
+namespace bnr {
+
+constexpr int64_t kRows = 32;
+
+bool usable(const at::Tensor& x) {
+  static const bool cpu = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return cpu && x.device().is_cpu() && x.scalar_type() == at::kFloat && x.dim() >= 2 && x.numel() > 0;
+}
+
+// Calls f(first row, end row, thread) over the rows of M in parallel; partial sums go to the thread's slot.
+template <typename F>
+void rows(int64_t M, int64_t C, const F& f) {
+  const int64_t grain = std::max<int64_t>(kRows, 16384 / C);
+  at::parallel_for(0, M, grain, [&](int64_t b, int64_t e) { f(b, e, at::get_thread_num()); });
+}
+
+// A block's float sums added to the double ones, per channel.
+__attribute__((target("avx2,fma"))) void flush(const float* bs, const float* bq, double* s, double* q, int64_t C) {
+  for (int64_t c = 0; c < C; c++) s[c] += bs[c], q[c] += bq[c];
+}
+
+// Sums of d = x - k and of d² over rows [r0, r1).
+__attribute__((target("avx2,fma"))) void moments(const float* x, int64_t r0, int64_t r1, int64_t C, const float* k,
+                                                  double* s, double* q) {
+  std::vector<float> bs(C), bq(C);
+  for (int64_t r = r0; r < r1; r += kRows) {
+    std::fill(bs.begin(), bs.end(), 0.f), std::fill(bq.begin(), bq.end(), 0.f);
+    for (int64_t i = r; i < std::min(r1, r + kRows); i++) {
+      const float* row = x + i * C;
+      int64_t c = 0;
+      for (; c + 8 <= C; c += 8) {
+        const __m256 d = _mm256_sub_ps(_mm256_loadu_ps(row + c), _mm256_loadu_ps(k + c));
+        _mm256_storeu_ps(&bs[c], _mm256_add_ps(_mm256_loadu_ps(&bs[c]), d));
+        _mm256_storeu_ps(&bq[c], _mm256_fmadd_ps(d, d, _mm256_loadu_ps(&bq[c])));
+      }
+      for (; c < C; c++) {
+        const float d = row[c] - k[c];
+        bs[c] += d, bq[c] += d * d;
+      }
+    }
+    flush(bs.data(), bq.data(), s, q, C);
+  }
+}
+
+// y = max(0, x·a + b) over rows [r0, r1).
+__attribute__((target("avx2,fma"))) void affine_relu(const float* x, float* y, int64_t r0, int64_t r1, int64_t C,
+                                                      const float* a, const float* b) {
+  const __m256 zero = _mm256_setzero_ps();
+  for (int64_t i = r0; i < r1; i++) {
+    const float *row = x + i * C;
+    float* out = y + i * C;
+    int64_t c = 0;
+    for (; c + 8 <= C; c += 8) {
+      const __m256 v = _mm256_fmadd_ps(_mm256_loadu_ps(row + c), _mm256_loadu_ps(a + c), _mm256_loadu_ps(b + c));
+      _mm256_storeu_ps(out + c, _mm256_max_ps(v, zero));
+    }
+    for (; c < C; c++) {
+      out[c] = std::max(0.f, _mm_cvtss_f32(_mm_fmadd_ss(_mm_set_ss(row[c]), _mm_set_ss(a[c]), _mm_set_ss(b[c]))));
+    }
+  }
+}
+
+// Sums of g = (dy where y > 0) and of g·(z - mean) over rows [r0, r1).
+__attribute__((target("avx2,fma"))) void grad_sums(const float* dy, const float* y, const float* z, int64_t r0,
+                                                    int64_t r1, int64_t C, const float* mean, double* s, double* q) {
+  const __m256 zero = _mm256_setzero_ps();
+  std::vector<float> bs(C), bq(C);
+  for (int64_t r = r0; r < r1; r += kRows) {
+    std::fill(bs.begin(), bs.end(), 0.f), std::fill(bq.begin(), bq.end(), 0.f);
+    for (int64_t i = r; i < std::min(r1, r + kRows); i++) {
+      const int64_t o = i * C;
+      int64_t c = 0;
+      for (; c + 8 <= C; c += 8) {
+        const __m256 g = _mm256_and_ps(_mm256_cmp_ps(_mm256_loadu_ps(y + o + c), zero, _CMP_GT_OQ),
+                                       _mm256_loadu_ps(dy + o + c));
+        const __m256 d = _mm256_sub_ps(_mm256_loadu_ps(z + o + c), _mm256_loadu_ps(mean + c));
+        _mm256_storeu_ps(&bs[c], _mm256_add_ps(_mm256_loadu_ps(&bs[c]), g));
+        _mm256_storeu_ps(&bq[c], _mm256_fmadd_ps(g, d, _mm256_loadu_ps(&bq[c])));
+      }
+      for (; c < C; c++) {
+        const float g = y[o + c] > 0 ? dy[o + c] : 0.f;
+        bs[c] += g, bq[c] += g * (z[o + c] - mean[c]);
+      }
+    }
+    flush(bs.data(), bq.data(), s, q, C);
+  }
+}
+
+// dx = g·A - z·B + D over rows [r0, r1), g as in grad_sums.
+__attribute__((target("avx2,fma"))) void grad_dx(const float* dy, const float* y, const float* z, float* dx,
+                                                  int64_t r0, int64_t r1, int64_t C, const float* A, const float* B,
+                                                  const float* D) {
+  const __m256 zero = _mm256_setzero_ps();
+  for (int64_t i = r0; i < r1; i++) {
+    const int64_t o = i * C;
+    int64_t c = 0;
+    for (; c + 8 <= C; c += 8) {
+      const __m256 g = _mm256_and_ps(_mm256_cmp_ps(_mm256_loadu_ps(y + o + c), zero, _CMP_GT_OQ),
+                                     _mm256_loadu_ps(dy + o + c));
+      const __m256 t = _mm256_fnmadd_ps(_mm256_loadu_ps(z + o + c), _mm256_loadu_ps(B + c), _mm256_loadu_ps(D + c));
+      _mm256_storeu_ps(dx + o + c, _mm256_fmadd_ps(g, _mm256_loadu_ps(A + c), t));
+    }
+    for (; c < C; c++) {
+      const float g = y[o + c] > 0 ? dy[o + c] : 0.f;
+      dx[o + c] = g * A[c] - z[o + c] * B[c] + D[c];
+    }
+  }
+}
+
+// Per-thread double sums over the rows of M, added in thread order: two arrays of C.
+template <typename F>
+std::pair<std::vector<double>, std::vector<double>> sums(int64_t M, int64_t C, const F& f) {
+  const int n = at::get_num_threads();
+  std::vector<double> s(static_cast<size_t>(n) * C), q(static_cast<size_t>(n) * C);
+  rows(M, C, [&](int64_t b, int64_t e, int t) { f(b, e, s.data() + t * C, q.data() + t * C); });
+  for (int t = 1; t < n; t++)
+    for (int64_t c = 0; c < C; c++) s[c] += s[t * C + c], q[c] += q[t * C + c];
+  s.resize(C), q.resize(C);
+  return {s, q};
+}
+
+const float* floats(const at::Tensor& t) { return t.data_ptr<float>(); }
+
+// The training batch norm with ReLU, as bn_train(x, scale, offset, eps, true).
+BatchStats train(const at::Tensor& x_, const at::Tensor& scale_, const at::Tensor& offset_, double eps) {
+  const at::Tensor x = x_.contiguous(), scale = scale_.contiguous(), offset = offset_.contiguous();
+  const int64_t C = x.size(-1), M = x.numel() / C;
+  const float* xp = floats(x);
+  const std::vector<float> k(xp, xp + C);
+  auto [s, q] = sums(M, C, [&](int64_t b, int64_t e, double* s, double* q) { moments(xp, b, e, C, k.data(), s, q); });
+  at::Tensor mean = at::empty({C}, x.options()), var = at::empty_like(mean), invstd = at::empty_like(mean);
+  float *mo = mean.data_ptr<float>(), *vo = var.data_ptr<float>(), *io = invstd.data_ptr<float>();
+  std::vector<float> a(C), b(C);
+  for (int64_t c = 0; c < C; c++) {
+    const double m = s[c] / M, v = std::max(0.0, q[c] / M - m * m), is = 1 / std::sqrt(v + eps);
+    mo[c] = static_cast<float>(k[c] + m), vo[c] = static_cast<float>(v), io[c] = static_cast<float>(is);
+    a[c] = static_cast<float>(floats(scale)[c] * is);
+    b[c] = static_cast<float>(floats(offset)[c] - (k[c] + m) * floats(scale)[c] * is);
+  }
+  at::Tensor y = at::empty_like(x);
+  float* yp = y.data_ptr<float>();
+  rows(M, C, [&](int64_t r0, int64_t r1, int) { affine_relu(xp, yp, r0, r1, C, a.data(), b.data()); });
+  return {y, mean, var, invstd};
+}
+
+// Its gradient, as bn_train_grad(dy, z, scale, mean, invstd, &y, eps): dz, dscale, doffset.
+Outs grad(const at::Tensor& dy_, const at::Tensor& z_, const at::Tensor& scale_, const at::Tensor& mean_,
+          const at::Tensor& invstd_, const at::Tensor& y_) {
+  const at::Tensor dy = dy_.contiguous(), z = z_.contiguous(), y = y_.contiguous(), scale = scale_.contiguous();
+  const at::Tensor mean = mean_.contiguous(), invstd = invstd_.contiguous();
+  const int64_t C = z.size(-1), M = z.numel() / C;
+  const float *dyp = floats(dy), *yp = floats(y), *zp = floats(z), *mp = floats(mean);
+  auto [s, q] = sums(M, C, [&](int64_t b, int64_t e, double* s, double* q) {
+    grad_sums(dyp, yp, zp, b, e, C, mp, s, q);
+  });
+  at::Tensor dscale = at::empty({C}, z.options()), doffset = at::empty({C}, z.options());
+  float *gs = dscale.data_ptr<float>(), *go = doffset.data_ptr<float>();
+  std::vector<float> A(C), B(C), D(C);
+  for (int64_t c = 0; c < C; c++) {
+    const double is = floats(invstd)[c], a = floats(scale)[c] * is, b = a * is * (q[c] * is) / M;
+    gs[c] = static_cast<float>(q[c] * is), go[c] = static_cast<float>(s[c]);
+    A[c] = static_cast<float>(a), B[c] = static_cast<float>(b);
+    D[c] = static_cast<float>(mp[c] * b - a * s[c] / M);
+  }
+  at::Tensor dx = at::empty_like(z);
+  float* dxp = dx.data_ptr<float>();
+  rows(M, C, [&](int64_t r0, int64_t r1, int) { grad_dx(dyp, yp, zp, dxp, r0, r1, C, A.data(), B.data(), D.data()); });
+  return {dx, dscale, doffset};
+}
+
+}  // namespace bnr
+
+// The training batch norm (then ReLU when relu): bnr's where it applies, else ATen's.
 BatchStats bn_train(const at::Tensor& x, const at::Tensor& scale, const at::Tensor& offset, double eps, bool relu) {
+  if (relu && bnr::usable(x)) return bnr::train(x, scale, offset, eps);
   auto [y, mean, invstd] = at::native_batch_norm(channels_first(x), scale, offset, c10::nullopt, c10::nullopt, true,
                                                  0.0, eps);
   if (relu) y.relu_();
@@ -645,6 +831,7 @@ at::Tensor moving(const at::Tensor& m, const at::Tensor& b, double decay) { retu
 // first goes through ReLU's gradient.
 Outs bn_train_grad(const at::Tensor& dy, const at::Tensor& x, const at::Tensor& scale, const at::Tensor& mean,
                    const at::Tensor& invstd, const at::Tensor* y, double eps) {
+  if (y && bnr::usable(x) && dy.scalar_type() == at::kFloat) return bnr::grad(dy, x, scale, mean, invstd, *y);
   const at::Tensor d = y ? at::threshold_backward(dy, *y, 0) : dy;
   auto [dx, dscale, doffset] = at::native_batch_norm_backward(channels_first(d), channels_first(x), scale, c10::nullopt,
                                                               c10::nullopt, mean, invstd, true, eps, {true, true, true});
@@ -681,7 +868,7 @@ void def_norm() {
 
 // ---- conv → batch norm → ReLU blocks (lib/backend/torch/kernels/block.ts) ----------------------------------
 // A convolution without bias whose one reader is a training batch norm whose one reader is a ReLU, in one call each
-// way: the same ATen calls as conv2d, bn_train (relu) and their gradients, so the same bits.
+// way: the calls of conv2d, bn_train (relu) and their gradients.
 void def_block() {
   // block_train: x NHWC, w HWIO, scale, offset, moving mean, moving variance; args geo(8), eps, decay → y, the new
   // moving mean and variance, then (kept beside y) the convolution's output z, the batch mean and invstd.

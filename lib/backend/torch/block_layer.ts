@@ -5,7 +5,8 @@
  * three gradients), and the batch norm's statistics come back to tfjs only to be handed back. {@link blockCall}
  * runs the three layers' work in one TorchConvBnReluTrain call from the convolution's `call` (conv_layer.ts), with
  * its gradient in one call (kernels/block.ts); the batch norm and ReLU layers then pass the output on
- * (layers.ts). The values are those of the layers apart, bit for bit. `setTorchFusion(false)` runs them apart.
+ * (layers.ts). The values are those of the layers apart within the kernel tests' tolerance (the batch norm with ReLU
+ * is the shim's two-pass kernels' in fp32 on the CPU: layers.ts). `setTorchFusion(false)` runs them apart.
  *
  * @example
  * ```ts

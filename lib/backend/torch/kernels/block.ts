@@ -11,8 +11,9 @@
  *   model input, whose gradient nothing asks) dx's convolution is skipped and the first output is the
  *   convolution's output gradient instead, from which dx can still be had.
  *
- * The ATen calls are those of Conv2D, TorchBatchNormReluTrain and their gradients, in the same order per value, so
- * a block gives the same bits as its three layers apart.
+ * The convolution's ATen calls are Conv2D's, and the batch norm with ReLU is TorchBatchNormReluTrain's (the shim's
+ * two-pass kernels in fp32 on a CPU with AVX2 and FMA, ATen's calls elsewhere; see ../layers.ts), so a block gives
+ * what its three layers apart give within the kernel tests' tolerance.
  *
  * @example
  * ```ts

@@ -80,9 +80,10 @@ Deno.test("torch's batch-norm training call updates the moving averages as tfjs-
 /** conv → BN → ReLU twice (blocks, the first on the model's input), a BN → ReLU after no convolution, then a BN
  * read by two layers (not fused), as the networks stack them. */
 function blocks(rng: Rng): tfl.LayersModel {
-  const x = tfl.input({ shape: [6, 6, 2] });
+  const x = tfl.input({ shape: [16, 16, 2] });
   let h = x as tfl.SymbolicTensor;
-  for (const filters of [3, 4]) {
+  // 11 channels: one vector of 8 and 3 alone in the fused batch norm's loops; then 16: two vectors
+  for (const filters of [11, 16]) {
     h = tfl.layers.conv2d({ filters, kernelSize: 3, padding: "same", useBias: false }).apply(h) as tfl.SymbolicTensor;
     h = tfl.layers.batchNormalization({ momentum: 0.9 }).apply(h) as tfl.SymbolicTensor;
     h = tfl.layers.reLU().apply(h) as tfl.SymbolicTensor;
@@ -92,11 +93,33 @@ function blocks(rng: Rng): tfl.LayersModel {
   const shared = tfl.layers.batchNormalization({ momentum: 0.9 }).apply(h) as tfl.SymbolicTensor;
   const both = tfl.layers.add().apply([tfl.layers.reLU().apply(shared) as tfl.SymbolicTensor, shared]);
   const m = tfl.model({ inputs: x, outputs: both as tfl.SymbolicTensor });
-  m.setWeights(m.getWeights().map((w) => tf.tensor(Array.from({ length: w.size }, () => rng.normal()), w.shape)));
+  // random weights, the moving variances positive (inference reads them)
+  const positive = m.weights.map((w) => w.name.includes("moving_variance"));
+  m.setWeights(
+    m.getWeights().map((w, i) =>
+      tf.tensor(
+        Array.from({ length: w.size }, () => positive[i] ? 0.5 + Math.abs(rng.normal()) : rng.normal()),
+        w.shape,
+      )
+    ),
+  );
   return m;
 }
 
-Deno.test("conv → BN → ReLU blocks, and BN read by one ReLU, run in one call each way on torch: the unfused bits", async () => {
+/** The largest |a − b| over each array's largest |b|, and where. */
+function deviation(a: number[][], b: number[][]): { rel: number; where: string } {
+  let worst = { rel: 0, where: "" };
+  a.forEach((row, i) => {
+    const scale = Math.max(...b[i].map(Math.abs), 1e-30);
+    row.forEach((v, j) => {
+      const rel = Math.abs(v - b[i][j]) / scale;
+      if (!(rel <= worst.rel)) worst = { rel, where: `array ${i}[${j}]: ${v} against ${b[i][j]}` };
+    });
+  });
+  return worst;
+}
+
+Deno.test("conv → BN → ReLU blocks, and BN read by one ReLU, run in one call each way on torch: the unfused results", async () => {
   await requireTorch();
   const before = tf.getBackend();
   const precision = torchRuntime()!.precision;
@@ -106,8 +129,9 @@ Deno.test("conv → BN → ReLU blocks, and BN read by one ReLU, run in one call
       setTorchFusion(fused);
       const rng = new Rng("torch-bn-relu");
       const m = blocks(rng);
-      const x = tf.tensor4d(Array.from({ length: 5 * 6 * 6 * 2 }, () => rng.normal()), [5, 6, 6, 2]);
-      const w = tf.tensor4d(Array.from({ length: 5 * 6 * 6 * 4 }, () => rng.normal()), [5, 6, 6, 4]);
+      // 2,048 rows of pixels: more than one thread's share of the fused batch norm's rows
+      const x = tf.tensor4d(Array.from({ length: 8 * 16 * 16 * 2 }, () => rng.normal()), [8, 16, 16, 2]);
+      const w = tf.tensor4d(Array.from({ length: 8 * 16 * 16 * 16 }, () => rng.normal()), [8, 16, 16, 16]);
       const vars = m.trainableWeights.map((v) => v.read() as tf.Variable);
       const prof = profileKernels(TORCH_BACKEND);
       const { value, grads } = tf.variableGrads(
@@ -130,12 +154,20 @@ Deno.test("conv → BN → ReLU blocks, and BN read by one ReLU, run in one call
       m.dispose();
       return out;
     };
+    // Fused, batch norm and ReLU take two passes each way of their own (fp32 on a CPU with AVX2 and FMA; ATen's
+    // calls elsewhere): the same results as the layers apart within the kernel tests' tolerance.
+    const near = (a: typeof fused, b: typeof fused, tol: number) => {
+      for (const k of ["loss", "infer", "inputGrad"] as const) {
+        const d = deviation([a[k]], [b[k]]);
+        assert.ok(d.rel <= tol, `${k}: ${d.rel} at ${d.where}`);
+      }
+      for (const k of ["grads", "stats"] as const) {
+        const d = deviation(a[k], b[k]);
+        assert.ok(d.rel <= tol, `${k}: ${d.rel} at ${d.where}`);
+      }
+    };
     const [fused, apart] = [step(true), step(false)];
-    assert.deepEqual(fused.loss, apart.loss);
-    assert.deepEqual(fused.grads, apart.grads, "weight gradients, bit for bit");
-    assert.deepEqual(fused.stats, apart.stats, "moving averages too");
-    assert.deepEqual(fused.infer, apart.infer);
-    assert.deepEqual(fused.inputGrad, apart.inputGrad, "an input gradient asked after all, bit for bit");
+    near(fused, apart, TOL);
     assert.ok(fused.inputGrad.some((v) => v !== 0));
     const kernels = (c: Map<string, number>) =>
       ["TorchConvBnReluTrain", "TorchConvBnReluGrad", "Conv2D", "TorchBatchNormReluTrain", "TorchBatchNormTrain"]
@@ -150,10 +182,11 @@ Deno.test("conv → BN → ReLU blocks, and BN read by one ReLU, run in one call
     );
     assert.deepEqual([apart.calls.get("Relu"), apart.calls.get("TorchReluGrad")], [4, 4]);
 
-    // bf16 convolutions (converted in and out per call): the same bits fused as apart too
+    // bf16 convolutions (converted in and out per call): a difference in the last float bit can round a bf16
+    // input the other way, one part in 256
     setTorchPrecision("bf16");
     const [fused16, apart16] = [step(true), step(false)];
-    assert.deepEqual([fused16.loss, fused16.grads, fused16.stats], [apart16.loss, apart16.grads, apart16.stats]);
+    near(fused16, apart16, 1e-2);
     assert.notDeepEqual(fused16.grads, fused.grads, "bf16 ran");
   } finally {
     setTorchFusion(true);
