@@ -306,10 +306,14 @@ struct Geo {
 // ---- ops ---------------------------------------------------------------------------------------
 
 // Convolution of x NHWC with w HWIO (and a bias), as an NHWC float tensor (the compute dtype is lowp's).
-at::Tensor conv_forward(const Geo& g, const at::Tensor& x, const at::Tensor& w, c10::optional<at::Tensor> bias) {
+// A convolution of x NHWC with w HWIO, NHWC, in the compute dtype (lowp).
+at::Tensor conv_lowp(const Geo& g, const at::Tensor& x, const at::Tensor& w, c10::optional<at::Tensor> bias) {
   at::Tensor xi = g.prepad(nchw(lowp(x))).contiguous(at::MemoryFormat::ChannelsLast);
   at::Tensor wi = oihw(lowp(w)).contiguous(at::MemoryFormat::ChannelsLast);
-  return nhwc(fp32(at::convolution(xi, wi, bias, {g.sh, g.sw}, g.pad(), {g.dh, g.dw}, false, {0, 0}, 1)));
+  return nhwc(at::convolution(xi, wi, bias, {g.sh, g.sw}, g.pad(), {g.dh, g.dw}, false, {0, 0}, 1));
+}
+at::Tensor conv_forward(const Geo& g, const at::Tensor& x, const at::Tensor& w, c10::optional<at::Tensor> bias) {
+  return fp32(conv_lowp(g, x, w, bias));
 }
 
 // The input gradient (NHWC, n·h·w·ch) of a convolution with w HWIO, from dy NHWC.
@@ -635,21 +639,44 @@ struct BatchStats {
   at::Tensor y, mean, var, invstd;
 };
 
-// Batch norm with ReLU on the CPU in fp32, in two passes each way. ATen's training batch norm (channels last) reads
-// x twice for its statistics and once to normalise, then ReLU is a pass of its own; the gradient is
-// threshold_backward's pass, then two of batch norm's. Here each direction takes two passes over rows of C channels:
-// the statistics (sums of x - x0 and of its square, x0 the first row), then y = max(0, x·a + b); the gradient's two
-// sums (dy where y > 0, and its product with x - mean), then dx. Sums run in float over blocks of kRows rows and are
-// added in double; threads sum rows of their own, added in thread order. AVX2 with FMA, checked at run time; without
-// them (or for other dtypes and devices) ATen's calls run.
+// Batch norm with ReLU on the CPU, in two passes each way. ATen's training batch norm (channels last) reads x twice
+// for its statistics and once to normalise, then ReLU is a pass of its own; the gradient is threshold_backward's pass,
+// then two of batch norm's. Here each direction takes two passes over rows of C channels: the statistics (sums of
+// x - x0 and of its square, x0 the first row), then y = max(0, x·a + b); the gradient's two sums (dy where y > 0,
+// and its product with x - mean), then dx. Sums run in float over blocks of kRows rows and are added in double;
+// threads sum rows of their own, added in thread order. x may be fp32 or bf16 (a bf16 convolution's output, read as
+// it is; y is fp32), and dx comes out in x's dtype. AVX2 with FMA, checked at run time; without them (or on other
+// devices and dtypes) ATen's calls run.
 namespace bnr {
 
+using bf16 = c10::BFloat16;
 constexpr int64_t kRows = 32;
 
 bool usable(const at::Tensor& x) {
   static const bool cpu = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return cpu && x.device().is_cpu() && x.scalar_type() == at::kFloat && x.dim() >= 2 && x.numel() > 0;
+  const at::ScalarType t = x.scalar_type();
+  return cpu && x.device().is_cpu() && (t == at::kFloat || t == at::kBFloat16) && x.dim() >= 2 && x.numel() > 0;
 }
+
+// Eight values as floats, and back (bf16 rounded to nearest even, NaN as 0x7FC0: c10::BFloat16's rounding).
+__attribute__((target("avx2,fma"))) inline __m256 load8(const float* p) { return _mm256_loadu_ps(p); }
+__attribute__((target("avx2,fma"))) inline __m256 load8(const bf16* p) {
+  const __m256i u = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+  return _mm256_castsi256_ps(_mm256_slli_epi32(u, 16));
+}
+__attribute__((target("avx2,fma"))) inline void store8(float* p, __m256 v) { _mm256_storeu_ps(p, v); }
+__attribute__((target("avx2,fma"))) inline void store8(bf16* p, __m256 v) {
+  const __m256i u = _mm256_castps_si256(v);
+  const __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(u, 16), _mm256_set1_epi32(1));
+  __m256i r = _mm256_srli_epi32(_mm256_add_epi32(_mm256_add_epi32(u, _mm256_set1_epi32(0x7FFF)), lsb), 16);
+  r = _mm256_blendv_epi8(r, _mm256_set1_epi32(0x7FC0), _mm256_castps_si256(_mm256_cmp_ps(v, v, _CMP_UNORD_Q)));
+  const __m256i packed = _mm256_permute4x64_epi64(_mm256_packus_epi32(r, r), 0xD8);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(p), _mm256_castsi256_si128(packed));
+}
+inline float load1(const float* p) { return *p; }
+inline float load1(const bf16* p) { return static_cast<float>(*p); }
+inline void store1(float* p, float v) { *p = v; }
+inline void store1(bf16* p, float v) { *p = bf16(v); }
 
 // Calls f(first row, end row, thread) over the rows of M in parallel; partial sums go to the thread's slot.
 template <typename F>
@@ -659,53 +686,57 @@ void rows(int64_t M, int64_t C, const F& f) {
 }
 
 // A block's float sums added to the double ones, per channel.
-__attribute__((target("avx2,fma"))) void flush(const float* bs, const float* bq, double* s, double* q, int64_t C) {
+inline void flush(const std::vector<float>& bs, const std::vector<float>& bq, double* s, double* q, int64_t C) {
   for (int64_t c = 0; c < C; c++) s[c] += bs[c], q[c] += bq[c];
 }
 
 // Sums of d = x - k and of d² over rows [r0, r1).
-__attribute__((target("avx2,fma"))) void moments(const float* x, int64_t r0, int64_t r1, int64_t C, const float* k,
+template <typename T>
+__attribute__((target("avx2,fma"))) void moments(const T* x, int64_t r0, int64_t r1, int64_t C, const float* k,
                                                   double* s, double* q) {
   std::vector<float> bs(C), bq(C);
   for (int64_t r = r0; r < r1; r += kRows) {
     std::fill(bs.begin(), bs.end(), 0.f), std::fill(bq.begin(), bq.end(), 0.f);
     for (int64_t i = r; i < std::min(r1, r + kRows); i++) {
-      const float* row = x + i * C;
+      const T* row = x + i * C;
       int64_t c = 0;
       for (; c + 8 <= C; c += 8) {
-        const __m256 d = _mm256_sub_ps(_mm256_loadu_ps(row + c), _mm256_loadu_ps(k + c));
+        const __m256 d = _mm256_sub_ps(load8(row + c), _mm256_loadu_ps(k + c));
         _mm256_storeu_ps(&bs[c], _mm256_add_ps(_mm256_loadu_ps(&bs[c]), d));
         _mm256_storeu_ps(&bq[c], _mm256_fmadd_ps(d, d, _mm256_loadu_ps(&bq[c])));
       }
       for (; c < C; c++) {
-        const float d = row[c] - k[c];
+        const float d = load1(row + c) - k[c];
         bs[c] += d, bq[c] += d * d;
       }
     }
-    flush(bs.data(), bq.data(), s, q, C);
+    flush(bs, bq, s, q, C);
   }
 }
 
 // y = max(0, x·a + b) over rows [r0, r1).
-__attribute__((target("avx2,fma"))) void affine_relu(const float* x, float* y, int64_t r0, int64_t r1, int64_t C,
+template <typename T>
+__attribute__((target("avx2,fma"))) void affine_relu(const T* x, float* y, int64_t r0, int64_t r1, int64_t C,
                                                       const float* a, const float* b) {
   const __m256 zero = _mm256_setzero_ps();
   for (int64_t i = r0; i < r1; i++) {
-    const float *row = x + i * C;
+    const T* row = x + i * C;
     float* out = y + i * C;
     int64_t c = 0;
     for (; c + 8 <= C; c += 8) {
-      const __m256 v = _mm256_fmadd_ps(_mm256_loadu_ps(row + c), _mm256_loadu_ps(a + c), _mm256_loadu_ps(b + c));
+      const __m256 v = _mm256_fmadd_ps(load8(row + c), _mm256_loadu_ps(a + c), _mm256_loadu_ps(b + c));
       _mm256_storeu_ps(out + c, _mm256_max_ps(v, zero));
     }
     for (; c < C; c++) {
-      out[c] = std::max(0.f, _mm_cvtss_f32(_mm_fmadd_ss(_mm_set_ss(row[c]), _mm_set_ss(a[c]), _mm_set_ss(b[c]))));
+      const __m128 v = _mm_fmadd_ss(_mm_set_ss(load1(row + c)), _mm_set_ss(a[c]), _mm_set_ss(b[c]));
+      out[c] = std::max(0.f, _mm_cvtss_f32(v));
     }
   }
 }
 
 // Sums of g = (dy where y > 0) and of g·(z - mean) over rows [r0, r1).
-__attribute__((target("avx2,fma"))) void grad_sums(const float* dy, const float* y, const float* z, int64_t r0,
+template <typename T>
+__attribute__((target("avx2,fma"))) void grad_sums(const float* dy, const float* y, const T* z, int64_t r0,
                                                     int64_t r1, int64_t C, const float* mean, double* s, double* q) {
   const __m256 zero = _mm256_setzero_ps();
   std::vector<float> bs(C), bq(C);
@@ -717,22 +748,23 @@ __attribute__((target("avx2,fma"))) void grad_sums(const float* dy, const float*
       for (; c + 8 <= C; c += 8) {
         const __m256 g = _mm256_and_ps(_mm256_cmp_ps(_mm256_loadu_ps(y + o + c), zero, _CMP_GT_OQ),
                                        _mm256_loadu_ps(dy + o + c));
-        const __m256 d = _mm256_sub_ps(_mm256_loadu_ps(z + o + c), _mm256_loadu_ps(mean + c));
+        const __m256 d = _mm256_sub_ps(load8(z + o + c), _mm256_loadu_ps(mean + c));
         _mm256_storeu_ps(&bs[c], _mm256_add_ps(_mm256_loadu_ps(&bs[c]), g));
         _mm256_storeu_ps(&bq[c], _mm256_fmadd_ps(g, d, _mm256_loadu_ps(&bq[c])));
       }
       for (; c < C; c++) {
         const float g = y[o + c] > 0 ? dy[o + c] : 0.f;
-        bs[c] += g, bq[c] += g * (z[o + c] - mean[c]);
+        bs[c] += g, bq[c] += g * (load1(z + o + c) - mean[c]);
       }
     }
-    flush(bs.data(), bq.data(), s, q, C);
+    flush(bs, bq, s, q, C);
   }
 }
 
 // dx = g·A - z·B + D over rows [r0, r1), g as in grad_sums.
-__attribute__((target("avx2,fma"))) void grad_dx(const float* dy, const float* y, const float* z, float* dx,
-                                                  int64_t r0, int64_t r1, int64_t C, const float* A, const float* B,
+template <typename T>
+__attribute__((target("avx2,fma"))) void grad_dx(const float* dy, const float* y, const T* z, T* dx, int64_t r0,
+                                                  int64_t r1, int64_t C, const float* A, const float* B,
                                                   const float* D) {
   const __m256 zero = _mm256_setzero_ps();
   for (int64_t i = r0; i < r1; i++) {
@@ -741,12 +773,12 @@ __attribute__((target("avx2,fma"))) void grad_dx(const float* dy, const float* y
     for (; c + 8 <= C; c += 8) {
       const __m256 g = _mm256_and_ps(_mm256_cmp_ps(_mm256_loadu_ps(y + o + c), zero, _CMP_GT_OQ),
                                      _mm256_loadu_ps(dy + o + c));
-      const __m256 t = _mm256_fnmadd_ps(_mm256_loadu_ps(z + o + c), _mm256_loadu_ps(B + c), _mm256_loadu_ps(D + c));
-      _mm256_storeu_ps(dx + o + c, _mm256_fmadd_ps(g, _mm256_loadu_ps(A + c), t));
+      const __m256 t = _mm256_fnmadd_ps(load8(z + o + c), _mm256_loadu_ps(B + c), _mm256_loadu_ps(D + c));
+      store8(dx + o + c, _mm256_fmadd_ps(g, _mm256_loadu_ps(A + c), t));
     }
     for (; c < C; c++) {
       const float g = y[o + c] > 0 ? dy[o + c] : 0.f;
-      dx[o + c] = g * A[c] - z[o + c] * B[c] + D[c];
+      store1(dx + o + c, g * A[c] - load1(z + o + c) * B[c] + D[c]);
     }
   }
 }
@@ -765,14 +797,15 @@ std::pair<std::vector<double>, std::vector<double>> sums(int64_t M, int64_t C, c
 
 const float* floats(const at::Tensor& t) { return t.data_ptr<float>(); }
 
-// The training batch norm with ReLU, as bn_train(x, scale, offset, eps, true).
-BatchStats train(const at::Tensor& x_, const at::Tensor& scale_, const at::Tensor& offset_, double eps) {
-  const at::Tensor x = x_.contiguous(), scale = scale_.contiguous(), offset = offset_.contiguous();
+template <typename T>
+BatchStats train_as(const at::Tensor& x, const at::Tensor& scale, const at::Tensor& offset, double eps) {
   const int64_t C = x.size(-1), M = x.numel() / C;
-  const float* xp = floats(x);
-  const std::vector<float> k(xp, xp + C);
+  const T* xp = x.data_ptr<T>();
+  std::vector<float> k(C);
+  for (int64_t c = 0; c < C; c++) k[c] = load1(xp + c);
   auto [s, q] = sums(M, C, [&](int64_t b, int64_t e, double* s, double* q) { moments(xp, b, e, C, k.data(), s, q); });
-  at::Tensor mean = at::empty({C}, x.options()), var = at::empty_like(mean), invstd = at::empty_like(mean);
+  const at::TensorOptions f32 = x.options().dtype(at::kFloat);
+  at::Tensor mean = at::empty({C}, f32), var = at::empty_like(mean), invstd = at::empty_like(mean);
   float *mo = mean.data_ptr<float>(), *vo = var.data_ptr<float>(), *io = invstd.data_ptr<float>();
   std::vector<float> a(C), b(C);
   for (int64_t c = 0; c < C; c++) {
@@ -781,23 +814,28 @@ BatchStats train(const at::Tensor& x_, const at::Tensor& scale_, const at::Tenso
     a[c] = static_cast<float>(floats(scale)[c] * is);
     b[c] = static_cast<float>(floats(offset)[c] - (k[c] + m) * floats(scale)[c] * is);
   }
-  at::Tensor y = at::empty_like(x);
+  at::Tensor y = at::empty(x.sizes(), f32);
   float* yp = y.data_ptr<float>();
   rows(M, C, [&](int64_t r0, int64_t r1, int) { affine_relu(xp, yp, r0, r1, C, a.data(), b.data()); });
   return {y, mean, var, invstd};
 }
 
-// Its gradient, as bn_train_grad(dy, z, scale, mean, invstd, &y, eps): dz, dscale, doffset.
-Outs grad(const at::Tensor& dy_, const at::Tensor& z_, const at::Tensor& scale_, const at::Tensor& mean_,
-          const at::Tensor& invstd_, const at::Tensor& y_) {
-  const at::Tensor dy = dy_.contiguous(), z = z_.contiguous(), y = y_.contiguous(), scale = scale_.contiguous();
-  const at::Tensor mean = mean_.contiguous(), invstd = invstd_.contiguous();
+// The training batch norm with ReLU, as bn_train(x, scale, offset, eps, true); y is fp32.
+BatchStats train(const at::Tensor& x_, const at::Tensor& scale, const at::Tensor& offset, double eps) {
+  const at::Tensor x = x_.contiguous(), sc = scale.contiguous(), off = offset.contiguous();
+  return x.scalar_type() == at::kBFloat16 ? train_as<bf16>(x, sc, off, eps) : train_as<float>(x, sc, off, eps);
+}
+
+template <typename T>
+Outs grad_as(const at::Tensor& dy, const at::Tensor& z, const at::Tensor& scale, const at::Tensor& mean,
+             const at::Tensor& invstd, const at::Tensor& y) {
   const int64_t C = z.size(-1), M = z.numel() / C;
-  const float *dyp = floats(dy), *yp = floats(y), *zp = floats(z), *mp = floats(mean);
+  const float *dyp = floats(dy), *yp = floats(y), *mp = floats(mean);
+  const T* zp = z.data_ptr<T>();
   auto [s, q] = sums(M, C, [&](int64_t b, int64_t e, double* s, double* q) {
     grad_sums(dyp, yp, zp, b, e, C, mp, s, q);
   });
-  at::Tensor dscale = at::empty({C}, z.options()), doffset = at::empty({C}, z.options());
+  at::Tensor dscale = at::empty({C}, mean.options()), doffset = at::empty_like(dscale);
   float *gs = dscale.data_ptr<float>(), *go = doffset.data_ptr<float>();
   std::vector<float> A(C), B(C), D(C);
   for (int64_t c = 0; c < C; c++) {
@@ -807,9 +845,17 @@ Outs grad(const at::Tensor& dy_, const at::Tensor& z_, const at::Tensor& scale_,
     D[c] = static_cast<float>(mp[c] * b - a * s[c] / M);
   }
   at::Tensor dx = at::empty_like(z);
-  float* dxp = dx.data_ptr<float>();
+  T* dxp = dx.data_ptr<T>();
   rows(M, C, [&](int64_t r0, int64_t r1, int) { grad_dx(dyp, yp, zp, dxp, r0, r1, C, A.data(), B.data(), D.data()); });
   return {dx, dscale, doffset};
+}
+
+// Its gradient, as bn_train_grad(dy, z, scale, mean, invstd, &y, eps): dz (in z's dtype), dscale, doffset.
+Outs grad(const at::Tensor& dy, const at::Tensor& z_, const at::Tensor& scale, const at::Tensor& mean,
+          const at::Tensor& invstd, const at::Tensor& y) {
+  const at::Tensor d = dy.contiguous(), z = z_.contiguous(), yc = y.contiguous(), sc = scale.contiguous();
+  const at::Tensor m = mean.contiguous(), is = invstd.contiguous();
+  return z.scalar_type() == at::kBFloat16 ? grad_as<bf16>(d, z, sc, m, is, yc) : grad_as<float>(d, z, sc, m, is, yc);
 }
 
 }  // namespace bnr
@@ -871,22 +917,27 @@ void def_norm() {
 // way: the calls of conv2d, bn_train (relu) and their gradients.
 void def_block() {
   // block_train: x NHWC, w HWIO, scale, offset, moving mean, moving variance; args geo(8), eps, decay → y, the new
-  // moving mean and variance, then (kept beside y) the convolution's output z, the batch mean and invstd.
+  // moving mean and variance, then (kept beside y) the convolution's output z, the batch mean and invstd, and in
+  // bf16 mode x in bf16. z stays in the convolution's dtype where bnr reads it (bf16 mode: no conversion passes).
   def("block_train", [](Call& c) -> Outs {
-    at::Tensor z = conv_forward(Geo(c, 0), c.x(0), c.x(1), c10::nullopt);
+    const at::Tensor xl = lowp(c.x(0));
+    at::Tensor z = conv_lowp(Geo(c, 0), xl, c.x(1), c10::nullopt);
+    if (!bnr::usable(z)) z = fp32(z);
     const double eps = c.f(8), decay = c.f(9);
     const BatchStats s = bn_train(z, c.x(2), c.x(3), eps, true);
-    return {s.y, moving(c.x(4), s.mean, decay), moving(c.x(5), s.var, decay), z, s.mean, s.invstd};
+    Outs o = {s.y, moving(c.x(4), s.mean, decay), moving(c.x(5), s.var, decay), z, s.mean, s.invstd};
+    if (xl.scalar_type() != c.x(0).scalar_type()) o.push_back(xl);
+    return o;
   });
-  // block_train_bwd: dy, x, w, scale, y, then z, mean, invstd (kept beside y); args geo(8), eps, input gradient
-  // (0/1) → dx (or, without it, the convolution's output gradient dz), dw, dscale, doffset.
+  // block_train_bwd: dy, x, w, scale, y, then z, mean, invstd[, x in bf16] (kept beside y); args geo(8), eps, input
+  // gradient (0/1) → dx (or, without it, the convolution's output gradient dz, fp32), dw, dscale, doffset.
   def("block_train_bwd", [](Call& c) -> Outs {
     const Geo g(c, 0);
     const at::Tensor &x = c.x(1), &w = c.x(2);
     Outs bn = bn_train_grad(c.x(0), c.x(5), c.x(3), c.x(6), c.x(7), &c.x(4), c.f(8));
     const at::Tensor& dz = bn[0];
-    at::Tensor dw = conv_filter_grad(g, x, dz, w.size(0), w.size(1), w.size(2), w.size(3));
-    at::Tensor first = c.b(9) ? conv_input_grad(g, dz, w, x.size(0), x.size(1), x.size(2), x.size(3)) : dz;
+    at::Tensor dw = conv_filter_grad(g, c.has(8) ? c.x(8) : x, dz, w.size(0), w.size(1), w.size(2), w.size(3));
+    at::Tensor first = c.b(9) ? conv_input_grad(g, dz, w, x.size(0), x.size(1), x.size(2), x.size(3)) : fp32(dz);
     return {first, dw, bn[1], bn[2]};
   });
 }

@@ -4,8 +4,8 @@
  *
  * - TorchConvBnReluTrain {x, filter, scale, offset, movingMean, movingVariance} attrs {strides, pad, dilations,
  *   varianceEpsilon, decay} → [y, new moving mean, new moving variance]: the convolution (no bias), the training
- *   batch norm and ReLU in place; the convolution's output and the batch statistics stay in libtorch beside y
- *   for the gradient;
+ *   batch norm and ReLU; the convolution's output and the batch statistics stay in libtorch beside y for the
+ *   gradient (in bf16 mode the convolution's output stays bf16, with x's bf16 copy for the filter gradient);
  * - TorchConvBnReluGrad {dy, x, filter, scale, y} attrs {…, inputGrad} → [dx, dfilter, dscale, doffset]: ReLU's,
  *   the batch norm's and the convolution's gradients in one call; with `inputGrad` false (the block reads a
  *   model input, whose gradient nothing asks) dx's convolution is skipped and the first output is the
