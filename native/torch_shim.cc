@@ -366,8 +366,8 @@ void def_pool() {
     at::Tensor xi = g.prepad(nchw(c.x(0)), -INFINITY);
     return {nhwc(at::max_pool2d(xi, {g.dh, g.dw}, {g.sh, g.sw}, g.pad()))};
   });
-  // maxpool_idx: as maxpool, and the argmax of each window (int64, normalised to int32 on the way out) for
-  // maxpool_bwd's third input: the gradient then scatters without pooling again.
+  // maxpool_idx: as maxpool, and the argmax of each window (int64, kept beside the output) for maxpool_bwd's third
+  // input: the gradient then scatters without pooling again.
   def("maxpool_idx", [](Call& c) -> Outs {
     Geo g(c, 0);
     at::Tensor xi = g.prepad(nchw(c.x(0)), -INFINITY).contiguous(at::MemoryFormat::ChannelsLast);
@@ -1177,9 +1177,11 @@ int fer_torch_op_id(const char* name) {
 }
 
 // Runs op `op` on the input slots (-1 = absent) with `nargs` double arguments; writes each output
-// as OUT_STRIDE int32s [slot, dtype, rank, dims...] into out (room for `cap` outputs). Returns the
-// number of outputs, or -1 with fer_torch_last_error() set.
-int fer_torch_run(int op, const int32_t* in, int nin, const double* args, int nargs, int32_t* out, int cap) {
+// as OUT_STRIDE int32s [slot, dtype, rank, dims...] into out (room for `cap` outputs). Outputs are brought to a tfjs
+// dtype, except those from `shown` on (unless it is -1): kept for a later op of the shim as they are (bf16, int64),
+// their dtype written as -1. Returns the number of outputs, or -1 with fer_torch_last_error() set.
+int fer_torch_run(int op, const int32_t* in, int nin, const double* args, int nargs, int32_t* out, int cap,
+                  int shown) {
   const char* name = op >= 0 && op < static_cast<int>(g_op_names.size()) ? g_op_names[op].c_str() : "?";
   try {
     c10::InferenceMode guard;
@@ -1198,10 +1200,11 @@ int fer_torch_run(int op, const int32_t* in, int nin, const double* args, int na
     if (g_sync) sync_device();
     if (static_cast<int>(outs.size()) > cap) throw std::runtime_error("too many outputs");
     for (size_t k = 0; k < outs.size(); k++) {
-      at::Tensor t = normalise(outs[k]);
+      const bool kept = shown >= 0 && static_cast<int>(k) >= shown;
+      at::Tensor t = kept ? outs[k] : normalise(outs[k]);
       if (t.dim() > MAX_RANK) throw std::runtime_error("rank > 8");
       int32_t* o = out + k * OUT_STRIDE;
-      o[1] = dtype_code(t);
+      o[1] = kept ? -1 : dtype_code(t);
       o[2] = static_cast<int32_t>(t.dim());
       for (int64_t d = 0; d < t.dim(); d++) o[3 + d] = static_cast<int32_t>(t.size(d));
       o[0] = put(std::move(t));

@@ -204,9 +204,8 @@ export class TorchBackend extends KernelBackend {
    * first, never seen by tfjs, until it is disposed (a max pool's argmax for its gradient); see {@link runWithKept}.
    */
   runKeeping(op: string, inputs: TensorInfo[], args: number[], shown = 1): TensorInfo[] {
-    const outs = this.lib.run(op, inputs.map((t) => this.slot(t)), args);
-    const kept = outs.slice(shown).map((o) => o.slot);
-    return outs.slice(0, shown).map((o, i) => this.adopt(o.slot, o.dtype, o.shape, i === 0 ? kept : undefined));
+    const { outs, kept } = this.lib.runKeeping(op, inputs.map((t) => this.slot(t)), args, shown);
+    return outs.map((o, i) => this.adopt(o.slot, o.dtype, o.shape, i === 0 ? kept : undefined));
   }
 
   /**

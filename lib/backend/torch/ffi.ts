@@ -20,7 +20,7 @@ const SYMBOLS = {
   fer_torch_info: { parameters: [], result: "pointer" },
   fer_torch_init: { parameters: ["i32", "i32", "i32", "i32"], result: "i32" },
   fer_torch_op_id: { parameters: ["buffer"], result: "i32" },
-  fer_torch_run: { parameters: ["i32", "buffer", "i32", "buffer", "i32", "buffer", "i32"], result: "i32" },
+  fer_torch_run: { parameters: ["i32", "buffer", "i32", "buffer", "i32", "buffer", "i32", "i32"], result: "i32" },
   fer_torch_from_host: { parameters: ["buffer", "buffer", "i32", "i32"], result: "i32" },
   fer_torch_to_host: { parameters: ["i32", "buffer", "f64"], result: "i32" },
   fer_torch_free: { parameters: ["i32"], result: "void" },
@@ -77,6 +77,9 @@ export interface TorchLib {
   /** Runs a named op; returns its outputs (none for the in-place optimiser updates). `maxOutputs`
    * is needed only above 64 (split, unstack). */
   run(op: string, inputs: number[], args: number[], maxOutputs?: number): TorchOut[];
+  /** {@link run} for an op whose outputs from `shown` on stay in libtorch as it made them (bf16, int64), beside the
+   * first, for a later op of the shim: their slots only. */
+  runKeeping(op: string, inputs: number[], args: number[], shown: number): { outs: TorchOut[]; kept: number[] };
   upload(values: Float32Array | Int32Array | Uint8Array, shape: number[], dtype: DataType): number;
   download(slot: number, dtype: DataType, size: number): Float32Array | Int32Array | Uint8Array;
   free(slot: number): void;
@@ -104,6 +107,27 @@ export function openTorch(path: string): TorchLib {
   const enc = new TextEncoder();
   let inBuf = new Int32Array(64), argBuf = new Float64Array(256), outBuf = new Int32Array(OUT_STRIDE * 64);
   const shapeBuf = new Int32Array(8);
+  // Runs an op; its outputs are in outBuf, those from `shown` on (unless -1) as libtorch made them.
+  const call = (op: string, inputs: number[], args: number[], maxOutputs: number, shown: number): number => {
+    const id = opId(op);
+    if (inputs.length > inBuf.length) inBuf = new Int32Array(inputs.length * 2);
+    if (args.length > argBuf.length) argBuf = new Float64Array(args.length * 2);
+    if (maxOutputs * OUT_STRIDE > outBuf.length) outBuf = new Int32Array(maxOutputs * OUT_STRIDE);
+    inBuf.set(inputs);
+    argBuf.set(args);
+    const cap = outBuf.length / OUT_STRIDE;
+    const n = s.fer_torch_run(id, inBuf, inputs.length, argBuf, args.length, outBuf, cap, shown);
+    if (n < 0) fail("op");
+    return n;
+  };
+  const out = (k: number): TorchOut => {
+    const o = k * OUT_STRIDE, rank = outBuf[o + 2];
+    return {
+      slot: outBuf[o],
+      dtype: CODE_DTYPE[outBuf[o + 1]],
+      shape: Array.from(outBuf.subarray(o + 3, o + 3 + rank)),
+    };
+  };
   const opId = (name: string): number => {
     let id = ids.get(name);
     if (id === undefined) {
@@ -121,25 +145,15 @@ export function openTorch(path: string): TorchLib {
       if (s.fer_torch_init(opts.threads, opts.device, precision, opts.sync ? 1 : 0) !== 0) fail("init");
     },
     run(op, inputs, args, maxOutputs = 0) {
-      const id = opId(op);
-      if (inputs.length > inBuf.length) inBuf = new Int32Array(inputs.length * 2);
-      if (args.length > argBuf.length) argBuf = new Float64Array(args.length * 2);
-      if (maxOutputs * OUT_STRIDE > outBuf.length) outBuf = new Int32Array(maxOutputs * OUT_STRIDE);
-      inBuf.set(inputs);
-      argBuf.set(args);
-      const cap = outBuf.length / OUT_STRIDE;
-      const n = s.fer_torch_run(id, inBuf, inputs.length, argBuf, args.length, outBuf, cap);
-      if (n < 0) fail("op");
-      const outs: TorchOut[] = new Array(n);
-      for (let k = 0; k < n; k++) {
-        const o = k * OUT_STRIDE, rank = outBuf[o + 2];
-        outs[k] = {
-          slot: outBuf[o],
-          dtype: CODE_DTYPE[outBuf[o + 1]],
-          shape: Array.from(outBuf.subarray(o + 3, o + 3 + rank)),
-        };
-      }
-      return outs;
+      const n = call(op, inputs, args, maxOutputs, -1);
+      return Array.from({ length: n }, (_, k) => out(k));
+    },
+    runKeeping(op, inputs, args, shown) {
+      const n = call(op, inputs, args, 0, shown);
+      return {
+        outs: Array.from({ length: Math.min(n, shown) }, (_, k) => out(k)),
+        kept: Array.from({ length: Math.max(0, n - shown) }, (_, k) => outBuf[(shown + k) * OUT_STRIDE]),
+      };
     },
     upload(values, shape, dtype) {
       const code = DTYPE_CODE[dtype];
