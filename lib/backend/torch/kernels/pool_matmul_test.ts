@@ -77,14 +77,16 @@ Deno.test("torch MaxPoolGrad from the argmax kept while recording equals pooling
         assert.deepEqual(Array.from(again.dataSync()), grads[backend], `k${k} s${s} ${pad}: pooled again`);
         // while recording, the output holds one more libtorch tensor, freed with the gradient's tape
         const torchTensors = () => (tf.memory() as Mem).numTorchTensors;
+        const torchBytes = () => (tf.memory() as Mem & { numBytesInTorch: number }).numBytesInTorch;
         const before = torchTensors();
-        let held = 0;
+        let held = 0, heldBytes = 0, size = 0;
         tf.grad((t: tf.Tensor) => {
-          const at = torchTensors(), y = pool(t);
-          held = torchTensors() - at;
+          const at = torchTensors(), bytesAt = torchBytes(), y = pool(t);
+          [held, heldBytes, size] = [torchTensors() - at, torchBytes() - bytesAt, y.size];
           return tf.sum(y);
         })(x).dispose();
         assert.equal(held, 2, "the output and its argmax");
+        assert.equal(heldBytes, 12 * size, "a float32 output and its argmax as libtorch made it, int64");
         assert.equal(torchTensors(), before, "the argmax is freed with the output");
         tf.dispose([y, dy, again]);
       }
