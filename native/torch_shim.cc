@@ -820,6 +820,27 @@ BatchStats train_as(const at::Tensor& x, const at::Tensor& scale, const at::Tens
   return {y, mean, var, invstd};
 }
 
+// An inference batch norm with ReLU from the moving statistics: y = max(0, x·a + b), fp32, in one pass.
+at::Tensor infer(const at::Tensor& x_, const at::Tensor& scale, const at::Tensor& offset, const at::Tensor& mean,
+                 const at::Tensor& var, double eps) {
+  const at::Tensor x = x_.contiguous(), sc = scale.contiguous(), off = offset.contiguous();
+  const at::Tensor m = mean.contiguous(), v = var.contiguous();
+  const int64_t C = x.size(-1), M = x.numel() / C;
+  std::vector<float> a(C), b(C);
+  for (int64_t c = 0; c < C; c++) {
+    const double is = 1 / std::sqrt(static_cast<double>(floats(v)[c]) + eps), ac = floats(sc)[c] * is;
+    a[c] = static_cast<float>(ac), b[c] = static_cast<float>(floats(off)[c] - floats(m)[c] * ac);
+  }
+  at::Tensor y = at::empty(x.sizes(), x.options().dtype(at::kFloat));
+  float* yp = y.data_ptr<float>();
+  const auto run = [&](const auto* xp) {
+    rows(M, C, [&](int64_t r0, int64_t r1, int) { affine_relu(xp, yp, r0, r1, C, a.data(), b.data()); });
+  };
+  if (x.scalar_type() == at::kBFloat16) run(x.data_ptr<bf16>());
+  else run(x.data_ptr<float>());
+  return y;
+}
+
 // The training batch norm with ReLU, as bn_train(x, scale, offset, eps, true); y is fp32.
 BatchStats train(const at::Tensor& x_, const at::Tensor& scale, const at::Tensor& offset, double eps) {
   const at::Tensor x = x_.contiguous(), sc = scale.contiguous(), off = offset.contiguous();
@@ -928,6 +949,16 @@ void def_block() {
     Outs o = {s.y, moving(c.x(4), s.mean, decay), moving(c.x(5), s.var, decay), z, s.mean, s.invstd};
     if (xl.scalar_type() != c.x(0).scalar_type()) o.push_back(xl);
     return o;
+  });
+  // block_infer: x NHWC, w HWIO, scale, offset, moving mean, moving variance; args geo(8), eps → y: the convolution,
+  // the inference batch norm and ReLU (bnr's one pass where it applies, reading the convolution's output as it is).
+  def("block_infer", [](Call& c) -> Outs {
+    const at::Tensor z = conv_lowp(Geo(c, 0), c.x(0), c.x(1), c10::nullopt);
+    const at::Tensor &scale = c.x(2), &offset = c.x(3), &mean = c.x(4), &var = c.x(5);
+    if (bnr::usable(z)) return {bnr::infer(z, scale, offset, mean, var, c.f(8))};
+    at::Tensor y = at::batch_norm(channels_first(fp32(z)), scale.reshape({-1}), offset.reshape({-1}),
+                                  mean.reshape({-1}), var.reshape({-1}), false, 0.0, c.f(8), true);
+    return {channels_last_back(y).relu_()};
   });
   // block_train_bwd: dy, x, w, scale, y, then z, mean, invstd[, x in bf16] (kept beside y); args geo(8), eps, input
   // gradient (0/1) → dx (or, without it, the convolution's output gradient dz, fp32), dw, dscale, doffset.

@@ -1,12 +1,15 @@
 /**
- * Conv2D → BatchNormalization → ReLU in one call each way while a network trains on torch. Every block of the
+ * Conv2D → BatchNormalization → ReLU in one call each way while a network trains on torch, and in one call in
+ * inference. Every block of the
  * networks is a convolution without bias whose one reader is a batch norm whose one reader is a ReLU; layer by layer
  * a training step spends five kernel calls and as many tape nodes on it (convolution, batch norm with ReLU, and the
  * three gradients), and the batch norm's statistics come back to tfjs only to be handed back. {@link blockCall}
  * runs the three layers' work in one TorchConvBnReluTrain call from the convolution's `call` (conv_layer.ts), with
  * its gradient in one call (kernels/block.ts); the batch norm and ReLU layers then pass the output on
  * (layers.ts). The values are those of the layers apart within the kernel tests' tolerance (the batch norm with ReLU
- * is the shim's two-pass kernels' in fp32 on the CPU: layers.ts). `setTorchFusion(false)` runs them apart.
+ * is the shim's two-pass kernels' in fp32 on the CPU: layers.ts). In inference, while no gradient is recorded, one
+ * TorchConvBnReluInfer call does the three layers' work (the batch norm from its moving statistics; an inference pass
+ * that records a gradient, a saliency map's, runs the layers). `setTorchFusion(false)` runs them apart.
  *
  * @example
  * ```ts
@@ -15,7 +18,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { type BlockAttrs, CONV_BN_RELU_TRAIN } from "./kernels/block.ts";
+import { type BlockAttrs, type BlockTrainAttrs, CONV_BN_RELU_INFER, CONV_BN_RELU_TRAIN } from "./kernels/block.ts";
 import { type BatchNormLayer, blockDone, readByReluOnly, torchFusion } from "./layers.ts";
 
 /** The Conv2D fields the torch paths read (public in JS). */
@@ -41,23 +44,41 @@ function blockBatchNorm(conv: BlockConv): BatchNormLayer | null {
   return readByReluOnly(bn) ? bn : null;
 }
 
-/** The block's output on x, with the batch norm's moving statistics updated; null where `conv` (a 2-D convolution
- * without bias or activation on float32 NHWC x, with these dilations: conv_layer.ts checks) is not a training
- * block's (its own call then runs). */
+/** The block's output on x, training (the batch norm's moving statistics updated) or in inference while no gradient
+ * is recorded; null where `conv` (a 2-D convolution without bias or activation on float32 NHWC x, with these
+ * dilations: conv_layer.ts checks) is not a block's, or an inference pass records a gradient (its own call then
+ * runs). */
 export function blockCall(
   conv: BlockConv,
   x: tf.Tensor,
   kwargs: Record<string, unknown>,
   dilations: [number, number],
 ): tf.Tensor | null {
-  if (!torchFusion() || kwargs?.training !== true) return null;
+  if (!torchFusion()) return null;
+  const training = kwargs?.training === true;
+  if (!training && tf.engine().state.gradientDepth > 0) return null;
   const bn = blockBatchNorm(conv);
   if (!bn) return null;
-  const attrs: BlockAttrs = {
+  const geometry: BlockAttrs = {
     strides: conv.strides as [number, number],
     pad: conv.padding,
     dilations,
     varianceEpsilon: bn.epsilon,
+  };
+  if (!training) {
+    const y = tf.engine().runKernel(CONV_BN_RELU_INFER, {
+      x,
+      filter: conv.kernel.read(),
+      scale: bn.gamma.read(),
+      offset: bn.beta.read(),
+      movingMean: bn.movingMean.read(),
+      movingVariance: bn.movingVariance.read(),
+    }, geometry as unknown as tf.NamedAttrMap) as tf.Tensor;
+    blockDone(y);
+    return y;
+  }
+  const attrs: BlockTrainAttrs = {
+    ...geometry,
     decay: 1 - bn.momentum,
     // a model input needs no gradient (tfjs's transposed convolution can give it undilated, if asked after all)
     inputGrad: conv.inboundNodes[0].inboundLayers[0]?.getClassName() !== "InputLayer" || dilations.some((v) => v !== 1),

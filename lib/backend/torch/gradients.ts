@@ -13,7 +13,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { type BlockAttrs, CONV_BN_RELU_GRAD, CONV_BN_RELU_TRAIN } from "./kernels/block.ts";
+import { type BlockTrainAttrs, CONV_BN_RELU_GRAD, CONV_BN_RELU_TRAIN } from "./kernels/block.ts";
 import { BN_RELU_TRAIN, BN_TRAIN, BN_TRAIN_GRAD } from "./kernels/norm.ts";
 
 type GradFunc = tf.GradConfig["gradFunc"];
@@ -98,7 +98,7 @@ export function installTorchGradients(backendName: string): void {
         { dy, x, filter, scale, y },
         attrs,
       ) as tf.Tensor[];
-      const a = attrs as unknown as BlockAttrs;
+      const a = attrs as unknown as BlockTrainAttrs;
       // without inputGrad, `first` is the convolution's output gradient: dx only if asked after all
       const dx = a.inputGrad === false
         ? () =>

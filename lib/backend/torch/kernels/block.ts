@@ -6,6 +6,9 @@
  *   varianceEpsilon, decay} → [y, new moving mean, new moving variance]: the convolution (no bias), the training
  *   batch norm and ReLU; the convolution's output and the batch statistics stay in libtorch beside y for the
  *   gradient (in bf16 mode the convolution's output stays bf16, with x's bf16 copy for the filter gradient);
+ * - TorchConvBnReluInfer {x, filter, scale, offset, movingMean, movingVariance} attrs {strides, pad, dilations,
+ *   varianceEpsilon} → y: the convolution, the inference batch norm and ReLU (in one pass after the convolution
+ *   in fp32 and bf16 on a CPU with AVX2 and FMA); no gradient, for the forward passes that record none;
  * - TorchConvBnReluGrad {dy, x, filter, scale, y} attrs {…, inputGrad} → [dx, dfilter, dscale, doffset]: ReLU's,
  *   the batch norm's and the convolution's gradients in one call; with `inputGrad` false (the block reads a
  *   model input, whose gradient nothing asks) dx's convolution is skipped and the first output is the
@@ -30,13 +33,19 @@ import { kernel, type KernelDef, named } from "./util.ts";
 export const CONV_BN_RELU_TRAIN = "TorchConvBnReluTrain";
 /** Name of its gradient kernel. */
 export const CONV_BN_RELU_GRAD = "TorchConvBnReluGrad";
+/** Name of the inference block kernel (no gradient: used only while no gradient is recorded). */
+export const CONV_BN_RELU_INFER = "TorchConvBnReluInfer";
 
-/** The attributes of both kernels. */
+/** The attributes of the inference kernel: the convolution's geometry and the batch norm's epsilon. */
 export interface BlockAttrs {
   strides: number | [number, number];
   pad: "valid" | "same";
   dilations: number | [number, number];
   varianceEpsilon: number;
+}
+
+/** The attributes of the training kernel and its gradient. */
+export interface BlockTrainAttrs extends BlockAttrs {
   /** 1 − the layer's momentum. */
   decay: number;
   /** Whether the gradient kernel computes dx (false where the block reads a model input). */
@@ -60,7 +69,7 @@ export function blockKernels(): KernelDef[] {
   return [
     kernel(CONV_BN_RELU_TRAIN, (args) => {
       const { x, filter, scale, offset, movingMean, movingVariance } = named(args);
-      const a = args.attrs as unknown as BlockAttrs;
+      const a = args.attrs as unknown as BlockTrainAttrs;
       const inputs = [x, filter, scale, offset, movingMean, movingVariance];
       return args.backend.runKeeping("block_train", inputs, [
         ...blockGeometry(x, filter, a),
@@ -68,9 +77,15 @@ export function blockKernels(): KernelDef[] {
         a.decay,
       ], 3);
     }),
+    kernel(CONV_BN_RELU_INFER, (args) => {
+      const { x, filter, scale, offset, movingMean, movingVariance } = named(args);
+      const a = args.attrs as unknown as BlockAttrs;
+      const inputs = [x, filter, scale, offset, movingMean, movingVariance];
+      return args.backend.run1("block_infer", inputs, [...blockGeometry(x, filter, a), a.varianceEpsilon]);
+    }),
     kernel(CONV_BN_RELU_GRAD, (args) => {
       const { dy, x, filter, scale, y } = named(args);
-      const a = args.attrs as unknown as BlockAttrs;
+      const a = args.attrs as unknown as BlockTrainAttrs;
       const geo = [...blockGeometry(x, filter, a), a.varianceEpsilon, a.inputGrad === false ? 0 : 1];
       const grads = args.backend.runWithKept("block_train_bwd", [dy, x, filter, scale, y], y, geo);
       if (!grads) throw new Error(`${CONV_BN_RELU_GRAD}: y was not made by ${CONV_BN_RELU_TRAIN} (no statistics kept)`);

@@ -139,12 +139,20 @@ Deno.test("conv → BN → ReLU blocks, and BN read by one ReLU, run in one call
         vars,
       );
       const calls = new Map(prof.report().map((r) => [r.kernel, r.calls]));
+      prof.reset();
+      const infer = Array.from((m.predict(x) as tf.Tensor).dataSync());
+      const inferCalls = new Map(prof.report().map((r) => [r.kernel, r.calls]));
       prof.restore();
       const out = {
         loss: Array.from(value.dataSync()),
         grads: vars.map((v) => Array.from(grads[v.name].dataSync())),
         stats: m.getWeights().map((t) => Array.from(t.dataSync())),
-        infer: Array.from((m.predict(x) as tf.Tensor).dataSync()),
+        infer,
+        inferCalls,
+        // an inference pass that records a gradient (a saliency map's) runs the layers
+        inferGrad: Array.from(
+          tf.grad((x: tf.Tensor) => tf.sum(tf.mul(m.apply(x, { training: false }) as tf.Tensor, w)))(x).dataSync(),
+        ),
         // through the first block, whose gradient kernel leaves dx out (its input is the model's)
         inputGrad: Array.from(
           tf.grad((x: tf.Tensor) => tf.sum(tf.mul(m.apply(x, { training: true }) as tf.Tensor, w)))(x).dataSync(),
@@ -157,7 +165,7 @@ Deno.test("conv → BN → ReLU blocks, and BN read by one ReLU, run in one call
     // Fused, batch norm and ReLU take two passes each way of their own (fp32 on a CPU with AVX2 and FMA; ATen's
     // calls elsewhere): the same results as the layers apart within the kernel tests' tolerance.
     const near = (a: typeof fused, b: typeof fused, tol: number) => {
-      for (const k of ["loss", "infer", "inputGrad"] as const) {
+      for (const k of ["loss", "infer", "inputGrad", "inferGrad"] as const) {
         const d = deviation([a[k]], [b[k]]);
         assert.ok(d.rel <= tol, `${k}: ${d.rel} at ${d.where}`);
       }
@@ -173,6 +181,10 @@ Deno.test("conv → BN → ReLU blocks, and BN read by one ReLU, run in one call
       ["TorchConvBnReluTrain", "TorchConvBnReluGrad", "Conv2D", "TorchBatchNormReluTrain", "TorchBatchNormTrain"]
         .map((k) => c.get(k));
     assert.deepEqual(kernels(fused.calls), [2, 2, undefined, 1, 1]);
+    const inference = (c: Map<string, number>) =>
+      ["TorchConvBnReluInfer", "FusedConv2D", "FusedBatchNorm", "Relu"].map((k) => c.get(k));
+    assert.deepEqual(inference(fused.inferCalls), [2, undefined, 2, 2], "the blocks in one call each");
+    assert.deepEqual(inference(apart.inferCalls), [undefined, 2, 4, 4]);
     assert.deepEqual(kernels(apart.calls), [undefined, undefined, 2, undefined, 4]);
     assert.equal(fused.calls.get("Conv2DBackpropInput"), undefined, "no dx for the model's input, none apart");
     assert.deepEqual(
