@@ -201,7 +201,8 @@ export class TorchBackend extends KernelBackend {
 
   /**
    * Runs an op whose first `shown` outputs are its results and whose other outputs stay in libtorch beside the
-   * first, never seen by tfjs, until it is disposed (a max pool's argmax for its gradient); see {@link runWithKept}.
+   * first, as libtorch made them (bf16, int64) and never seen by tfjs, until it is disposed (a max pool's argmax for
+   * its gradient); see {@link runWithKept}.
    */
   runKeeping(op: string, inputs: TensorInfo[], args: number[], shown = 1): TensorInfo[] {
     const { outs, kept } = this.lib.runKeeping(op, inputs.map((t) => this.slot(t)), args, shown);
