@@ -118,7 +118,13 @@
 #include <torch/cuda.h>
 #include <torch/version.h>
 
+// bnr's two-pass batch norm needs x86-64 (AVX2 and FMA, checked at run time); elsewhere ATen's calls run.
+#if defined(__x86_64__)
+#define FER_TWO_PASS 1
 #include <immintrin.h>
+#else
+#define FER_TWO_PASS 0
+#endif
 
 #include <algorithm>
 #include <cmath>
@@ -647,6 +653,7 @@ struct BatchStats {
 // threads sum rows of their own, added in thread order. x may be fp32 or bf16 (a bf16 convolution's output, read as
 // it is; y is fp32), and dx comes out in x's dtype. AVX2 with FMA, checked at run time; without them (or on other
 // devices and dtypes) ATen's calls run.
+#if FER_TWO_PASS
 namespace bnr {
 
 using bf16 = c10::BFloat16;
@@ -880,10 +887,22 @@ Outs grad(const at::Tensor& dy, const at::Tensor& z_, const at::Tensor& scale, c
 }
 
 }  // namespace bnr
+#endif
+
+// Whether bnr's kernels run on x (fp32 or bf16 on a CPU with AVX2 and FMA).
+bool two_pass([[maybe_unused]] const at::Tensor& x) {
+#if FER_TWO_PASS
+  return bnr::usable(x);
+#else
+  return false;
+#endif
+}
 
 // The training batch norm (then ReLU when relu): bnr's where it applies, else ATen's.
 BatchStats bn_train(const at::Tensor& x, const at::Tensor& scale, const at::Tensor& offset, double eps, bool relu) {
-  if (relu && bnr::usable(x)) return bnr::train(x, scale, offset, eps);
+#if FER_TWO_PASS
+  if (relu && two_pass(x)) return bnr::train(x, scale, offset, eps);
+#endif
   auto [y, mean, invstd] = at::native_batch_norm(channels_first(x), scale, offset, c10::nullopt, c10::nullopt, true,
                                                  0.0, eps);
   if (relu) y.relu_();
@@ -898,7 +917,9 @@ at::Tensor moving(const at::Tensor& m, const at::Tensor& b, double decay) { retu
 // first goes through ReLU's gradient.
 Outs bn_train_grad(const at::Tensor& dy, const at::Tensor& x, const at::Tensor& scale, const at::Tensor& mean,
                    const at::Tensor& invstd, const at::Tensor* y, double eps) {
-  if (y && bnr::usable(x) && dy.scalar_type() == at::kFloat) return bnr::grad(dy, x, scale, mean, invstd, *y);
+#if FER_TWO_PASS
+  if (y && two_pass(x) && dy.scalar_type() == at::kFloat) return bnr::grad(dy, x, scale, mean, invstd, *y);
+#endif
   const at::Tensor d = y ? at::threshold_backward(dy, *y, 0) : dy;
   auto [dx, dscale, doffset] = at::native_batch_norm_backward(channels_first(d), channels_first(x), scale, c10::nullopt,
                                                               c10::nullopt, mean, invstd, true, eps, {true, true, true});
@@ -943,7 +964,7 @@ void def_block() {
   def("block_train", [](Call& c) -> Outs {
     const at::Tensor xl = lowp(c.x(0));
     at::Tensor z = conv_lowp(Geo(c, 0), xl, c.x(1), c10::nullopt);
-    if (!bnr::usable(z)) z = fp32(z);
+    if (!two_pass(z)) z = fp32(z);
     const double eps = c.f(8), decay = c.f(9);
     const BatchStats s = bn_train(z, c.x(2), c.x(3), eps, true);
     Outs o = {s.y, moving(c.x(4), s.mean, decay), moving(c.x(5), s.var, decay), z, s.mean, s.invstd};
@@ -955,7 +976,9 @@ void def_block() {
   def("block_infer", [](Call& c) -> Outs {
     const at::Tensor z = conv_lowp(Geo(c, 0), c.x(0), c.x(1), c10::nullopt);
     const at::Tensor &scale = c.x(2), &offset = c.x(3), &mean = c.x(4), &var = c.x(5);
-    if (bnr::usable(z)) return {bnr::infer(z, scale, offset, mean, var, c.f(8))};
+#if FER_TWO_PASS
+    if (two_pass(z)) return {bnr::infer(z, scale, offset, mean, var, c.f(8))};
+#endif
     at::Tensor y = at::batch_norm(channels_first(fp32(z)), scale.reshape({-1}), offset.reshape({-1}),
                                   mean.reshape({-1}), var.reshape({-1}), false, 0.0, c.f(8), true);
     return {channels_last_back(y).relu_()};
