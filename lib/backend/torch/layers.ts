@@ -7,14 +7,14 @@
  * same forward call. Everything else is the layer's own logic: the same biased batch variance, the same moving-average formula
  * op for op (so the same bits), inference unchanged.
  *
- * When the layer's one reader is a plain ReLU layer, the ReLU runs in the same call, in place, and its gradient
- * inside the batch norm's backward call; the ReLU layer then passes its input on (alias.ts: no kernel call either
- * way). In fp32 on a CPU with AVX2 and FMA the shim runs batch norm with ReLU in two passes over the data each way
- * (ATen's batch norm and ReLU take four forward and three backward), so the values are those of the two layers
- * apart within the kernel tests' tolerance; elsewhere ATen's calls run, bit for bit (ReLU's gradient is dy where
- * its output is positive either way). Where a convolution feeds the batch norm (every block of the networks), the convolution's
- * call runs all three (block_layer.ts) and the batch norm passes its input on too. {@link setTorchFusion} switches
- * both off to compare.
+ * When the layer's one reader is a plain ReLU layer,  the ReLU runs in the same call and its gradient inside
+ * the batch norm's backward call; the ReLU layer then passes its input on (alias.ts: no kernel call either way). On an
+ * x86-64 CPU with AVX2 and FMA the shim runs batch norm with ReLU in two passes over the data each way (ATen's batch
+ * norm and ReLU take four forward and three backward), reading a bf16 convolution's output as it is, so the values are
+ * those of the two layers apart within the kernel tests' tolerance; elsewhere ATen's calls run, bit for bit (ReLU's
+ * gradient is dy where its output is positive either way). Where a convolution feeds the batch norm (every block of
+ * the networks), the convolution's call runs all three (block_layer.ts) and the batch norm passes its input on too.
+ * {@link setTorchFusion} switches both off to compare.
  *
  * @example
  * ```ts

@@ -1,6 +1,6 @@
 /**
  * Conv → batch norm → ReLU blocks in one libtorch call each way (the shim's block section), for the training
- * step of the networks' blocks (../block_layer.ts):
+ * step and the inference of the networks' blocks (../block_layer.ts):
  *
  * - TorchConvBnReluTrain {x, filter, scale, offset, movingMean, movingVariance} attrs {strides, pad, dilations,
  *   varianceEpsilon, decay} → [y, new moving mean, new moving variance]: the convolution (no bias), the training
@@ -15,7 +15,7 @@
  *   convolution's output gradient instead, from which dx can still be had.
  *
  * The convolution's ATen calls are Conv2D's, and the batch norm with ReLU is TorchBatchNormReluTrain's (the shim's
- * two-pass kernels in fp32 on a CPU with AVX2 and FMA, ATen's calls elsewhere; see ../layers.ts), so a block gives
+ * two-pass kernels on an x86-64 CPU with AVX2 and FMA, ATen's calls elsewhere; see ../layers.ts), so a block gives
  * what its three layers apart give within the kernel tests' tolerance.
  *
  * @example
