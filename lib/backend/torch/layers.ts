@@ -7,7 +7,7 @@
  * same forward call. Everything else is the layer's own logic: the same biased batch variance, the same moving-average formula
  * op for op (so the same bits), inference unchanged.
  *
- * When the layer's one reader is a plain ReLU layer,  the ReLU runs in the same call and its gradient inside
+ * When the layer's one reader is a plain ReLU layer, the ReLU runs in the same call and its gradient inside
  * the batch norm's backward call; the ReLU layer then passes its input on (alias.ts: no kernel call either way). On an
  * x86-64 CPU with AVX2 and FMA the shim runs batch norm with ReLU in two passes over the data each way (ATen's batch
  * norm and ReLU take four forward and three backward), reading a bf16 convolution's output as it is, so the values are
