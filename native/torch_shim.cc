@@ -790,6 +790,17 @@ __attribute__((target("avx2,fma"))) void grad_dx(const float* dy, const float* y
   }
 }
 
+// y = max(0, x·a + b) over all of x (T: x's dtype), as a new fp32 tensor.
+template <typename T>
+at::Tensor affine_relu_of(const at::Tensor& x, const std::vector<float>& a, const std::vector<float>& b) {
+  const int64_t C = x.size(-1), M = x.numel() / C;
+  at::Tensor y = at::empty(x.sizes(), x.options().dtype(at::kFloat));
+  const T* xp = x.data_ptr<T>();
+  float* yp = y.data_ptr<float>();
+  rows(M, C, [&](int64_t r0, int64_t r1, int) { affine_relu(xp, yp, r0, r1, C, a.data(), b.data()); });
+  return y;
+}
+
 // Per-thread double sums over the rows of M, added in thread order: two arrays of C.
 template <typename F>
 std::pair<std::vector<double>, std::vector<double>> sums(int64_t M, int64_t C, const F& f) {
@@ -821,10 +832,7 @@ BatchStats train_as(const at::Tensor& x, const at::Tensor& scale, const at::Tens
     a[c] = static_cast<float>(floats(scale)[c] * is);
     b[c] = static_cast<float>(floats(offset)[c] - (k[c] + m) * floats(scale)[c] * is);
   }
-  at::Tensor y = at::empty(x.sizes(), f32);
-  float* yp = y.data_ptr<float>();
-  rows(M, C, [&](int64_t r0, int64_t r1, int) { affine_relu(xp, yp, r0, r1, C, a.data(), b.data()); });
-  return {y, mean, var, invstd};
+  return {affine_relu_of<T>(x, a, b), mean, var, invstd};
 }
 
 // An inference batch norm with ReLU from the moving statistics: y = max(0, x·a + b), fp32, in one pass.
@@ -832,20 +840,13 @@ at::Tensor infer(const at::Tensor& x_, const at::Tensor& scale, const at::Tensor
                  const at::Tensor& var, double eps) {
   const at::Tensor x = x_.contiguous(), sc = scale.contiguous(), off = offset.contiguous();
   const at::Tensor m = mean.contiguous(), v = var.contiguous();
-  const int64_t C = x.size(-1), M = x.numel() / C;
+  const int64_t C = x.size(-1);
   std::vector<float> a(C), b(C);
   for (int64_t c = 0; c < C; c++) {
     const double is = 1 / std::sqrt(static_cast<double>(floats(v)[c]) + eps), ac = floats(sc)[c] * is;
     a[c] = static_cast<float>(ac), b[c] = static_cast<float>(floats(off)[c] - floats(m)[c] * ac);
   }
-  at::Tensor y = at::empty(x.sizes(), x.options().dtype(at::kFloat));
-  float* yp = y.data_ptr<float>();
-  const auto run = [&](const auto* xp) {
-    rows(M, C, [&](int64_t r0, int64_t r1, int) { affine_relu(xp, yp, r0, r1, C, a.data(), b.data()); });
-  };
-  if (x.scalar_type() == at::kBFloat16) run(x.data_ptr<bf16>());
-  else run(x.data_ptr<float>());
-  return y;
+  return x.scalar_type() == at::kBFloat16 ? affine_relu_of<bf16>(x, a, b) : affine_relu_of<float>(x, a, b);
 }
 
 // The training batch norm with ReLU, as bn_train(x, scale, offset, eps, true); y is fp32.
@@ -926,16 +927,21 @@ Outs bn_train_grad(const at::Tensor& dy, const at::Tensor& x, const at::Tensor& 
   return {channels_last_back(dx), dscale, doffset};
 }
 
+// The inference batch norm of x (channel axis last) from moving statistics; offset and scale may be undefined.
+at::Tensor bn_infer(const at::Tensor& x, const at::Tensor& mean, const at::Tensor& var, const at::Tensor& offset,
+                    const at::Tensor& scale, double eps) {
+  c10::optional<at::Tensor> off, sc;
+  if (offset.defined()) off = offset.reshape({-1});
+  if (scale.defined()) sc = scale.reshape({-1});
+  return channels_last_back(at::batch_norm(channels_first(x), sc, off, mean.reshape({-1}), var.reshape({-1}), false,
+                                           0.0, eps, true));
+}
+
 void def_norm() {
   // bn_infer: x, mean, variance, [offset], [scale] (per channel, last axis); args eps.
   def("bn_infer", [](Call& c) -> Outs {
-    const at::Tensor& x = c.x(0);
-    c10::optional<at::Tensor> off, sc;
-    if (c.has(3)) off = c.x(3).reshape({-1});
-    if (c.has(4)) sc = c.x(4).reshape({-1});
-    at::Tensor mean = c.x(1).reshape({-1}), var = c.x(2).reshape({-1});
-    at::Tensor y = at::batch_norm(channels_first(x), sc, off, mean, var, false, 0.0, c.f(0), true);
-    return {channels_last_back(y)};
+    return {bn_infer(c.x(0), c.x(1), c.x(2), c.has(3) ? c.x(3) : at::Tensor(), c.has(4) ? c.x(4) : at::Tensor(),
+                     c.f(0))};
   });
   // bn_train: x, scale, offset, [moving mean, moving variance]; args eps, relu, [decay] → y, batch mean, batch
   // (biased) variance, 1/sqrt(var + eps), [the new moving mean and variance]. With relu 1, y goes through ReLU in
@@ -979,9 +985,7 @@ void def_block() {
 #if FER_TWO_PASS
     if (two_pass(z)) return {bnr::infer(z, scale, offset, mean, var, c.f(8))};
 #endif
-    at::Tensor y = at::batch_norm(channels_first(fp32(z)), scale.reshape({-1}), offset.reshape({-1}),
-                                  mean.reshape({-1}), var.reshape({-1}), false, 0.0, c.f(8), true);
-    return {channels_last_back(y).relu_()};
+    return {bn_infer(fp32(z), mean, var, offset, scale, c.f(8)).relu_()};
   });
   // block_train_bwd: dy, x, w, scale, y, then z, mean, invstd[, x in bf16] (kept beside y); args geo(8), eps, input
   // gradient (0/1) → dx (or, without it, the convolution's output gradient dz, fp32), dw, dscale, doffset.

@@ -64,15 +64,16 @@ export function blockCall(
     dilations,
     varianceEpsilon: bn.epsilon,
   };
+  const inputs = {
+    x,
+    filter: conv.kernel.read(),
+    scale: bn.gamma.read(),
+    offset: bn.beta.read(),
+    movingMean: bn.movingMean.read(),
+    movingVariance: bn.movingVariance.read(),
+  };
   if (!training) {
-    const y = tf.engine().runKernel(CONV_BN_RELU_INFER, {
-      x,
-      filter: conv.kernel.read(),
-      scale: bn.gamma.read(),
-      offset: bn.beta.read(),
-      movingMean: bn.movingMean.read(),
-      movingVariance: bn.movingVariance.read(),
-    }, geometry as unknown as tf.NamedAttrMap) as tf.Tensor;
+    const y = tf.engine().runKernel(CONV_BN_RELU_INFER, inputs, geometry as unknown as tf.NamedAttrMap) as tf.Tensor;
     blockDone(y);
     return y;
   }
@@ -83,14 +84,11 @@ export function blockCall(
     inputGrad: conv.inboundNodes[0].inboundLayers[0]?.getClassName() !== "InputLayer" || dilations.some((v) => v !== 1),
   };
   const y = tf.tidy(() => {
-    const [y, movingMean, movingVariance] = tf.engine().runKernel(CONV_BN_RELU_TRAIN, {
-      x,
-      filter: conv.kernel.read(),
-      scale: bn.gamma.read(),
-      offset: bn.beta.read(),
-      movingMean: bn.movingMean.read(),
-      movingVariance: bn.movingVariance.read(),
-    }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+    const [y, movingMean, movingVariance] = tf.engine().runKernel(
+      CONV_BN_RELU_TRAIN,
+      inputs,
+      attrs as unknown as tf.NamedAttrMap,
+    ) as tf.Tensor[];
     bn.movingMean.write(movingMean);
     bn.movingVariance.write(movingVariance);
     return y;
