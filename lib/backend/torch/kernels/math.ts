@@ -1,9 +1,9 @@
 /**
- * Element-wise kernels on libtorch: broadcasting binary ops and comparisons, unary math,
- * activations, Cast, ClipByValue, Select (where), AddN, Softmax, the matmuls (BatchMatMul,
- * _FusedMatMul with bias and activation), and TorchAddScaled: [a0, b0, a1, b1, …] attrs {alpha} → each
- * a_k + alpha·b_k, every pair in one call (weight decay on a step's gradients, ../../add_scaled.ts). Output dtypes follow tfjs (comparisons give bool, sums of
- * int32 stay int32); a dtype a kernel does not take runs on the cpu kernel with a notice.
+ * Element-wise kernels on libtorch: broadcasting binary ops and comparisons, unary math, activations, Cast,
+ * ClipByValue, Select (where), AddN, Softmax, the matmuls (BatchMatMul, _FusedMatMul with bias and activation), and
+ * TorchAddScaled: [a0, b0, a1, b1, …] attrs {alpha} → each a_k + alpha·b_k, every pair in one call (weight decay on a
+ * step's gradients, ../../add_scaled.ts). Output dtypes follow tfjs (comparisons give bool, sums of int32 stay int32);
+ * a dtype a kernel does not take runs on the cpu kernel with a notice.
  *
  * @example
  * ```ts
