@@ -118,12 +118,13 @@
 #include <torch/cuda.h>
 #include <torch/version.h>
 
-// bnr's two-pass batch norm needs x86-64 (AVX2 and FMA, checked at run time); elsewhere ATen's calls run.
+// The kernels written with AVX2 and FMA intrinsics (bnr's two-pass batch norm, the one-pass momentum update) need
+// x86-64, and check the CPU at run time; elsewhere ATen's calls run.
 #if defined(__x86_64__)
-#define FER_TWO_PASS 1
+#define FER_AVX2 1
 #include <immintrin.h>
 #else
-#define FER_TWO_PASS 0
+#define FER_AVX2 0
 #endif
 
 #include <algorithm>
@@ -653,7 +654,7 @@ struct BatchStats {
 // threads sum rows of their own, added in thread order. x may be fp32 or bf16 (a bf16 convolution's output, read as
 // it is; y is fp32), and dx comes out in x's dtype. AVX2 with FMA, checked at run time; without them (or on other
 // devices and dtypes) ATen's calls run.
-#if FER_TWO_PASS
+#if FER_AVX2
 namespace bnr {
 
 using bf16 = c10::BFloat16;
@@ -892,7 +893,7 @@ Outs grad(const at::Tensor& dy, const at::Tensor& z_, const at::Tensor& scale, c
 
 // Whether bnr's kernels run on x (fp32 or bf16 on a CPU with AVX2 and FMA).
 bool two_pass([[maybe_unused]] const at::Tensor& x) {
-#if FER_TWO_PASS
+#if FER_AVX2
   return bnr::usable(x);
 #else
   return false;
@@ -901,7 +902,7 @@ bool two_pass([[maybe_unused]] const at::Tensor& x) {
 
 // The training batch norm (then ReLU when relu): bnr's where it applies, else ATen's.
 BatchStats bn_train(const at::Tensor& x, const at::Tensor& scale, const at::Tensor& offset, double eps, bool relu) {
-#if FER_TWO_PASS
+#if FER_AVX2
   if (relu && two_pass(x)) return bnr::train(x, scale, offset, eps);
 #endif
   auto [y, mean, invstd] = at::native_batch_norm(channels_first(x), scale, offset, c10::nullopt, c10::nullopt, true,
@@ -918,7 +919,7 @@ at::Tensor moving(const at::Tensor& m, const at::Tensor& b, double decay) { retu
 // first goes through ReLU's gradient.
 Outs bn_train_grad(const at::Tensor& dy, const at::Tensor& x, const at::Tensor& scale, const at::Tensor& mean,
                    const at::Tensor& invstd, const at::Tensor* y, double eps) {
-#if FER_TWO_PASS
+#if FER_AVX2
   if (y && two_pass(x) && dy.scalar_type() == at::kFloat) return bnr::grad(dy, x, scale, mean, invstd, *y);
 #endif
   const at::Tensor d = y ? at::threshold_backward(dy, *y, 0) : dy;
@@ -982,7 +983,7 @@ void def_block() {
   def("block_infer", [](Call& c) -> Outs {
     const at::Tensor z = conv_lowp(Geo(c, 0), c.x(0), c.x(1), c10::nullopt);
     const at::Tensor &scale = c.x(2), &offset = c.x(3), &mean = c.x(4), &var = c.x(5);
-#if FER_TWO_PASS
+#if FER_AVX2
     if (two_pass(z)) return {bnr::infer(z, scale, offset, mean, var, c.f(8))};
 #endif
     return {bn_infer(fp32(z), mean, var, offset, scale, c.f(8)).relu_()};
@@ -1004,13 +1005,63 @@ void def_block() {
 // tensor shares the slot); a tensor whose storage a view shares gets a fresh one instead.
 bool exclusive(const at::Tensor& t) { return t.storage().use_count() == 1 && t.is_contiguous(); }
 
+// Weight decay folded into an update: the optimisers' optional trailing args hold one factor per variable (group),
+// and a variable's gradient gains factor·value first (as add_scaled would have made it: the product, then the sum).
+double decay(const Call& c, int first, int group) { return c.na > first ? c.f(first + group) : 0.0; }
+at::Tensor decayed(const at::Tensor& g, const at::Tensor& value, double wd) {
+  return wd != 0 ? g.add(value.mul(wd)) : g;
+}
+
+#if FER_AVX2
+struct MomentumArgs {
+  double lr, mom, wd;
+  bool nesterov;
+};
+
+// The momentum update of floats [b, e) in one pass, each value rounded as the ATen ops of "momentum" round it:
+// g = grad + wd·w; a = a·m + g; w = w − lr·(nesterov ? g + a·m : a).
+__attribute__((target("avx2,fma"))) void momentum_rows(float* w, const float* grad, float* a, int64_t b, int64_t e,
+                                                       const MomentumArgs& o) {
+  const float m = static_cast<float>(o.mom), wd = static_cast<float>(o.wd), nlr = static_cast<float>(-o.lr);
+  const __m256 vm = _mm256_set1_ps(m), vwd = _mm256_set1_ps(wd), vnlr = _mm256_set1_ps(nlr);
+  int64_t i = b;
+  for (; i + 8 <= e; i += 8) {
+    const __m256 wi = _mm256_loadu_ps(w + i);
+    const __m256 g = _mm256_add_ps(_mm256_loadu_ps(grad + i), _mm256_mul_ps(wi, vwd));
+    const __m256 ai = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(a + i), vm), g);
+    const __m256 step = o.nesterov ? _mm256_add_ps(g, _mm256_mul_ps(ai, vm)) : ai;
+    _mm256_storeu_ps(a + i, ai);
+    _mm256_storeu_ps(w + i, _mm256_fmadd_ps(step, vnlr, wi));
+  }
+  for (; i < e; i++) {
+    const float g = grad[i] + w[i] * wd, ai = a[i] * m + g, step = o.nesterov ? g + ai * m : ai;
+    a[i] = ai, w[i] = std::fma(step, nlr, w[i]);
+  }
+}
+
+// The update in place in one pass over value, grad and accumulation, where all three are contiguous CPU floats of
+// one size, value and accumulation exclusive, on a CPU with AVX2 and FMA; false (nothing written) otherwise.
+bool momentum_pass(at::Tensor& value, const at::Tensor& grad, at::Tensor& acc, const MomentumArgs& o) {
+  static const bool cpu = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  const auto fits = [&](const at::Tensor& t) {
+    return t.device().is_cpu() && t.scalar_type() == at::kFloat && t.is_contiguous() && t.numel() == value.numel();
+  };
+  if (!cpu || !fits(value) || !fits(grad) || !fits(acc) || !exclusive(value) || !exclusive(acc)) return false;
+  float *w = value.data_ptr<float>(), *a = acc.data_ptr<float>();
+  const float* g = grad.data_ptr<float>();
+  at::parallel_for(0, value.numel(), 16384, [&](int64_t b, int64_t e) { momentum_rows(w, g, a, b, e, o); });
+  return true;
+}
+#endif
+
 void def_optim() {
-  // adam: (value, grad, m, v) per variable; args beta1, beta2, 1-beta1^t, 1-beta2^t, lr, eps (tfjs's formula).
+  // adam: (value, grad, m, v) per variable; args beta1, beta2, 1-beta1^t, 1-beta2^t, lr, eps, [decay per variable]
+  // (tfjs's formula).
   def("adam", [](Call& c) -> Outs {
     const double b1 = c.f(0), b2 = c.f(1), c1 = c.f(2), c2 = c.f(3), lr = c.f(4), eps = c.f(5);
     each_group(c, 4, [&](int k) {
       at::Tensor &value = c.in.at(k), &m = c.in.at(k + 2), &v = c.in.at(k + 3);
-      const at::Tensor& g = c.x(k + 1);
+      const at::Tensor g = decayed(c.x(k + 1), value, decay(c, 6, k / 4));
       if (exclusive(m)) m.mul_(b1).add_(g, 1 - b1);
       else m = m.mul(b1).add(g.mul(1 - b1));
       if (exclusive(v)) v.mul_(b2).addcmul_(g, g, 1 - b2);
@@ -1021,24 +1072,31 @@ void def_optim() {
     });
     return {};
   });
-  // sgd: (value, grad) per variable; args lr.
+  // sgd: (value, grad) per variable; args lr, [decay per variable].
   def("sgd", [](Call& c) -> Outs {
     each_group(c, 2, [&](int k) {
       at::Tensor& value = c.in.at(k);
-      if (exclusive(value)) value.add_(c.x(k + 1), -c.f(0));
-      else value = value.sub(c.x(k + 1).mul(c.f(0)));
+      const at::Tensor g = decayed(c.x(k + 1), value, decay(c, 1, k / 2));
+      if (exclusive(value)) value.add_(g, -c.f(0));
+      else value = value.sub(g.mul(c.f(0)));
     });
     return {};
   });
-  // momentum: (value, grad, accumulation) per variable; args lr, momentum, nesterov (tfjs's MomentumOptimizer).
+  // momentum: (value, grad, accumulation) per variable; args lr, momentum, nesterov, [decay per variable] (tfjs's
+  // MomentumOptimizer). In one pass per variable where it can (momentum_pass), else in ATen's ops.
   def("momentum", [](Call& c) -> Outs {
     const double lr = c.f(0), mom = c.f(1);
+    const bool nesterov = c.b(2);
     each_group(c, 3, [&](int k) {
       at::Tensor &value = c.in.at(k), &acc = c.in.at(k + 2);
-      const at::Tensor& g = c.x(k + 1);
+      const double wd = decay(c, 3, k / 3);
+#if FER_AVX2
+      if (momentum_pass(value, c.x(k + 1), acc, {lr, mom, wd, nesterov})) return;
+#endif
+      const at::Tensor g = decayed(c.x(k + 1), value, wd);
       if (exclusive(acc)) acc.mul_(mom).add_(g);
       else acc = acc.mul(mom).add(g);
-      at::Tensor step = c.b(2) ? g.add(acc.mul(mom)) : acc;
+      at::Tensor step = nesterov ? g.add(acc.mul(mom)) : acc;
       if (exclusive(value)) value.add_(step, -lr);
       else value = value.sub(step.mul(lr));
     });

@@ -40,6 +40,7 @@ export { addScaled } from "./add_scaled.ts";
 export { patchCpuKernels } from "./cpu_kernels.ts";
 export { type KernelTime, profileKernels } from "./profile.ts";
 export {
+  applyDecayedGradients,
   buildTorchShim,
   findTorch,
   OMP_WAIT_MARK,

@@ -13,7 +13,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { addScaled } from "../backend/mod.ts";
+import { addScaled, applyDecayedGradients } from "../backend/mod.ts";
 import type { TrainConfig } from "./config.ts";
 
 /** Per-class loss weights for the labels of the training set (all 1 for "none"). */
@@ -75,6 +75,29 @@ export function decayGradients(grads: tf.NamedTensorMap, vars: tf.Variable[], wd
     grads[vars[k].name] = d;
     gs[k].dispose();
   });
+}
+
+/**
+ * The optimiser's update from `grads` (keyed by variable name, as `tf.variableGrads` returns them) with coupled
+ * weight decay wd on `vars`' kernels (decayedWeights): on torch folded into the optimiser's one fused call
+ * (applyDecayedGradients), elsewhere decayGradients, then applyGradients in the order of `vars`. The caller disposes
+ * `grads` after (those decayGradients replaced are already new tensors there).
+ *
+ * @example
+ * ```ts
+ * const { value, grads } = tf.variableGrads(loss, vars);
+ * applyDecayedUpdate(optimizer, vars, grads, 5e-4);
+ * tf.dispose([value, grads]);
+ * ```
+ */
+export function applyDecayedUpdate(opt: tf.Optimizer, vars: tf.Variable[], grads: tf.NamedTensorMap, wd: number): void {
+  const decayed = wd > 0 ? decayedWeights(vars) : [];
+  for (const v of decayed) if (!grads[v.name]) throw new Error(`decayGradients: no gradient for ${v.name}`);
+  const decays = new Set(decayed);
+  const list = () => vars.map((v) => ({ name: v.name, tensor: grads[v.name] }));
+  if (wd > 0 && applyDecayedGradients(opt, list(), vars.map((v) => decays.has(v) ? wd : 0))) return;
+  decayGradients(grads, decayed, wd);
+  opt.applyGradients(list());
 }
 
 /** Number of rows whose arg-max matches the one-hot label, as a float scalar. */

@@ -2,11 +2,19 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import "@tensorflow/tfjs-layers"; // registers the gradients the penalty needs
-import { requireTorch } from "../backend/torch/testing.ts";
+import { profileKernels, TORCH_BACKEND } from "../backend/mod.ts";
+import { requireTorch, TOL } from "../backend/torch/testing.ts";
 import { buildModel } from "../model/build.ts";
 import { preset } from "../model/presets.ts";
 import { Rng } from "../util/rng.ts";
-import { classWeightVector, correctCount, decayedWeights, decayGradients, weightedCrossEntropy } from "./loss.ts";
+import {
+  applyDecayedUpdate,
+  classWeightVector,
+  correctCount,
+  decayedWeights,
+  decayGradients,
+  weightedCrossEntropy,
+} from "./loss.ts";
 
 await tf.setBackend("cpu");
 
@@ -53,11 +61,15 @@ Deno.test("weight decay applies to kernels only and adds wd·W to their gradient
 
 /** Weights of the demo's network (16 px, no dropout) after three Adam steps at wd 5e-4, the decay either as
  * ½·wd·Σ‖W‖² in the loss or by decayGradients. */
-async function threeSteps(backend: string, decay: "in loss" | "on gradients"): Promise<Float32Array[]> {
+async function threeSteps(
+  backend: string,
+  decay: "in loss" | "on gradients" | "in the update",
+  makeOpt: () => tf.Optimizer = () => tf.train.adam(1e-3),
+): Promise<Float32Array[]> {
   await tf.setBackend(backend);
   const fm = buildModel(preset("cpu-tiny-gated", { inputSize: 16, numClasses: 3, dropout: 0, seed: 4 }));
   const vars = fm.model.trainableWeights.map((w) => w.read() as tf.Variable), decayed = decayedWeights(vars);
-  const opt = tf.train.adam(1e-3), rng = new Rng("decay"), wd = 5e-4;
+  const opt = makeOpt(), rng = new Rng("decay"), wd = 5e-4;
   const cw = tf.ones([3]) as tf.Tensor1D;
   for (let step = 0; step < 3; step++) {
     const x = () => tf.tensor4d(Float32Array.from({ length: 4 * 16 * 16 }, () => rng.next()), [4, 16, 16, 1]);
@@ -66,6 +78,10 @@ async function threeSteps(backend: string, decay: "in loss" | "on gradients"): P
     if (decay === "in loss") {
       const penalty = () => tf.mul(tf.addN(decayed.map((v) => tf.sum(tf.square(v)))), wd / 2);
       tf.dispose(opt.minimize(() => tf.add(loss(), penalty()) as tf.Scalar, true, vars)!);
+    } else if (decay === "in the update") {
+      const { value, grads } = tf.variableGrads(loss, vars);
+      applyDecayedUpdate(opt, vars, grads, wd);
+      tf.dispose([value, grads]);
     } else {
       const { value, grads } = tf.variableGrads(loss, vars);
       decayGradients(grads, decayed, wd);
@@ -89,5 +105,34 @@ Deno.test("decayGradients trains to the same weights, bit for bit, as the L2 pen
       assert.deepEqual(onGrads[i], w, `${backend}: weight ${i} differs`);
     }
   }
+  await tf.setBackend("cpu");
+});
+
+Deno.test("applyDecayedUpdate: decayGradients' weights, on torch within the kernels' tolerance and no decayed copies", async () => {
+  await requireTorch();
+  const optimizers: [string, () => tf.Optimizer][] = [
+    ["adam", () => tf.train.adam(1e-3)],
+    ["nesterov", () => tf.train.momentum(0.05, 0.9, true)],
+  ];
+  for (const [name, make] of optimizers) {
+    for (const backend of ["cpu", TORCH_BACKEND]) {
+      const prof = backend === TORCH_BACKEND ? profileKernels(TORCH_BACKEND) : null;
+      const fused = await threeSteps(backend, "in the update", make);
+      const copies = prof?.report().find((r) => r.kernel === "TorchAddScaled")?.calls ?? 0;
+      prof?.restore();
+      const apart = await threeSteps(backend, "on gradients", make);
+      assert.equal(copies, 0, `${name} on ${backend}: the gradients were decayed apart`);
+      let worst = 0;
+      for (const [i, w] of apart.entries()) {
+        const top = Math.max(...w.map(Math.abs));
+        worst = Math.max(worst, ...w.map((x, j) => Math.abs(x - fused[i][j]) / top));
+      }
+      if (backend === "cpu") assert.equal(worst, 0, `${name} on cpu: decayGradients and applyGradients, bit for bit`);
+      else assert.ok(worst <= TOL, `${name} on torch: ${worst}`);
+    }
+  }
+  const v = tf.variable(tf.ones([2, 2]));
+  assert.throws(() => applyDecayedUpdate(tf.train.sgd(1), [v], {}, 0.1), /no gradient for/);
+  v.dispose();
   await tf.setBackend("cpu");
 });

@@ -37,7 +37,14 @@ export {
 export { batchCount, type BatchOptions, type HostBatch, hostBatches, ImageCache, toTensors } from "./pipeline.ts";
 export { type RunResult, train, type TrainOptions } from "./loop.ts";
 export { type BatchInfo, type EpochMetrics, type EpochOptions, type MemorySample, runEpoch } from "./epoch.ts";
-export { classWeightVector, correctCount, decayedWeights, decayGradients, weightedCrossEntropy } from "./loss.ts";
+export {
+  applyDecayedUpdate,
+  classWeightVector,
+  correctCount,
+  decayedWeights,
+  decayGradients,
+  weightedCrossEntropy,
+} from "./loss.ts";
 export { makeOptimizer, setLr } from "./optimizer.ts";
 export { type StepOptions, type StepResult, trainStep } from "./step.ts";
 export { checkpointPath, type LoopState, resumeTraining, saveTraining } from "./policies/checkpointing.ts";

@@ -14,7 +14,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { FerModel } from "../model/build.ts";
 import type { TrainConfig } from "./config.ts";
-import { correctCount, decayedWeights, decayGradients, weightedCrossEntropy } from "./loss.ts";
+import { applyDecayedUpdate, correctCount, weightedCrossEntropy } from "./loss.ts";
 
 /** Options of {@link trainStep}. */
 export interface StepOptions {
@@ -39,17 +39,15 @@ export interface StepResult {
 }
 
 /** Runs one training step on one batch: optimizer.minimize, with the weight decay added to the gradients
- * (decayGradients) rather than to the loss. */
+ * (applyDecayedUpdate) rather than to the loss. */
 export function trainStep(o: StepOptions): StepResult {
-  const wd = o.config.weightDecay ?? 0;
   let nCorrect: tf.Scalar | null = null;
   const { value: cost, grads } = tf.variableGrads(() => {
     const pred = o.model.model.apply(o.inputs, { training: true }) as tf.Tensor2D;
     nCorrect = tf.keep(correctCount(pred, o.labels));
     return weightedCrossEntropy(pred, o.labels, o.classWeights, o.config.labelSmoothing ?? 0);
   }, o.vars);
-  decayGradients(grads, wd > 0 ? decayedWeights(o.vars) : [], wd);
-  o.optimizer.applyGradients(o.vars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
+  applyDecayedUpdate(o.optimizer, o.vars, grads, o.config.weightDecay ?? 0);
   tf.dispose(grads);
   return { cost, nCorrect: nCorrect! };
 }

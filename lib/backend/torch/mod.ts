@@ -32,3 +32,4 @@ export { type Precision, PRECISIONS, type TorchInfo } from "./ffi.ts";
 export { PRECISION_REQUESTS, type PrecisionRequest, resolvePrecision } from "./precision.ts";
 export { fallbackNotices } from "./fallback.ts";
 export { TorchBackend } from "./backend.ts";
+export { applyDecayedGradients } from "./optimizers.ts";

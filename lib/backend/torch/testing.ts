@@ -12,6 +12,9 @@
 import type * as tf from "@tensorflow/tfjs-core";
 import type { Rng } from "../../util/rng.ts";
 import { compareBackends, type Deviation } from "../testing.ts";
+
+/** The kernel tests' tolerance, for tests elsewhere that compare torch with cpu. */
+export { TOL } from "../testing.ts";
 import { registerTorchBackend, TORCH_BACKEND } from "./register.ts";
 
 /**
