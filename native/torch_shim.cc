@@ -127,6 +127,8 @@
 #define FER_AVX2 0
 #endif
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -1255,11 +1257,23 @@ int fer_torch_cache_cpu(double limit) {
 // Bytes the CPU cache holds in freed blocks (0 without it).
 double fer_torch_cpu_cached() { return g_cpu_cache ? static_cast<double>(g_cpu_cache->kept()) : 0; }
 
+// A pthreads OpenBLAS (Debian's libtorch's BLAS) keeps a pool of its own beside the OpenMP team: on the same cores
+// its workers and the team's spinning threads take turns while the caller waits in sched_yield (cpu-small's training
+// step at batch 1 on a 2-core AMD EPYC: 30-35 ms against 20-23 with one BLAS thread). One BLAS thread runs each matmul
+// on the calling thread. Other BLAS builds (MKL in pip's torch) are left as they are.
+static void blas_on_caller() {
+  void* blas = dlopen("libopenblas.so.0", RTLD_LAZY | RTLD_NOLOAD);
+  if (!blas) return;
+  if (auto set = reinterpret_cast<void (*)(int)>(dlsym(blas, "openblas_set_num_threads"))) set(1);
+  dlclose(blas);
+}
+
 // device: -1 = CPU, N = cuda:N. precision: 0 fp32, 1 tf32, 2 bf16. sync: synchronise after each op.
 int fer_torch_init(int threads, int device, int precision, int sync) {
   try {
     init_ops();
     if (threads > 0) at::set_num_threads(threads);
+    blas_on_caller();
     if (device >= 0) {
       const int n = static_cast<int>(torch::cuda::device_count());
       if (device >= n) {

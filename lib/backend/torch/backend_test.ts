@@ -135,3 +135,22 @@ Deno.test(`the shim's info ${on} reads back what init set: its version, TF32 on 
   setTorchPrecision("fp32");
   assert.deepEqual([info().tf32, info().bf16, info().threads], [false, false, 1]);
 });
+
+Deno.test(`matmuls run on the calling thread: an OpenBLAS that libtorch loaded keeps one thread ${on}`, async () => {
+  await requireTorch();
+  const maps = Deno.build.os === "linux" ? await Deno.readTextFile("/proc/self/maps") : "";
+  const path = /\S*libopenblas\S*\.so\S*/.exec(maps)?.[0];
+  if (!path) {
+    console.log("libtorch's BLAS here is not OpenBLAS (or not on Linux): nothing to set");
+    return;
+  }
+  const blas = Deno.dlopen(path, { openblas_get_num_threads: { parameters: [], result: "i32" } });
+  try {
+    // at least 2 threads where it runs (registerTorchBackend's default is the machine's cores), BLAS still 1
+    await registerTorchBackend({ threads: 2 });
+    assert.equal(blas.symbols.openblas_get_num_threads(), 1, `${path}: threads`);
+  } finally {
+    blas.close();
+    await registerTorchBackend({ threads: 1 });
+  }
+});
