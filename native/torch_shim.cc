@@ -914,8 +914,13 @@ BatchStats bn_train(const at::Tensor& x, const at::Tensor& scale, const at::Tens
   return {channels_last_back(y), mean, var, invstd};
 }
 
+// Whether t may be updated in place: contiguous, and no other tensor (a view, another slot) shares its storage.
+bool exclusive(const at::Tensor& t) { return t.storage().use_count() == 1 && t.is_contiguous(); }
+
 // A moving statistic m after a batch's b: m - (m - b)·decay, tfjs-layers' update op for op.
 at::Tensor moving(const at::Tensor& m, const at::Tensor& b, double decay) { return m.sub(m.sub(b).mul(decay)); }
+// The same update of an exclusive m where it is (the same ops, so the same rounding).
+void move_in_place(at::Tensor& m, const at::Tensor& b, double decay) { m.sub_(m.sub(b).mul_(decay)); }
 
 // The training-mode batch norm's gradient: dx (channel axis last), dscale, doffset; given the ReLU's output y, dy
 // first goes through ReLU's gradient.
@@ -967,16 +972,23 @@ void def_norm() {
 // A convolution without bias whose one reader is a training batch norm whose one reader is a ReLU, in one call each
 // way: the calls of conv2d, bn_train (relu) and their gradients.
 void def_block() {
-  // block_train: x NHWC, w HWIO, scale, offset, moving mean, moving variance; args geo(8), eps, decay → y, the new
-  // moving mean and variance, then (kept beside y) the convolution's output z, the batch mean and invstd, and in
-  // bf16 mode x in bf16. z stays in the convolution's dtype where bnr reads it (bf16 mode: no conversion passes).
+  // block_train: x NHWC, w HWIO, scale, offset, moving mean, moving variance; args geo(8), eps, decay → y, then
+  // (kept beside y) the convolution's output z, the batch mean and invstd, and in bf16 mode x in bf16. The moving
+  // statistics (exclusive, as the caller makes them) are updated where they are. z stays in the convolution's dtype
+  // where bnr reads it (bf16 mode: no conversion passes).
   def("block_train", [](Call& c) -> Outs {
+    at::Tensor &moving_mean = c.in.at(4), &moving_var = c.in.at(5);
+    if (!exclusive(moving_mean) || !exclusive(moving_var)) {
+      throw std::runtime_error("the moving statistics share their data with another tensor (updated in place)");
+    }
     const at::Tensor xl = lowp(c.x(0));
     at::Tensor z = conv_lowp(Geo(c, 0), xl, c.x(1), c10::nullopt);
     if (!two_pass(z)) z = fp32(z);
     const double eps = c.f(8), decay = c.f(9);
     const BatchStats s = bn_train(z, c.x(2), c.x(3), eps, true);
-    Outs o = {s.y, moving(c.x(4), s.mean, decay), moving(c.x(5), s.var, decay), z, s.mean, s.invstd};
+    move_in_place(moving_mean, s.mean, decay);
+    move_in_place(moving_var, s.var, decay);
+    Outs o = {s.y, z, s.mean, s.invstd};
     if (xl.scalar_type() != c.x(0).scalar_type()) o.push_back(xl);
     return o;
   });
@@ -1005,7 +1017,6 @@ void def_block() {
 
 // Optimiser updates, in place on the slots' own storage (the caller guarantees that no other tfjs
 // tensor shares the slot); a tensor whose storage a view shares gets a fresh one instead.
-bool exclusive(const at::Tensor& t) { return t.storage().use_count() == 1 && t.is_contiguous(); }
 
 // Weight decay folded into an update: the optimisers' optional trailing args hold one factor per variable (group),
 // and a variable's gradient gains factor·value first (as add_scaled would have made it: the product, then the sum).

@@ -4,7 +4,8 @@
  * reader is a ReLU; layer by layer a training step spends five kernel calls and as many tape nodes on it (convolution,
  * batch norm with ReLU, and the three gradients), and the batch norm's statistics come back to tfjs only to be handed
  * back. {@link blockCall} runs the three layers' work in one TorchConvBnReluTrain call from the convolution's `call`
- * (conv_layer.ts), with its gradient in one call (kernels/block.ts); the batch norm and ReLU layers then pass the
+ * (conv_layer.ts), which updates the moving statistics in place, with its gradient in one call (kernels/block.ts);
+ * the batch norm and ReLU layers then pass the
  * output on (layers.ts). The values are those of the layers apart within the kernel tests' tolerance (the batch norm
  * with ReLU is the shim's two-pass kernels' on x86-64 CPUs: layers.ts). In inference, while no gradient is
  * recorded, one TorchConvBnReluInfer call does the three layers' work (the batch norm from its moving statistics; an
@@ -19,6 +20,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { type BlockAttrs, type BlockTrainAttrs, CONV_BN_RELU_INFER, CONV_BN_RELU_TRAIN } from "./kernels/block.ts";
 import { type BatchNormLayer, blockDone, readByReluOnly, torchFusion } from "./layers.ts";
+import type { TorchBackend } from "./backend.ts";
 
 /** The Conv2D fields the torch paths read (public in JS). */
 export interface BlockConv {
@@ -41,6 +43,13 @@ function blockBatchNorm(conv: BlockConv): BatchNormLayer | null {
   if (bn.getClassName() !== "BatchNormalization" || !bn.center || !bn.scale) return null;
   if (bn.axis !== -1 && bn.axis !== 3) return null;
   return readByReluOnly(bn) ? bn : null;
+}
+
+/** Gives variable v data of its own where another tensor (a clone) shares it, so that the block's kernel may update
+ * it in place. */
+function ownData(v: tf.Tensor): void {
+  if ((tf.backend() as TorchBackend).refCount(v.dataId) === 1) return;
+  tf.tidy(() => (v as tf.Variable).assign(tf.mul(v, 1)));
 }
 
 /** The block's output on x, training (the batch norm's moving statistics updated) or in inference while no gradient
@@ -83,16 +92,8 @@ export function blockCall(
     // a model input needs no gradient (tfjs's transposed convolution can give it undilated, if asked after all)
     inputGrad: conv.inboundNodes[0].inboundLayers[0]?.getClassName() !== "InputLayer" || dilations.some((v) => v !== 1),
   };
-  const y = tf.tidy(() => {
-    const [y, movingMean, movingVariance] = tf.engine().runKernel(
-      CONV_BN_RELU_TRAIN,
-      inputs,
-      attrs as unknown as tf.NamedAttrMap,
-    ) as tf.Tensor[];
-    bn.movingMean.write(movingMean);
-    bn.movingVariance.write(movingVariance);
-    return y;
-  });
+  for (const v of [inputs.movingMean, inputs.movingVariance]) ownData(v);
+  const y = tf.engine().runKernel(CONV_BN_RELU_TRAIN, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
   blockDone(y);
   return y;
 }

@@ -89,13 +89,12 @@ export function installTorchGradients(backendName: string): void {
   tf.registerGradient({
     kernelName: CONV_BN_RELU_TRAIN,
     inputsToSave: ["x", "filter", "scale"],
-    outputsToSave: [true, false, false],
-    gradFunc: (dys, saved, attrs) => {
+    outputsToSave: [true],
+    gradFunc: (dy, saved, attrs) => {
       const [x, filter, scale, y] = saved;
-      const dy = (dys as tf.Tensor[])[0];
       const [first, dFilter, dScale, dOffset] = run(
         CONV_BN_RELU_GRAD,
-        { dy, x, filter, scale, y },
+        { dy: dy as tf.Tensor, x, filter, scale, y },
         attrs,
       ) as tf.Tensor[];
       const a = attrs as unknown as BlockTrainAttrs;

@@ -3,9 +3,10 @@
  * step and the inference of the networks' blocks (../block_layer.ts):
  *
  * - TorchConvBnReluTrain {x, filter, scale, offset, movingMean, movingVariance} attrs {strides, pad, dilations,
- *   varianceEpsilon, decay} → [y, new moving mean, new moving variance]: the convolution (no bias), the training
- *   batch norm and ReLU; the convolution's output and the batch statistics stay in libtorch beside y for the
- *   gradient (in bf16 mode the convolution's output stays bf16, with x's bf16 copy for the filter gradient);
+ *   varianceEpsilon, decay} → y: the convolution (no bias), the training batch norm and ReLU, with the moving
+ *   statistics updated in place (their data must be theirs alone: blockCall sees to it), so no tensors of theirs
+ *   pass through tfjs or its tape; the convolution's output and the batch statistics stay in libtorch beside y for
+ *   the gradient (in bf16 mode the convolution's output stays bf16, with x's bf16 copy for the filter gradient);
  * - TorchConvBnReluInfer {x, filter, scale, offset, movingMean, movingVariance} attrs {strides, pad, dilations,
  *   varianceEpsilon} → y: the convolution, the inference batch norm and ReLU (in one pass after the convolution
  *   in fp32 and bf16 on a CPU with AVX2 and FMA); no gradient, for the forward passes that record none;
@@ -20,8 +21,8 @@
  *
  * @example
  * ```ts
- * const [y, mean, variance] = engine().runKernel(CONV_BN_RELU_TRAIN, { x, filter, scale, offset, movingMean,
- *   movingVariance }, { strides: 1, pad: "same", dilations: 1, varianceEpsilon: 1e-3, decay: 0.01 });
+ * const y = engine().runKernel(CONV_BN_RELU_TRAIN, { x, filter, scale, offset, movingMean, movingVariance },
+ *   { strides: 1, pad: "same", dilations: 1, varianceEpsilon: 1e-3, decay: 0.01 }); // moving stats updated
  * ```
  * @module
  */
@@ -75,7 +76,7 @@ export function blockKernels(): KernelDef[] {
         ...blockGeometry(x, filter, a),
         a.varianceEpsilon,
         a.decay,
-      ], 3);
+      ], 1)[0];
     }),
     kernel(CONV_BN_RELU_INFER, (args) => {
       const { x, filter, scale, offset, movingMean, movingVariance } = named(args);

@@ -206,3 +206,32 @@ Deno.test("conv → BN → ReLU blocks, and BN read by one ReLU, run in one call
     await tf.setBackend(before);
   }
 });
+
+Deno.test("a block updates its moving statistics in place, and a clone of them keeps the values it had", async () => {
+  await requireTorch();
+  const before = tf.getBackend();
+  await tf.setBackend(TORCH_BACKEND);
+  try {
+    const rng = new Rng("torch-block-moving");
+    const m = blocks(rng);
+    const x = tf.tensor4d(Array.from({ length: 2 * 16 * 16 * 2 }, () => rng.normal()), [2, 16, 16, 2]);
+    const bn = m.layers.find((l) => l.getClassName() === "BatchNormalization")!;
+    const mean = bn.weights.find((w) => w.name.includes("moving_mean"))!.read();
+    const id = mean.dataId, was = Array.from(mean.dataSync());
+    const clone = tf.clone(mean); // shares the data: the block gives the variable data of its own first
+    tf.dispose(tf.tidy(() => m.apply(x, { training: true }) as tf.Tensor));
+    assert.deepEqual(Array.from(clone.dataSync()), was, "the clone is as it was");
+    assert.notDeepEqual(Array.from(mean.dataSync()), was, "the moving mean moved");
+    const id2 = mean.dataId, moved = Array.from(mean.dataSync());
+    assert.notEqual(id2, id, "new data of its own, as the clone shared the old");
+    const numTensors = tf.memory().numTensors;
+    tf.dispose(tf.tidy(() => m.apply(x, { training: true }) as tf.Tensor));
+    assert.equal(mean.dataId, id2, "then updated where it is");
+    assert.notDeepEqual(Array.from(mean.dataSync()), moved);
+    assert.equal(tf.memory().numTensors, numTensors, "no tensors left behind");
+    tf.dispose([x, clone]);
+    m.dispose();
+  } finally {
+    await tf.setBackend(before);
+  }
+});
