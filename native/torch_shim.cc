@@ -643,9 +643,10 @@ void def_layout() {
 }
 
 // A training-mode batch norm of x (channel axis last): y (through ReLU in place when relu), the batch mean, the
-// biased batch variance and 1/sqrt(var + eps).
+// biased batch variance and 1/sqrt(var + eps); where bnr ran, ab [2, C]: the a and b of y = max(0, x·a + b), from
+// which its gradient tells where y > 0 without reading y.
 struct BatchStats {
-  at::Tensor y, mean, var, invstd;
+  at::Tensor y, mean, var, invstd, ab;
 };
 
 // Batch norm with ReLU on the CPU, in two passes each way. ATen's training batch norm (channels last) reads x twice
@@ -744,11 +745,31 @@ __attribute__((target("avx2,fma"))) void affine_relu(const T* x, float* y, int64
   }
 }
 
+// Where y > 0, read from y itself.
+struct MaskFromY {
+  const float* y;
+  __attribute__((target("avx2,fma"))) __m256 eight(int64_t o, int64_t c, __m256) const {
+    return _mm256_cmp_ps(_mm256_loadu_ps(y + o + c), _mm256_setzero_ps(), _CMP_GT_OQ);
+  }
+  bool one(int64_t o, int64_t, float) const { return y[o] > 0; }
+};
+// Where y > 0, from z and the forward's a and b, computed as affine_relu computed y (so the same mask, NaN
+// included: max(0, NaN) is 0 there and NaN > 0 is false here), without reading y.
+struct MaskFromZ {
+  const float *a, *b;
+  __attribute__((target("avx2,fma"))) __m256 eight(int64_t, int64_t c, __m256 z) const {
+    const __m256 v = _mm256_fmadd_ps(z, _mm256_loadu_ps(a + c), _mm256_loadu_ps(b + c));
+    return _mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_GT_OQ);
+  }
+  __attribute__((target("avx2,fma"))) bool one(int64_t, int64_t c, float z) const {
+    return _mm_cvtss_f32(_mm_fmadd_ss(_mm_set_ss(z), _mm_set_ss(a[c]), _mm_set_ss(b[c]))) > 0;
+  }
+};
+
 // Sums of g = (dy where y > 0) and of g·(z - mean) over rows [r0, r1).
-template <typename T>
-__attribute__((target("avx2,fma"))) void grad_sums(const float* dy, const float* y, const T* z, int64_t r0,
-                                                    int64_t r1, int64_t C, const float* mean, double* s, double* q) {
-  const __m256 zero = _mm256_setzero_ps();
+template <typename T, typename Mask>
+__attribute__((target("avx2,fma"))) void grad_sums(const float* dy, const Mask& m, const T* z, int64_t r0, int64_t r1,
+                                                    int64_t C, const float* mean, double* s, double* q) {
   std::vector<float> bs(C), bq(C);
   for (int64_t r = r0; r < r1; r += kRows) {
     std::fill(bs.begin(), bs.end(), 0.f), std::fill(bq.begin(), bq.end(), 0.f);
@@ -756,15 +777,15 @@ __attribute__((target("avx2,fma"))) void grad_sums(const float* dy, const float*
       const int64_t o = i * C;
       int64_t c = 0;
       for (; c + 8 <= C; c += 8) {
-        const __m256 g = _mm256_and_ps(_mm256_cmp_ps(_mm256_loadu_ps(y + o + c), zero, _CMP_GT_OQ),
-                                       _mm256_loadu_ps(dy + o + c));
-        const __m256 d = _mm256_sub_ps(load8(z + o + c), _mm256_loadu_ps(mean + c));
+        const __m256 zv = load8(z + o + c);
+        const __m256 g = _mm256_and_ps(m.eight(o, c, zv), _mm256_loadu_ps(dy + o + c));
+        const __m256 d = _mm256_sub_ps(zv, _mm256_loadu_ps(mean + c));
         _mm256_storeu_ps(&bs[c], _mm256_add_ps(_mm256_loadu_ps(&bs[c]), g));
         _mm256_storeu_ps(&bq[c], _mm256_fmadd_ps(g, d, _mm256_loadu_ps(&bq[c])));
       }
       for (; c < C; c++) {
-        const float g = y[o + c] > 0 ? dy[o + c] : 0.f;
-        bs[c] += g, bq[c] += g * (load1(z + o + c) - mean[c]);
+        const float zc = load1(z + o + c), g = m.one(o + c, c, zc) ? dy[o + c] : 0.f;
+        bs[c] += g, bq[c] += g * (zc - mean[c]);
       }
     }
     flush(bs, bq, s, q, C);
@@ -772,23 +793,22 @@ __attribute__((target("avx2,fma"))) void grad_sums(const float* dy, const float*
 }
 
 // dx = g·A - z·B + D over rows [r0, r1), g as in grad_sums.
-template <typename T>
-__attribute__((target("avx2,fma"))) void grad_dx(const float* dy, const float* y, const T* z, T* dx, int64_t r0,
+template <typename T, typename Mask>
+__attribute__((target("avx2,fma"))) void grad_dx(const float* dy, const Mask& m, const T* z, T* dx, int64_t r0,
                                                   int64_t r1, int64_t C, const float* A, const float* B,
                                                   const float* D) {
-  const __m256 zero = _mm256_setzero_ps();
   for (int64_t i = r0; i < r1; i++) {
     const int64_t o = i * C;
     int64_t c = 0;
     for (; c + 8 <= C; c += 8) {
-      const __m256 g = _mm256_and_ps(_mm256_cmp_ps(_mm256_loadu_ps(y + o + c), zero, _CMP_GT_OQ),
-                                     _mm256_loadu_ps(dy + o + c));
-      const __m256 t = _mm256_fnmadd_ps(load8(z + o + c), _mm256_loadu_ps(B + c), _mm256_loadu_ps(D + c));
+      const __m256 zv = load8(z + o + c);
+      const __m256 g = _mm256_and_ps(m.eight(o, c, zv), _mm256_loadu_ps(dy + o + c));
+      const __m256 t = _mm256_fnmadd_ps(zv, _mm256_loadu_ps(B + c), _mm256_loadu_ps(D + c));
       store8(dx + o + c, _mm256_fmadd_ps(g, _mm256_loadu_ps(A + c), t));
     }
     for (; c < C; c++) {
-      const float g = y[o + c] > 0 ? dy[o + c] : 0.f;
-      store1(dx + o + c, g * A[c] - load1(z + o + c) * B[c] + D[c]);
+      const float zc = load1(z + o + c), g = m.one(o + c, c, zc) ? dy[o + c] : 0.f;
+      store1(dx + o + c, g * A[c] - zc * B[c] + D[c]);
     }
   }
 }
@@ -829,13 +849,16 @@ BatchStats train_as(const at::Tensor& x, const at::Tensor& scale, const at::Tens
   at::Tensor mean = at::empty({C}, f32), var = at::empty_like(mean), invstd = at::empty_like(mean);
   float *mo = mean.data_ptr<float>(), *vo = var.data_ptr<float>(), *io = invstd.data_ptr<float>();
   std::vector<float> a(C), b(C);
+  at::Tensor ab = at::empty({2, C}, f32);
   for (int64_t c = 0; c < C; c++) {
     const double m = s[c] / M, v = std::max(0.0, q[c] / M - m * m), is = 1 / std::sqrt(v + eps);
     mo[c] = static_cast<float>(k[c] + m), vo[c] = static_cast<float>(v), io[c] = static_cast<float>(is);
     a[c] = static_cast<float>(floats(scale)[c] * is);
     b[c] = static_cast<float>(floats(offset)[c] - (k[c] + m) * floats(scale)[c] * is);
   }
-  return {affine_relu_of<T>(x, a, b), mean, var, invstd};
+  std::copy(a.begin(), a.end(), ab.data_ptr<float>());
+  std::copy(b.begin(), b.end(), ab.data_ptr<float>() + C);
+  return {affine_relu_of<T>(x, a, b), mean, var, invstd, ab};
 }
 
 // An inference batch norm with ReLU from the moving statistics: y = max(0, x·a + b), fp32, in one pass.
@@ -858,14 +881,14 @@ BatchStats train(const at::Tensor& x_, const at::Tensor& scale, const at::Tensor
   return x.scalar_type() == at::kBFloat16 ? train_as<bf16>(x, sc, off, eps) : train_as<float>(x, sc, off, eps);
 }
 
-template <typename T>
+template <typename T, typename Mask>
 Outs grad_as(const at::Tensor& dy, const at::Tensor& z, const at::Tensor& scale, const at::Tensor& mean,
-             const at::Tensor& invstd, const at::Tensor& y) {
+             const at::Tensor& invstd, const Mask& mask) {
   const int64_t C = z.size(-1), M = z.numel() / C;
-  const float *dyp = floats(dy), *yp = floats(y), *mp = floats(mean);
+  const float *dyp = floats(dy), *mp = floats(mean);
   const T* zp = z.data_ptr<T>();
   auto [s, q] = sums(M, C, [&](int64_t b, int64_t e, double* s, double* q) {
-    grad_sums(dyp, yp, zp, b, e, C, mp, s, q);
+    grad_sums(dyp, mask, zp, b, e, C, mp, s, q);
   });
   at::Tensor dscale = at::empty({C}, mean.options()), doffset = at::empty_like(dscale);
   float *gs = dscale.data_ptr<float>(), *go = doffset.data_ptr<float>();
@@ -878,16 +901,25 @@ Outs grad_as(const at::Tensor& dy, const at::Tensor& z, const at::Tensor& scale,
   }
   at::Tensor dx = at::empty_like(z);
   T* dxp = dx.data_ptr<T>();
-  rows(M, C, [&](int64_t r0, int64_t r1, int) { grad_dx(dyp, yp, zp, dxp, r0, r1, C, A.data(), B.data(), D.data()); });
+  rows(M, C, [&](int64_t r0, int64_t r1, int) { grad_dx(dyp, mask, zp, dxp, r0, r1, C, A.data(), B.data(), D.data()); });
   return {dx, dscale, doffset};
 }
 
-// Its gradient, as bn_train_grad(dy, z, scale, mean, invstd, &y, eps): dz (in z's dtype), dscale, doffset.
+// Its gradient, as bn_train_grad(dy, z, scale, mean, invstd, &y, ab, eps): dz (in z's dtype), dscale, doffset.
+// Where y > 0 comes from z and the forward's ab when given (one stream fewer each pass), else from y.
 Outs grad(const at::Tensor& dy, const at::Tensor& z_, const at::Tensor& scale, const at::Tensor& mean,
-          const at::Tensor& invstd, const at::Tensor& y) {
-  const at::Tensor d = dy.contiguous(), z = z_.contiguous(), yc = y.contiguous(), sc = scale.contiguous();
+          const at::Tensor& invstd, const at::Tensor& y, const at::Tensor* ab) {
+  const at::Tensor d = dy.contiguous(), z = z_.contiguous(), sc = scale.contiguous();
   const at::Tensor m = mean.contiguous(), is = invstd.contiguous();
-  return z.scalar_type() == at::kBFloat16 ? grad_as<bf16>(d, z, sc, m, is, yc) : grad_as<float>(d, z, sc, m, is, yc);
+  const bool half = z.scalar_type() == at::kBFloat16;
+  if (ab) {
+    const at::Tensor abc = ab->contiguous();
+    const MaskFromZ mask{floats(abc), floats(abc) + z.size(-1)};
+    return half ? grad_as<bf16>(d, z, sc, m, is, mask) : grad_as<float>(d, z, sc, m, is, mask);
+  }
+  const at::Tensor yc = y.contiguous();
+  const MaskFromY mask{floats(yc)};
+  return half ? grad_as<bf16>(d, z, sc, m, is, mask) : grad_as<float>(d, z, sc, m, is, mask);
 }
 
 }  // namespace bnr
@@ -923,11 +955,11 @@ at::Tensor moving(const at::Tensor& m, const at::Tensor& b, double decay) { retu
 void move_in_place(at::Tensor& m, const at::Tensor& b, double decay) { m.sub_(m.sub(b).mul_(decay)); }
 
 // The training-mode batch norm's gradient: dx (channel axis last), dscale, doffset; given the ReLU's output y, dy
-// first goes through ReLU's gradient.
+// first goes through ReLU's gradient. ab: bnr's forward coefficients (BatchStats), or null.
 Outs bn_train_grad(const at::Tensor& dy, const at::Tensor& x, const at::Tensor& scale, const at::Tensor& mean,
-                   const at::Tensor& invstd, const at::Tensor* y, double eps) {
+                   const at::Tensor& invstd, const at::Tensor* y, const at::Tensor* ab, double eps) {
 #if FER_AVX2
-  if (y && two_pass(x) && dy.scalar_type() == at::kFloat) return bnr::grad(dy, x, scale, mean, invstd, *y);
+  if (y && two_pass(x) && dy.scalar_type() == at::kFloat) return bnr::grad(dy, x, scale, mean, invstd, *y, ab);
 #endif
   const at::Tensor d = y ? at::threshold_backward(dy, *y, 0) : dy;
   auto [dx, dscale, doffset] = at::native_batch_norm_backward(channels_first(d), channels_first(x), scale, c10::nullopt,
@@ -964,7 +996,7 @@ void def_norm() {
   // bn_train_bwd: dy, x, scale, mean, invstd, [y after ReLU]; args eps → dx, dscale, doffset. Given y, dy first
   // goes through ReLU's gradient (dy where y > 0), as the separate ReLU layer's would.
   def("bn_train_bwd", [](Call& c) -> Outs {
-    return bn_train_grad(c.x(0), c.x(1), c.x(2), c.x(3), c.x(4), c.has(5) ? &c.x(5) : nullptr, c.f(0));
+    return bn_train_grad(c.x(0), c.x(1), c.x(2), c.x(3), c.x(4), c.has(5) ? &c.x(5) : nullptr, nullptr, c.f(0));
   });
 }
 
@@ -973,7 +1005,8 @@ void def_norm() {
 // way: the calls of conv2d, bn_train (relu) and their gradients.
 void def_block() {
   // block_train: x NHWC, w HWIO, scale, offset, moving mean, moving variance; args geo(8), eps, decay → y, then
-  // (kept beside y) the convolution's output z, the batch mean and invstd, and in bf16 mode x in bf16. The moving
+  // (kept beside y) the convolution's output z, the batch mean and invstd, bnr's ab (no values where ATen's batch
+  // norm ran), and in bf16 mode x in bf16. The moving
   // statistics (exclusive, as the caller makes them) are updated where they are. z stays in the convolution's dtype
   // where bnr reads it (bf16 mode: no conversion passes).
   def("block_train", [](Call& c) -> Outs {
@@ -988,7 +1021,7 @@ void def_block() {
     const BatchStats s = bn_train(z, c.x(2), c.x(3), eps, true);
     move_in_place(moving_mean, s.mean, decay);
     move_in_place(moving_var, s.var, decay);
-    Outs o = {s.y, z, s.mean, s.invstd};
+    Outs o = {s.y, z, s.mean, s.invstd, s.ab.defined() ? s.ab : at::empty({0}, s.mean.options())};
     if (xl.scalar_type() != c.x(0).scalar_type()) o.push_back(xl);
     return o;
   });
@@ -1002,14 +1035,14 @@ void def_block() {
 #endif
     return {bn_infer(fp32(z), mean, var, offset, scale, c.f(8)).relu_()};
   });
-  // block_train_bwd: dy, x, w, scale, y, then z, mean, invstd[, x in bf16] (kept beside y); args geo(8), eps, input
-  // gradient (0/1) → dx (or, without it, the convolution's output gradient dz, fp32), dw, dscale, doffset.
+  // block_train_bwd: dy, x, w, scale, y, then z, mean, invstd, ab[, x in bf16] (kept beside y); args geo(8), eps,
+  // input gradient (0/1) → dx (or, without it, the convolution's output gradient dz, fp32), dw, dscale, doffset.
   def("block_train_bwd", [](Call& c) -> Outs {
     const Geo g(c, 0);
-    const at::Tensor &x = c.x(1), &w = c.x(2);
-    Outs bn = bn_train_grad(c.x(0), c.x(5), c.x(3), c.x(6), c.x(7), &c.x(4), c.f(8));
+    const at::Tensor &x = c.x(1), &w = c.x(2), &ab = c.x(8);
+    Outs bn = bn_train_grad(c.x(0), c.x(5), c.x(3), c.x(6), c.x(7), &c.x(4), ab.numel() ? &ab : nullptr, c.f(8));
     const at::Tensor& dz = bn[0];
-    at::Tensor dw = conv_filter_grad(g, c.has(8) ? c.x(8) : x, dz, w.size(0), w.size(1), w.size(2), w.size(3));
+    at::Tensor dw = conv_filter_grad(g, c.has(9) ? c.x(9) : x, dz, w.size(0), w.size(1), w.size(2), w.size(3));
     at::Tensor first = c.b(9) ? conv_input_grad(g, dz, w, x.size(0), x.size(1), x.size(2), x.size(3)) : fp32(dz);
     return {first, dw, bn[1], bn[2]};
   });
