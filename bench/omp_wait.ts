@@ -28,6 +28,7 @@ export const OMP_WAIT_SPEC = {
     size: { type: "number", default: 48, min: 8, integer: true, help: "input size in pixels" },
     batch: { type: "number", default: 32, min: 1, integer: true, help: "batch size" },
     steps: { type: "number", default: 10, min: 1, integer: true, help: "timed steps per measurement" },
+    warmup: { type: "number", default: 5, min: 1, integer: true, help: "untimed steps before each measurement" },
     threads: { type: "number", default: 2, min: 1, integer: true, help: "torch's intra-op threads" },
     rounds: { type: "number", default: 2, min: 1, integer: true, help: "interleaved rounds (means reported)" },
     loads: { type: "string", default: "0,2,6", help: "busy processes started beside the measurement, comma list" },
@@ -49,7 +50,9 @@ interface ChildOut {
   chose: string;
 }
 
-async function childRun(v: { net: string; size: number; batch: number; steps: number; threads: number }) {
+async function childRun(
+  v: { net: string; size: number; batch: number; steps: number; warmup: number; threads: number },
+) {
   const r = await registerTorchBackend({ threads: v.threads, device: "cpu" });
   if (!r.ok) throw new Error(`bench omp-wait: torch backend unavailable: ${r.reason}`);
   await tf.setBackend(TORCH_BACKEND);
@@ -102,7 +105,7 @@ export async function benchOmpWait(args: string[]): Promise<Record<string, unkno
     return n;
   });
   const childArgs = ["--net", v.net, "--size", `${v.size}`, "--batch", `${v.batch}`, "--steps", `${v.steps}`];
-  childArgs.push("--threads", `${v.threads}`);
+  childArgs.push("--warmup", `${v.warmup}`, "--threads", `${v.threads}`);
   const rows = [];
   for (const load of loads) {
     const stop = busy(load);

@@ -57,6 +57,7 @@ interface RefOptions {
   size: number;
   batch: number;
   steps: number;
+  warmup: number;
   threads: number;
   device: string;
   precision: Precision;
@@ -89,7 +90,7 @@ export async function pytorchVersion(python: string): Promise<{ version: string 
 async function torchRef(o: RefOptions): Promise<TorchOut> {
   const script = new URL("./torch_ref.py", import.meta.url).pathname;
   const args = [script, "--size", `${o.size}`, "--batch", `${o.batch}`, "--steps", `${o.steps}`];
-  args.push("--threads", `${o.threads}`, "--device", o.device, "--precision", o.precision);
+  args.push("--warmup", `${o.warmup}`, "--threads", `${o.threads}`, "--device", o.device, "--precision", o.precision);
   const out = await new Deno.Command(o.python, { args, env: o.env, stdout: "piped", stderr: "piped" }).output();
   const text = new TextDecoder().decode(out.stdout).trim();
   if (out.code !== 0) throw new Error(`torch_ref.py failed: ${new TextDecoder().decode(out.stderr).slice(-800)}`);
@@ -98,13 +99,20 @@ async function torchRef(o: RefOptions): Promise<TorchOut> {
 
 type Timed = Speed & { profile?: KernelTime[] };
 
+/** What {@link tfjsSpeed} times: the reference net (or a model preset with Keras' fit step) on a backend. */
+interface SpeedOptions {
+  backend: string;
+  size: number;
+  batch: number;
+  steps: number;
+  /** Untimed steps first. */
+  warmup: number;
+  profile: boolean;
+  paperPreset?: string;
+}
+
 async function tfjsSpeed(
-  backend: string,
-  size: number,
-  batch: number,
-  steps: number,
-  profile: boolean,
-  paperPreset?: string,
+  { backend, size, batch, steps, warmup, profile, paperPreset }: SpeedOptions,
 ): Promise<Speed & { profile?: KernelTime[] }> {
   await tf.setBackend(backend);
   let model: tfl.LayersModel, x: tf.Tensor | tf.Tensor[];
@@ -118,7 +126,7 @@ async function tfjsSpeed(
     x = tf.randomNormal([batch, size, size, 1]);
   }
   const y = tf.tidy(() => tf.cast(tf.oneHot(tf.randomUniform([batch], 0, 7, "int32"), 7), "float32"));
-  await model.trainOnBatch(x, y); // warm-up: primitive creation, first allocations
+  for (let i = 0; i < warmup; i++) await model.trainOnBatch(x, y); // primitives, first allocations, V8's JIT
   const before = tf.memory().numTensors;
   const prog = new Progress({ label: `${backend} ${size}x${size} train`, total: steps, unit: "step" });
   const prof = profile ? profileKernels(backend) : undefined;
@@ -162,6 +170,13 @@ export const TRAIN_SPEC = {
     sizes: { type: "string", default: "48,96", help: "input sizes in pixels, comma list" },
     batch: { type: "number", default: 32, min: 1, integer: true, help: "batch size" },
     steps: { type: "number", default: 3, min: 1, integer: true, help: "timed steps per measurement" },
+    warmup: {
+      type: "number",
+      default: 5,
+      min: 1,
+      integer: true,
+      help: "untimed steps before each measurement, both sides (V8 optimises tfjs's code over the first few)",
+    },
     threads: { type: "number", default: 2, min: 1, integer: true, help: "intra-op threads, both sides" },
     rounds: { type: "number", default: 2, min: 1, integer: true, help: "interleaved rounds (means reported)" },
     precisions: { type: "string", default: "fp32,bf16", help: "torch backend precisions, each against PyTorch's" },
@@ -192,7 +207,7 @@ export const TRAIN_SPEC = {
 /** Runs the benchmark and returns the JSON-ready result. */
 export async function benchTrain(args: string[]): Promise<Record<string, unknown>> {
   const { values } = scriptArgs(args, TRAIN_SPEC);
-  const batch = values.batch, steps = values.steps, threads = values.threads;
+  const batch = values.batch, steps = values.steps, threads = values.threads, warmup = values.warmup;
   const rounds = values.rounds, device = values.device;
   const precisions = values.precisions.split(",").filter(Boolean) as Precision[];
   const nets = values.net.split(",").filter(Boolean), sizes = values.sizes.split(",").map(Number);
@@ -215,7 +230,8 @@ export async function benchTrain(args: string[]): Promise<Record<string, unknown
   const env = pytorchMallocEnv(pytorchMalloc);
   const results: Record<string, unknown>[] = [];
   for (const size of nets.includes("reference") ? sizes : []) {
-    const ref = (precision: Precision) => torchRef({ python, size, batch, steps, threads, device, precision, env });
+    const ref = (precision: Precision) =>
+      torchRef({ python, size, batch, steps, warmup, threads, device, precision, env });
     const pytorch = new Map<Precision, TorchOut[]>(), ours = new Map<string, Timed[]>();
     const add = <T>(m: Map<string, T[]>, k: string, v: T) => m.set(k, [...m.get(k) ?? [], v]);
     const last = (r: number) => values.profile && r === rounds - 1;
@@ -226,7 +242,8 @@ export async function benchTrain(args: string[]): Promise<Record<string, unknown
       if (!torch.ok) continue;
       for (const p of precisions) {
         setTorchPrecision(p);
-        add(ours, p === "fp32" ? "torch" : `torch_${p}`, await tfjsSpeed("torch", size, batch, steps, last(r)));
+        const speed = await tfjsSpeed({ backend: "torch", size, batch, steps, warmup, profile: last(r) });
+        add(ours, p === "fp32" ? "torch" : `torch_${p}`, speed);
       }
       setTorchPrecision("fp32");
     }
@@ -263,12 +280,15 @@ export async function benchTrain(args: string[]): Promise<Record<string, unknown
     const main = row.torch as { ratio_train?: number; ratio_infer?: number } | undefined;
     if (main?.ratio_train !== undefined) (row.ratio_train = main.ratio_train, row.ratio_infer = main.ratio_infer);
     if (values.cpu) {
-      const c = await tfjsSpeed("cpu", size, 1, 1, false);
+      const c = await tfjsSpeed({ backend: "cpu", size, batch: 1, steps: 1, warmup: 1, profile: false });
       row.cpu = { ...c, note: "pure-JS cpu backend: 1 step at batch 1 (a batch-32 step takes tens of minutes)" };
     }
     if (values.paper) {
       const paper: Record<string, unknown> = { preset: values.paper };
-      if (torch.ok) paper.torch = await tfjsSpeed("torch", size, batch, steps, values.profile, values.paper);
+      if (torch.ok) {
+        const o = { backend: "torch", size, batch, steps, warmup, profile: values.profile, paperPreset: values.paper };
+        paper.torch = await tfjsSpeed(o);
+      }
       row.paper_model = paper;
     }
     results.push(row);
@@ -280,6 +300,7 @@ export async function benchTrain(args: string[]): Promise<Record<string, unknown
       sizes,
       batch,
       steps,
+      warmup,
       threads,
       rounds,
       precisions,

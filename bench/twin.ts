@@ -12,7 +12,7 @@
  *
  * @example
  * ```ts
- * const rows = await benchTwin({ nets: ["cpu-tiny-gated"], sizes: [48], batch: 32, steps: 3, threads: 2,
+ * const rows = await benchTwin({ nets: ["cpu-tiny-gated"], sizes: [48], batch: 32, steps: 3, warmup: 5, threads: 2,
  *   rounds: 2, precisions: ["fp32", "bf16"], device: "cpu", python: "/usr/bin/python3" });
  * ```
  * @module
@@ -38,6 +38,8 @@ export interface TwinBenchOptions {
   sizes: number[];
   batch: number;
   steps: number;
+  /** Untimed steps before each measurement, both sides. */
+  warmup: number;
   threads: number;
   rounds: number;
   precisions: Precision[];
@@ -106,7 +108,8 @@ export interface OursOut extends Timing {
 async function twinSpeed(o: TwinBenchOptions, dir: string, precision: Precision, profile: boolean): Promise<TwinOut> {
   const script = new URL("./twin_speed.py", import.meta.url).pathname;
   const args = [script, "--model", dir, "--recipe", JSON.stringify(RECIPE), "--batch", `${o.batch}`];
-  args.push("--steps", `${o.steps}`, "--threads", `${o.threads}`, "--device", o.device, "--precision", precision);
+  args.push("--steps", `${o.steps}`, "--warmup", `${o.warmup}`, "--threads", `${o.threads}`, "--device", o.device);
+  args.push("--precision", precision);
   if (profile) args.push("--profile");
   const out = await new Deno.Command(o.python, { args, env: o.env, stdout: "piped", stderr: "piped" }).output();
   if (out.code !== 0) throw new Error(`twin_speed.py failed: ${new TextDecoder().decode(out.stderr).slice(-800)}`);
@@ -119,10 +122,14 @@ async function twinSpeed(o: TwinBenchOptions, dir: string, precision: Precision,
  *
  * @example
  * ```ts
- * const s = await torchSpeed(buildModel(preset("cpu-tiny-gated")), { batch: 32, steps: 10 }, "fp32");
+ * const s = await torchSpeed(buildModel(preset("cpu-tiny-gated")), { batch: 32, steps: 10, warmup: 5 }, "fp32");
  * ```
  */
-export async function torchSpeed(fm: FerModel, o: { batch: number; steps: number }, label: string): Promise<OursOut> {
+export async function torchSpeed(
+  fm: FerModel,
+  o: { batch: number; steps: number; warmup: number },
+  label: string,
+): Promise<OursOut> {
   const s = fm.config.inputSize, k = fm.config.numClasses;
   const inputs = fm.model.inputs.map((i) => tf.randomUniform([o.batch, s, s, i.shape[3]!]));
   const labels = tf.tidy(() =>
@@ -136,7 +143,8 @@ export async function torchSpeed(fm: FerModel, o: { batch: number; steps: number
     await cost.data();
     tf.dispose([cost, nCorrect]);
   };
-  await step(); // warm-up: primitive creation, first allocations, the optimiser's slots
+  // primitive creation, first allocations, the optimiser's slots, V8's JIT (the twin takes as many)
+  for (let i = 0; i < o.warmup; i++) await step();
   const prof = profileKernels(TORCH_BACKEND);
   await step();
   prof.restore();
