@@ -48,6 +48,7 @@
 #include <ATen/ops/elu.h>
 #include <ATen/ops/empty.h>
 #include <ATen/ops/empty_like.h>
+#include <ATen/ops/empty_strided.h>
 #include <ATen/ops/eq.h>
 #include <ATen/ops/erf.h>
 #include <ATen/ops/exp.h>
@@ -220,6 +221,7 @@ struct Call {
   std::vector<at::Tensor> in;  // undefined where the caller passed -1 (an absent optional input)
   const double* a;
   int na;
+  const int32_t* ids;  // the inputs' slots (-1: absent)
   int64_t i(int k) const { return static_cast<int64_t>(f(k)); }
   double f(int k) const {
     if (k >= na) throw std::runtime_error("missing argument " + std::to_string(k));
@@ -261,7 +263,9 @@ void def(const std::string& name, OpFn fn) {
 at::Tensor nchw(const at::Tensor& x) { return x.permute({0, 3, 1, 2}); }
 at::Tensor nhwc(const at::Tensor& y) { return y.permute({0, 2, 3, 1}).contiguous(); }
 at::Tensor oihw(const at::Tensor& w) { return w.permute({3, 2, 0, 1}); }
-at::Tensor hwio(const at::Tensor& g) { return g.permute({2, 3, 1, 0}).contiguous(); }
+// A filter gradient (OIHW) as HWIO, left in the memory order it came in (ATen's channels-last OIHW: O, H, W, I), as
+// conv_kernel stores the kernels.
+at::Tensor hwio(const at::Tensor& g) { return g.permute({2, 3, 1, 0}); }
 // The compute dtype of convs and matmuls: bf16 in bf16 mode, else the tensor's own.
 at::Tensor lowp(const at::Tensor& t) { return g_bf16 && t.scalar_type() == at::kFloat ? t.to(at::kBFloat16) : t; }
 at::Tensor fp32(const at::Tensor& t) { return t.scalar_type() == at::kBFloat16 ? t.to(at::kFloat) : t; }
@@ -314,6 +318,19 @@ struct Geo {
 
 // ---- ops ---------------------------------------------------------------------------------------
 
+// Input k, a convolution's kernel (HWIO), stored as the convolutions read it. ATen's channels-last convolutions take
+// the kernel as OIHW in memory order O, H, W, I; from tfjs's HWIO order each call (forward, input gradient) copied it,
+// and the filter gradient came back in that order to be copied to HWIO. The first convolution on a kernel replaces
+// its slot's tensor by the same values in that order (a permuted view as HWIO, invisible to tfjs), and the filter
+// gradients (hwio), the optimisers' state (zeros_like keeps the order) and updates keep it.
+at::Tensor conv_kernel(Call& c, int k) {
+  at::Tensor& w = c.in.at(k);
+  if (c.ids[k] < 0 || oihw(w).is_contiguous(at::MemoryFormat::ChannelsLast)) return w;
+  w = oihw(w).contiguous(at::MemoryFormat::ChannelsLast).permute({2, 3, 1, 0});
+  set_slot(c.ids[k], w);
+  return w;
+}
+
 // Convolution of x NHWC with w HWIO (and a bias), as an NHWC float tensor (the compute dtype is lowp's).
 // A convolution of x NHWC with w HWIO, NHWC, in the compute dtype (lowp).
 at::Tensor conv_lowp(const Geo& g, const at::Tensor& x, const at::Tensor& w, c10::optional<at::Tensor> bias) {
@@ -356,11 +373,11 @@ void def_conv() {
     c10::optional<at::Tensor> bias;
     if (c.has(2)) bias = lowp(c.x(2)).reshape({-1});
     at::Tensor prelu = c.has(3) ? c.x(3) : at::Tensor();
-    return {activate(conv_forward(Geo(c, 0), c.x(0), c.x(1), bias), c.i(8), c.f(9), &prelu)};
+    return {activate(conv_forward(Geo(c, 0), c.x(0), conv_kernel(c, 1), bias), c.i(8), c.f(9), &prelu)};
   });
   // conv2d_bwd_input: dy NHWC, w HWIO; args geo(8), N, H, W, C of x.
   def("conv2d_bwd_input", [](Call& c) -> Outs {
-    return {conv_input_grad(Geo(c, 0), c.x(0), c.x(1), c.i(8), c.i(9), c.i(10), c.i(11))};
+    return {conv_input_grad(Geo(c, 0), c.x(0), conv_kernel(c, 1), c.i(8), c.i(9), c.i(10), c.i(11))};
   });
   // conv2d_bwd_filter: x NHWC, dy NHWC; args geo(8), kh, kw, ci, co.
   def("conv2d_bwd_filter", [](Call& c) -> Outs {
@@ -946,8 +963,9 @@ BatchStats bn_train(const at::Tensor& x, const at::Tensor& scale, const at::Tens
   return {channels_last_back(y), mean, var, invstd};
 }
 
-// Whether t may be updated in place: contiguous, and no other tensor (a view, another slot) shares its storage.
-bool exclusive(const at::Tensor& t) { return t.storage().use_count() == 1 && t.is_contiguous(); }
+// Whether t may be updated in place: dense (contiguous, or a permutation of it, as conv_kernel stores kernels), and
+// no other tensor (a view, another slot) shares its storage.
+bool exclusive(const at::Tensor& t) { return t.storage().use_count() == 1 && t.is_non_overlapping_and_dense(); }
 
 // A moving statistic m after a batch's b: m - (m - b)·decay, tfjs-layers' update op for op.
 at::Tensor moving(const at::Tensor& m, const at::Tensor& b, double decay) { return m.sub(m.sub(b).mul(decay)); }
@@ -1015,7 +1033,7 @@ void def_block() {
       throw std::runtime_error("the moving statistics share their data with another tensor (updated in place)");
     }
     const at::Tensor xl = lowp(c.x(0));
-    at::Tensor z = conv_lowp(Geo(c, 0), xl, c.x(1), c10::nullopt);
+    at::Tensor z = conv_lowp(Geo(c, 0), xl, conv_kernel(c, 1), c10::nullopt);
     if (!two_pass(z)) z = fp32(z);
     const double eps = c.f(8), decay = c.f(9);
     const BatchStats s = bn_train(z, c.x(2), c.x(3), eps, true);
@@ -1028,7 +1046,7 @@ void def_block() {
   // block_infer: x NHWC, w HWIO, scale, offset, moving mean, moving variance; args geo(8), eps → y: the convolution,
   // the inference batch norm and ReLU (bnr's one pass where it applies, reading the convolution's output as it is).
   def("block_infer", [](Call& c) -> Outs {
-    const at::Tensor z = conv_lowp(Geo(c, 0), c.x(0), c.x(1), c10::nullopt);
+    const at::Tensor z = conv_lowp(Geo(c, 0), c.x(0), conv_kernel(c, 1), c10::nullopt);
     const at::Tensor &scale = c.x(2), &offset = c.x(3), &mean = c.x(4), &var = c.x(5);
 #if FER_AVX2
     if (two_pass(z)) return {bnr::infer(z, scale, offset, mean, var, c.f(8))};
@@ -1039,7 +1057,7 @@ void def_block() {
   // input gradient (0/1) → dx (or, without it, the convolution's output gradient dz, fp32), dw, dscale, doffset.
   def("block_train_bwd", [](Call& c) -> Outs {
     const Geo g(c, 0);
-    const at::Tensor &x = c.x(1), &w = c.x(2), &ab = c.x(8);
+    const at::Tensor &x = c.x(1), &w = conv_kernel(c, 2), &ab = c.x(8);
     Outs bn = bn_train_grad(c.x(0), c.x(5), c.x(3), c.x(6), c.x(7), &c.x(4), ab.numel() ? &ab : nullptr, c.f(8));
     const at::Tensor& dz = bn[0];
     at::Tensor dw = conv_filter_grad(g, c.has(9) ? c.x(9) : x, dz, w.size(0), w.size(1), w.size(2), w.size(3));
@@ -1085,14 +1103,17 @@ __attribute__((target("avx2,fma"))) void momentum_rows(float* w, const float* gr
   }
 }
 
-// The update in place in one pass over value, grad and accumulation, where all three are contiguous CPU floats of
-// one size, value and accumulation exclusive, on a CPU with AVX2 and FMA; false (nothing written) otherwise.
+// The update in place in one pass over the memory of value, grad and accumulation, where all three are CPU floats
+// laid out alike (dense, the same strides: a kernel's accumulation is brought to its order here, once), value and
+// accumulation exclusive, on a CPU with AVX2 and FMA; false (nothing written) otherwise.
 bool momentum_pass(at::Tensor& value, const at::Tensor& grad, at::Tensor& acc, const MomentumArgs& o) {
   static const bool cpu = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   const auto fits = [&](const at::Tensor& t) {
-    return t.device().is_cpu() && t.scalar_type() == at::kFloat && t.is_contiguous() && t.numel() == value.numel();
+    return t.device().is_cpu() && t.scalar_type() == at::kFloat && t.sizes() == value.sizes();
   };
   if (!cpu || !fits(value) || !fits(grad) || !fits(acc) || !exclusive(value) || !exclusive(acc)) return false;
+  if (grad.strides() != value.strides()) return false;
+  if (acc.strides() != value.strides()) acc = at::empty_strided(value.sizes(), value.strides(), acc.options()).copy_(acc);
   float *w = value.data_ptr<float>(), *a = acc.data_ptr<float>();
   const float* g = grad.data_ptr<float>();
   at::parallel_for(0, value.numel(), 16384, [&](int64_t b, int64_t e) { momentum_rows(w, g, a, b, e, o); });
@@ -1361,7 +1382,7 @@ int fer_torch_run(int op, const int32_t* in, int nin, const double* args, int na
     c10::InferenceMode guard;
     if (op < 0 || op >= static_cast<int>(g_ops.size())) throw std::runtime_error("unknown op id");
     g_last_op = name;
-    Call c{{}, args, nargs};
+    Call c{{}, args, nargs, in};
     c.in.reserve(nin);
     for (int k = 0; k < nin; k++) c.in.push_back(in[k] < 0 ? at::Tensor() : slot(in[k]));
     Outs outs = g_ops[op](c);

@@ -84,3 +84,24 @@ Deno.test("torch dilated conv2d gradients (native) equal cpu's spaceToBatch form
     assert.ok(d.maxRel <= TOL, `rate ${rate}: ${d.where}`);
   }
 });
+
+Deno.test("a kernel stored in the convolutions' order (after its first convolution) reads as before everywhere", async () => {
+  const rng = new Rng("torch-conv-kernel-order");
+  const d = await compareTorch([[2, 7, 7, 3], [3, 3, 3, 5]], ([x, w]) => {
+    const conv = (k: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, k as tf.Tensor4D, 1, "same");
+    const first = conv(w), again = conv(w); // the second reads the kernel as the first stored it
+    const dw = tf.grad((k: tf.Tensor) => tf.sum(tf.square(conv(k))))(w); // a filter gradient comes out in that order
+    const whole = Array.from(w.dataSync()); // a download
+    return [
+      first,
+      again,
+      dw,
+      tf.add(dw, w), // an element-wise op of two kernels in that order
+      tf.add(w, tf.ones(w.shape)), // and of one in it with one in tfjs's order
+      tf.reshape(w, [-1]), // flat, in HWIO order
+      tf.transpose(w, [3, 0, 1, 2]),
+      tf.tensor1d(whole),
+    ];
+  }, rng);
+  assert.ok(d.maxRel <= TOL, d.where);
+});
