@@ -1066,6 +1066,37 @@ void def_block() {
   });
 }
 
+// ---- the training loss (lib/backend/torch/kernels/loss.ts) --------------------------------------------------
+// lib/engine/loss.ts' class-weighted cross-entropy of softmax outputs in one call each way (tfjs: ~10 ops forward,
+// ~15 back, each a dispatch through its engine).
+
+// Its parts: the targets (labels, smoothed by s), the clipped predictions and each row's class weight.
+struct CeParts {
+  at::Tensor targets, clipped, w;
+};
+CeParts ce_parts(const at::Tensor& pred, const at::Tensor& labels, const at::Tensor& weights, double s) {
+  const double k = static_cast<double>(labels.size(1));
+  return {s > 0 ? labels.mul(1 - s).add(s / k) : labels, pred.clamp(1e-7, 1 - 1e-7), labels.mul(weights).sum(1)};
+}
+
+void def_loss() {
+  // wce: pred [n, k], one-hot labels [n, k], class weights [k]; args smoothing → Σ_i w_i·(−Σ_j t_ij·log clip(p_ij))/n.
+  def("wce", [](Call& c) -> Outs {
+    const at::Tensor& p = c.x(0);
+    const CeParts e = ce_parts(p, c.x(1), c.x(2), c.f(0));
+    return {e.targets.mul(e.clipped.log()).sum(1).neg().mul(e.w).sum().div(static_cast<double>(p.size(0)))};
+  });
+  // wce_bwd: dy (scalar), pred, labels, class weights; args smoothing → dpred = −dy·w_i·t_ij/(n·clip(p_ij)) where
+  // p_ij lies in [1e-7, 1 − 1e-7] (where clipping passes the gradient), else 0.
+  def("wce_bwd", [](Call& c) -> Outs {
+    const at::Tensor& p = c.x(1);
+    const CeParts e = ce_parts(p, c.x(2), c.x(3), c.f(0));
+    const at::Tensor inside = p.ge(1e-7).logical_and(p.le(1 - 1e-7));
+    const at::Tensor scale = c.x(0).neg().div(static_cast<double>(p.size(0)));
+    return {e.targets.div(e.clipped).mul(e.w.unsqueeze(1)).mul(scale).mul(inside)};
+  });
+}
+
 // Optimiser updates, in place on the slots' own storage (the caller guarantees that no other tfjs
 // tensor shares the slot); a tensor whose storage a view shares gets a fresh one instead.
 
@@ -1182,6 +1213,7 @@ void init_ops_once() {
   def_layout();
   def_norm();
   def_block();
+  def_loss();
   def_optim();
 }
 

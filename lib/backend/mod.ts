@@ -37,6 +37,7 @@ export {
 } from "./runtime.ts";
 export { parseRuntime, type RuntimeInput } from "./runtime_flags.ts";
 export { addScaled } from "./add_scaled.ts";
+export { fusedCrossEntropy } from "./cross_entropy.ts";
 export { patchCpuKernels } from "./cpu_kernels.ts";
 export { type KernelTime, profileKernels } from "./profile.ts";
 export {

@@ -13,7 +13,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { addScaled, applyDecayedGradients } from "../backend/mod.ts";
+import { addScaled, applyDecayedGradients, fusedCrossEntropy } from "../backend/mod.ts";
 import type { TrainConfig } from "./config.ts";
 
 /** Per-class loss weights for the labels of the training set (all 1 for "none"). */
@@ -31,7 +31,7 @@ export function classWeightVector(spec: TrainConfig["classWeights"], labels: Arr
 /**
  * Cross-entropy of softmax outputs `pred` `[n, k]` (clipped to [1e-7, 1 − 1e-7]) against one-hot
  * `labels` — or, with label smoothing ε > 0, against (1 − ε)·onehot + ε/k — each sample weighted by its
- * true class's weight, summed and divided by n.
+ * true class's weight, summed and divided by n. On torch one kernel call each way (fusedCrossEntropy).
  */
 export function weightedCrossEntropy(
   pred: tf.Tensor2D,
@@ -39,6 +39,8 @@ export function weightedCrossEntropy(
   classWeights: tf.Tensor1D,
   labelSmoothing = 0,
 ): tf.Scalar {
+  const fused = fusedCrossEntropy(pred, labels, classWeights, labelSmoothing);
+  if (fused) return fused;
   const k = labels.shape[1];
   const targets = labelSmoothing > 0 ? tf.add(tf.mul(labels, 1 - labelSmoothing), labelSmoothing / k) : labels;
   const ce = tf.neg(tf.sum(tf.mul(targets, tf.log(tf.clipByValue(pred, 1e-7, 1 - 1e-7))), 1));

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import "@tensorflow/tfjs-layers"; // registers the gradients the penalty needs
-import { profileKernels, TORCH_BACKEND } from "../backend/mod.ts";
+import { profileKernels, setTorchFusion, TORCH_BACKEND } from "../backend/mod.ts";
 import { requireTorch, TOL } from "../backend/torch/testing.ts";
 import { buildModel } from "../model/build.ts";
 import { preset } from "../model/presets.ts";
@@ -134,5 +134,53 @@ Deno.test("applyDecayedUpdate: decayGradients' weights, on torch within the kern
   const v = tf.variable(tf.ones([2, 2]));
   assert.throws(() => applyDecayedUpdate(tf.train.sgd(1), [v], {}, 0.1), /no gradient for/);
   v.dispose();
+  await tf.setBackend("cpu");
+});
+
+Deno.test("on torch the loss and its gradient take one call each, with the values of tfjs's ops", async () => {
+  await requireTorch();
+  const run = async (backend: string, fused: boolean) => {
+    const rng = new Rng("fused-loss");
+    await tf.setBackend(backend);
+    setTorchFusion(fused);
+    try {
+      // softmax rows, one exactly at each clipping bound and one beyond: the gradient passes at the bounds only
+      const raw = tf.tensor2d(Array.from({ length: 6 * 4 }, () => 3 * rng.normal()), [6, 4]);
+      const pred = tf.tidy(() => {
+        const p = tf.softmax(raw).arraySync() as number[][];
+        p[0] = [1e-7, 1 - 1e-7, 0, 0];
+        p[1] = [0, 1, 0, 0];
+        return tf.tensor2d(p);
+      });
+      const labels = tf.cast(tf.oneHot(tf.tensor1d([1, 0, 3, 2, 1, 1], "int32"), 4), "float32") as tf.Tensor2D;
+      const cw = tf.tensor1d([0.5, 2, 1, 3]);
+      const pv = tf.variable(pred);
+      const prof = profileKernels(TORCH_BACKEND);
+      const out = [0, 0.1].map((eps) => {
+        const { value, grads } = tf.variableGrads(() => weightedCrossEntropy(pv, labels, cw, eps), [pv]);
+        const r = { loss: value.dataSync()[0], grad: Array.from(grads[pv.name].dataSync()) };
+        tf.dispose([value, grads]);
+        return r;
+      });
+      const calls = prof.report().reduce((n, r) => n + r.calls, 0);
+      prof.restore();
+      tf.dispose([raw, pred, labels, cw, pv]);
+      return { out, calls };
+    } finally {
+      setTorchFusion(true);
+    }
+  };
+  const cpu = await run("cpu", true), apart = await run(TORCH_BACKEND, false), fused = await run(TORCH_BACKEND, true);
+  for (const [name, r] of [["torch, tfjs's ops", apart], ["torch, fused", fused]] as const) {
+    for (const [i, o] of r.out.entries()) {
+      assert.ok(Math.abs(o.loss - cpu.out[i].loss) <= TOL * Math.abs(cpu.out[i].loss), `${name}: loss ${i}`);
+      const top = Math.max(...cpu.out[i].grad.map(Math.abs));
+      o.grad.forEach((g, j) => assert.ok(Math.abs(g - cpu.out[i].grad[j]) <= TOL * top, `${name}: grad ${i}[${j}]`));
+    }
+  }
+  assert.ok(cpu.out[0].grad.slice(4, 8).every((g) => g === 0), "row 1's prediction lies beyond the bounds");
+  assert.ok(cpu.out[0].grad.slice(0, 4).some((g) => g !== 0), "row 0's lies at them");
+  assert.equal(fused.calls, 4, "two calls each way for the two losses");
+  assert.ok(apart.calls > 20, `tfjs's ops: ${apart.calls} calls`);
   await tf.setBackend("cpu");
 });

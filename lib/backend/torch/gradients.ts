@@ -4,7 +4,8 @@
  * "torch" is the active backend (and the tensors are float32) they run one libtorch kernel each,
  * anywhere else the original tfjs gradient. Conv2D's wrapped gradient also takes dilations, which
  * tfjs's refuses: on torch the atrous convolutions train as dilated convolutions.
- * It also registers the gradients of the training-mode batch norm, with and without its ReLU (kernels/norm.ts).
+ * It also registers the gradients of the training-mode batch norm, with and without its ReLU (kernels/norm.ts), of the
+ * conv → batch norm → ReLU block (kernels/block.ts) and of the training loss (kernels/loss.ts).
  *
  * @example
  * ```ts
@@ -15,6 +16,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { type BlockTrainAttrs, CONV_BN_RELU_GRAD, CONV_BN_RELU_TRAIN } from "./kernels/block.ts";
 import { BN_RELU_TRAIN, BN_TRAIN, BN_TRAIN_GRAD } from "./kernels/norm.ts";
+import { WEIGHTED_CE, WEIGHTED_CE_GRAD } from "./kernels/loss.ts";
 
 type GradFunc = tf.GradConfig["gradFunc"];
 
@@ -83,6 +85,19 @@ export function installTorchGradients(backendName: string): void {
       const dy = (dys as tf.Tensor[])[0];
       const [dx, dScale, dOffset] = run(BN_TRAIN_GRAD, { dy, x, scale, mean, invstd, y }, attrs) as tf.Tensor[];
       return { x: () => dx, scale: () => dScale, offset: () => dOffset };
+    },
+  });
+
+  tf.registerGradient({
+    kernelName: WEIGHTED_CE,
+    inputsToSave: ["pred", "labels", "classWeights"],
+    gradFunc: (dy, saved, attrs) => {
+      const [pred, labels, classWeights] = saved;
+      return {
+        pred: () => run(WEIGHTED_CE_GRAD, { dy: dy as tf.Tensor, pred, labels, classWeights }, attrs) as tf.Tensor,
+        labels: () => tf.zerosLike(labels),
+        classWeights: () => tf.zerosLike(classWeights),
+      };
     },
   });
 

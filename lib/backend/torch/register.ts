@@ -25,6 +25,7 @@ import { blockKernels } from "./kernels/block.ts";
 import { convKernels } from "./kernels/conv.ts";
 import { gradKernels } from "./kernels/grads.ts";
 import { layoutKernels } from "./kernels/layout.ts";
+import { lossKernels } from "./kernels/loss.ts";
 import { mathKernels } from "./kernels/math.ts";
 import { normKernels } from "./kernels/norm.ts";
 import { poolKernels } from "./kernels/pool.ts";
@@ -97,6 +98,7 @@ export function torchKernels(): KernelDef[] {
     ...layoutKernels(),
     ...normKernels(),
     ...blockKernels(),
+    ...lossKernels(),
     ...gradKernels(),
   ];
 }
