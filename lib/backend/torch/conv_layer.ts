@@ -17,12 +17,12 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { blockCall, type BlockConv } from "./block_layer.ts";
-import { firstInput, patchLayerCall } from "./patch_layer.ts";
+import { firstInput, patchLayer } from "./patch_layer.ts";
 
 /** Patches tfjs-layers' Conv2D (once) for the given backend; a block's convolution runs the block
  * (block_layer.ts). */
 export function installTorchConvLayer(backendName: string): void {
-  patchLayerCall<BlockConv>("Conv2D", (original) =>
+  patchLayer<BlockConv>("Conv2D", "call", (original) =>
     function (inputs, kwargs) {
       const x = firstInput(inputs);
       if (

@@ -27,7 +27,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-layers";
 import { alias } from "./alias.ts";
 import { BN_RELU_TRAIN, BN_TRAIN } from "./kernels/norm.ts";
-import { firstInput, patchLayerCall } from "./patch_layer.ts";
+import { firstInput, patchLayer } from "./patch_layer.ts";
 
 /** The BatchNormalization fields the training path reads (public in JS). */
 export interface BatchNormLayer {
@@ -72,6 +72,24 @@ function passOn(x: tf.Tensor): tf.Tensor {
   return y;
 }
 
+/**
+ * The input a training pass-through layer returns as it is, or null. In training a block's batch norm and ReLU, and
+ * the ReLU of a batch norm that ran it, return their input tensor itself from `apply`: tfjs-layers' apply (its name
+ * scope, input checks and copy of an input returned as output) and an alias's tensor and tape node are skipped, and
+ * the gradient reaching the output is the input's. In inference they pass on an alias (their `call`): tfjs-layers'
+ * executor disposes a layer's input after its last reader there.
+ */
+function passedOn(
+  inputs: tf.Tensor | tf.Tensor[],
+  kwargs: Record<string, unknown> | undefined,
+  done: WeakSet<tf.Tensor>,
+): tf.Tensor | null {
+  if (kwargs?.training !== true) return null;
+  const x = firstInput(inputs);
+  // the mark is spent here: the same tensor goes on to layers that must not take it as done
+  return x instanceof tf.Tensor && done.delete(x) ? x : null;
+}
+
 /** True when the layer's output feeds exactly one layer, a ReLU without a ceiling. */
 export function readByReluOnly(layer: BatchNormLayer): boolean {
   const readers = layer.outboundNodes ?? [];
@@ -82,7 +100,18 @@ export function readByReluOnly(layer: BatchNormLayer): boolean {
 
 /** Patches tfjs-layers' BatchNormalization and ReLU (once) for the given backend. */
 export function installTorchBatchNorm(backendName: string): void {
-  patchLayerCall<BatchNormLayer>("BatchNormalization", (original) =>
+  patchLayer<unknown>("BatchNormalization", "apply", (original) =>
+    function (inputs, kwargs) {
+      const x = passedOn(inputs, kwargs, batchNormDone);
+      if (!x) return original.call(this, inputs, kwargs);
+      reluDone.add(x); // for its ReLU only
+      return x;
+    });
+  patchLayer<unknown>("ReLU", "apply", (original) =>
+    function (inputs, kwargs) {
+      return passedOn(inputs, kwargs, reluDone) ?? original.call(this, inputs, kwargs);
+    });
+  patchLayer<BatchNormLayer>("BatchNormalization", "call", (original) =>
     function (inputs, kwargs) {
       const x = firstInput(inputs);
       if (batchNormDone.has(x)) return passOn(x);
@@ -113,7 +142,7 @@ export function installTorchBatchNorm(backendName: string): void {
       if (relu) reluDone.add(y);
       return y;
     });
-  patchLayerCall<unknown>("ReLU", (original) =>
+  patchLayer<unknown>("ReLU", "call", (original) =>
     function (inputs, kwargs) {
       const x = firstInput(inputs);
       return reluDone.has(x) ? alias(x) : original.call(this, inputs, kwargs);

@@ -235,3 +235,29 @@ Deno.test("a block updates its moving statistics in place, and a clone of them k
     await tf.setBackend(before);
   }
 });
+
+Deno.test("in training a block's batch norm and ReLU return the block's output itself, once", async () => {
+  await requireTorch();
+  const before = tf.getBackend();
+  await tf.setBackend(TORCH_BACKEND);
+  try {
+    const m = blocks(new Rng("torch-block-pass-on"));
+    const [conv, bn, relu] = m.layers.slice(1, 4) as tfl.layers.Layer[];
+    const x = tf.ones([2, 16, 16, 2]);
+    const training = { training: true };
+    tf.tidy(() => {
+      const y = conv.apply(x, training) as tf.Tensor;
+      const b = bn.apply(y, training) as tf.Tensor, r = relu.apply(b, training) as tf.Tensor;
+      assert.ok(b === y && r === y, "the block's output itself, no alias");
+      const z = bn.apply(r, training) as tf.Tensor;
+      assert.notEqual(z, y, "read again, the batch norm runs (the mark is spent)");
+      const yi = conv.apply(x, { training: false }) as tf.Tensor;
+      const bi = bn.apply(yi, { training: false }) as tf.Tensor;
+      assert.ok(bi !== yi && bi.dataId === yi.dataId, "in inference an alias: the same data, another tensor");
+    });
+    x.dispose();
+    m.dispose();
+  } finally {
+    await tf.setBackend(before);
+  }
+});
