@@ -5,7 +5,8 @@
  * (bench/twin_speed.py: bench/twin_net.py with the same initial weights, loaded from our saved model, and
  * bench/twin_train.py), interleaved per round (twin, torch, twin bf16, torch bf16, …) so that load from other
  * processes hits all alike. Each torch row has its ratios to the twin at the same precision and the tfjs kernel
- * calls of one training step (every kernel the engine dispatches to the backend, nested ones included). With
+ * calls of one training step (every kernel the engine dispatches to the backend, nested ones included), and each
+ * round's ratio with their median (robust to a slow spell of a shared host in one round). With
  * `unfused`, the same rounds also time our fp32 step with conv, BatchNormalization and ReLU apart (`torch_unfused`). With
  * `profile`, the fp32 row also holds where a step's time goes on each side: the torch backend's kernels (ms and
  * calls of one step) beside the twin's ATen ops (torch.profiler's self time per step).
@@ -165,6 +166,10 @@ export async function torchSpeed(
 }
 
 const mean = (v: number[]) => v.reduce((p, q) => p + q, 0) / v.length;
+const median = (v: number[]) => {
+  const s = [...v].sort((a, b) => a - b), m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 const round = (v: number) => Math.round(v * 1000) / 1000;
 const key = (side: string, p: Precision) => p === "fp32" ? side : `${side}_${p}`;
 
@@ -225,6 +230,9 @@ export async function benchTwin(o: TwinBenchOptions): Promise<Record<string, unk
           ...(p === "fp32" ? {} : { ratio_train_vs_twin_fp32: round(f.train_img_s / fp32.train_img_s) }),
           kernel_calls_per_step: outs[0].calls,
           rounds: outs.map((q) => round(q.train_img_s)),
+          // each round's pair (twin, then ours, a few seconds apart): a slow spell of a shared host lands in one
+          ratio_train_rounds: outs.map((q, r) => round(q.train_img_s / twin.get(p)![r].train_img_s)),
+          ratio_train_median: round(median(outs.map((q, r) => q.train_img_s / twin.get(p)![r].train_img_s))),
         };
       }
       if (unfused.length) {
