@@ -94,7 +94,7 @@ export function decayGradients(grads: tf.NamedTensorMap, vars: tf.Variable[], wd
  */
 export function applyDecayedUpdate(opt: tf.Optimizer, vars: tf.Variable[], grads: tf.NamedTensorMap, wd: number): void {
   const decayed = wd > 0 ? decayedWeights(vars) : [];
-  for (const v of decayed) if (!grads[v.name]) throw new Error(`decayGradients: no gradient for ${v.name}`);
+  for (const v of decayed) if (!grads[v.name]) throw new Error(`applyDecayedUpdate: no gradient for ${v.name}`);
   const decays = new Set(decayed);
   const list = () => vars.map((v) => ({ name: v.name, tensor: grads[v.name] }));
   if (wd > 0 && applyDecayedGradients(opt, list(), vars.map((v) => decays.has(v) ? wd : 0))) return;

@@ -4,12 +4,12 @@
  * reader is a ReLU; layer by layer a training step spends five kernel calls and as many tape nodes on it (convolution,
  * batch norm with ReLU, and the three gradients), and the batch norm's statistics come back to tfjs only to be handed
  * back. {@link blockCall} runs the three layers' work in one TorchConvBnReluTrain call from the convolution's `call`
- * (conv_layer.ts), which updates the moving statistics in place, with its gradient in one call (kernels/block.ts);
- * the batch norm and ReLU layers then pass the
- * output on (layers.ts). The values are those of the layers apart within the kernel tests' tolerance (the batch norm
- * with ReLU is the shim's two-pass kernels' on x86-64 CPUs: layers.ts). In inference, while no gradient is
- * recorded, one TorchConvBnReluInfer call does the three layers' work (the batch norm from its moving statistics; an
- * inference pass that records a gradient, a saliency map's, runs the layers). `setTorchFusion(false)` runs them apart.
+ * (conv_layer.ts), which updates the moving statistics in place, with its gradient in one call (kernels/block.ts); the
+ * batch norm and ReLU layers then pass the output on (layers.ts). The values are those of the layers apart within the
+ * kernel tests' tolerance (the batch norm with ReLU is the shim's two-pass kernels' on x86-64 CPUs: layers.ts). In
+ * inference, while no gradient is recorded, one TorchConvBnReluInfer call does the three layers' work (the batch norm
+ * from its moving statistics; an inference pass that records a gradient, a saliency map's, runs the layers).
+ * `setTorchFusion(false)` runs them apart.
  *
  * @example
  * ```ts

@@ -8,12 +8,14 @@
  * op for op (so the same bits), inference unchanged.
  *
  * When the layer's one reader is a plain ReLU layer, the ReLU runs in the same call and its gradient inside
- * the batch norm's backward call; the ReLU layer then passes its input on (alias.ts: no kernel call either way). On an
+ * the batch norm's backward call; the ReLU layer then passes its input on: in training its input tensor itself, from
+ * its `apply`, in inference an alias (alias.ts); no kernel call either way. On an
  * x86-64 CPU with AVX2 and FMA the shim runs batch norm with ReLU in two passes over the data each way (ATen's batch
  * norm and ReLU take four forward and three backward), reading a bf16 convolution's output as it is, so the values are
  * those of the two layers apart within the kernel tests' tolerance; elsewhere ATen's calls run, bit for bit (ReLU's
  * gradient is dy where its output is positive either way). Where a convolution feeds the batch norm (every block of
  * the networks), the convolution's call runs all three (block_layer.ts) and the batch norm passes its input on too.
+ * The batch norm's moving averages are then updated in place by the block's call.
  * {@link setTorchFusion} switches both off to compare.
  *
  * @example
