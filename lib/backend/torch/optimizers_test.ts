@@ -30,26 +30,13 @@ function own(t: tf.Tensor): tf.Variable {
   return v;
 }
 
-Deno.test("fused Adam/SGD/Momentum updates on torch give the same weights and optimizer state as tfjs on cpu", async () => {
-  const rng = new Rng("torch-optim");
-  for (const [name, make] of optimizers) {
-    const d = await compareTorch([[2, 6, 6, 3], [3, 3, 3, 5], [5]], ([x, w0, b0]) => {
-      const w = own(w0), b = own(b0);
-      const loss = () =>
-        tf.sum(tf.square(tf.relu(tf.add(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, "same"), b)))) as tf.Scalar;
-      const opt = make();
-      for (let i = 0; i < 4; i++) tf.dispose(opt.minimize(loss, true)!);
-      const out = [w, b, ...state(opt)].map((v) => tf.add(v, 0));
-      opt.dispose();
-      tf.dispose([w, b]);
-      return out;
-    }, rng);
-    assert.ok(d.maxRel <= TOL, `${name}: ${d.where}`);
-  }
-});
-
-Deno.test("weight decay folded into the fused updates gives tfjs's weights and state from decayed gradients", async () => {
-  const rng = new Rng("torch-optim-decay");
+/** Four updates by `update` of a small conv net's variables with each optimizer, on cpu and on torch
+ * (compareTorch): the weights and optimizer state agree within the kernel tests' tolerance. */
+async function fourUpdates(
+  seed: string,
+  update: (opt: tf.Optimizer, loss: () => tf.Scalar, w: tf.Variable, b: tf.Variable, name: string) => void,
+): Promise<void> {
+  const rng = new Rng(seed);
   for (const [name, make] of optimizers) {
     // 135 kernel values: the one-pass momentum update's vector loop and its scalar tail.
     const d = await compareTorch([[2, 6, 6, 3], [3, 3, 3, 5], [5]], ([x, w0, b0]) => {
@@ -57,18 +44,7 @@ Deno.test("weight decay folded into the fused updates gives tfjs's weights and s
       const loss = () =>
         tf.sum(tf.square(tf.relu(tf.add(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, "same"), b)))) as tf.Scalar;
       const opt = make();
-      for (let i = 0; i < 4; i++) {
-        const { value, grads } = tf.variableGrads(loss, [w, b]);
-        const list = [{ name: w.name, tensor: grads[w.name] }, { name: b.name, tensor: grads[b.name] }];
-        const fused = applyDecayedGradients(opt, list, [2, 0]);
-        assert.equal(fused, tf.getBackend() === TORCH_BACKEND, `${name}: the fused update runs on torch only`);
-        if (!fused) {
-          const [gw] = addScaled([grads[w.name]], [w], 2);
-          opt.applyGradients([{ name: w.name, tensor: gw }, list[1]]);
-          gw.dispose();
-        }
-        tf.dispose([value, grads]);
-      }
+      for (let i = 0; i < 4; i++) update(opt, loss, w, b, name);
       const out = [w, b, ...state(opt)].map((v) => tf.add(v, 0));
       opt.dispose();
       tf.dispose([w, b]);
@@ -76,6 +52,25 @@ Deno.test("weight decay folded into the fused updates gives tfjs's weights and s
     }, rng);
     assert.ok(d.maxRel <= TOL, `${name}: ${d.where}`);
   }
+}
+
+Deno.test("fused Adam/SGD/Momentum updates on torch give the same weights and optimizer state as tfjs on cpu", async () => {
+  await fourUpdates("torch-optim", (opt, loss) => tf.dispose(opt.minimize(loss, true)!));
+});
+
+Deno.test("weight decay folded into the fused updates gives tfjs's weights and state from decayed gradients", async () => {
+  await fourUpdates("torch-optim-decay", (opt, loss, w, b, name) => {
+    const { value, grads } = tf.variableGrads(loss, [w, b]);
+    const list = [{ name: w.name, tensor: grads[w.name] }, { name: b.name, tensor: grads[b.name] }];
+    const fused = applyDecayedGradients(opt, list, [2, 0]);
+    assert.equal(fused, tf.getBackend() === TORCH_BACKEND, `${name}: the fused update runs on torch only`);
+    if (!fused) {
+      const [gw] = addScaled([grads[w.name]], [w], 2);
+      opt.applyGradients([{ name: w.name, tensor: gw }, list[1]]);
+      gw.dispose();
+    }
+    tf.dispose([value, grads]);
+  });
   assert.throws(() => applyDecayedGradients(tf.train.sgd(1), [], [0]), /1 decays, 0 gradients/);
 });
 

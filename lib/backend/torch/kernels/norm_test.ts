@@ -207,11 +207,20 @@ Deno.test("conv → BN → ReLU blocks, and BN read by one ReLU, run in one call
   }
 });
 
-Deno.test("a block updates its moving statistics in place, and a clone of them keeps the values it had", async () => {
+/** Runs fn with torch as the backend, then the backend before. */
+async function onTorch(fn: () => void): Promise<void> {
   await requireTorch();
   const before = tf.getBackend();
   await tf.setBackend(TORCH_BACKEND);
   try {
+    fn();
+  } finally {
+    await tf.setBackend(before);
+  }
+}
+
+Deno.test("a block updates its moving statistics in place, and a clone of them keeps the values it had", async () => {
+  await onTorch(() => {
     const rng = new Rng("torch-block-moving");
     const m = blocks(rng);
     const x = tf.tensor4d(Array.from({ length: 2 * 16 * 16 * 2 }, () => rng.normal()), [2, 16, 16, 2]);
@@ -231,16 +240,11 @@ Deno.test("a block updates its moving statistics in place, and a clone of them k
     assert.equal(tf.memory().numTensors, numTensors, "no tensors left behind");
     tf.dispose([x, clone]);
     m.dispose();
-  } finally {
-    await tf.setBackend(before);
-  }
+  });
 });
 
 Deno.test("in training a block's batch norm and ReLU return the block's output itself, once", async () => {
-  await requireTorch();
-  const before = tf.getBackend();
-  await tf.setBackend(TORCH_BACKEND);
-  try {
+  await onTorch(() => {
     const m = blocks(new Rng("torch-block-pass-on"));
     const [conv, bn, relu] = m.layers.slice(1, 4) as tfl.layers.Layer[];
     const x = tf.ones([2, 16, 16, 2]);
@@ -257,7 +261,5 @@ Deno.test("in training a block's batch norm and ReLU return the block's output i
     });
     x.dispose();
     m.dispose();
-  } finally {
-    await tf.setBackend(before);
-  }
+  });
 });
