@@ -830,14 +830,15 @@ __attribute__((target("avx2,fma"))) void grad_dx(const float* dy, const Mask& m,
   }
 }
 
-// y = max(0, x·a + b) over all of x (T: x's dtype), as a new fp32 tensor.
+// y = max(0, x·a + b) over all of x (T: x's dtype), as a new fp32 tensor; ab [2, C]: a, then b.
 template <typename T>
-at::Tensor affine_relu_of(const at::Tensor& x, const std::vector<float>& a, const std::vector<float>& b) {
+at::Tensor affine_relu_of(const at::Tensor& x, const at::Tensor& ab) {
   const int64_t C = x.size(-1), M = x.numel() / C;
   at::Tensor y = at::empty(x.sizes(), x.options().dtype(at::kFloat));
   const T* xp = x.data_ptr<T>();
   float* yp = y.data_ptr<float>();
-  rows(M, C, [&](int64_t r0, int64_t r1, int) { affine_relu(xp, yp, r0, r1, C, a.data(), b.data()); });
+  const float *a = ab.data_ptr<float>(), *b = a + C;
+  rows(M, C, [&](int64_t r0, int64_t r1, int) { affine_relu(xp, yp, r0, r1, C, a, b); });
   return y;
 }
 
@@ -865,17 +866,15 @@ BatchStats train_as(const at::Tensor& x, const at::Tensor& scale, const at::Tens
   const at::TensorOptions f32 = x.options().dtype(at::kFloat);
   at::Tensor mean = at::empty({C}, f32), var = at::empty_like(mean), invstd = at::empty_like(mean);
   float *mo = mean.data_ptr<float>(), *vo = var.data_ptr<float>(), *io = invstd.data_ptr<float>();
-  std::vector<float> a(C), b(C);
   at::Tensor ab = at::empty({2, C}, f32);
+  float *a = ab.data_ptr<float>(), *b = a + C;
   for (int64_t c = 0; c < C; c++) {
     const double m = s[c] / M, v = std::max(0.0, q[c] / M - m * m), is = 1 / std::sqrt(v + eps);
     mo[c] = static_cast<float>(k[c] + m), vo[c] = static_cast<float>(v), io[c] = static_cast<float>(is);
     a[c] = static_cast<float>(floats(scale)[c] * is);
     b[c] = static_cast<float>(floats(offset)[c] - (k[c] + m) * floats(scale)[c] * is);
   }
-  std::copy(a.begin(), a.end(), ab.data_ptr<float>());
-  std::copy(b.begin(), b.end(), ab.data_ptr<float>() + C);
-  return {affine_relu_of<T>(x, a, b), mean, var, invstd, ab};
+  return {affine_relu_of<T>(x, ab), mean, var, invstd, ab};
 }
 
 // An inference batch norm with ReLU from the moving statistics: y = max(0, x·a + b), fp32, in one pass.
@@ -884,12 +883,13 @@ at::Tensor infer(const at::Tensor& x_, const at::Tensor& scale, const at::Tensor
   const at::Tensor x = x_.contiguous(), sc = scale.contiguous(), off = offset.contiguous();
   const at::Tensor m = mean.contiguous(), v = var.contiguous();
   const int64_t C = x.size(-1);
-  std::vector<float> a(C), b(C);
+  at::Tensor ab = at::empty({2, C}, m.options().dtype(at::kFloat));
+  float *a = ab.data_ptr<float>(), *b = a + C;
   for (int64_t c = 0; c < C; c++) {
     const double is = 1 / std::sqrt(static_cast<double>(floats(v)[c]) + eps), ac = floats(sc)[c] * is;
     a[c] = static_cast<float>(ac), b[c] = static_cast<float>(floats(off)[c] - floats(m)[c] * ac);
   }
-  return x.scalar_type() == at::kBFloat16 ? affine_relu_of<bf16>(x, a, b) : affine_relu_of<float>(x, a, b);
+  return x.scalar_type() == at::kBFloat16 ? affine_relu_of<bf16>(x, ab) : affine_relu_of<float>(x, ab);
 }
 
 // The training batch norm with ReLU, as bn_train(x, scale, offset, eps, true); y is fp32.
@@ -918,7 +918,9 @@ Outs grad_as(const at::Tensor& dy, const at::Tensor& z, const at::Tensor& scale,
   }
   at::Tensor dx = at::empty_like(z);
   T* dxp = dx.data_ptr<T>();
-  rows(M, C, [&](int64_t r0, int64_t r1, int) { grad_dx(dyp, mask, zp, dxp, r0, r1, C, A.data(), B.data(), D.data()); });
+  rows(M, C, [&](int64_t r0, int64_t r1, int) {
+    grad_dx(dyp, mask, zp, dxp, r0, r1, C, A.data(), B.data(), D.data());
+  });
   return {dx, dscale, doffset};
 }
 
@@ -928,15 +930,16 @@ Outs grad(const at::Tensor& dy, const at::Tensor& z_, const at::Tensor& scale, c
           const at::Tensor& invstd, const at::Tensor& y, const at::Tensor* ab) {
   const at::Tensor d = dy.contiguous(), z = z_.contiguous(), sc = scale.contiguous();
   const at::Tensor m = mean.contiguous(), is = invstd.contiguous();
-  const bool half = z.scalar_type() == at::kBFloat16;
+  const auto with = [&](const auto& mask) {
+    if (z.scalar_type() == at::kBFloat16) return grad_as<bf16>(d, z, sc, m, is, mask);
+    return grad_as<float>(d, z, sc, m, is, mask);
+  };
   if (ab) {
     const at::Tensor abc = ab->contiguous();
-    const MaskFromZ mask{floats(abc), floats(abc) + z.size(-1)};
-    return half ? grad_as<bf16>(d, z, sc, m, is, mask) : grad_as<float>(d, z, sc, m, is, mask);
+    return with(MaskFromZ{floats(abc), floats(abc) + z.size(-1)});
   }
   const at::Tensor yc = y.contiguous();
-  const MaskFromY mask{floats(yc)};
-  return half ? grad_as<bf16>(d, z, sc, m, is, mask) : grad_as<float>(d, z, sc, m, is, mask);
+  return with(MaskFromY{floats(yc)});
 }
 
 }  // namespace bnr
@@ -1024,9 +1027,8 @@ void def_norm() {
 void def_block() {
   // block_train: x NHWC, w HWIO, scale, offset, moving mean, moving variance; args geo(8), eps, decay → y, then
   // (kept beside y) the convolution's output z, the batch mean and invstd, bnr's ab (no values where ATen's batch
-  // norm ran), and in bf16 mode x in bf16. The moving
-  // statistics (exclusive, as the caller makes them) are updated where they are. z stays in the convolution's dtype
-  // where bnr reads it (bf16 mode: no conversion passes).
+  // norm ran), and in bf16 mode x in bf16. The moving statistics (exclusive, as the caller makes them) are updated
+  // where they are. z stays in the convolution's dtype where bnr reads it (bf16 mode: no conversion passes).
   def("block_train", [](Call& c) -> Outs {
     at::Tensor &moving_mean = c.in.at(4), &moving_var = c.in.at(5);
     if (!exclusive(moving_mean) || !exclusive(moving_var)) {
@@ -1097,8 +1099,9 @@ void def_loss() {
   });
 }
 
-// Optimiser updates, in place on the slots' own storage (the caller guarantees that no other tfjs
-// tensor shares the slot); a tensor whose storage a view shares gets a fresh one instead.
+// ---- optimiser updates ------------------------------------------------------------------------------------------
+// In place on the slots' own storage (the caller guarantees that no other tfjs tensor shares the slot); a tensor
+// whose storage a view shares gets a fresh one instead (exclusive).
 
 // Weight decay folded into an update: the optimisers' optional trailing args hold one factor per variable (group),
 // and a variable's gradient gains factor·value first (as add_scaled would have made it: the product, then the sum).
@@ -1144,7 +1147,9 @@ bool momentum_pass(at::Tensor& value, const at::Tensor& grad, at::Tensor& acc, c
   };
   if (!cpu || !fits(value) || !fits(grad) || !fits(acc) || !exclusive(value) || !exclusive(acc)) return false;
   if (grad.strides() != value.strides()) return false;
-  if (acc.strides() != value.strides()) acc = at::empty_strided(value.sizes(), value.strides(), acc.options()).copy_(acc);
+  if (acc.strides() != value.strides()) {
+    acc = at::empty_strided(value.sizes(), value.strides(), acc.options()).copy_(acc);
+  }
   float *w = value.data_ptr<float>(), *a = acc.data_ptr<float>();
   const float* g = grad.data_ptr<float>();
   at::parallel_for(0, value.numel(), 16384, [&](int64_t b, int64_t e) { momentum_rows(w, g, a, b, e, o); });
