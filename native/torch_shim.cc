@@ -705,6 +705,10 @@ inline float load1(const float* p) { return *p; }
 inline float load1(const bf16* p) { return static_cast<float>(*p); }
 inline void store1(float* p, float v) { *p = v; }
 inline void store1(bf16* p, float v) { *p = bf16(v); }
+// z·a + b in one rounding, as the vector loops' FMA.
+__attribute__((target("avx2,fma"))) inline float affine1(float z, float a, float b) {
+  return _mm_cvtss_f32(_mm_fmadd_ss(_mm_set_ss(z), _mm_set_ss(a), _mm_set_ss(b)));
+}
 
 // Calls f(first row, end row, thread) over the rows of M in parallel; partial sums go to the thread's slot.
 template <typename F>
@@ -755,10 +759,7 @@ __attribute__((target("avx2,fma"))) void affine_relu(const T* x, float* y, int64
       const __m256 v = _mm256_fmadd_ps(load8(row + c), _mm256_loadu_ps(a + c), _mm256_loadu_ps(b + c));
       _mm256_storeu_ps(out + c, _mm256_max_ps(v, zero));
     }
-    for (; c < C; c++) {
-      const __m128 v = _mm_fmadd_ss(_mm_set_ss(load1(row + c)), _mm_set_ss(a[c]), _mm_set_ss(b[c]));
-      out[c] = std::max(0.f, _mm_cvtss_f32(v));
-    }
+    for (; c < C; c++) out[c] = std::max(0.f, affine1(load1(row + c), a[c], b[c]));
   }
 }
 
@@ -779,7 +780,7 @@ struct MaskFromZ {
     return _mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_GT_OQ);
   }
   __attribute__((target("avx2,fma"))) bool one(int64_t, int64_t c, float z) const {
-    return _mm_cvtss_f32(_mm_fmadd_ss(_mm_set_ss(z), _mm_set_ss(a[c]), _mm_set_ss(b[c]))) > 0;
+    return affine1(z, a[c], b[c]) > 0;
   }
 };
 
@@ -830,6 +831,140 @@ __attribute__((target("avx2,fma"))) void grad_dx(const float* dy, const Mask& m,
   }
 }
 
+// A block's 2×2 max pool with stride 2 over an NHWC tensor of H×W (both even), run inside the batch norm's passes:
+// pooled row p = (n, oh, ow) reads rows i, i + 1, i + W, i + W + 1, i = (n·H + 2·oh)·W + 2·ow, in ATen's scan order.
+struct Window {
+  int64_t H, W;
+  // Pooled row p's window, stepped from one to the next without dividing.
+  struct At {
+    const Window& w;
+    int64_t p, first;
+    int64_t ow;
+    std::array<int64_t, 4> rows() const { return {first, first + 1, first + w.W, first + w.W + 1}; }
+    void next() {
+      p++, first += 2;
+      if (++ow == w.W / 2) ow = 0, first += w.W;  // the next pair of rows (the next image after the last pair)
+    }
+  };
+  At at(int64_t p) const {
+    const int64_t wo = W / 2, per = H / 2 * wo, r = p % per;
+    return {*this, p, (p / per * H + 2 * (r / wo)) * W + 2 * (r % wo), r % wo};
+  }
+};
+
+// Pooled y = max over the window of max(0, x·a + b), over pooled rows [p0, p1).
+template <typename T>
+__attribute__((target("avx2,fma"))) void affine_relu_pool(const T* x, float* y, int64_t p0, int64_t p1, int64_t C,
+                                                           const float* a, const float* b, const Window& w) {
+  const __m256 zero = _mm256_setzero_ps();
+  for (Window::At win = w.at(p0); win.p < p1; win.next()) {
+    const std::array<int64_t, 4> r = win.rows();
+    float* out = y + win.p * C;
+    int64_t c = 0;
+    for (; c + 8 <= C; c += 8) {
+      const __m256 av = _mm256_loadu_ps(a + c), bv = _mm256_loadu_ps(b + c);
+      __m256 m = zero;
+      // ReLU first, as affine_relu (max(NaN, 0) is 0 there), then the window's maximum
+      for (int64_t i : r) m = _mm256_max_ps(m, _mm256_max_ps(_mm256_fmadd_ps(load8(x + i * C + c), av, bv), zero));
+      _mm256_storeu_ps(out + c, m);
+    }
+    for (; c < C; c++) {
+      float m = 0.f;
+      for (int64_t i : r) m = std::max(m, std::max(0.f, affine1(load1(x + i * C + c), a[c], b[c])));
+      out[c] = m;
+    }
+  }
+}
+
+// The gradient reaching each of a window's four rows (eight channels): dy (the pooled row's) at the window's first
+// maximum of y = max(0, z·a + b), where that y > 0 (ATen's max pool takes the first maximum in scan order, ReLU's
+// gradient passes where y > 0), else 0; z_k: the rows' values.
+__attribute__((target("avx2,fma"))) inline void window_g8(const __m256 (&z)[4], __m256 dy, __m256 a, __m256 b,
+                                                          __m256 (&g)[4]) {
+  const __m256 zero = _mm256_setzero_ps();
+  __m256 y[4], m = zero;
+  for (int k = 0; k < 4; k++) y[k] = _mm256_max_ps(_mm256_fmadd_ps(z[k], a, b), zero), m = _mm256_max_ps(m, y[k]);
+  const __m256 pass = _mm256_and_ps(_mm256_cmp_ps(m, zero, _CMP_GT_OQ), dy);
+  __m256 taken = zero;
+  for (int k = 0; k < 4; k++) {
+    const __m256 at = _mm256_andnot_ps(taken, _mm256_cmp_ps(y[k], m, _CMP_EQ_OQ));
+    g[k] = _mm256_and_ps(at, pass), taken = _mm256_or_ps(taken, at);
+  }
+}
+// The same for one channel.
+__attribute__((target("avx2,fma"))) inline void window_g1(const float (&z)[4], float dy, float a, float b,
+                                                          float (&g)[4]) {
+  float y[4], m = 0.f;
+  for (int k = 0; k < 4; k++) y[k] = std::max(0.f, affine1(z[k], a, b)), m = std::max(m, y[k]);
+  bool taken = false;
+  for (int k = 0; k < 4; k++) {
+    const bool at = !taken && y[k] == m;
+    g[k] = at && m > 0 ? dy : 0.f, taken = taken || at;
+  }
+}
+
+// grad_sums for a pooled block: dy pooled, over the windows of pooled rows [p0, p1) (kRows / 4 a float block).
+template <typename T>
+__attribute__((target("avx2,fma"))) void grad_sums_pool(const float* dy, const T* z, int64_t p0, int64_t p1, int64_t C,
+                                                         const float* mean, const float* a, const float* b,
+                                                         const Window& w, double* s, double* q) {
+  std::vector<float> bs(C), bq(C);
+  Window::At win = w.at(p0);
+  for (int64_t r = p0; r < p1; r += kRows / 4) {
+    std::fill(bs.begin(), bs.end(), 0.f), std::fill(bq.begin(), bq.end(), 0.f);
+    for (; win.p < std::min(p1, r + kRows / 4); win.next()) {
+      const int64_t p = win.p;
+      const std::array<int64_t, 4> rows = win.rows();
+      int64_t c = 0;
+      for (; c + 8 <= C; c += 8) {
+        __m256 zv[4], g[4];
+        for (int k = 0; k < 4; k++) zv[k] = load8(z + rows[k] * C + c);
+        window_g8(zv, _mm256_loadu_ps(dy + p * C + c), _mm256_loadu_ps(a + c), _mm256_loadu_ps(b + c), g);
+        __m256 sv = _mm256_loadu_ps(&bs[c]), qv = _mm256_loadu_ps(&bq[c]);
+        const __m256 mv = _mm256_loadu_ps(mean + c);
+        for (int k = 0; k < 4; k++) {
+          sv = _mm256_add_ps(sv, g[k]), qv = _mm256_fmadd_ps(g[k], _mm256_sub_ps(zv[k], mv), qv);
+        }
+        _mm256_storeu_ps(&bs[c], sv), _mm256_storeu_ps(&bq[c], qv);
+      }
+      for (; c < C; c++) {
+        float zc[4], g[4];
+        for (int k = 0; k < 4; k++) zc[k] = load1(z + rows[k] * C + c);
+        window_g1(zc, dy[p * C + c], a[c], b[c], g);
+        for (int k = 0; k < 4; k++) bs[c] += g[k], bq[c] += g[k] * (zc[k] - mean[c]);
+      }
+    }
+    flush(bs, bq, s, q, C);
+  }
+}
+
+// grad_dx for a pooled block: dx = g·A - z·B + D over the windows of pooled rows [p0, p1).
+template <typename T>
+__attribute__((target("avx2,fma"))) void grad_dx_pool(const float* dy, const T* z, T* dx, int64_t p0, int64_t p1,
+                                                       int64_t C, const float* a, const float* b, const float* A,
+                                                       const float* B, const float* D, const Window& w) {
+  for (Window::At win = w.at(p0); win.p < p1; win.next()) {
+    const int64_t p = win.p;
+    const std::array<int64_t, 4> rows = win.rows();
+    int64_t c = 0;
+    for (; c + 8 <= C; c += 8) {
+      __m256 zv[4], g[4];
+      for (int k = 0; k < 4; k++) zv[k] = load8(z + rows[k] * C + c);
+      window_g8(zv, _mm256_loadu_ps(dy + p * C + c), _mm256_loadu_ps(a + c), _mm256_loadu_ps(b + c), g);
+      const __m256 Av = _mm256_loadu_ps(A + c), Bv = _mm256_loadu_ps(B + c), Dv = _mm256_loadu_ps(D + c);
+      for (int k = 0; k < 4; k++) {
+        store8(dx + rows[k] * C + c, _mm256_fmadd_ps(g[k], Av, _mm256_fnmadd_ps(zv[k], Bv, Dv)));
+      }
+    }
+    for (; c < C; c++) {
+      float zc[4], g[4];
+      for (int k = 0; k < 4; k++) zc[k] = load1(z + rows[k] * C + c);
+      window_g1(zc, dy[p * C + c], a[c], b[c], g);
+      for (int k = 0; k < 4; k++) store1(dx + rows[k] * C + c, g[k] * A[c] - zc[k] * B[c] + D[c]);
+    }
+  }
+}
+
 // y = max(0, x·a + b) over all of x (T: x's dtype), as a new fp32 tensor; ab [2, C]: a, then b.
 template <typename T>
 at::Tensor affine_relu_of(const at::Tensor& x, const at::Tensor& ab) {
@@ -839,6 +974,19 @@ at::Tensor affine_relu_of(const at::Tensor& x, const at::Tensor& ab) {
   float* yp = y.data_ptr<float>();
   const float *a = ab.data_ptr<float>(), *b = a + C;
   rows(M, C, [&](int64_t r0, int64_t r1, int) { affine_relu(xp, yp, r0, r1, C, a, b); });
+  return y;
+}
+
+// The same, then the 2×2 max pool with stride 2 (x NHWC, H and W even), in one pass: the pooled fp32 tensor.
+template <typename T>
+at::Tensor affine_relu_pool_of(const at::Tensor& x, const at::Tensor& ab) {
+  const int64_t C = x.size(3);
+  const Window w{x.size(1), x.size(2)};
+  at::Tensor y = at::empty({x.size(0), w.H / 2, w.W / 2, C}, x.options().dtype(at::kFloat));
+  const T* xp = x.data_ptr<T>();
+  float* yp = y.data_ptr<float>();
+  const float *a = ab.data_ptr<float>(), *b = a + C;
+  rows(y.numel() / C, C, [&](int64_t p0, int64_t p1, int) { affine_relu_pool(xp, yp, p0, p1, C, a, b, w); });
   return y;
 }
 
@@ -857,7 +1005,7 @@ std::pair<std::vector<double>, std::vector<double>> sums(int64_t M, int64_t C, c
 const float* floats(const at::Tensor& t) { return t.data_ptr<float>(); }
 
 template <typename T>
-BatchStats train_as(const at::Tensor& x, const at::Tensor& scale, const at::Tensor& offset, double eps) {
+BatchStats train_as(const at::Tensor& x, const at::Tensor& scale, const at::Tensor& offset, double eps, bool pool) {
   const int64_t C = x.size(-1), M = x.numel() / C;
   const T* xp = x.data_ptr<T>();
   std::vector<float> k(C);
@@ -874,7 +1022,7 @@ BatchStats train_as(const at::Tensor& x, const at::Tensor& scale, const at::Tens
     a[c] = static_cast<float>(floats(scale)[c] * is);
     b[c] = static_cast<float>(floats(offset)[c] - (k[c] + m) * floats(scale)[c] * is);
   }
-  return {affine_relu_of<T>(x, ab), mean, var, invstd, ab};
+  return {pool ? affine_relu_pool_of<T>(x, ab) : affine_relu_of<T>(x, ab), mean, var, invstd, ab};
 }
 
 // An inference batch norm with ReLU from the moving statistics: y = max(0, x·a + b), fp32, in one pass.
@@ -892,21 +1040,22 @@ at::Tensor infer(const at::Tensor& x_, const at::Tensor& scale, const at::Tensor
   return x.scalar_type() == at::kBFloat16 ? affine_relu_of<bf16>(x, ab) : affine_relu_of<float>(x, ab);
 }
 
-// The training batch norm with ReLU, as bn_train(x, scale, offset, eps, true); y is fp32.
-BatchStats train(const at::Tensor& x_, const at::Tensor& scale, const at::Tensor& offset, double eps) {
+// The training batch norm with ReLU, as bn_train(x, scale, offset, eps, true); y is fp32, max pooled 2×2 with stride
+// 2 when pool (x NHWC, H and W even: pools() says).
+BatchStats train(const at::Tensor& x_, const at::Tensor& scale, const at::Tensor& offset, double eps, bool pool) {
   const at::Tensor x = x_.contiguous(), sc = scale.contiguous(), off = offset.contiguous();
-  return x.scalar_type() == at::kBFloat16 ? train_as<bf16>(x, sc, off, eps) : train_as<float>(x, sc, off, eps);
+  if (x.scalar_type() == at::kBFloat16) return train_as<bf16>(x, sc, off, eps, pool);
+  return train_as<float>(x, sc, off, eps, pool);
 }
 
-template <typename T, typename Mask>
-Outs grad_as(const at::Tensor& dy, const at::Tensor& z, const at::Tensor& scale, const at::Tensor& mean,
-             const at::Tensor& invstd, const Mask& mask) {
+// The gradient's two passes over `units` (z's rows, or a pooled block's windows): sums_pass(first, end, s, q), then
+// dx_pass(first, end, A, B, D, dx) with dx = g·A - z·B + D → dz (in z's dtype), dscale, doffset.
+template <typename T, typename SumsPass, typename DxPass>
+Outs grad_passes(const at::Tensor& z, const at::Tensor& scale, const at::Tensor& mean, const at::Tensor& invstd,
+                 int64_t units, const SumsPass& sums_pass, const DxPass& dx_pass) {
   const int64_t C = z.size(-1), M = z.numel() / C;
-  const float *dyp = floats(dy), *mp = floats(mean);
-  const T* zp = z.data_ptr<T>();
-  auto [s, q] = sums(M, C, [&](int64_t b, int64_t e, double* s, double* q) {
-    grad_sums(dyp, mask, zp, b, e, C, mp, s, q);
-  });
+  const float* mp = floats(mean);
+  auto [s, q] = sums(units, C, sums_pass);
   at::Tensor dscale = at::empty({C}, mean.options()), doffset = at::empty_like(dscale);
   float *gs = dscale.data_ptr<float>(), *go = doffset.data_ptr<float>();
   std::vector<float> A(C), B(C), D(C);
@@ -918,14 +1067,43 @@ Outs grad_as(const at::Tensor& dy, const at::Tensor& z, const at::Tensor& scale,
   }
   at::Tensor dx = at::empty_like(z);
   T* dxp = dx.data_ptr<T>();
-  rows(M, C, [&](int64_t r0, int64_t r1, int) {
-    grad_dx(dyp, mask, zp, dxp, r0, r1, C, A.data(), B.data(), D.data());
-  });
+  rows(units, C, [&](int64_t r0, int64_t r1, int) { dx_pass(r0, r1, A.data(), B.data(), D.data(), dxp); });
   return {dx, dscale, doffset};
 }
 
+template <typename T, typename Mask>
+Outs grad_as(const at::Tensor& dy, const at::Tensor& z, const at::Tensor& scale, const at::Tensor& mean,
+             const at::Tensor& invstd, const Mask& mask) {
+  const int64_t C = z.size(-1);
+  const float *dyp = floats(dy), *mp = floats(mean);
+  const T* zp = z.data_ptr<T>();
+  return grad_passes<T>(
+      z, scale, mean, invstd, z.numel() / C,
+      [&](int64_t b, int64_t e, double* s, double* q) { grad_sums(dyp, mask, zp, b, e, C, mp, s, q); },
+      [&](int64_t b, int64_t e, const float* A, const float* B, const float* D, T* dx) {
+        grad_dx(dyp, mask, zp, dx, b, e, C, A, B, D);
+      });
+}
+
+// A pooled block's: dy pooled 2×2 with stride 2, y > 0 and the windows' maxima from z and the forward's ab.
+template <typename T>
+Outs grad_pool_as(const at::Tensor& dy, const at::Tensor& z, const at::Tensor& scale, const at::Tensor& mean,
+                  const at::Tensor& invstd, const float* a) {
+  const int64_t C = z.size(3);
+  const Window w{z.size(1), z.size(2)};
+  const float *dyp = floats(dy), *mp = floats(mean), *b = a + C;
+  const T* zp = z.data_ptr<T>();
+  return grad_passes<T>(
+      z, scale, mean, invstd, dy.numel() / C,
+      [&](int64_t p0, int64_t p1, double* s, double* q) { grad_sums_pool(dyp, zp, p0, p1, C, mp, a, b, w, s, q); },
+      [&](int64_t p0, int64_t p1, const float* A, const float* B, const float* D, T* dx) {
+        grad_dx_pool(dyp, zp, dx, p0, p1, C, a, b, A, B, D, w);
+      });
+}
+
 // Its gradient, as bn_train_grad(dy, z, scale, mean, invstd, &y, ab, eps): dz (in z's dtype), dscale, doffset.
-// Where y > 0 comes from z and the forward's ab when given (one stream fewer each pass), else from y.
+// Where y > 0 comes from z and the forward's ab when given (one stream fewer each pass), else from y. A dy of half
+// z's height is a pooled block's (train's pool; ab given).
 Outs grad(const at::Tensor& dy, const at::Tensor& z_, const at::Tensor& scale, const at::Tensor& mean,
           const at::Tensor& invstd, const at::Tensor& y, const at::Tensor* ab) {
   const at::Tensor d = dy.contiguous(), z = z_.contiguous(), sc = scale.contiguous();
@@ -934,6 +1112,14 @@ Outs grad(const at::Tensor& dy, const at::Tensor& z_, const at::Tensor& scale, c
     if (z.scalar_type() == at::kBFloat16) return grad_as<bf16>(d, z, sc, m, is, mask);
     return grad_as<float>(d, z, sc, m, is, mask);
   };
+  if (d.numel() != z.numel()) {
+    if (!ab || z.dim() != 4 || d.sizes() != at::IntArrayRef({z.size(0), z.size(1) / 2, z.size(2) / 2, z.size(3)})) {
+      throw std::runtime_error("bnr::grad: dy is neither z's shape nor its 2×2 pooled one with the forward's ab");
+    }
+    const at::Tensor abc = ab->contiguous();
+    if (z.scalar_type() == at::kBFloat16) return grad_pool_as<bf16>(d, z, sc, m, is, floats(abc));
+    return grad_pool_as<float>(d, z, sc, m, is, floats(abc));
+  }
   if (ab) {
     const at::Tensor abc = ab->contiguous();
     return with(MaskFromZ{floats(abc), floats(abc) + z.size(-1)});
@@ -954,11 +1140,18 @@ bool two_pass([[maybe_unused]] const at::Tensor& x) {
 #endif
 }
 
-// The training batch norm (then ReLU when relu): bnr's where it applies, else ATen's.
-BatchStats bn_train(const at::Tensor& x, const at::Tensor& scale, const at::Tensor& offset, double eps, bool relu) {
+// Whether a block's 2×2 max pool with stride 2 can run inside its batch norm's passes: bnr's kernels on z, NHWC with
+// H and W even.
+bool pools(const at::Tensor& z) { return two_pass(z) && z.dim() == 4 && z.size(1) % 2 == 0 && z.size(2) % 2 == 0; }
+
+// The training batch norm (then ReLU when relu, then when pool the 2×2 max pool: pools() must hold): bnr's where it
+// applies, else ATen's.
+BatchStats bn_train(const at::Tensor& x, const at::Tensor& scale, const at::Tensor& offset, double eps, bool relu,
+                    bool pool = false) {
 #if FER_AVX2
-  if (relu && two_pass(x)) return bnr::train(x, scale, offset, eps);
+  if (relu && two_pass(x)) return bnr::train(x, scale, offset, eps, pool);
 #endif
+  if (pool) throw std::runtime_error("bn_train: a pooled batch norm needs bnr's kernels (pools())");
   auto [y, mean, invstd] = at::native_batch_norm(channels_first(x), scale, offset, c10::nullopt, c10::nullopt, true,
                                                  0.0, eps);
   if (relu) y.relu_();
@@ -1025,10 +1218,12 @@ void def_norm() {
 // A convolution without bias whose one reader is a training batch norm whose one reader is a ReLU, in one call each
 // way: the calls of conv2d, bn_train (relu) and their gradients.
 void def_block() {
-  // block_train: x NHWC, w HWIO, scale, offset, moving mean, moving variance; args geo(8), eps, decay → y, then
-  // (kept beside y) the convolution's output z, the batch mean and invstd, bnr's ab (no values where ATen's batch
-  // norm ran), and in bf16 mode x in bf16. The moving statistics (exclusive, as the caller makes them) are updated
-  // where they are. z stays in the convolution's dtype where bnr reads it (bf16 mode: no conversion passes).
+  // block_train: x NHWC, w HWIO, scale, offset, moving mean, moving variance; args geo(8), eps, decay, [pool] → y,
+  // then (kept beside y) the convolution's output z, the batch mean and invstd, bnr's ab (no values where ATen's
+  // batch norm ran), and in bf16 mode x in bf16. The moving statistics (exclusive, as the caller makes them) are
+  // updated where they are. z stays in the convolution's dtype where bnr reads it (bf16 mode: no conversion passes).
+  // With pool 1, y is max pooled 2×2 with stride 2 in the same pass where pools(z) (half z's height), else not: the
+  // caller tells by y's shape.
   def("block_train", [](Call& c) -> Outs {
     at::Tensor &moving_mean = c.in.at(4), &moving_var = c.in.at(5);
     if (!exclusive(moving_mean) || !exclusive(moving_var)) {
@@ -1038,7 +1233,7 @@ void def_block() {
     at::Tensor z = conv_lowp(Geo(c, 0), xl, conv_kernel(c, 1), c10::nullopt);
     if (!two_pass(z)) z = fp32(z);
     const double eps = c.f(8), decay = c.f(9);
-    const BatchStats s = bn_train(z, c.x(2), c.x(3), eps, true);
+    const BatchStats s = bn_train(z, c.x(2), c.x(3), eps, true, c.na > 10 && c.b(10) && pools(z));
     move_in_place(moving_mean, s.mean, decay);
     move_in_place(moving_var, s.var, decay);
     Outs o = {s.y, z, s.mean, s.invstd, s.ab.defined() ? s.ab : at::empty({0}, s.mean.options())};
@@ -1057,6 +1252,7 @@ void def_block() {
   });
   // block_train_bwd: dy, x, w, scale, y, then z, mean, invstd, ab[, x in bf16] (kept beside y); args geo(8), eps,
   // input gradient (0/1) → dx (or, without it, the convolution's output gradient dz, fp32), dw, dscale, doffset.
+  // dy and y are pooled where block_train pooled.
   def("block_train_bwd", [](Call& c) -> Outs {
     const Geo g(c, 0);
     const at::Tensor &x = c.x(1), &w = conv_kernel(c, 2), &ab = c.x(8);

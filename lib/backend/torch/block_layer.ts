@@ -7,6 +7,9 @@
  * (conv_layer.ts), which updates the moving statistics in place, with its gradient in one call (kernels/block.ts); the
  * batch norm and ReLU layers then pass the output on (layers.ts). The values are those of the layers apart within the
  * kernel tests' tolerance (the batch norm with ReLU is the shim's two-pass kernels' on x86-64 CPUs: layers.ts). In
+ * training, where the ReLU's one reader is a 2×2 max pool with stride 2 (a VGG stage's last block), the call pools
+ * too, in the batch norm's passes each way, where the shim can (its AVX2 kernels, an even height and width; the
+ * output's shape tells), and the pool layer passes the output on as well: no full-size output written or read. In
  * inference, while no gradient is recorded, one TorchConvBnReluInfer call does the three layers' work (the batch norm
  * from its moving statistics; an inference pass that records a gradient, a saliency map's, runs the layers).
  * `setTorchFusion(false)` runs them apart.
@@ -19,7 +22,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { type BlockAttrs, type BlockTrainAttrs, CONV_BN_RELU_INFER, CONV_BN_RELU_TRAIN } from "./kernels/block.ts";
-import { type BatchNormLayer, blockDone, readByReluOnly, torchFusion } from "./layers.ts";
+import { type BatchNormLayer, blockDone, blockPooled, readByReluOnly, torchFusion } from "./layers.ts";
 import type { TorchBackend } from "./backend.ts";
 
 /** The Conv2D fields the torch paths read (public in JS). */
@@ -34,6 +37,27 @@ export interface BlockConv {
   dilationRate: number | number[];
   inboundNodes: { inboundLayers: { getClassName(): string }[] }[];
   outboundNodes: { outboundLayer: BatchNormLayer & { getClassName(): string } }[];
+  computeOutputShape(inputShape: number[]): number[];
+}
+
+/** The MaxPooling2D fields the pooled block reads (public in JS). */
+interface PoolLayer {
+  getClassName(): string;
+  poolSize: number[];
+  strides: number[];
+  padding: string;
+  dataFormat: string;
+}
+
+/** Whether the one reader of bn's ReLU is a 2×2 max pool with stride 2 on NHWC (valid, or same: alike on the even
+ * sizes the shim pools). */
+function reluPooled(bn: BatchNormLayer): boolean {
+  const readers = (bn.outboundNodes[0].outboundLayer as { outboundNodes?: { outboundLayer: PoolLayer }[] })
+    .outboundNodes ?? [];
+  if (readers.length !== 1) return false;
+  const p = readers[0].outboundLayer;
+  return p.getClassName() === "MaxPooling2D" && p.dataFormat === "channelsLast" &&
+    [...p.poolSize, ...p.strides].every((v) => v === 2);
 }
 
 /** The batch norm that makes `conv` a block with it and its ReLU, or null. */
@@ -91,9 +115,11 @@ export function blockCall(
     decay: 1 - bn.momentum,
     // a model input needs no gradient (tfjs's transposed convolution can give it undilated, if asked after all)
     inputGrad: conv.inboundNodes[0].inboundLayers[0]?.getClassName() !== "InputLayer" || dilations.some((v) => v !== 1),
+    pool: reluPooled(bn),
   };
   for (const v of [inputs.movingMean, inputs.movingVariance]) ownData(v);
   const y = tf.engine().runKernel(CONV_BN_RELU_TRAIN, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
   blockDone(y);
+  if (attrs.pool && y.shape[1] !== conv.computeOutputShape(x.shape)[1]) blockPooled(y);
   return y;
 }

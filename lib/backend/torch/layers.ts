@@ -15,7 +15,9 @@
  * those of the two layers apart within the kernel tests' tolerance; elsewhere ATen's calls run, bit for bit (ReLU's
  * gradient is dy where its output is positive either way). Where a convolution feeds the batch norm (every block of
  * the networks), the convolution's call runs all three (block_layer.ts) and the batch norm passes its input on too.
- * The batch norm's moving averages are then updated in place by the block's call.
+ * The batch norm's moving averages are then updated in place by the block's call; in training, where the ReLU's one
+ * reader is a 2×2 max pool with stride 2, the block's call pools too (block_layer.ts) and the pool layer passes its
+ * input on as well.
  * {@link setTorchFusion} switches both off to compare.
  *
  * @example
@@ -50,6 +52,8 @@ let fusion = true;
 const reluDone = new WeakSet<tf.Tensor>();
 /** Outputs of a convolution that already went through its reader's batch norm (and that one's ReLU). */
 const batchNormDone = new WeakSet<tf.Tensor>();
+/** Block outputs that already went through their ReLU's reader, a max pool. */
+const poolDone = new WeakSet<tf.Tensor>();
 
 /** Runs ReLU inside the batch norm's calls when a ReLU layer is its one reader, and a convolution, its batch norm and
  * ReLU in one call where they form a block (block_layer.ts) (default), or each layer in calls of its own. */
@@ -65,6 +69,11 @@ export function torchFusion(): boolean {
 /** Marks a block's output: its batch norm and ReLU layers pass it on as it is. */
 export function blockDone(y: tf.Tensor): void {
   batchNormDone.add(y);
+}
+
+/** Marks a block's output that its call pooled: its max pool layer passes it on too, in training. */
+export function blockPooled(y: tf.Tensor): void {
+  poolDone.add(y);
 }
 
 /** A block's output as its batch norm passes it on to the ReLU layer, marked as through ReLU. */
@@ -112,6 +121,10 @@ export function installTorchBatchNorm(backendName: string): void {
   patchLayer<unknown>("ReLU", "apply", (original) =>
     function (inputs, kwargs) {
       return passedOn(inputs, kwargs, reluDone) ?? original.call(this, inputs, kwargs);
+    });
+  patchLayer<unknown>("MaxPooling2D", "apply", (original) =>
+    function (inputs, kwargs) {
+      return passedOn(inputs, kwargs, poolDone) ?? original.call(this, inputs, kwargs);
     });
   patchLayer<BatchNormLayer>("BatchNormalization", "call", (original) =>
     function (inputs, kwargs) {

@@ -7,13 +7,16 @@
  *   statistics updated in place (their data must be theirs alone: blockCall sees to it), so no tensors of theirs
  *   pass through tfjs or its tape; the convolution's output and the batch statistics stay in libtorch beside y for
  *   the gradient (in bf16 mode the convolution's output stays bf16, with x's bf16 copy for the filter gradient);
+ *   with `pool`, y is also max pooled 2×2 with stride 2 in the same pass where the shim can (its AVX2 kernels, an
+ *   even height and width), else not: y's height tells;
  * - TorchConvBnReluInfer {x, filter, scale, offset, movingMean, movingVariance} attrs {strides, pad, dilations,
  *   varianceEpsilon} → y: the convolution, the inference batch norm and ReLU (in one pass after the convolution
  *   in fp32 and bf16 on a CPU with AVX2 and FMA); no gradient, for the forward passes that record none;
  * - TorchConvBnReluGrad {dy, x, filter, scale, y} attrs {…, inputGrad} → [dx, dfilter, dscale, doffset]: ReLU's,
  *   the batch norm's and the convolution's gradients in one call; with `inputGrad` false (the block reads a
  *   model input, whose gradient nothing asks) dx's convolution is skipped and the first output is the
- *   convolution's output gradient instead, from which dx can still be had.
+ *   convolution's output gradient instead, from which dx can still be had; dy and y pooled where the forward
+ *   pooled.
  *
  * The convolution's ATen calls are Conv2D's, and the batch norm with ReLU is TorchBatchNormReluTrain's (the shim's
  * two-pass kernels on an x86-64 CPU with AVX2 and FMA, ATen's calls elsewhere; see ../layers.ts), so a block gives
@@ -51,6 +54,8 @@ export interface BlockTrainAttrs extends BlockAttrs {
   decay: number;
   /** Whether the gradient kernel computes dx (false where the block reads a model input). */
   inputGrad?: boolean;
+  /** Whether the training kernel max pools its output 2×2 with stride 2 where it can (y's height tells). */
+  pool?: boolean;
 }
 
 /** The shim's convolution geometry of the block on x. */
@@ -76,6 +81,7 @@ export function blockKernels(): KernelDef[] {
         ...blockGeometry(x, filter, a),
         a.varianceEpsilon,
         a.decay,
+        a.pool ? 1 : 0,
       ], 1)[0];
     }),
     kernel(CONV_BN_RELU_INFER, (args) => {
