@@ -66,8 +66,11 @@ Deno.test("torch conv2d gradients (input, filter, bias; relu fused) match cpu", 
 
 Deno.test("torch dilated conv2d gradients (native) equal cpu's spaceToBatch formulation of the same conv", async () => {
   const rng = new Rng("torch-conv-dilated");
-  for (const rate of [2, 3, 5]) {
-    const [n, h, w, c, oc] = [2, 9 + rng.int(4), 8 + rng.int(5), 3, 4];
+  // rate 5 on 8–12 pixels: a dilated window (11) wider than x at times, some taps' inputs partly outside; rate 6 on 4
+  // or 5: the outer taps' wholly outside (the shim's tap-by-tap filter gradient)
+  for (const [rate, small] of [[2, false], [3, false], [5, false], [6, true]] as const) {
+    const size = (base: number, spread: number) => small ? 4 + rng.int(2) : base + rng.int(spread);
+    const [n, h, w, c, oc] = [2, size(9, 4), size(8, 5), 3, 4];
     const d = await compareTorch([[n, h, w, c], [3, 3, c, oc]], ([x, f]) => {
       const fwd = tf.getBackend() === "torch"
         ? (x: tf.Tensor, f: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, "same", "NHWC", rate)
