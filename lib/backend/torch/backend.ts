@@ -108,12 +108,15 @@ export class TorchBackend extends KernelBackend {
     if (!d) return true;
     d.refCount--;
     if (!force && d.refCount > 0) return false;
-    for (const slot of d.slot >= 0 ? [d.slot, ...d.kept ?? []] : []) {
-      this.lib.free(slot);
-      this.slots.delete(slot);
-    }
+    if (d.slot >= 0) this.freeSlot(d.slot);
+    if (d.kept) { for (const slot of d.kept) this.freeSlot(slot); }
     this.store.delete(dataId);
     return true;
+  }
+
+  private freeSlot(slot: number): void {
+    this.lib.free(slot);
+    this.slots.delete(slot);
   }
 
   override refCount(dataId: DataId): number {
@@ -189,7 +192,7 @@ export class TorchBackend extends KernelBackend {
   private adopt(slot: number, dtype: DataType, shape: number[], kept?: number[]): TensorInfo {
     const dataId = {};
     this.slots.add(slot);
-    for (const s of kept ?? []) this.slots.add(s);
+    if (kept) { for (const s of kept) this.slots.add(s); }
     this.store.set(dataId, kept ? { slot, dtype, shape, refCount: 1, kept } : { slot, dtype, shape, refCount: 1 });
     return { dataId, shape, dtype };
   }

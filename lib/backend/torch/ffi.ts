@@ -120,13 +120,17 @@ export function openTorch(path: string): TorchLib {
     if (n < 0) fail("op");
     return n;
   };
+  // (a loop, not Array.from of a subarray: a view and an iterator for each output of each op)
   const out = (k: number): TorchOut => {
     const o = k * OUT_STRIDE, rank = outBuf[o + 2];
-    return {
-      slot: outBuf[o],
-      dtype: CODE_DTYPE[outBuf[o + 1]],
-      shape: Array.from(outBuf.subarray(o + 3, o + 3 + rank)),
-    };
+    const shape = new Array<number>(rank);
+    for (let d = 0; d < rank; d++) shape[d] = outBuf[o + 3 + d];
+    return { slot: outBuf[o], dtype: CODE_DTYPE[outBuf[o + 1]], shape };
+  };
+  const outs = (first: number, end: number): TorchOut[] => {
+    const list: TorchOut[] = [];
+    for (let k = first; k < end; k++) list.push(out(k));
+    return list;
   };
   const opId = (name: string): number => {
     let id = ids.get(name);
@@ -145,15 +149,13 @@ export function openTorch(path: string): TorchLib {
       if (s.fer_torch_init(opts.threads, opts.device, precision, opts.sync ? 1 : 0) !== 0) fail("init");
     },
     run(op, inputs, args, maxOutputs = 0) {
-      const n = call(op, inputs, args, maxOutputs, -1);
-      return Array.from({ length: n }, (_, k) => out(k));
+      return outs(0, call(op, inputs, args, maxOutputs, -1));
     },
     runKeeping(op, inputs, args, shown) {
       const n = call(op, inputs, args, 0, shown);
-      return {
-        outs: Array.from({ length: Math.min(n, shown) }, (_, k) => out(k)),
-        kept: Array.from({ length: Math.max(0, n - shown) }, (_, k) => outBuf[(shown + k) * OUT_STRIDE]),
-      };
+      const kept: number[] = [];
+      for (let k = shown; k < n; k++) kept.push(outBuf[k * OUT_STRIDE]);
+      return { outs: outs(0, Math.min(n, shown)), kept };
     },
     upload(values, shape, dtype) {
       const code = DTYPE_CODE[dtype];
