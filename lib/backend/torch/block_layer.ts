@@ -25,16 +25,11 @@ import { type BlockAttrs, type BlockTrainAttrs, CONV_BN_RELU_INFER, CONV_BN_RELU
 import { type BatchNormLayer, blockDone, blockPooled, readByReluOnly, torchFusion } from "./layers.ts";
 import type { TorchBackend } from "./backend.ts";
 
-/** The Conv2D fields the torch paths read (public in JS). */
+/** The fields of a convolution layer without bias (Conv2D, AtrousConv2D) that a block's call reads (public in JS). */
 export interface BlockConv {
-  rank: number;
-  bias: unknown;
-  activation: { getClassName(): string };
   kernel: { read(): tf.Tensor };
   strides: number[];
   padding: "valid" | "same";
-  dataFormat: "channelsLast" | "channelsFirst";
-  dilationRate: number | number[];
   inboundNodes: { inboundLayers: { getClassName(): string }[] }[];
   outboundNodes: { outboundLayer: BatchNormLayer & { getClassName(): string } }[];
   computeOutputShape(inputShape: number[]): number[];

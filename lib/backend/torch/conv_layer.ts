@@ -7,7 +7,9 @@
  * neither bias nor activation (each convolution followed by BatchNormalization), it runs the plain
  * `tf.conv2d`, whose registered gradient hands dx and dW out lazily: the tape asks only for what lies
  * on a path from a variable. Both ops run the same libtorch call forward and the same two backward, so
- * every value is bit for bit what the fused op gives; only the unread dx is gone.
+ * every value is bit for bit what the fused op gives; only the unread dx is gone. Where the convolution is a block's
+ * (block_layer.ts), its call runs the block. AtrousConv2D (lib/model/atrous.ts: the reconstruction module's dilated
+ * convolutions, each read by a batch norm and ReLU) runs its block the same way, once lib/model has registered it.
  *
  * @example
  * ```ts
@@ -17,12 +19,27 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { blockCall, type BlockConv } from "./block_layer.ts";
-import { firstInput, patchLayer } from "./patch_layer.ts";
+import { firstInput, layerRegistered, patchLayer } from "./patch_layer.ts";
+
+/** The Conv2D fields the torch paths read besides a block's (public in JS). */
+interface Conv2DLayer extends BlockConv {
+  rank: number;
+  bias: unknown;
+  activation: { getClassName(): string };
+  dataFormat: "channelsLast" | "channelsFirst";
+  dilationRate: number | number[];
+}
+
+/** The AtrousConv2D fields (lib/model/atrous.ts) its block reads; `kernel` is private in TypeScript only. */
+interface AtrousLayer extends Omit<BlockConv, "strides" | "padding"> {
+  useBias: boolean;
+  dilation: number;
+}
 
 /** Patches tfjs-layers' Conv2D (once) for the given backend; a block's convolution runs the block
  * (block_layer.ts). */
 export function installTorchConvLayer(backendName: string): void {
-  patchLayer<BlockConv>("Conv2D", "call", (original) =>
+  patchLayer<Conv2DLayer>("Conv2D", "call", (original) =>
     function (inputs, kwargs) {
       const x = firstInput(inputs);
       if (
@@ -41,5 +58,22 @@ export function installTorchConvLayer(backendName: string): void {
       return tf.tidy(() =>
         tf.conv2d(x as tf.Tensor4D, this.kernel.read() as tf.Tensor4D, strides, this.padding, "NHWC", dilations)
       );
+    });
+  if (!layerRegistered("AtrousConv2D")) return; // lib/model not loaded: patched at a later registration
+  patchLayer<AtrousLayer>("AtrousConv2D", "call", (original) =>
+    function (inputs, kwargs) {
+      const x = firstInput(inputs);
+      if (tf.getBackend() !== backendName || this.useBias || x.dtype !== "float32" || x.rank !== 4) {
+        return original.call(this, inputs, kwargs);
+      }
+      const conv: BlockConv = {
+        kernel: this.kernel,
+        strides: [1, 1],
+        padding: "same",
+        inboundNodes: this.inboundNodes,
+        outboundNodes: this.outboundNodes,
+        computeOutputShape: (shape) => this.computeOutputShape(shape),
+      };
+      return blockCall(conv, x, kwargs, [this.dilation, this.dilation]) ?? original.call(this, inputs, kwargs);
     });
 }

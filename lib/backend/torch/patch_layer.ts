@@ -36,6 +36,11 @@ export function patchLayer<L>(
   patched.add(key);
 }
 
+/** Whether tfjs-layers knows `className` (a class of lib/model registers itself when its module loads). */
+export function layerRegistered(className: string): boolean {
+  return className in tf.serialization.SerializationMap.getMap().classNameMap;
+}
+
 /** The first input of a layer's call (layers take one tensor or a list). */
 export function firstInput(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
   return Array.isArray(inputs) ? inputs[0] : inputs;
