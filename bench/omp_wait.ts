@@ -57,7 +57,7 @@ async function childRun(
   if (!r.ok) throw new Error(`bench omp-wait: torch backend unavailable: ${r.reason}`);
   await tf.setBackend(TORCH_BACKEND);
   const fm = buildModel(preset(v.net, { inputSize: v.size }));
-  const s = await torchSpeed(fm, v, `${v.net} ${v.size}px`);
+  const s = await torchSpeed(fm, v, "fp32");
   const out: ChildOut = { train_img_s: s.train_img_s, chose: `${r.ompWait!.policy}: ${r.ompWait!.why}` };
   console.log(JSON.stringify(out));
 }

@@ -169,13 +169,20 @@ export const TRAIN_SPEC = {
     },
     sizes: { type: "string", default: "48,96", help: "input sizes in pixels, comma list" },
     batch: { type: "number", default: 32, min: 1, integer: true, help: "batch size" },
-    steps: { type: "number", default: 3, min: 1, integer: true, help: "timed steps per measurement" },
+    steps: {
+      type: "number",
+      default: 3,
+      min: 1,
+      integer: true,
+      help: "timed steps per measurement (with --net presets: per side and round)",
+    },
     warmup: {
       type: "number",
       default: 5,
       min: 1,
       integer: true,
-      help: "untimed steps before each measurement, both sides (V8 optimises tfjs's code over the first few)",
+      help: "untimed steps before each measurement, both sides (V8 optimises tfjs's code over the first few); with " +
+        "--net presets, once per side before the rounds",
     },
     threads: { type: "number", default: 2, min: 1, integer: true, help: "intra-op threads, both sides" },
     rounds: { type: "number", default: 2, min: 1, integer: true, help: "interleaved rounds (means reported)" },

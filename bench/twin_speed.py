@@ -1,15 +1,18 @@
 """Training and inference speed of the PyTorch twin (bench/twin_net.py) of a saved model, for bench/twin.ts: the
-training step of lib/engine/ (bench/twin_train.py) on random inputs, then softmax inference in eval mode.
+training step of lib/engine/ (bench/twin_train.py) on random inputs, and softmax inference in eval mode, timed on
+request so that the bench can interleave short blocks of the twin's steps with the torch backend's.
 
-Usage: python3 bench/twin_speed.py --model DIR --recipe JSON [--batch 32] [--steps 3] [--warmup 2] [--threads 2]
-       [--device cpu|cuda] [--precision fp32|bf16] [--memory-format channels_last|contiguous] [--profile]
+Usage: python3 bench/twin_speed.py --model DIR --recipe JSON [--batch 32] [--warmup 5] [--threads 2]
+       [--device cpu|cuda] [--precision fp32|bf16] [--memory-format channels_last|contiguous]
 Precision bf16: autocast (convs and matmuls in bfloat16), as the torch backend's bf16 and bench/torch_ref.py.
-Prints one JSON line: {"engine", "device", "precision", "train_img_s", "infer_img_s", "step_ms", ...}; with
---profile, "profile": the ATen ops of the timed training steps (torch.profiler, after the timing), each op's self
-milliseconds and calls per step, largest first, to set beside the torch backend's kernels.
+After the warm-up steps it prints one JSON line ({"engine", "device", "precision", "memory_format", "threads",
+"size", "batch"}), then answers each line of stdin with one JSON line: "train N" → {"step_ms": [N times]}; "infer N"
+→ {"infer_ms": ms a batch, over N after one untimed}; "profile N" → {"profile": the ATen ops of N training steps
+(torch.profiler), each op's self milliseconds and calls per step, largest first}. It ends at the end of stdin.
 """
 import argparse
 import json
+import sys
 import time
 
 import torch
@@ -23,13 +26,11 @@ def main() -> None:
     p.add_argument("--model", required=True, help="saved model folder (model.json, weights.bin, fer-config.json)")
     p.add_argument("--recipe", required=True, help="TrainConfig JSON (lib/engine/config.ts), optimizer sgd")
     p.add_argument("--batch", type=int, default=32)
-    p.add_argument("--steps", type=int, default=3)
-    p.add_argument("--warmup", type=int, default=2)
+    p.add_argument("--warmup", type=int, default=5)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--device", default="cpu", help="cpu or cuda (timed with torch.cuda.synchronize)")
     p.add_argument("--precision", default="fp32", choices=["fp32", "bf16"])
     p.add_argument("--memory-format", default="channels_last", choices=["channels_last", "contiguous"])
-    p.add_argument("--profile", action="store_true", help="also profile the training steps per ATen op")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -59,24 +60,32 @@ def main() -> None:
     for _ in range(a.warmup):
         train_step(net, opt, batch, recipe, autocast)
     sync()
-    times = []
-    for _ in range(a.steps):
-        t0 = time.perf_counter()
-        train_step(net, opt, batch, recipe, autocast).item()
-        sync()
-        times.append((time.perf_counter() - t0) * 1000)
-    profile = op_profile(lambda: train_step(net, opt, batch, recipe, autocast).item(), a.steps) if a.profile else None
-    net.eval()
-    with torch.no_grad(), autocast:
-        net.predict(batch["raw"], batch["lbp"])
-        sync()
-        t0 = time.perf_counter()
-        n = max(1, a.steps)
+
+    def train(n: int) -> dict:
+        times = []
         for _ in range(n):
-            net.predict(batch["raw"], batch["lbp"]).float().cpu()
-        sync()
-        infer_ms = (time.perf_counter() - t0) * 1000 / n
-    train_ms = sum(times) / len(times)
+            t0 = time.perf_counter()
+            train_step(net, opt, batch, recipe, autocast).item()
+            sync()
+            times.append((time.perf_counter() - t0) * 1000)
+        return {"step_ms": times}
+
+    def infer(n: int) -> dict:
+        net.eval()
+        with torch.no_grad(), autocast:
+            net.predict(batch["raw"], batch["lbp"])
+            sync()
+            t0 = time.perf_counter()
+            for _ in range(n):
+                net.predict(batch["raw"], batch["lbp"]).float().cpu()
+            sync()
+            ms = (time.perf_counter() - t0) * 1000 / n
+        net.train()
+        return {"infer_ms": ms}
+
+    def profile(n: int) -> dict:
+        return {"profile": op_profile(lambda: train_step(net, opt, batch, recipe, autocast).item(), n)}
+
     print(json.dumps({
         "engine": f"pytorch {torch.__version__} twin",
         "device": torch.cuda.get_device_name(dev) if dev.type == "cuda" else "cpu",
@@ -85,11 +94,13 @@ def main() -> None:
         "threads": a.threads,
         "size": s,
         "batch": a.batch,
-        "train_img_s": a.batch * 1000 / train_ms,
-        "infer_img_s": a.batch * 1000 / infer_ms,
-        "step_ms": [round(t, 1) for t in times],
-        **({"profile": profile} if profile is not None else {}),
-    }))
+    }), flush=True)
+    commands = {"train": train, "infer": infer, "profile": profile}
+    for line in sys.stdin:
+        cmd, n = line.split()
+        if cmd not in commands or int(n) < 1:
+            raise SystemExit(f"twin_speed.py: unknown request {line.strip()!r} (train N, infer N or profile N)")
+        print(json.dumps(commands[cmd](int(n))), flush=True)
 
 
 def op_profile(step, steps: int, top: int = 16) -> list:

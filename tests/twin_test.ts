@@ -174,3 +174,42 @@ for (const wiring of Object.keys(WIRINGS)) {
     });
   }
 }
+
+Deno.test({
+  name: "bench/twin_speed.py times training steps and inference on request, and refuses an unknown request" +
+    (missing ? ` (ignored: ${missing})` : ""),
+  ignore: missing !== null,
+  async fn() {
+    const cfg = WIRINGS.gated;
+    const dir = await Deno.makeTempDir({ prefix: "twin_speed_" });
+    await selectBackend("cpu", { quiet: true });
+    const fm = buildModel(cfg);
+    try {
+      await saveModel(fm, join(dir, "model"));
+      const script = new URL("../bench/twin_speed.py", import.meta.url).pathname;
+      const args = [script, "--model", join(dir, "model"), "--recipe", JSON.stringify(trainPreset("cpu"))];
+      args.push("--batch", "4", "--warmup", "1", "--threads", "1");
+      const out = await new Deno.Command(PYTHON, {
+        args,
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      const w = out.stdin.getWriter();
+      await w.write(new TextEncoder().encode("train 3\ninfer 2\nbogus 1\n"));
+      await w.close();
+      const r = await out.output();
+      const lines = new TextDecoder().decode(r.stdout).trim().split("\n").map((l) => JSON.parse(l));
+      assert.equal(lines.length, 3, "ready, then one answer per known request");
+      assert.equal(lines[0].batch, 4);
+      assert.equal(lines[1].step_ms.length, 3);
+      assert.ok(lines[1].step_ms.every((ms: number) => ms > 0));
+      assert.ok(lines[2].infer_ms > 0);
+      assert.notEqual(r.code, 0);
+      assert.match(new TextDecoder().decode(r.stderr), /unknown request 'bogus 1'/);
+    } finally {
+      fm.model.dispose();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
