@@ -103,13 +103,13 @@ interface TwinInfo {
 
 /** Reads a process's stdout line by line. */
 function lineReader(stream: ReadableStream<Uint8Array>): () => Promise<string> {
-  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  const reader = stream.getReader(), dec = new TextDecoder();
   let buffered = "";
   return async () => {
     while (!buffered.includes("\n")) {
       const { value, done } = await reader.read();
       if (done) throw new Error("twin_speed.py ended");
-      buffered += value;
+      buffered += dec.decode(value, { stream: true });
     }
     const i = buffered.indexOf("\n"), line = buffered.slice(0, i);
     buffered = buffered.slice(i + 1);
@@ -135,10 +135,12 @@ async function startTwin(o: TwinBenchOptions, dir: string, precision: Precision)
   args.push("--warmup", `${o.warmup}`, "--threads", `${o.threads}`, "--device", o.device, "--precision", precision);
   const proc = new Deno.Command(o.python, { args, env: o.env, stdin: "piped", stdout: "piped", stderr: "piped" })
     .spawn();
-  const stderr = proc.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  const stderr = proc.stderr.getReader(), dec = new TextDecoder();
   let err = "";
   (async () => {
-    for (let r = await stderr.read(); !r.done; r = await stderr.read()) err = (err + r.value).slice(-2000);
+    for (let r = await stderr.read(); !r.done; r = await stderr.read()) {
+      err = (err + dec.decode(r.value, { stream: true })).slice(-2000);
+    }
   })();
   const next = lineReader(proc.stdout), writer = proc.stdin.getWriter(), enc = new TextEncoder();
   const answer = async <T>(request?: string): Promise<T> => {
