@@ -60,7 +60,7 @@ def main() -> None:
     counts: dict[int, int] = {}
     hooks = [bn.register_forward_hook(lambda m, i, o: counts.__setitem__(id(m), i[0].numel() // i[0].shape[1]))
              for bn in bns]
-    loss = train_step(net, make_optimizer(net, recipe), batch, recipe)
+    loss, _ = train_step(net, make_optimizer(net, recipe), batch, recipe)
     for h in hooks:
         h.remove()
     with torch.no_grad():

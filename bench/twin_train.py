@@ -7,7 +7,7 @@
   update is PyTorch's with dampening 0. Weight decay wd·W is added to the conv and dense kernels' gradients
   only (lib/engine/loss.ts decayGradients): PyTorch's coupled weight_decay on that parameter group.
 
-Usage: opt = make_optimizer(net, recipe); loss = train_step(net, opt, batch, recipe)
+Usage: opt = make_optimizer(net, recipe); loss, correct = train_step(net, opt, batch, recipe)
 """
 import contextlib
 
@@ -38,12 +38,15 @@ def make_optimizer(net, recipe: dict) -> torch.optim.Optimizer:
 
 
 def train_step(net, opt: torch.optim.Optimizer, batch: dict, recipe: dict,
-               autocast=contextlib.nullcontext()) -> torch.Tensor:
-    """One optimiser step on `batch` ({raw, lbp (or None), onehot, class_weights}); returns the loss (detached)."""
+               autocast=contextlib.nullcontext()) -> tuple[torch.Tensor, torch.Tensor]:
+    """One optimiser step on `batch` ({raw, lbp (or None), onehot, class_weights}); returns the loss (detached) and
+    the batch's count of rows whose arg-max is the label, as lib/engine/step.ts's trainStep does."""
     opt.zero_grad(set_to_none=True)
     with autocast:
         logits = net(batch["raw"], batch["lbp"])
     loss = weighted_cross_entropy(logits, batch["onehot"], batch["class_weights"], recipe.get("labelSmoothing", 0) or 0)
+    with torch.no_grad():
+        correct = (logits.argmax(1) == batch["onehot"].argmax(1)).float().sum()
     loss.backward()
     opt.step()
-    return loss.detach()
+    return loss.detach(), correct
