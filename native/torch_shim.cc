@@ -914,30 +914,59 @@ __attribute__((target("avx2,fma"))) void affine_relu_pool(const T* x, float* y, 
   }
 }
 
-// The gradient reaching each of a window's four rows (eight channels): dy (the pooled row's) at the window's first
-// maximum of y = max(0, z·a + b), where that y > 0 (ATen's max pool takes the first maximum in scan order, ReLU's
-// gradient passes where y > 0), else 0; z_k: the rows' values.
-__attribute__((target("avx2,fma"))) inline void window_g8(const __m256 (&z)[4], __m256 dy, __m256 a, __m256 b,
-                                                          __m256 (&g)[4]) {
-  const __m256 zero = _mm256_setzero_ps();
+// The four rows' z of pooled row p's window (eight channels from c) and the gradient reaching each: dy (the pooled
+// row's) at the window's first maximum of y = max(0, z·a + b), where that y > 0 (ATen's max pool takes the first
+// maximum in scan order, ReLU's gradient passes where y > 0), else 0.
+template <typename T>
+__attribute__((target("avx2,fma"))) inline void window_g8(const T* zp, const float* dy, const float* a, const float* b,
+                                                          const std::array<int64_t, 4>& rows, int64_t p, int64_t C,
+                                                          int64_t c, __m256 (&z)[4], __m256 (&g)[4]) {
+  for (int k = 0; k < 4; k++) z[k] = load8(zp + rows[k] * C + c);
+  const __m256 zero = _mm256_setzero_ps(), av = _mm256_loadu_ps(a + c), bv = _mm256_loadu_ps(b + c);
+  const __m256 dyv = _mm256_loadu_ps(dy + p * C + c);
   __m256 y[4], m = zero;
-  for (int k = 0; k < 4; k++) y[k] = _mm256_max_ps(_mm256_fmadd_ps(z[k], a, b), zero), m = _mm256_max_ps(m, y[k]);
-  const __m256 pass = _mm256_and_ps(_mm256_cmp_ps(m, zero, _CMP_GT_OQ), dy);
+  for (int k = 0; k < 4; k++) y[k] = _mm256_max_ps(_mm256_fmadd_ps(z[k], av, bv), zero), m = _mm256_max_ps(m, y[k]);
+  const __m256 pass = _mm256_and_ps(_mm256_cmp_ps(m, zero, _CMP_GT_OQ), dyv);
   __m256 taken = zero;
   for (int k = 0; k < 4; k++) {
     const __m256 at = _mm256_andnot_ps(taken, _mm256_cmp_ps(y[k], m, _CMP_EQ_OQ));
     g[k] = _mm256_and_ps(at, pass), taken = _mm256_or_ps(taken, at);
   }
 }
-// The same for one channel.
-__attribute__((target("avx2,fma"))) inline void window_g1(const float (&z)[4], float dy, float a, float b,
-                                                          float (&g)[4]) {
+// The same for channel c alone.
+template <typename T>
+__attribute__((target("avx2,fma"))) inline void window_g1(const T* zp, const float* dy, const float* a, const float* b,
+                                                          const std::array<int64_t, 4>& rows, int64_t p, int64_t C,
+                                                          int64_t c, float (&z)[4], float (&g)[4]) {
+  for (int k = 0; k < 4; k++) z[k] = load1(zp + rows[k] * C + c);
   float y[4], m = 0.f;
-  for (int k = 0; k < 4; k++) y[k] = std::max(0.f, affine1(z[k], a, b)), m = std::max(m, y[k]);
+  for (int k = 0; k < 4; k++) y[k] = std::max(0.f, affine1(z[k], a[c], b[c])), m = std::max(m, y[k]);
   bool taken = false;
   for (int k = 0; k < 4; k++) {
     const bool at = !taken && y[k] == m;
-    g[k] = at && m > 0 ? dy : 0.f, taken = taken || at;
+    g[k] = at && m > 0 ? dy[p * C + c] : 0.f, taken = taken || at;
+  }
+}
+
+// Over the windows of pooled rows [p0, p1): vec(rows, c, z, g) for each group of eight channels from c, one(rows, c,
+// z, g) for each channel left, with the four rows' z and the gradient g reaching each (window_g8, window_g1).
+template <typename T, typename Vec, typename One>
+__attribute__((target("avx2,fma"))) inline void each_window(const T* z, const float* dy, const float* a, const float* b,
+                                                            const Window& w, int64_t p0, int64_t p1, int64_t C,
+                                                            const Vec& vec, const One& one) {
+  for (Window::At win = w.at(p0); win.p < p1; win.next()) {
+    const std::array<int64_t, 4> rows = win.rows();
+    int64_t c = 0;
+    for (; c + 8 <= C; c += 8) {
+      __m256 zv[4], g[4];
+      window_g8(z, dy, a, b, rows, win.p, C, c, zv, g);
+      vec(rows, c, zv, g);
+    }
+    for (; c < C; c++) {
+      float zc[4], g[4];
+      window_g1(z, dy, a, b, rows, win.p, C, c, zc, g);
+      one(rows, c, zc, g);
+    }
   }
 }
 
@@ -947,31 +976,22 @@ __attribute__((target("avx2,fma"))) void grad_sums_pool(const float* dy, const T
                                                          const float* mean, const float* a, const float* b,
                                                          const Window& w, double* s, double* q) {
   std::vector<float> bs(C), bq(C);
-  Window::At win = w.at(p0);
+  using Rows = std::array<int64_t, 4>;
   for (int64_t r = p0; r < p1; r += kRows / 4) {
     std::fill(bs.begin(), bs.end(), 0.f), std::fill(bq.begin(), bq.end(), 0.f);
-    for (; win.p < std::min(p1, r + kRows / 4); win.next()) {
-      const int64_t p = win.p;
-      const std::array<int64_t, 4> rows = win.rows();
-      int64_t c = 0;
-      for (; c + 8 <= C; c += 8) {
-        __m256 zv[4], g[4];
-        for (int k = 0; k < 4; k++) zv[k] = load8(z + rows[k] * C + c);
-        window_g8(zv, _mm256_loadu_ps(dy + p * C + c), _mm256_loadu_ps(a + c), _mm256_loadu_ps(b + c), g);
-        __m256 sv = _mm256_loadu_ps(&bs[c]), qv = _mm256_loadu_ps(&bq[c]);
-        const __m256 mv = _mm256_loadu_ps(mean + c);
-        for (int k = 0; k < 4; k++) {
-          sv = _mm256_add_ps(sv, g[k]), qv = _mm256_fmadd_ps(g[k], _mm256_sub_ps(zv[k], mv), qv);
-        }
-        _mm256_storeu_ps(&bs[c], sv), _mm256_storeu_ps(&bq[c], qv);
-      }
-      for (; c < C; c++) {
-        float zc[4], g[4];
-        for (int k = 0; k < 4; k++) zc[k] = load1(z + rows[k] * C + c);
-        window_g1(zc, dy[p * C + c], a[c], b[c], g);
-        for (int k = 0; k < 4; k++) bs[c] += g[k], bq[c] += g[k] * (zc[k] - mean[c]);
-      }
-    }
+    each_window(
+        z, dy, a, b, w, r, std::min(p1, r + kRows / 4), C,
+        [&](const Rows&, int64_t c, const __m256(&zv)[4], const __m256(&g)[4]) __attribute__((target("avx2,fma"))) {
+          __m256 sv = _mm256_loadu_ps(&bs[c]), qv = _mm256_loadu_ps(&bq[c]);
+          const __m256 mv = _mm256_loadu_ps(mean + c);
+          for (int k = 0; k < 4; k++) {
+            sv = _mm256_add_ps(sv, g[k]), qv = _mm256_fmadd_ps(g[k], _mm256_sub_ps(zv[k], mv), qv);
+          }
+          _mm256_storeu_ps(&bs[c], sv), _mm256_storeu_ps(&bq[c], qv);
+        },
+        [&](const Rows&, int64_t c, const float(&zc)[4], const float(&g)[4]) {
+          for (int k = 0; k < 4; k++) bs[c] += g[k], bq[c] += g[k] * (zc[k] - mean[c]);
+        });
     flush(bs, bq, s, q, C);
   }
 }
@@ -981,26 +1001,18 @@ template <typename T>
 __attribute__((target("avx2,fma"))) void grad_dx_pool(const float* dy, const T* z, T* dx, int64_t p0, int64_t p1,
                                                        int64_t C, const float* a, const float* b, const float* A,
                                                        const float* B, const float* D, const Window& w) {
-  for (Window::At win = w.at(p0); win.p < p1; win.next()) {
-    const int64_t p = win.p;
-    const std::array<int64_t, 4> rows = win.rows();
-    int64_t c = 0;
-    for (; c + 8 <= C; c += 8) {
-      __m256 zv[4], g[4];
-      for (int k = 0; k < 4; k++) zv[k] = load8(z + rows[k] * C + c);
-      window_g8(zv, _mm256_loadu_ps(dy + p * C + c), _mm256_loadu_ps(a + c), _mm256_loadu_ps(b + c), g);
-      const __m256 Av = _mm256_loadu_ps(A + c), Bv = _mm256_loadu_ps(B + c), Dv = _mm256_loadu_ps(D + c);
-      for (int k = 0; k < 4; k++) {
-        store8(dx + rows[k] * C + c, _mm256_fmadd_ps(g[k], Av, _mm256_fnmadd_ps(zv[k], Bv, Dv)));
-      }
-    }
-    for (; c < C; c++) {
-      float zc[4], g[4];
-      for (int k = 0; k < 4; k++) zc[k] = load1(z + rows[k] * C + c);
-      window_g1(zc, dy[p * C + c], a[c], b[c], g);
-      for (int k = 0; k < 4; k++) store1(dx + rows[k] * C + c, g[k] * A[c] - zc[k] * B[c] + D[c]);
-    }
-  }
+  using Rows = std::array<int64_t, 4>;
+  each_window(
+      z, dy, a, b, w, p0, p1, C,
+      [&](const Rows& rows, int64_t c, const __m256(&zv)[4], const __m256(&g)[4]) __attribute__((target("avx2,fma"))) {
+        const __m256 Av = _mm256_loadu_ps(A + c), Bv = _mm256_loadu_ps(B + c), Dv = _mm256_loadu_ps(D + c);
+        for (int k = 0; k < 4; k++) {
+          store8(dx + rows[k] * C + c, _mm256_fmadd_ps(g[k], Av, _mm256_fnmadd_ps(zv[k], Bv, Dv)));
+        }
+      },
+      [&](const Rows& rows, int64_t c, const float(&zc)[4], const float(&g)[4]) {
+        for (int k = 0; k < 4; k++) store1(dx + rows[k] * C + c, g[k] * A[c] - zc[k] * B[c] + D[c]);
+      });
 }
 
 // y = max(0, x·a + b) over all of x (T: x's dtype), as a new fp32 tensor; ab [2, C]: a, then b.

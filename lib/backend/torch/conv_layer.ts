@@ -59,7 +59,7 @@ export function installTorchConvLayer(backendName: string): void {
         tf.conv2d(x as tf.Tensor4D, this.kernel.read() as tf.Tensor4D, strides, this.padding, "NHWC", dilations)
       );
     });
-  if (!layerRegistered("AtrousConv2D")) return; // lib/model not loaded: patched at a later registration
+  if (!layerRegistered("AtrousConv2D")) return; // lib/model not loaded yet: a later registerTorchBackend call patches it
   patchLayer<AtrousLayer>("AtrousConv2D", "call", (original) =>
     function (inputs, kwargs) {
       const x = firstInput(inputs);

@@ -190,6 +190,7 @@ export async function registerTorchBackend(opts: TorchBackendOptions = {}): Prom
     }
   }
   if (!r.ok) return r;
+  installTorchConvLayer(TORCH_BACKEND); // again: AtrousConv2D (lib/model) may have registered since the first call
   const precision = opts.precision === undefined ? r.precision! : runPrecision(opts.precision, initOpts!.device);
   const threads = opts.threads ?? initOpts!.threads;
   if (precision === r.precision && threads === initOpts!.threads) return r;

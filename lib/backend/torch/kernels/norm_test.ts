@@ -4,7 +4,7 @@ import * as tfl from "@tensorflow/tfjs-layers";
 import { Rng } from "../../../util/rng.ts";
 import { TOL } from "../../testing.ts";
 import { profileKernels } from "../../profile.ts";
-import { compareTorch, requireTorch } from "../testing.ts";
+import { compareTorch, profiledTrainingGrads, randomWeights, requireTorch, worstDeviation } from "../testing.ts";
 import { setTorchPrecision, TORCH_BACKEND, torchRuntime } from "../register.ts";
 import { setTorchFusion } from "../layers.ts";
 import { BN_TRAIN } from "./norm.ts";
@@ -94,31 +94,7 @@ function blocks(rng: Rng): tfl.LayersModel {
   h = tfl.layers.reLU().apply(h) as tfl.SymbolicTensor;
   const shared = tfl.layers.batchNormalization({ momentum: 0.9 }).apply(h) as tfl.SymbolicTensor;
   const both = tfl.layers.add().apply([tfl.layers.reLU().apply(shared) as tfl.SymbolicTensor, shared]);
-  const m = tfl.model({ inputs: x, outputs: both as tfl.SymbolicTensor });
-  // random weights, the moving variances positive (inference reads them)
-  const positive = m.weights.map((w) => w.name.includes("moving_variance"));
-  m.setWeights(
-    m.getWeights().map((w, i) =>
-      tf.tensor(
-        Array.from({ length: w.size }, () => positive[i] ? 0.5 + Math.abs(rng.normal()) : rng.normal()),
-        w.shape,
-      )
-    ),
-  );
-  return m;
-}
-
-/** The largest |a − b| over each array's largest |b|, and where. */
-function deviation(a: number[][], b: number[][]): { rel: number; where: string } {
-  let worst = { rel: 0, where: "" };
-  a.forEach((row, i) => {
-    const scale = Math.max(...b[i].map(Math.abs), 1e-30);
-    row.forEach((v, j) => {
-      const rel = Math.abs(v - b[i][j]) / scale;
-      if (!(rel <= worst.rel)) worst = { rel, where: `array ${i}[${j}]: ${v} against ${b[i][j]}` };
-    });
-  });
-  return worst;
+  return randomWeights(tfl.model({ inputs: x, outputs: both as tfl.SymbolicTensor }), rng);
 }
 
 Deno.test("conv → BN → ReLU blocks, and BN read by one ReLU, run in one call each way on torch: the unfused results", async () => {
@@ -134,20 +110,14 @@ Deno.test("conv → BN → ReLU blocks, and BN read by one ReLU, run in one call
       // 6,400 rows of pixels, 1,600 pooled: more than one thread's share of the fused batch norm's rows and windows
       const x = tf.tensor4d(Array.from({ length: 16 * 20 * 20 * 2 }, () => rng.normal()), [16, 20, 20, 2]);
       const w = tf.tensor4d(Array.from({ length: 16 * 2 * 2 * 16 }, () => rng.normal()), [16, 2, 2, 16]);
-      const vars = m.trainableWeights.map((v) => v.read() as tf.Variable);
+      const { loss, grads, calls } = profiledTrainingGrads(m, x, w);
       const prof = profileKernels(TORCH_BACKEND);
-      const { value, grads } = tf.variableGrads(
-        () => tf.sum(tf.mul(m.apply(x, { training: true }) as tf.Tensor, w)) as tf.Scalar,
-        vars,
-      );
-      const calls = new Map(prof.report().map((r) => [r.kernel, r.calls]));
-      prof.reset();
       const infer = Array.from((m.predict(x) as tf.Tensor).dataSync());
       const inferCalls = new Map(prof.report().map((r) => [r.kernel, r.calls]));
       prof.restore();
       const out = {
-        loss: Array.from(value.dataSync()),
-        grads: vars.map((v) => Array.from(grads[v.name].dataSync())),
+        loss,
+        grads,
         stats: m.getWeights().map((t) => Array.from(t.dataSync())),
         infer,
         inferCalls,
@@ -168,11 +138,11 @@ Deno.test("conv → BN → ReLU blocks, and BN read by one ReLU, run in one call
     // calls elsewhere): the same results as the layers apart within the kernel tests' tolerance.
     const near = (a: typeof fused, b: typeof fused, tol: number) => {
       for (const k of ["loss", "infer", "inputGrad", "inferGrad"] as const) {
-        const d = deviation([a[k]], [b[k]]);
+        const d = worstDeviation([a[k]], [b[k]]);
         assert.ok(d.rel <= tol, `${k}: ${d.rel} at ${d.where}`);
       }
       for (const k of ["grads", "stats"] as const) {
-        const d = deviation(a[k], b[k]);
+        const d = worstDeviation(a[k], b[k]);
         assert.ok(d.rel <= tol, `${k}: ${d.rel} at ${d.where}`);
       }
     };

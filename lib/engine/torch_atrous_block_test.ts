@@ -1,16 +1,17 @@
 /**
  * The reconstruction module's AtrousConv2D → BatchNormalization → ReLU (lib/model/atrous.ts) runs as one block call
- * each way on torch (lib/backend/torch/conv_layer.ts), with the results of its layers apart.
+ * each way on torch (lib/backend/torch/conv_layer.ts), with the results of its layers apart. Here, where lib/model and
+ * the torch backend's test helpers may both be imported (and tests/torch2_test.ts runs it on current PyTorch too).
  *
  * @module
  */
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { profileKernels, setTorchFusion, TORCH_BACKEND } from "../lib/backend/mod.ts";
-import { requireTorch, TOL } from "../lib/backend/torch/testing.ts";
-import { AtrousConv2D } from "../lib/model/mod.ts";
-import { Rng } from "../lib/util/rng.ts";
+import { setTorchFusion, TORCH_BACKEND } from "../backend/mod.ts";
+import { profiledTrainingGrads, randomWeights, requireTorch, TOL, worstDeviation } from "../backend/torch/testing.ts";
+import { AtrousConv2D } from "../model/mod.ts";
+import { Rng } from "../util/mod.ts";
 
 /** Two atrous blocks on 7×7: dilation 2 (window 5), then 4 (window 9, wider than the image). */
 function atrousBlocks(rng: Rng): tfl.LayersModel {
@@ -21,25 +22,7 @@ function atrousBlocks(rng: Rng): tfl.LayersModel {
     h = tfl.layers.batchNormalization({ momentum: 0.9 }).apply(h) as tfl.SymbolicTensor;
     h = tfl.layers.reLU().apply(h) as tfl.SymbolicTensor;
   }
-  const m = tfl.model({ inputs: x, outputs: h });
-  const positive = m.weights.map((w) => w.name.includes("moving_variance"));
-  m.setWeights(
-    m.getWeights().map((w, i) =>
-      tf.tensor(
-        Array.from({ length: w.size }, () => positive[i] ? 0.5 + Math.abs(rng.normal()) : rng.normal()),
-        w.shape,
-      )
-    ),
-  );
-  return m;
-}
-
-/** The largest |a − b| over the largest |b|, over each pair of arrays. */
-function deviation(a: number[][], b: number[][]): number {
-  return Math.max(...a.map((row, i) => {
-    const scale = Math.max(...b[i].map(Math.abs), 1e-30);
-    return Math.max(...row.map((v, j) => Math.abs(v - b[i][j]) / scale));
-  }));
+  return randomWeights(tfl.model({ inputs: x, outputs: h }), rng);
 }
 
 Deno.test("AtrousConv2D → BN → ReLU trains in one block call each way on torch, as its layers apart", async () => {
@@ -53,30 +36,23 @@ Deno.test("AtrousConv2D → BN → ReLU trains in one block call each way on tor
       const m = atrousBlocks(rng);
       const x = tf.tensor4d(Array.from({ length: 6 * 7 * 7 * 5 }, () => rng.normal()), [6, 7, 7, 5]);
       const w = tf.tensor4d(Array.from({ length: 6 * 7 * 7 * 6 }, () => rng.normal()), [6, 7, 7, 6]);
-      const vars = m.trainableWeights.map((v) => v.read() as tf.Variable);
-      const prof = profileKernels(TORCH_BACKEND);
-      const { value, grads } = tf.variableGrads(
-        () => tf.sum(tf.mul(m.apply(x, { training: true }) as tf.Tensor, w)) as tf.Scalar,
-        vars,
-      );
-      const calls = new Map(prof.report().map((r) => [r.kernel, r.calls]));
-      prof.restore();
+      const { loss, grads, calls } = profiledTrainingGrads(m, x, w);
       const out = {
         values: [
-          Array.from(value.dataSync()),
-          ...vars.map((v) => Array.from(grads[v.name].dataSync())),
+          loss,
+          ...grads,
           ...m.getWeights().map((t) => Array.from(t.dataSync())), // the moving statistics moved
           Array.from((m.predict(x) as tf.Tensor).dataSync()),
         ],
         calls,
       };
-      tf.dispose([x, w, value, ...Object.values(grads)]);
+      tf.dispose([x, w]);
       m.dispose();
       return out;
     };
     const [fused, apart] = [run(true), run(false)];
-    const d = deviation(fused.values, apart.values);
-    assert.ok(d <= TOL, `deviation ${d}`);
+    const d = worstDeviation(fused.values, apart.values);
+    assert.ok(d.rel <= TOL, d.where);
     const kernels = (c: Map<string, number>) =>
       ["TorchConvBnReluTrain", "TorchConvBnReluGrad", "Conv2D", "TorchBatchNormTrain"].map((k) => c.get(k));
     assert.deepEqual(kernels(fused.calls), [2, 2, undefined, undefined], "each block in one call each way");
