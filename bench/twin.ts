@@ -264,9 +264,18 @@ export async function torchSpeed(
   precision: Precision,
 ): Promise<Timing> {
   const side = await torchSide(fm, o, precision);
-  const ms = await side.train(o.steps), inferMs = side.infer(o.steps);
+  const speed = await timeSide(side, o);
   side.dispose();
-  return { train_img_s: o.batch * 1000 / mean(ms), infer_img_s: o.batch * 1000 / inferMs };
+  return speed;
+}
+
+/** img/s of `steps` training steps of a side (the twin or ours), then of as many inference batches. */
+async function timeSide(
+  side: { train(n: number): Promise<number[]>; infer(n: number): number | Promise<number> },
+  o: { batch: number; steps: number },
+): Promise<Timing> {
+  const img = (ms: number) => o.batch * 1000 / ms;
+  return { train_img_s: img(mean(await side.train(o.steps))), infer_img_s: img(await side.infer(o.steps)) };
 }
 
 const mean = (v: number[]) => v.reduce((p, q) => p + q, 0) / v.length;
@@ -284,7 +293,6 @@ export async function benchTwin(o: TwinBenchOptions): Promise<Record<string, unk
   await tf.setBackend(TORCH_BACKEND);
   const rows: Record<string, unknown>[] = [];
   const precisions = [...new Set<Precision>(["fp32", ...o.precisions])];
-  const img = (ms: number) => o.batch * 1000 / ms;
   for (const net of o.nets) {
     for (const size of o.sizes) {
       const fm = buildModel(preset(net, { inputSize: size }));
@@ -305,26 +313,14 @@ export async function benchTwin(o: TwinBenchOptions): Promise<Record<string, unk
         const prog = new Progress({ label: `${net} ${size}px rounds`, total: o.rounds, unit: "round" });
         for (let r = 0; r < o.rounds; r++) {
           for (const p of precisions) {
-            const twin = twins.get(p)!, side = ours.get(p)!;
-            const sides: [Map<Precision, Timing[]>, () => Promise<Timing>][] = [
-              [times.twin, async () => ({
-                train_img_s: img(mean(await twin.train(o.steps))),
-                infer_img_s: img(await twin.infer(o.steps)),
-              })],
-              [times.ours, async () => ({
-                train_img_s: img(mean(await side.train(o.steps))),
-                infer_img_s: img(side.infer(o.steps)),
-              })],
+            const sides: [Map<Precision, Timing[]>, Twin | TorchSide][] = [
+              [times.twin, twins.get(p)!],
+              [times.ours, ours.get(p)!],
             ];
-            for (const [into, measure] of r % 2 === 0 ? sides : sides.reverse()) {
-              into.set(p, [...into.get(p) ?? [], await measure()]);
+            for (const [into, side] of r % 2 === 0 ? sides : sides.reverse()) {
+              into.set(p, [...into.get(p) ?? [], await timeSide(side, o)]);
             }
-            if (unfused && p === "fp32") {
-              unfusedTimes.push({
-                train_img_s: img(mean(await unfused.train(o.steps))),
-                infer_img_s: img(unfused.infer(o.steps)),
-              });
-            }
+            if (unfused && p === "fp32") unfusedTimes.push(await timeSide(unfused, o));
           }
           prog.tick(1);
         }

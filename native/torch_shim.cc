@@ -356,7 +356,6 @@ at::Tensor conv_input_grad(const Geo& g, const at::Tensor& dy, const at::Tensor&
   return nhwc(fp32(dx));
 }
 
-// The filter gradient (HWIO, kh·kw·ci·co) of a convolution of x NHWC, from dy NHWC.
 // The filter gradient of a dilated convolution whose dilated window is larger than x (the atrous module's, on 6×6),
 // on the CPU: tap by tap, one matrix product over only the outputs whose input for that tap lies inside x. oneDNN
 // 2.6 (Debian's libtorch) takes its im2col + gemm path there, over the padding too (DNNL_VERBOSE: gemm:jit; 2.5 ms a
@@ -391,6 +390,7 @@ at::Tensor taps_filter_grad(const Geo& g, const at::Tensor& x, const at::Tensor&
   return at::cat(taps, 1).view({co, kh, kw, ci}).permute({1, 2, 3, 0});
 }
 
+// The filter gradient (HWIO, kh·kw·ci·co) of a convolution of x NHWC, from dy NHWC.
 at::Tensor conv_filter_grad(const Geo& g, const at::Tensor& x, const at::Tensor& dy, int64_t kh, int64_t kw,
                             int64_t ci, int64_t co) {
   const bool wider = (kh - 1) * g.dh + 1 > x.size(1) || (kw - 1) * g.dw + 1 > x.size(2);
@@ -1015,28 +1015,20 @@ __attribute__((target("avx2,fma"))) void grad_dx_pool(const float* dy, const T* 
       });
 }
 
-// y = max(0, x·a + b) over all of x (T: x's dtype), as a new fp32 tensor; ab [2, C]: a, then b.
+// y = max(0, x·a + b) over all of x (T: x's dtype), as a new fp32 tensor; ab [2, C]: a, then b. With pool, then the
+// 2×2 max pool with stride 2 (x NHWC, H and W even) in the same pass: y pooled.
 template <typename T>
-at::Tensor affine_relu_of(const at::Tensor& x, const at::Tensor& ab) {
-  const int64_t C = x.size(-1), M = x.numel() / C;
-  at::Tensor y = at::empty(x.sizes(), x.options().dtype(at::kFloat));
+at::Tensor affine_relu_of(const at::Tensor& x, const at::Tensor& ab, bool pool = false) {
+  const int64_t C = x.size(-1);
+  const Window w = pool ? Window{x.size(1), x.size(2)} : Window{0, 0};
+  at::Tensor y = at::empty(pool ? at::IntArrayRef({x.size(0), w.H / 2, w.W / 2, C}) : x.sizes(),
+                           x.options().dtype(at::kFloat));
   const T* xp = x.data_ptr<T>();
   float* yp = y.data_ptr<float>();
   const float *a = ab.data_ptr<float>(), *b = a + C;
-  rows(M, C, [&](int64_t r0, int64_t r1, int) { affine_relu(xp, yp, r0, r1, C, a, b); });
-  return y;
-}
-
-// The same, then the 2×2 max pool with stride 2 (x NHWC, H and W even), in one pass: the pooled fp32 tensor.
-template <typename T>
-at::Tensor affine_relu_pool_of(const at::Tensor& x, const at::Tensor& ab) {
-  const int64_t C = x.size(3);
-  const Window w{x.size(1), x.size(2)};
-  at::Tensor y = at::empty({x.size(0), w.H / 2, w.W / 2, C}, x.options().dtype(at::kFloat));
-  const T* xp = x.data_ptr<T>();
-  float* yp = y.data_ptr<float>();
-  const float *a = ab.data_ptr<float>(), *b = a + C;
-  rows(y.numel() / C, C, [&](int64_t p0, int64_t p1, int) { affine_relu_pool(xp, yp, p0, p1, C, a, b, w); });
+  rows(y.numel() / C, C, [&](int64_t r0, int64_t r1, int) {
+    pool ? affine_relu_pool(xp, yp, r0, r1, C, a, b, w) : affine_relu(xp, yp, r0, r1, C, a, b);
+  });
   return y;
 }
 
@@ -1072,7 +1064,7 @@ BatchStats train_as(const at::Tensor& x, const at::Tensor& scale, const at::Tens
     a[c] = static_cast<float>(floats(scale)[c] * is);
     b[c] = static_cast<float>(floats(offset)[c] - (k[c] + m) * floats(scale)[c] * is);
   }
-  return {pool ? affine_relu_pool_of<T>(x, ab) : affine_relu_of<T>(x, ab), mean, var, invstd, ab};
+  return {affine_relu_of<T>(x, ab, pool), mean, var, invstd, ab};
 }
 
 // An inference batch norm with ReLU from the moving statistics: y = max(0, x·a + b), fp32, in one pass.

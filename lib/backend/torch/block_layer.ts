@@ -40,7 +40,6 @@ interface PoolLayer {
   getClassName(): string;
   poolSize: number[];
   strides: number[];
-  padding: string;
   dataFormat: string;
 }
 
