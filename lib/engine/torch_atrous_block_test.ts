@@ -8,8 +8,8 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { setTorchFusion, TORCH_BACKEND } from "../backend/mod.ts";
-import { profiledTrainingGrads, randomWeights, requireTorch, TOL, worstDeviation } from "../backend/torch/testing.ts";
+import { setTorchFusion } from "../backend/mod.ts";
+import { onTorch, profiledTrainingGrads, randomWeights, TOL, worstDeviation } from "../backend/torch/testing.ts";
 import { AtrousConv2D } from "../model/mod.ts";
 import { Rng } from "../util/mod.ts";
 
@@ -26,39 +26,37 @@ function atrousBlocks(rng: Rng): tfl.LayersModel {
 }
 
 Deno.test("AtrousConv2D → BN → ReLU trains in one block call each way on torch, as its layers apart", async () => {
-  await requireTorch();
-  const before = tf.getBackend();
-  await tf.setBackend(TORCH_BACKEND);
-  try {
-    const run = (fused: boolean) => {
-      setTorchFusion(fused);
-      const rng = new Rng("torch-atrous-block");
-      const m = atrousBlocks(rng);
-      const x = tf.tensor4d(Array.from({ length: 6 * 7 * 7 * 5 }, () => rng.normal()), [6, 7, 7, 5]);
-      const w = tf.tensor4d(Array.from({ length: 6 * 7 * 7 * 6 }, () => rng.normal()), [6, 7, 7, 6]);
-      const { loss, grads, calls } = profiledTrainingGrads(m, x, w);
-      const out = {
-        values: [
-          loss,
-          ...grads,
-          ...m.getWeights().map((t) => Array.from(t.dataSync())), // the moving statistics moved
-          Array.from((m.predict(x) as tf.Tensor).dataSync()),
-        ],
-        calls,
+  await onTorch(() => {
+    try {
+      const run = (fused: boolean) => {
+        setTorchFusion(fused);
+        const rng = new Rng("torch-atrous-block");
+        const m = atrousBlocks(rng);
+        const x = tf.tensor4d(Array.from({ length: 6 * 7 * 7 * 5 }, () => rng.normal()), [6, 7, 7, 5]);
+        const w = tf.tensor4d(Array.from({ length: 6 * 7 * 7 * 6 }, () => rng.normal()), [6, 7, 7, 6]);
+        const { loss, grads, calls } = profiledTrainingGrads(m, x, w);
+        const out = {
+          values: [
+            loss,
+            ...grads,
+            ...m.getWeights().map((t) => Array.from(t.dataSync())), // the moving statistics moved
+            Array.from((m.predict(x) as tf.Tensor).dataSync()),
+          ],
+          calls,
+        };
+        tf.dispose([x, w]);
+        m.dispose();
+        return out;
       };
-      tf.dispose([x, w]);
-      m.dispose();
-      return out;
-    };
-    const [fused, apart] = [run(true), run(false)];
-    const d = worstDeviation(fused.values, apart.values);
-    assert.ok(d.rel <= TOL, d.where);
-    const kernels = (c: Map<string, number>) =>
-      ["TorchConvBnReluTrain", "TorchConvBnReluGrad", "Conv2D", "TorchBatchNormTrain"].map((k) => c.get(k));
-    assert.deepEqual(kernels(fused.calls), [2, 2, undefined, undefined], "each block in one call each way");
-    assert.deepEqual(kernels(apart.calls), [undefined, undefined, 2, 2]);
-  } finally {
-    setTorchFusion(true);
-    if (before) await tf.setBackend(before);
-  }
+      const [fused, apart] = [run(true), run(false)];
+      const d = worstDeviation(fused.values, apart.values);
+      assert.ok(d.rel <= TOL, d.where);
+      const kernels = (c: Map<string, number>) =>
+        ["TorchConvBnReluTrain", "TorchConvBnReluGrad", "Conv2D", "TorchBatchNormTrain"].map((k) => c.get(k));
+      assert.deepEqual(kernels(fused.calls), [2, 2, undefined, undefined], "each block in one call each way");
+      assert.deepEqual(kernels(apart.calls), [undefined, undefined, 2, 2]);
+    } finally {
+      setTorchFusion(true);
+    }
+  });
 });

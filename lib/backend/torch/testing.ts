@@ -91,3 +91,15 @@ export function worstDeviation(a: number[][], b: number[][]): { rel: number; whe
   });
   return worst;
 }
+
+/** Runs fn with torch as the backend (registered as requireTorch does), then the backend before (if one was set). */
+export async function onTorch(fn: () => void): Promise<void> {
+  await requireTorch();
+  const before = tf.getBackend();
+  await tf.setBackend(TORCH_BACKEND);
+  try {
+    fn();
+  } finally {
+    if (before) await tf.setBackend(before);
+  }
+}

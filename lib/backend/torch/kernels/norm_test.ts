@@ -4,7 +4,14 @@ import * as tfl from "@tensorflow/tfjs-layers";
 import { Rng } from "../../../util/rng.ts";
 import { TOL } from "../../testing.ts";
 import { profileKernels } from "../../profile.ts";
-import { compareTorch, profiledTrainingGrads, randomWeights, requireTorch, worstDeviation } from "../testing.ts";
+import {
+  compareTorch,
+  onTorch,
+  profiledTrainingGrads,
+  randomWeights,
+  requireTorch,
+  worstDeviation,
+} from "../testing.ts";
 import { setTorchPrecision, TORCH_BACKEND, torchRuntime } from "../register.ts";
 import { setTorchFusion } from "../layers.ts";
 import { BN_TRAIN } from "./norm.ts";
@@ -183,18 +190,6 @@ Deno.test("conv → BN → ReLU blocks, and BN read by one ReLU, run in one call
     await tf.setBackend(before);
   }
 });
-
-/** Runs fn with torch as the backend, then the backend before. */
-async function onTorch(fn: () => void): Promise<void> {
-  await requireTorch();
-  const before = tf.getBackend();
-  await tf.setBackend(TORCH_BACKEND);
-  try {
-    fn();
-  } finally {
-    await tf.setBackend(before);
-  }
-}
 
 Deno.test("a block updates its moving statistics in place, and a clone of them keeps the values it had", async () => {
   await onTorch(() => {
